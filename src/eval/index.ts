@@ -1,0 +1,2 @@
+// Public exports of src/eval. Add one `export * from "./module"` line per module.
+export {};

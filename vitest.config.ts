@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests: test/**/*.test.ts. Browser tests (test/browser/) need executed notebooks in out/ and
+// run after `npm run notebooks` through vitest.browser.config.ts.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**", "node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
