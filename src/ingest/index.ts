@@ -1,2 +1,2 @@
 // Public exports of src/ingest. Add one `export * from "./module"` line per module.
-export {};
+export * from "./tutorial";
