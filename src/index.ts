@@ -10,3 +10,4 @@ export * from "./charts";
 export * from "./eval";
 export * from "./features";
 export * from "./respond";
+export * from "./tf";

@@ -1,0 +1,78 @@
+import * as tf from "@tensorflow/tfjs";
+
+/** Which TensorFlow.js backend siemlab is using and why. */
+export interface TfBackendInfo {
+  /** Active backend name: "tensorflow" (native libtensorflow), "wasm" or "cpu". */
+  readonly backend: string;
+  /** Backends tried, in order, with the reason each was or was not used. */
+  readonly tried: ReadonlyArray<{ readonly backend: string; readonly ok: boolean; readonly note: string }>;
+  /** One line for a notebook's setup cell. */
+  readonly summary: string;
+}
+
+let chosen: TfBackendInfo | undefined;
+
+/** The `@tensorflow/tfjs` module siemlab uses (shared with danfojs-node). Call {@link initTf} first to pick the fastest backend. */
+export function getTf(): typeof tf {
+  return tf;
+}
+
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split("\n")[0].slice(0, 160);
+}
+
+/**
+ * Choose the fastest TensorFlow.js backend present on this machine, once per process:
+ * 1. native `tensorflow` when a real `@tensorflow/tfjs-node` is installed (it needs libtensorflow, which its
+ *    install script downloads from outside the npm registry; the offline install maps it to a pure-JS shim),
+ * 2. `wasm` from `@tensorflow/tfjs-backend-wasm` (ships its .wasm in the npm package),
+ * 3. `cpu` (pure JS, always available).
+ * Set `SIEMLAB_TF_BACKEND=cpu|wasm|tensorflow` to force one.
+ *
+ * @example
+ * const info = await initTf();
+ * console.log(info.summary); // "TensorFlow.js 4.22.0 backend: wasm (native tfjs-node not installed: …)"
+ */
+export async function initTf(): Promise<TfBackendInfo> {
+  if (chosen) return chosen;
+  const tried: { backend: string; ok: boolean; note: string }[] = [];
+  const forced = process.env.SIEMLAB_TF_BACKEND;
+  const want = (name: string) => forced === undefined || forced === "" || forced === name;
+
+  if (want("tensorflow")) {
+    try {
+      // The real package registers the "tensorflow" backend on import; the offline shim registers nothing.
+      require("@tensorflow/tfjs-node");
+      if (tf.findBackendFactory("tensorflow") && (await tf.setBackend("tensorflow"))) {
+        tried.push({ backend: "tensorflow", ok: true, note: "native libtensorflow" });
+      } else {
+        tried.push({ backend: "tensorflow", ok: false, note: "native tfjs-node not installed (offline shim in use)" });
+      }
+    } catch (e) {
+      tried.push({ backend: "tensorflow", ok: false, note: `native tfjs-node failed to load: ${errorText(e)}` });
+    }
+  }
+  if (!tried.some((t) => t.ok) && want("wasm")) {
+    try {
+      require("@tensorflow/tfjs-backend-wasm");
+      if (await tf.setBackend("wasm")) tried.push({ backend: "wasm", ok: true, note: "WebAssembly from @tensorflow/tfjs-backend-wasm" });
+      else tried.push({ backend: "wasm", ok: false, note: "wasm backend failed to initialise" });
+    } catch (e) {
+      tried.push({ backend: "wasm", ok: false, note: `wasm backend unavailable: ${errorText(e)}` });
+    }
+  }
+  if (!tried.some((t) => t.ok)) {
+    await tf.setBackend("cpu");
+    tried.push({ backend: "cpu", ok: true, note: "pure JavaScript" });
+  }
+  await tf.ready();
+  const backend = tf.getBackend();
+  const others = tried.filter((t) => !t.ok).map((t) => t.note);
+  chosen = {
+    backend,
+    tried,
+    summary: `TensorFlow.js ${tf.version.tfjs} backend: ${backend}` + (others.length ? ` (${others.join("; ")})` : ""),
+  };
+  return chosen;
+}
