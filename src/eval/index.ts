@@ -1,2 +1,3 @@
 // Public exports of src/eval. Add one `export * from "./module"` line per module.
 export {};
+export * from "./metrics";
