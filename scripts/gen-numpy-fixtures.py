@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Regenerate test/fixtures/numpy-*.json: reference draws from NumPy's legacy RandomState.
+
+Run with the Python that has NumPy (Debian: /usr/bin/python3, numpy 1.24):
+
+    /usr/bin/python3 scripts/gen-numpy-fixtures.py
+
+test/random.test.ts compares src/random.ts against these files: integers exactly, floats to 1e-15.
+"""
+import json
+import os
+
+import numpy as np
+
+SEEDS = [0, 1, 42, 2**32 - 1, 12345]
+LAMS = [0, 0.5, 1, 5, 9.99, 10, 15, 100, 1e4]
+RANDINT_CASES = [(0, 10), (5, 1000), (-100, 100), (0, 2), (0, 2**31 - 1), (0, 2**32), (0, 2**32 + 5), (3, 2**40)]
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures")
+
+
+def ints(a):
+    return [int(v) for v in np.asarray(a).ravel()]
+
+
+def floats(a):
+    return [float(v) for v in np.asarray(a).ravel()]
+
+
+def per_seed(seed):
+    out = {"seed": seed}
+    r = np.random.RandomState(seed)
+    out["randomSample"] = floats(r.random_sample(40))
+    r = np.random.RandomState(seed)
+    out["randn"] = floats(r.randn(41))  # odd count exercises the cached second Gaussian
+    r = np.random.RandomState(seed)
+    out["normal"] = floats(r.normal(3.5, 2.0, 25))
+    r = np.random.RandomState(seed)
+    out["uniform"] = floats(r.uniform(-2.0, 7.0, 25))
+    r = np.random.RandomState(seed)
+    out["exponential"] = floats(r.exponential(1.5, 25))
+    out["poisson"] = []
+    for lam in LAMS:
+        r = np.random.RandomState(seed)
+        out["poisson"].append({"lam": lam, "values": ints(r.poisson(lam, 200))})
+    out["randint"] = []
+    for low, high in RANDINT_CASES:
+        r = np.random.RandomState(seed)
+        out["randint"].append({"low": low, "high": high, "values": ints(r.randint(low, high, size=30))})
+    r = np.random.RandomState(seed)
+    a = np.arange(25)
+    r.shuffle(a)
+    out["shuffle25"] = ints(a)
+    r = np.random.RandomState(seed)
+    out["permutation300"] = ints(r.permutation(300))
+    r = np.random.RandomState(seed)
+    out["choiceReplace"] = ints(r.choice(50, 20, replace=True))
+    r = np.random.RandomState(seed)
+    out["choiceNoReplace"] = ints(r.choice(50, 20, replace=False))
+    # One generator, interleaved calls: the Gaussian cache and the stream position carry across methods.
+    r = np.random.RandomState(seed)
+    seq = []
+    seq.append(["randn", float(r.randn())])
+    seq.append(["rand", float(r.random_sample())])
+    seq.append(["randn", float(r.randn())])
+    seq.append(["poisson3", int(r.poisson(3))])
+    seq.append(["poisson30", int(r.poisson(30))])
+    seq.append(["randint", int(r.randint(0, 1000))])
+    seq.append(["normal", float(r.normal(1.0, 0.5))])
+    seq.append(["exponential", float(r.exponential(2.0))])
+    seq.append(["uniform", float(r.uniform(1.0, 2.0))])
+    seq.append(["randn", float(r.randn())])
+    out["interleaved"] = seq
+    return out
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    data = {"numpy": np.__version__, "seeds": [per_seed(s) for s in SEEDS]}
+    with open(os.path.join(OUT, "numpy-random.json"), "w") as f:
+        json.dump(data, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    np.random.seed(42)
+    tutorial = {"numpy": np.__version__, "poisson_lam5_size50_seed42": ints(np.random.poisson(lam=5, size=50))}
+    with open(os.path.join(OUT, "numpy-tutorial.json"), "w") as f:
+        json.dump(tutorial, f)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
