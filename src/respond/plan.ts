@@ -1,0 +1,204 @@
+import type { Contamination } from "../detectors/types";
+import type { LogEvent } from "../events";
+import { ANOMALY_SCORE_THRESHOLD } from "./anomalyScore";
+import type { EntityType, Finding } from "./finding";
+import { IpRangeSet, parseIp, privateRangeOf } from "./ipAddress";
+import { selectTier, validatePolicy } from "./policy";
+import type { ActionKind, PolicyTier, ResponsePolicy } from "./policy";
+import { validateUsername } from "./username";
+
+/** A short, display-safe copy of one matching event. */
+export interface EventExcerpt {
+  readonly lineNo: number;
+  /** ISO-8601 UTC time, or "" when the event has none. */
+  readonly time: string;
+  readonly eventType: string;
+  readonly user?: string;
+  readonly srcIp?: string;
+  readonly outcome?: string;
+  /** The message, cut to 200 characters. */
+  readonly message: string;
+}
+
+/** Everything that justified an action, copied from the finding. */
+export interface Evidence {
+  readonly entity: string;
+  readonly entityType: EntityType;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  /** Decision-function value of the primary detector (negative = outlier; the threshold is 0). */
+  readonly score: number;
+  /** 0–100 anomaly score (50 = on the threshold). */
+  readonly anomalyScore: number;
+  /** Anomaly score of the detector's threshold (always 50). */
+  readonly anomalyThreshold: number;
+  /** The primary detector's offset: its threshold on raw `scoreSamples` (score = scoreSamples − offset). */
+  readonly threshold?: number;
+  readonly contamination?: Contamination;
+  readonly detector: string;
+  /** Every detector or rule that flagged the window. */
+  readonly detectors: readonly string[];
+  readonly seed?: number;
+  readonly features: Readonly<Record<string, number>>;
+  /** Line numbers of every matching event. */
+  readonly lineNos: readonly number[];
+  /** Up to `maxEvents` matching events. */
+  readonly events: readonly EventExcerpt[];
+  /** Users, IPs and hosts seen in the matching events. */
+  readonly related?: Finding["related"];
+}
+
+/** Planning outcome: "planned" actions go to executors; the others are recorded and skipped. */
+export type PlanStatus = "planned" | "skipped_allowlist" | "rejected_invalid" | "skipped_no_target";
+
+/** One action of a response plan, with the tier and reason that chose it and its evidence. */
+export interface PlannedAction {
+  /** Stable id: `tier:kind:target:windowStart`. */
+  readonly id: string;
+  readonly kind: ActionKind;
+  /** What the action acts on: an IP for block_ip, a username for lock_user, otherwise the finding's entity. */
+  readonly target: string;
+  readonly targetType: EntityType;
+  readonly tier: string;
+  /** Why this tier was chosen, e.g. `tier "high": anomaly score 97.1 ≥ 90; 2 detectors agree (≥ 2)`. */
+  readonly reason: string;
+  readonly status: PlanStatus;
+  /** Why a non-"planned" action is skipped. */
+  readonly statusReason?: string;
+  readonly evidence: Evidence;
+}
+
+export interface PlanOptions {
+  /** Matching events copied into each action's evidence. Default: 20. */
+  readonly maxEvents?: number;
+}
+
+function excerpt(e: LogEvent): EventExcerpt {
+  return {
+    lineNo: e.lineNo,
+    time: Number.isFinite(e.time) ? new Date(e.time).toISOString() : "",
+    eventType: e.eventType,
+    user: e.user,
+    srcIp: e.srcIp,
+    outcome: e.outcome,
+    message: e.message.length > 200 ? e.message.slice(0, 200) + "…" : e.message,
+  };
+}
+
+function tierReason(f: Finding, tier: PolicyTier): string {
+  const w = tier.when;
+  const parts: string[] = [];
+  if (w.minAnomalyScore !== undefined) parts.push(`anomaly score ${f.anomalyScore.toFixed(1)} ≥ ${w.minAnomalyScore}`);
+  if (w.maxScore !== undefined) parts.push(`decision ${f.score.toFixed(4)} ≤ ${w.maxScore}`);
+  if (w.minAgreeing !== undefined) parts.push(`${f.detectors.length} detector(s) agree (≥ ${w.minAgreeing})`);
+  if (w.entityTypes !== undefined) parts.push(`entity type ${f.entityType}`);
+  return `tier "${tier.name}": ${parts.length ? parts.join("; ") : "matches every finding"}`;
+}
+
+/**
+ * Plan the response to findings under a policy: choose each finding's tier (first match), expand its
+ * actions into concrete targets (the IP to block, the user to lock), and mark the ones that must not run:
+ * allow-listed or private-range IPs, allow-listed users, invalid IPs/usernames (e.g. injection strings),
+ * and actions with no target. Pure: nothing is executed; pass the plan to `executePlan`.
+ *
+ * @example
+ * const plan = planResponse(findings, loadPolicy("data/policy/default.json"));
+ * plan.filter((a) => a.status === "planned").map((a) => `${a.kind} ${a.target}`);
+ */
+export function planResponse(findings: readonly Finding[], policy: ResponsePolicy, options: PlanOptions = {}): PlannedAction[] {
+  validatePolicy(policy);
+  const maxEvents = options.maxEvents ?? 20;
+  const allowIps = new IpRangeSet(policy.allowList?.ips ?? []);
+  const allowUsers = new Set(policy.allowList?.users ?? []);
+  const actions: PlannedAction[] = [];
+  for (const f of findings) {
+    const tier = selectTier(f, policy);
+    if (!tier) continue;
+    const reason = tierReason(f, tier);
+    const events = f.events ?? [];
+    const evidence: Evidence = {
+      entity: f.entity,
+      entityType: f.entityType,
+      windowStart: f.windowStart,
+      windowEnd: f.windowEnd,
+      score: f.score,
+      anomalyScore: f.anomalyScore,
+      anomalyThreshold: ANOMALY_SCORE_THRESHOLD,
+      threshold: f.offset,
+      contamination: f.contamination,
+      detector: f.detector,
+      detectors: f.detectors,
+      seed: f.seed,
+      features: f.features,
+      lineNos: events.map((e) => e.lineNo),
+      events: events.slice(0, maxEvents).map(excerpt),
+      related: f.related,
+    };
+    const push = (kind: ActionKind, target: string, targetType: EntityType, status: PlanStatus, statusReason?: string) =>
+      actions.push({ id: `${tier.name}:${kind}:${target}:${f.windowStart}`, kind, target, targetType, tier: tier.name, reason, status, statusReason, evidence });
+    for (const kind of tier.actions) {
+      if (kind === "block_ip") {
+        const ips = f.entityType === "ip" ? [f.entity] : policy.blockRelatedIps === false ? [] : f.related?.ips ?? [];
+        if (ips.length === 0) {
+          push(kind, f.entity, f.entityType, "skipped_no_target",
+            f.entityType === "ip" ? "no IP" : `no source IP seen for ${f.entityType} ${f.entity} in the window${policy.blockRelatedIps === false ? " (blockRelatedIps is false)" : ""}`);
+        }
+        for (const ip of ips) {
+          let text: string;
+          try {
+            text = parseIp(ip, { allowCidr: policy.allowCidrBlocks === true }).text;
+          } catch (e) {
+            push(kind, ip, "ip", "rejected_invalid", (e as Error).message);
+            continue;
+          }
+          const allowed = allowIps.match(text);
+          const priv = policy.blockPrivateRanges ? undefined : privateRangeOf(text);
+          if (allowed) push(kind, text, "ip", "skipped_allowlist", `${text} is allow-listed (allowList.ips contains ${allowed})`);
+          else if (priv) push(kind, text, "ip", "skipped_allowlist", `${text} is in private/internal range ${priv}; set blockPrivateRanges: true in the policy to allow blocking it`);
+          else push(kind, text, "ip", "planned");
+        }
+      } else if (kind === "lock_user") {
+        const users = f.entityType === "user" ? [f.entity] : policy.lockRelatedUsers ? f.related?.users ?? [] : [];
+        if (users.length === 0) {
+          push(kind, f.entity, f.entityType, "skipped_no_target",
+            f.entityType === "user" ? "no user" : `finding is about ${f.entityType} ${f.entity}; set lockRelatedUsers: true to lock the users seen from it`);
+        }
+        for (const user of users) {
+          try {
+            validateUsername(user);
+          } catch (e) {
+            push(kind, user, "user", "rejected_invalid", (e as Error).message);
+            continue;
+          }
+          if (allowUsers.has(user)) push(kind, user, "user", "skipped_allowlist", `user ${user} is allow-listed (allowList.users)`);
+          else push(kind, user, "user", "planned");
+        }
+      } else {
+        push(kind, f.entity, f.entityType, "planned");
+      }
+    }
+  }
+  return actions;
+}
+
+/**
+ * One flat row per planned action, for a table.
+ *
+ * @example
+ * showTable(planRows(plan));
+ */
+export function planRows(plan: readonly PlannedAction[]): Record<string, string | number>[] {
+  return plan.map((a) => ({
+    tier: a.tier,
+    action: a.kind,
+    target: a.target,
+    status: a.status,
+    entity: a.evidence.entity,
+    window: new Date(a.evidence.windowStart).toISOString(),
+    anomalyScore: Math.round(a.evidence.anomalyScore * 10) / 10,
+    score: Math.round(a.evidence.score * 10000) / 10000,
+    detectors: a.evidence.detectors.join(", "),
+    events: a.evidence.lineNos.length,
+    reason: a.statusReason ?? a.reason,
+  }));
+}
