@@ -79,6 +79,14 @@ def main():
     with open(os.path.join(OUT, "numpy-random.json"), "w") as f:
         json.dump(data, f, indent=None, separators=(",", ":"))
         f.write("\n")
+    perc = []
+    for seed, n in [(3, 101), (7, 10), (11, 53), (5, 2)]:
+        values = np.random.RandomState(seed).randn(n)
+        qs = [0, 100 * 0.001, 100 * 0.01, 100 * 0.05, 100 * 0.1, 100 * 0.2, 100 * 0.25, 100 * 0.5, 37.5, 99.9, 100]
+        perc.append({"values": floats(values), "q": qs, "percentile": [float(np.percentile(values, q)) for q in qs]})
+    with open(os.path.join(OUT, "numpy-percentile.json"), "w") as f:
+        json.dump({"numpy": np.__version__, "cases": perc}, f)
+        f.write("\n")
     np.random.seed(42)
     tutorial = {"numpy": np.__version__, "poisson_lam5_size50_seed42": ints(np.random.poisson(lam=5, size=50))}
     with open(os.path.join(OUT, "numpy-tutorial.json"), "w") as f:
