@@ -11,3 +11,5 @@ export * from "./eval/index";
 export * from "./features/index";
 export * from "./respond/index";
 export * from "./tf";
+export * from "./random";
+export * from "./simulate";
