@@ -23,8 +23,11 @@ import {
   requireFitted,
   toDense,
   validateContamination,
+  validateSeed,
+  predictFromDecision,
+  subtractOffset,
   validatePositiveInteger,
-} from "./rivals-shim";
+} from "./base";
 import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
 
 /** Options of {@link LocalOutlierFactor}. */
@@ -144,30 +147,32 @@ export class LocalOutlierFactor implements Detector {
     this.nNeighbors = options.nNeighbors ?? 20;
     validatePositiveInteger("nNeighbors", this.nNeighbors);
     this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = options.seed ?? 0;
+    this.seed = validateSeed(options.seed ?? 0);
   }
 
   get offset(): number {
-    return requireFitted(this.state, this.name).offset;
+    return requireFitted(this.state, "LocalOutlierFactor").offset;
   }
 
   get nFeaturesIn(): number {
-    return requireFitted(this.state, this.name).train.cols;
+    return requireFitted(this.state, "LocalOutlierFactor").train.cols;
   }
 
   /** Neighbours used by the fitted model: min(nNeighbors, n - 1). */
   get nNeighborsFitted(): number {
-    return requireFitted(this.state, this.name).k;
+    return requireFitted(this.state, "LocalOutlierFactor").k;
   }
 
   /** scikit-learn's `negative_outlier_factor_` of the training rows (a copy). */
   get negativeOutlierFactor(): Float64Array {
-    return requireFitted(this.state, this.name).negativeOutlierFactor.slice();
+    return requireFitted(this.state, "LocalOutlierFactor").negativeOutlierFactor.slice();
   }
 
   fit(X: Matrix): this {
     this.state = null;
-    const train = toDense(X, "X");
+    const dense = toDense(X, "X");
+    // Keep a private copy: scoring compares against the training rows.
+    const train: DenseMatrix = { data: dense.data.slice(), rows: dense.rows, cols: dense.cols };
     const n = train.rows;
     if (n < 2) throw new DataError(`LocalOutlierFactor needs at least 2 rows to find neighbours, got ${n}`);
     const k = Math.max(1, Math.min(this.nNeighbors, n - 1));
@@ -187,9 +192,9 @@ export class LocalOutlierFactor implements Detector {
   }
 
   scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, this.name);
+    const st = requireFitted(this.state, "LocalOutlierFactor");
     const Q = toDense(X, "X");
-    checkFeatureCount(Q.cols, st.train.cols, this.name);
+    checkFeatureCount(Q.cols, st.train.cols, "LocalOutlierFactor");
     if (sameMatrix(Q, st.train)) return st.negativeOutlierFactor.slice();
     const k = st.k;
     const { indices, distances } = kNearestNeighbors(st.train, Q, k, false);
@@ -204,17 +209,11 @@ export class LocalOutlierFactor implements Detector {
   }
 
   decisionFunction(X: Matrix): Float64Array {
-    const s = this.scoreSamples(X);
-    const off = this.offset;
-    for (let i = 0; i < s.length; i++) s[i] -= off;
-    return s;
+    return subtractOffset(this.scoreSamples(X), this.offset);
   }
 
   predict(X: Matrix): Int8Array {
-    const d = this.decisionFunction(X);
-    const out = new Int8Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = d[i] < 0 ? -1 : 1;
-    return out;
+    return predictFromDecision(this.decisionFunction(X));
   }
 }
 

@@ -24,7 +24,10 @@ import {
   requireFitted,
   toDense,
   validateContamination,
-} from "./rivals-shim";
+  validateSeed,
+  predictFromDecision,
+  subtractOffset,
+} from "./base";
 import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
 
 /** Options of {@link OneClassSVM}. */
@@ -271,34 +274,34 @@ export class OneClassSVM implements Detector {
     this.cacheMB = options.cacheMB ?? 256;
     if (!(this.cacheMB > 0)) throw new OptionError(`Expected \`cacheMB\` to be a positive number, got ${String(options.cacheMB)}`);
     this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = options.seed ?? 0;
+    this.seed = validateSeed(options.seed ?? 0);
   }
 
   get offset(): number {
-    return requireFitted(this.state, this.name).offset;
+    return requireFitted(this.state, "OneClassSVM").offset;
   }
   get nFeaturesIn(): number {
-    return requireFitted(this.state, this.name).nFeatures;
+    return requireFitted(this.state, "OneClassSVM").nFeatures;
   }
   /** ρ of the fitted model (scikit-learn's `offset_`, minus its `intercept_`). */
   get rho(): number {
-    return requireFitted(this.state, this.name).rho;
+    return requireFitted(this.state, "OneClassSVM").rho;
   }
   /** The γ actually used (after resolving 'scale' / 'auto'). */
   get gammaFitted(): number {
-    return requireFitted(this.state, this.name).gamma;
+    return requireFitted(this.state, "OneClassSVM").gamma;
   }
   /** Training indices of the support vectors. */
   get support(): Int32Array {
-    return requireFitted(this.state, this.name).support.slice();
+    return requireFitted(this.state, "OneClassSVM").support.slice();
   }
   /** Their dual coefficients αᵢ ∈ (0, 1] (Σ αᵢ = ν·n). */
   get dualCoef(): Float64Array {
-    return requireFitted(this.state, this.name).dualCoef.slice();
+    return requireFitted(this.state, "OneClassSVM").dualCoef.slice();
   }
   /** SMO iterations used and whether the tolerance was reached before `maxIter`. */
   get solverInfo(): { readonly iterations: number; readonly converged: boolean } {
-    const st = requireFitted(this.state, this.name);
+    const st = requireFitted(this.state, "OneClassSVM");
     return { iterations: st.iterations, converged: st.converged };
   }
 
@@ -326,24 +329,18 @@ export class OneClassSVM implements Detector {
 
   /** Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. */
   scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, this.name);
+    const st = requireFitted(this.state, "OneClassSVM");
     const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.nFeatures, this.name);
+    checkFeatureCount(M.cols, st.nFeatures, "OneClassSVM");
     return kernelSum(st, M);
   }
 
   decisionFunction(X: Matrix): Float64Array {
-    const s = this.scoreSamples(X);
-    const off = this.offset;
-    for (let i = 0; i < s.length; i++) s[i] -= off;
-    return s;
+    return subtractOffset(this.scoreSamples(X), this.offset);
   }
 
   predict(X: Matrix): Int8Array {
-    const d = this.decisionFunction(X);
-    const out = new Int8Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = d[i] < 0 ? -1 : 1;
-    return out;
+    return predictFromDecision(this.decisionFunction(X));
   }
 }
 
