@@ -16,10 +16,14 @@ if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('-
 args.push(...extra);
 log('starting Jupyter Notebook on notebooks/ (kernel "TypeScript (siemlab)"); open the URL printed below');
 const child = spawn(python, args, { stdio: ['inherit', 'inherit', 'pipe'], env: jupyterEnv() });
+let announced = false;
 child.stderr.on('data', (chunk) => {
   process.stderr.write(chunk);
-  const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/.exec(String(chunk));
-  if (m) log(`open ${m[1]}`);
+  const m = /(http:\/\/[\w.\[\]:-]+:\d+\/\?token=\w+)/.exec(String(chunk));
+  if (m && !announced) {
+    announced = true;
+    log(`Jupyter is ready: open ${m[1]}`);
+  }
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
