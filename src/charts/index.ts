@@ -10,3 +10,5 @@ export * from "./timeline";
 export * from "./display";
 export * from "./plotly-html";
 export * from "./show";
+export * from "./chromium";
+export * from "./export";

@@ -50,7 +50,7 @@ export function baseLayout(options: BaseLayoutOptions = {}): Partial<Layout> {
     font: { family: "Helvetica Neue, Arial, sans-serif", size: 13, color: "#222222" },
     paper_bgcolor: "#ffffff",
     plot_bgcolor: "#ffffff",
-    margin: { l: 60, r: 20, t: options.title === undefined ? 30 : 60, b: 50 },
+    margin: { l: 60, r: 20, t: options.title === undefined ? 40 : 80, b: 50 },
     hovermode: "closest",
     legend: { orientation: "h", x: 0, y: 1.02, xanchor: "left", yanchor: "bottom" },
     xaxis: axis(options.xTitle),
