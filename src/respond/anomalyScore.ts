@@ -18,7 +18,7 @@ function median(sorted: Float64Array): number {
 }
 
 /**
- * The default scale of {@link anomalyScores}: 1.4826 × the median absolute deviation of the decision
+ * The default scale of {@link decisionToAnomalyScore}: 1.4826 × the median absolute deviation of the decision
  * values (a robust standard deviation that the outliers themselves do not inflate); falls back to the
  * standard deviation, then to 1, when the values are (nearly) constant.
  *
@@ -49,10 +49,10 @@ export function decisionScale(decision: ArrayLike<number>): number {
  * spread of the batch given, so score a whole batch at once.
  *
  * @example
- * anomalyScores([0.1, 0.12, 0.09, 0.11, -0.2]) // last ≈ 100, others < 50
- * anomalyScores([0, -1, 1], { scale: 1 })      // [50, 73.1, 26.9]
+ * decisionToAnomalyScore([0.1, 0.12, 0.09, 0.11, -0.2]) // last ≈ 100, others < 50
+ * decisionToAnomalyScore([0, -1, 1], { scale: 1 })      // [50, 73.1, 26.9]
  */
-export function anomalyScores(decision: ArrayLike<number>, options: AnomalyScoreOptions = {}): Float64Array {
+export function decisionToAnomalyScore(decision: ArrayLike<number>, options: AnomalyScoreOptions = {}): Float64Array {
   for (let i = 0; i < decision.length; i++) {
     if (!Number.isFinite(decision[i])) {
       throw new DataError(`Decision value at row ${i} is ${decision[i]}; anomaly scores need finite decision-function values`);

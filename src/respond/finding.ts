@@ -1,7 +1,7 @@
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import type { Contamination, Detector, Matrix } from "../detectors/types";
-import { anomalyScores } from "./anomalyScore";
+import { decisionToAnomalyScore } from "./anomalyScore";
 
 /** What kind of entity a finding is about. */
 export type EntityType = "ip" | "user" | "host";
@@ -16,7 +16,7 @@ export interface Finding {
   readonly windowEnd: number;
   /** Decision-function value of the primary detector (negative = outlier). */
   readonly score: number;
-  /** 0–100 anomaly score derived from `score` (50 = on the threshold); see `anomalyScores`. */
+  /** 0–100 anomaly score derived from `score` (50 = on the threshold); see `decisionToAnomalyScore`. */
   readonly anomalyScore: number;
   /** Primary detector name (e.g. "iforest"). */
   readonly detector: string;
@@ -72,7 +72,7 @@ export interface FindingsOptions {
   readonly events?: readonly LogEvent[];
   /** Keep rows flagged by at least this many detectors. Default: 1. */
   readonly minAgreeing?: number;
-  /** Scale of the 0–100 anomaly score (see `anomalyScores`). Default: robust spread of the primary decisions. */
+  /** Scale of the 0–100 anomaly score (see `decisionToAnomalyScore`). Default: robust spread of the primary decisions. */
   readonly scale?: number;
 }
 
@@ -155,7 +155,7 @@ export function findingsFromScores(options: FindingsOptions): Finding[] {
     throw new DataError(`The matrix has ${rowCount(options.matrix)} rows but there are ${n} keys; pass the matrix the keys describe`);
   }
   const primary = scoredBy[0];
-  const anomaly = anomalyScores(primary.decision, { scale: options.scale });
+  const anomaly = decisionToAnomalyScore(primary.decision, { scale: options.scale });
   const byEntity = new Map<string, LogEvent[]>();
   for (const e of options.events ?? []) {
     const k = entityOf(e, entityType);

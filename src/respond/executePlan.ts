@@ -1,0 +1,163 @@
+import { DataError } from "../errors";
+import { AuditLog } from "./audit";
+import type { AuditRow, AuditStatus } from "./audit";
+import { Deduplicator } from "./dedup";
+import { alertText } from "./executors/alert";
+import { blockIpCommand } from "./executors/blockIp";
+import type { Executor } from "./executors/executor";
+import { lockUserCommand } from "./executors/lockUser";
+import { ticketFor } from "./executors/ticket";
+import { planResponse } from "./plan";
+import type { PlanOptions, PlannedAction } from "./plan";
+import type { ActionKind, ResponsePolicy } from "./policy";
+import type { Finding } from "./finding";
+
+export interface ExecuteOptions {
+  /** Only render what would be done. Real execution needs `dryRun: false` AND an executor for the action kind. Default: true. */
+  readonly dryRun?: boolean;
+  /** Explicitly configured executors; several may serve one kind (e.g. console and webhook alerts). Default: none. */
+  readonly executors?: readonly Executor[];
+  /** Where decisions are recorded. Default: a new in-memory AuditLog. */
+  readonly audit?: AuditLog;
+  /** Suppression memory; share one across calls to dedup between batches. Default: a new one with `dedupWindowSeconds`. */
+  readonly dedup?: Deduplicator;
+  /** Suppression window when no `dedup` is given. Default: 3600. */
+  readonly dedupWindowSeconds?: number;
+  /** Wall clock for audit timestamps (epoch ms). Default: Date.now. */
+  readonly now?: () => number;
+}
+
+/** Result of executing a plan: the audit rows of this run and the log they were appended to. */
+export interface ExecutionReport {
+  readonly rows: AuditRow[];
+  readonly audit: AuditLog;
+}
+
+/**
+ * What an action would do, rendered without any executor (the dry-run preview): the log/alert line,
+ * the nftables command, the usermod command, or the ticket JSON. Throws a DataError on invalid targets.
+ *
+ * @example
+ * previewAction(action) // "nft add element inet filter siemlab_blocklist { 203.0.113.7 }"
+ */
+export function previewAction(action: PlannedAction): string {
+  const kind: ActionKind = action.kind;
+  switch (kind) {
+    case "log":
+      return `WARN ${alertText(action)}`;
+    case "alert":
+      return `ALERT ${alertText(action)}`;
+    case "block_ip":
+      // The plan already applied the policy's allowCidrBlocks; the range syntax is still parsed strictly.
+      return blockIpCommand(action.target, { allowCidr: action.target.includes("/") });
+    case "lock_user":
+      return lockUserCommand(action.target);
+    case "open_ticket":
+      return JSON.stringify(ticketFor(action));
+  }
+}
+
+/**
+ * Carry out a response plan. Dry run by default: every action is rendered (command text, payload) and
+ * recorded as "dry_run", nothing else happens. With `dryRun: false`, actions whose kind has a configured
+ * executor are executed (file append or HTTP request — never a system command); kinds without one stay
+ * dry runs. Repeats of the same action and target within the dedup window are "deduplicated"; skipped
+ * and invalid actions from the plan are recorded as such. Every decision goes to the audit log.
+ * Never throws for an executor failure: it is recorded as "failed".
+ *
+ * @example
+ * const { rows } = await executePlan(plan);                       // dry run
+ * await executePlan(plan, { dryRun: false, executors: [webhookAlert({ url })] });
+ */
+export async function executePlan(plan: readonly PlannedAction[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
+  const dryRun = options.dryRun ?? true;
+  const executors = options.executors ?? [];
+  const audit = options.audit ?? new AuditLog();
+  const dedup = options.dedup ?? new Deduplicator({ windowSeconds: options.dedupWindowSeconds });
+  const now = options.now ?? Date.now;
+  const rows: AuditRow[] = [];
+  const record = (a: PlannedAction, status: AuditStatus, executor: string, detail: string, error = "") => {
+    const row: AuditRow = {
+      ts: new Date(now()).toISOString(),
+      actionId: a.id,
+      action: a.kind,
+      target: a.target,
+      targetType: a.targetType,
+      tier: a.tier,
+      status,
+      dryRun,
+      executor,
+      detail,
+      error,
+      entity: a.evidence.entity,
+      windowStart: new Date(a.evidence.windowStart).toISOString(),
+      anomalyScore: a.evidence.anomalyScore,
+      score: a.evidence.score,
+      detector: a.evidence.detector,
+      reason: a.reason,
+    };
+    audit.append(row);
+    rows.push(row);
+  };
+  for (const a of plan) {
+    if (a.status !== "planned") {
+      record(a, a.status, "none", "", a.statusReason ?? "");
+      continue;
+    }
+    const time = a.evidence.windowStart;
+    const prev = dedup.lastWithin(a.kind, a.target, time);
+    if (prev !== undefined) {
+      record(a, "deduplicated", "none", "", `${a.kind} ${a.target} already decided for the window at ${new Date(prev).toISOString()} (within ${dedup.windowMs / 1000} s)`);
+      continue;
+    }
+    const mine = executors.filter((e) => e.kind === a.kind);
+    const live = !dryRun && mine.length > 0;
+    const targets = mine.length ? mine : [undefined];
+    let any = false;
+    for (const ex of targets) {
+      let text: string;
+      try {
+        text = ex ? ex.render(a) : previewAction(a);
+      } catch (e) {
+        if (e instanceof DataError) record(a, "rejected_invalid", ex?.name ?? "none", "", e.message);
+        else record(a, "failed", ex?.name ?? "none", "", (e as Error).message);
+        continue;
+      }
+      if (!live || !ex) {
+        const note = !dryRun && !ex ? `(no ${a.kind} executor configured: not executed) ` : "";
+        record(a, "dry_run", ex?.name ?? "preview", note + text);
+        any = true;
+        continue;
+      }
+      const out = await ex.execute(a);
+      if (out.ok) {
+        record(a, "executed", ex.name, out.detail);
+        any = true;
+      } else {
+        record(a, "failed", ex.name, out.detail, `${out.error ?? "failed"}${out.attempts ? ` (${out.attempts} attempt(s))` : ""}`);
+      }
+    }
+    if (any) dedup.record(a.kind, a.target, time);
+  }
+  return { rows, audit };
+}
+
+/** Options of {@link respond}: planning plus execution. */
+export interface RespondOptions extends ExecuteOptions, PlanOptions {}
+
+/**
+ * Plan the response to findings under a policy, then execute the plan (dry run by default), using the
+ * policy's dedup window.
+ *
+ * @example
+ * const { plan, rows } = await respond(findings, loadPolicy("data/policy/default.json"));
+ */
+export async function respond(
+  findings: readonly Finding[],
+  policy: ResponsePolicy,
+  options: RespondOptions = {},
+): Promise<ExecutionReport & { readonly plan: PlannedAction[] }> {
+  const plan = planResponse(findings, policy, options);
+  const report = await executePlan(plan, { ...options, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
+  return { ...report, plan };
+}

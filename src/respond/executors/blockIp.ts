@@ -1,0 +1,116 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { OptionError } from "../../errors";
+import { parseIp } from "../ipAddress";
+import type { PlannedAction } from "../plan";
+import { safely } from "./executor";
+import type { Executor } from "./executor";
+
+/** Command dialect for IP blocks. */
+export type FirewallFormat = "nftables" | "iptables";
+
+export interface BlockCommandOptions {
+  /** Dialect. Default: "nftables". */
+  readonly format?: FirewallFormat;
+  /** nftables table family and name. Default: "inet filter". */
+  readonly nftTable?: string;
+  /** nftables set for IPv4 addresses (IPv6 uses this name + "6"). Default: "siemlab_blocklist". */
+  readonly nftSet?: string;
+  /** iptables chain. Default: "INPUT". */
+  readonly chain?: string;
+  /** Accept CIDR ranges. Default: false. */
+  readonly allowCidr?: boolean;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/;
+
+function checkName(key: string, v: string): string {
+  if (!NAME.test(v)) throw new OptionError(`Expected \`${key}\` to be an identifier (letters, digits, _ or -, ≤ 32 chars), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * The firewall command TEXT that blocks one IP (never run by siemlab). The IP is validated with a real
+ * parser first; anything else (`1.2.3.4; rm -rf /`, newlines, `01.2.3.4`) throws a DataError.
+ *
+ * @example
+ * blockIpCommand("203.0.113.7")                          // "nft add element inet filter siemlab_blocklist { 203.0.113.7 }"
+ * blockIpCommand("203.0.113.7", { format: "iptables" }) // "iptables -I INPUT -s 203.0.113.7 -j DROP"
+ */
+export function blockIpCommand(ip: string, options: BlockCommandOptions = {}): string {
+  const p = parseIp(ip, { allowCidr: options.allowCidr ?? false });
+  const format = options.format ?? "nftables";
+  if (format === "nftables") {
+    const [family, table, ...rest] = (options.nftTable ?? "inet filter").split(" ");
+    if (rest.length || !table) throw new OptionError(`Expected \`nftTable\` to be "<family> <table>", e.g. "inet filter", got ${JSON.stringify(options.nftTable)}`);
+    const set = checkName("nftSet", options.nftSet ?? "siemlab_blocklist") + (p.family === 6 ? "6" : "");
+    return `nft add element ${checkName("nftTable", family)} ${checkName("nftTable", table)} ${set} { ${p.text} }`;
+  }
+  if (format === "iptables") {
+    const chain = checkName("chain", options.chain ?? "INPUT");
+    return `${p.family === 6 ? "ip6tables" : "iptables"} -I ${chain} -s ${p.text} -j DROP`;
+  }
+  throw new OptionError(`Expected \`format\` to be "nftables" or "iptables", got ${JSON.stringify(format)}`);
+}
+
+export interface BlockIpFileOptions extends BlockCommandOptions {
+  /** File the commands (or, with `format: "blocklist"`, the bare addresses) are appended to. Required. */
+  readonly path: string;
+  /** Name in the audit log. Default: "<format>-file". */
+  readonly name?: string;
+}
+
+/**
+ * Block-IP executor that appends the firewall command for each blocked IP to a script file for the
+ * analyst to review and apply with their own tooling. siemlab never runs it.
+ *
+ * @example
+ * blockIpCommandFile({ path: "out/block.nft", format: "nftables" })
+ */
+export function blockIpCommandFile(options: BlockIpFileOptions): Executor {
+  if (!options || typeof options.path !== "string" || options.path === "") {
+    throw new OptionError("Expected `path` to name the file block commands are appended to, e.g. { path: \"out/block.nft\" }");
+  }
+  blockIpCommand("192.0.2.1", options); // validates the options now, not at execution time
+  const render = (a: PlannedAction) => blockIpCommand(a.target, options);
+  return {
+    name: options.name ?? `${options.format ?? "nftables"}-file`,
+    kind: "block_ip",
+    render,
+    execute(a) {
+      return safely(() => {
+        const line = render(a);
+        fs.mkdirSync(path.dirname(options.path), { recursive: true });
+        fs.appendFileSync(options.path, line + "\n");
+        return { ok: true, detail: `appended \`${line}\` to ${options.path}` };
+      });
+    },
+  };
+}
+
+/**
+ * Block-IP executor that appends each validated address to a plain blocklist file (one a line), the
+ * format most firewalls and proxies can import.
+ *
+ * @example
+ * blocklistFile({ path: "out/blocklist.txt" })
+ */
+export function blocklistFile(options: { readonly path: string; readonly allowCidr?: boolean; readonly name?: string }): Executor {
+  if (!options || typeof options.path !== "string" || options.path === "") {
+    throw new OptionError("Expected `path` to name the blocklist file, e.g. { path: \"out/blocklist.txt\" }");
+  }
+  const render = (a: PlannedAction) => parseIp(a.target, { allowCidr: options.allowCidr ?? false }).text;
+  return {
+    name: options.name ?? "blocklist-file",
+    kind: "block_ip",
+    render,
+    execute(a) {
+      return safely(() => {
+        const line = render(a);
+        fs.mkdirSync(path.dirname(options.path), { recursive: true });
+        fs.appendFileSync(options.path, line + "\n");
+        return { ok: true, detail: `appended ${line} to ${options.path}` };
+      });
+    },
+  };
+}
