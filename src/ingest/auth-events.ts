@@ -1,0 +1,280 @@
+/**
+ * What an authentication message says, in normalised form. `srcIp` is the source address as logged: an IP,
+ * or a host name when the server resolved it (`rhost=` in PAM messages).
+ */
+export interface AuthFacts {
+  eventType: string;
+  outcome?: "success" | "failure";
+  user?: string;
+  srcIp?: string;
+  srcPort?: number;
+  fields?: Record<string, string | number | boolean | null>;
+}
+
+/** Event types {@link classifyAuthMessage} emits, with what they mean (for help texts and docs). */
+export const AUTH_EVENT_TYPES: Readonly<Record<string, string>> = {
+  failed_password: "sshd: Failed password for [invalid user] U from IP port P (failure)",
+  failed_publickey: "sshd: Failed publickey for U from IP (failure)",
+  failed_none: "sshd: Failed none for invalid user U (failure)",
+  failed_keyboard_interactive: "sshd: Failed keyboard-interactive/pam (failure)",
+  accepted_password: "sshd: Accepted password for U from IP port P (success)",
+  accepted_publickey: "sshd: Accepted publickey for U from IP port P (success)",
+  accepted_keyboard_interactive: "sshd: Accepted keyboard-interactive/pam (success)",
+  invalid_user: "sshd: Invalid user U from IP (failure)",
+  invalid_user_preauth: "sshd: input_userauth_request: invalid user U [preauth] (failure)",
+  user_not_allowed: "sshd: User U from IP not allowed (failure)",
+  too_many_auth_failures: "sshd: Disconnecting: Too many authentication failures / maximum attempts exceeded (failure)",
+  auth_failure: "PAM / klogind / gdm: authentication failure; rhost=IP user=U (failure)",
+  pam_more_failures: "PAM N more authentication failures (failure; fields.count = N)",
+  pam_max_retries: "PAM service(sshd) ignoring max retries",
+  pam_user_unknown: "PAM check pass; user unknown (failure)",
+  break_in_attempt: "sshd: POSSIBLE BREAK-IN ATTEMPT (reverse mapping failed)",
+  no_identification: "sshd: Did not receive identification string from IP",
+  bad_protocol: "sshd: Bad protocol version identification",
+  negotiation_failed: "sshd: Unable to negotiate with IP",
+  disconnect: "sshd: Received disconnect / Disconnected from IP",
+  connection_closed: "sshd: Connection closed by IP",
+  connection_reset: "sshd: Connection reset by IP",
+  session_opened: "PAM: session opened for user U",
+  session_closed: "PAM: session closed for user U",
+  sudo: "sudo: U : ... COMMAND=... (success, or failure for incorrect password / not in sudoers)",
+  su: "su: (to U) by X / FAILED SU (success or failure)",
+  login: "login: ROOT LOGIN / LOGIN ON tty (success)",
+  ftp_connection: "ftpd: connection from IP",
+  server_listening: "sshd: Server listening on ADDR port P",
+  server_stop: "sshd: Received signal; terminating",
+  sshd_error: "sshd: error: / fatal: messages not covered above",
+  other: "anything else",
+};
+
+const FAILED_ACCEPTED =
+  /^(Failed|Accepted) (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh2?))?(?:: (.*))?$/;
+const INVALID_USER = /^Invalid user (.*?) from (\S+?)(?: port (\d+))?$/;
+const PREAUTH_INVALID = /^input_userauth_request: invalid user (.*?) \[preauth\]$/;
+const BREAK_IN_REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[(\S+)\] failed/;
+const BREAK_IN_ADDRESS = /^Address (\S+) maps to (\S+), but this does not map back/;
+const RECEIVED_DISCONNECT = /^Received disconnect from (\S+?)(?: port (\d+))?: ?(\d+): (.*?)(?: \[preauth\])?$/;
+const DISCONNECTED = /^Disconnected from (?:(?:authenticating |invalid )?user (.*?) )?(\S+) port (\d+)/;
+const CONNECTION_CLOSED = /^Connection (closed|reset) by (?:(?:authenticating |invalid )?user (.*?) )?(\S+?)(?: port (\d+))?(?: \[preauth\])?$/;
+const NO_IDENT = /^Did not receive identification string from (\S+?)(?: port (\d+))?$/;
+const TOO_MANY = /^Disconnecting(?:: Too many authentication failures for (.*?)| (?:authenticating |invalid )?user (.*?) (\S+) port (\d+): Too many authentication failures)/;
+const MAX_ATTEMPTS = /^maximum authentication attempts exceeded for (invalid user )?(.*?) from (\S+) port (\d+)/;
+const NOT_ALLOWED = /^User (.*?) from (\S+) not allowed because/;
+const BAD_PROTOCOL = /^Bad protocol version identification .* from (\S+?)(?: port (\d+))?$/;
+const NEGOTIATE = /^Unable to negotiate with (\S+?)(?: port (\d+))?:/;
+const REPEATED = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/;
+const PAM_PREFIX = /^pam_unix\(([^:)]*):([^)]*)\): /;
+const SESSION_OPENED = /^session opened for user (\S+?)(?:\(uid=\d+\))? by (\S*?)(?:\(uid=(\d+)\))?$/;
+const SESSION_CLOSED = /^session closed for user (\S+)/;
+const RHOST = /rhost=(\S*)/;
+const PAM_USER = /\buser=(\S+)/;
+const PAM_MORE = /^PAM (\d+) more authentication failures?;/;
+const SUDO = /^\s*(\S+) : (?:(.*?) ; )?TTY=(\S*) ; PWD=(.*?) ; USER=(\S+) ; (?:.*?; )?COMMAND=(.*)$/;
+const SU_OK = /^(?:\+ \S+ |\(to (\S+)\) )(\S+) on (\S+)/;
+const SU_FAILED = /^(?:FAILED SU \(to (\S+)\) (\S+) on (\S+)|- \S+ (\S+)-(\S+)|'su (\S+)' failed for (\S+))/;
+const LOGIN = /^(ROOT )?LOGIN ON (\S+)(?: BY (\S+))?(?: FROM (\S+))?/;
+const FTP_CONNECTION = /^connection from (\S+) \(([^)]*)\)/;
+const AUTH_FAILED_FROM = /^Authentication failed from (\S+)/;
+
+function port(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = +s;
+  return n >= 0 && n <= 65535 ? n : undefined;
+}
+
+function methodType(method: string): string {
+  const m = method.toLowerCase();
+  if (m === "password" || m === "publickey" || m === "none") return m;
+  if (m.startsWith("keyboard-interactive")) return "keyboard_interactive";
+  if (m === "hostbased") return "hostbased";
+  return m.replace(/[^a-z0-9]+/g, "_").slice(0, 32) || "other";
+}
+
+function classifyPam(service: string | undefined, body: string): AuthFacts | undefined {
+  if (body.startsWith("authentication failure;")) {
+    const rhost = RHOST.exec(body);
+    const user = PAM_USER.exec(body);
+    return {
+      eventType: "auth_failure",
+      outcome: "failure",
+      srcIp: rhost && rhost[1] !== "" ? rhost[1] : undefined,
+      user: user ? user[1] : undefined,
+      fields: service ? { service } : undefined,
+    };
+  }
+  if (body.startsWith("check pass; user unknown")) return { eventType: "pam_user_unknown", outcome: "failure" };
+  let m = SESSION_OPENED.exec(body);
+  if (m) {
+    return { eventType: "session_opened", user: m[1], fields: { by: m[2] === "" ? null : m[2], ...(service ? { service } : {}) } };
+  }
+  m = SESSION_CLOSED.exec(body);
+  if (m) return { eventType: "session_closed", user: m[1], fields: service ? { service } : undefined };
+  return undefined;
+}
+
+function classifySshd(message: string): AuthFacts | undefined {
+  let m: RegExpExecArray | null;
+  switch (message.charCodeAt(0)) {
+    case 70: // F
+    case 65: // A
+      m = FAILED_ACCEPTED.exec(message);
+      if (m) {
+        const ok = m[1] === "Accepted";
+        const fields: Record<string, string | number | boolean | null> = { method: m[2] };
+        if (m[3]) fields.invalidUser = true;
+        if (m[8]) fields.detail = m[8];
+        return {
+          eventType: (ok ? "accepted_" : "failed_") + methodType(m[2]),
+          outcome: ok ? "success" : "failure",
+          user: m[4],
+          srcIp: m[5],
+          srcPort: port(m[6]),
+          fields,
+        };
+      }
+      m = BREAK_IN_ADDRESS.exec(message);
+      if (m) return { eventType: "break_in_attempt", srcIp: m[1], fields: { hostname: m[2] } };
+      break;
+    case 73: // I
+      m = INVALID_USER.exec(message);
+      if (m) return { eventType: "invalid_user", outcome: "failure", user: m[1], srcIp: m[2], srcPort: port(m[3]) };
+      break;
+    case 105: // i
+      m = PREAUTH_INVALID.exec(message);
+      if (m) return { eventType: "invalid_user_preauth", outcome: "failure", user: m[1] };
+      break;
+    case 114: // r
+      m = BREAK_IN_REVERSE.exec(message);
+      if (m) return { eventType: "break_in_attempt", srcIp: m[2], fields: { hostname: m[1] } };
+      break;
+    case 82: // R
+      m = RECEIVED_DISCONNECT.exec(message);
+      if (m) return { eventType: "disconnect", srcIp: m[1], srcPort: port(m[2]), fields: { code: +m[3], reason: m[4] } };
+      if (message.startsWith("Received signal")) return { eventType: "server_stop" };
+      break;
+    case 68: // D
+      m = DISCONNECTED.exec(message);
+      if (m) return { eventType: "disconnect", user: m[1], srcIp: m[2], srcPort: port(m[3]) };
+      m = NO_IDENT.exec(message);
+      if (m) return { eventType: "no_identification", srcIp: m[1], srcPort: port(m[2]) };
+      m = TOO_MANY.exec(message);
+      if (m) {
+        return {
+          eventType: "too_many_auth_failures",
+          outcome: "failure",
+          user: m[1] ?? m[2],
+          srcIp: m[3],
+          srcPort: port(m[4]),
+        };
+      }
+      break;
+    case 67: // C
+      m = CONNECTION_CLOSED.exec(message);
+      if (m) {
+        return { eventType: m[1] === "closed" ? "connection_closed" : "connection_reset", user: m[2], srcIp: m[3], srcPort: port(m[4]) };
+      }
+      break;
+    case 109: // m
+      m = REPEATED.exec(message);
+      if (m) {
+        const inner = classifySshd(m[2]) ?? classifyGeneric(m[2]);
+        if (inner) return { ...inner, fields: { ...inner.fields, repeated: +m[1] } };
+        return { eventType: "other", fields: { repeated: +m[1] } };
+      }
+      m = MAX_ATTEMPTS.exec(message);
+      if (m) return { eventType: "too_many_auth_failures", outcome: "failure", user: m[2], srcIp: m[3], srcPort: port(m[4]) };
+      break;
+    case 85: // U
+      m = NOT_ALLOWED.exec(message);
+      if (m) return { eventType: "user_not_allowed", outcome: "failure", user: m[1], srcIp: m[2] };
+      m = NEGOTIATE.exec(message);
+      if (m) return { eventType: "negotiation_failed", srcIp: m[1], srcPort: port(m[2]) };
+      break;
+    case 66: // B
+      m = BAD_PROTOCOL.exec(message);
+      if (m) return { eventType: "bad_protocol", srcIp: m[1], srcPort: port(m[2]) };
+      break;
+    case 80: // P
+      m = PAM_MORE.exec(message);
+      if (m) {
+        const rhost = RHOST.exec(message);
+        const user = PAM_USER.exec(message);
+        return {
+          eventType: "pam_more_failures",
+          outcome: "failure",
+          srcIp: rhost && rhost[1] !== "" ? rhost[1] : undefined,
+          user: user ? user[1] : undefined,
+          fields: { count: +m[1] },
+        };
+      }
+      if (message.startsWith("PAM service(")) return { eventType: "pam_max_retries" };
+      break;
+    case 83: // S
+      if (message.startsWith("Server listening on")) return { eventType: "server_listening" };
+      break;
+    case 101: // e
+    case 102: // f
+      if (message.startsWith("error: ")) {
+        const inner = classifySshd(message.slice(7));
+        return inner ?? { eventType: "sshd_error" };
+      }
+      if (message.startsWith("fatal: ")) return { eventType: "sshd_error", fields: { fatal: true } };
+      break;
+  }
+  return undefined;
+}
+
+/** Messages from any program: PAM bodies, su, sudo, login, ftpd, klogind. */
+function classifyGeneric(message: string, process?: string): AuthFacts | undefined {
+  const pam = PAM_PREFIX.exec(message);
+  if (pam) return classifyPam(pam[1], message.slice(pam[0].length)) ?? { eventType: "other", fields: { service: pam[1] } };
+  const base = process === undefined ? "" : process.replace(/\(.*$/, "");
+  if (process !== undefined && process.includes("(pam_unix)")) {
+    const facts = classifyPam(base, message);
+    if (facts) return facts;
+  }
+  let m: RegExpExecArray | null;
+  if (base === "sudo") {
+    m = SUDO.exec(message);
+    if (m) {
+      const problem = m[2];
+      return {
+        eventType: "sudo",
+        outcome: problem ? "failure" : "success",
+        user: m[1],
+        fields: { targetUser: m[5], command: m[6], tty: m[3], pwd: m[4], ...(problem ? { problem } : {}) },
+      };
+    }
+  }
+  if (base === "su") {
+    m = SU_FAILED.exec(message);
+    if (m) return { eventType: "su", outcome: "failure", user: m[2] ?? m[4] ?? m[7], fields: { targetUser: m[1] ?? m[5] ?? m[6] ?? null } };
+    m = SU_OK.exec(message);
+    if (m) return { eventType: "su", outcome: "success", user: m[2], fields: { targetUser: m[1] ?? null, tty: m[3] } };
+  }
+  m = LOGIN.exec(message);
+  if (m) return { eventType: "login", outcome: "success", user: m[3] ?? (m[1] ? "root" : undefined), srcIp: m[4], fields: { tty: m[2] } };
+  m = FTP_CONNECTION.exec(message);
+  if (m) return { eventType: "ftp_connection", srcIp: m[1], fields: { hostname: m[2] } };
+  m = AUTH_FAILED_FROM.exec(message);
+  if (m) return { eventType: "auth_failure", outcome: "failure", srcIp: m[1] };
+  if (message.startsWith("Couldn't authenticate user")) return { eventType: "auth_failure", outcome: "failure" };
+  return undefined;
+}
+
+/**
+ * Classify a syslog message from sshd, PAM, su, sudo, login and friends into a normalised event type
+ * with its outcome, user, source IP and port (see {@link AUTH_EVENT_TYPES}). Unknown messages give
+ * `{eventType: "other"}`.
+ *
+ * @example
+ * classifyAuthMessage("sshd", "Failed password for root from 1.2.3.4 port 22 ssh2")
+ * // {eventType: "failed_password", outcome: "failure", user: "root", srcIp: "1.2.3.4", srcPort: 22, ...}
+ */
+export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
+  if (process !== undefined && process.startsWith("sshd") && !process.startsWith("sshd(")) {
+    const facts = classifySshd(message);
+    if (facts) return facts;
+  }
+  return classifyGeneric(message, process) ?? { eventType: "other" };
+}

@@ -1,0 +1,153 @@
+import type { LogEvent } from "../events";
+import type { FormatOptions, MappedField } from "./log-format";
+
+/**
+ * Default field names tried, in order, for each LogEvent field when reading JSON lines or CSV: ECS-like
+ * (`@timestamp`, `source.ip`, `user.name`, `event.action`), CloudTrail-like (`eventTime`, `sourceIPAddress`,
+ * `userIdentity.userName`, `eventName`) and plain names (`timestamp`, `src_ip`, `user`, `event_type`).
+ * CSV headers match case-insensitively, ignoring `_`, `.`, `-` and spaces.
+ */
+export const DEFAULT_FIELD_MAP: Readonly<Record<MappedField, readonly string[]>> = {
+  time: ["@timestamp", "timestamp", "eventTime", "time", "ts", "datetime", "date", "event.created", "_time"],
+  host: ["host.name", "host.hostname", "hostname", "host", "computer", "device"],
+  process: ["process.name", "program", "app", "application", "eventSource", "service", "source"],
+  pid: ["process.pid", "pid"],
+  level: ["log.level", "level", "severity", "loglevel", "log_level"],
+  eventType: ["event.action", "eventName", "event_type", "eventType", "action", "event", "type"],
+  user: ["user.name", "userIdentity.userName", "userIdentity.principalId", "user", "username", "user_name", "account"],
+  srcIp: ["source.ip", "sourceIPAddress", "client.ip", "src_ip", "srcIp", "source_ip", "remote_addr", "client_ip", "clientIp", "ip", "src"],
+  srcPort: ["source.port", "src_port", "srcPort", "source_port", "client.port"],
+  outcome: ["event.outcome", "outcome", "result", "status", "responseElements.ConsoleLogin"],
+  message: ["message", "msg", "@message", "log", "description"],
+};
+
+const MAPPED_FIELDS = Object.keys(DEFAULT_FIELD_MAP) as MappedField[];
+
+/** The candidate names per field, with `fieldMap` entries taking the place of the defaults. */
+export function resolveFieldMap(fieldMap: FormatOptions["fieldMap"]): Record<MappedField, readonly string[]> {
+  const out = {} as Record<MappedField, readonly string[]>;
+  for (const f of MAPPED_FIELDS) {
+    const given = fieldMap?.[f];
+    out[f] = given === undefined ? DEFAULT_FIELD_MAP[f] : typeof given === "string" ? [given] : given;
+  }
+  return out;
+}
+
+/** Names of the mappable fields, in a stable order. */
+export function mappedFieldNames(): readonly MappedField[] {
+  return MAPPED_FIELDS;
+}
+
+const ISO_NO_ZONE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
+
+/**
+ * Read a time value: ISO 8601 / `YYYY-MM-DD HH:MM:SS` (zone-less values are in `offsetMinutes`), epoch seconds
+ * (numbers below 1e11) or epoch milliseconds. Returns NaN when it is not a time.
+ *
+ * @example
+ * parseTimeValue("2024-01-02T03:04:05Z", 0) // 1704164645000
+ */
+export function parseTimeValue(v: unknown, offsetMinutes: number): number {
+  if (typeof v === "number") return Number.isFinite(v) ? (Math.abs(v) < 1e11 ? v * 1000 : v) : NaN;
+  if (typeof v !== "string") return NaN;
+  const s = v.trim();
+  if (s === "") return NaN;
+  if (/^-?\d+(\.\d+)?$/.test(s)) return parseTimeValue(+s, offsetMinutes);
+  const m = ISO_NO_ZONE.exec(s);
+  if (m) {
+    const day = +m[3];
+    const t = Date.UTC(+m[1], +m[2] - 1, day, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7] ? Math.floor(+`0.${m[7]}` * 1000) : 0);
+    if (new Date(t).getUTCDate() !== day || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 60) return NaN;
+    return t - offsetMinutes * 60000;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) return NaN;
+  const t = Date.parse(s.replace(" ", "T").replace(/(\.\d{3})\d+/, "$1"));
+  return Number.isFinite(t) ? t : NaN;
+}
+
+/**
+ * Normalise an outcome value: success / succeeded / ok / allowed / true / 2xx-3xx status → "success";
+ * failure / failed / denied / error / false / 4xx-5xx status → "failure"; anything else → undefined.
+ *
+ * @example
+ * normaliseOutcome("Failure") // "failure"
+ */
+export function normaliseOutcome(v: unknown): "success" | "failure" | undefined {
+  if (typeof v === "boolean") return v ? "success" : "failure";
+  if (typeof v === "number") return v >= 100 && v < 400 ? "success" : v >= 400 && v < 600 ? "failure" : undefined;
+  if (typeof v !== "string") return undefined;
+  const s = v.trim().toLowerCase();
+  if (/^(success|succeeded|successful|ok|allow|allowed|accept|accepted|pass|passed|true)$/.test(s)) return "success";
+  if (/^(failure|failed|fail|deny|denied|reject|rejected|error|blocked|false)$/.test(s)) return "failure";
+  if (/^[1-5]\d\d$/.test(s)) return normaliseOutcome(+s);
+  return undefined;
+}
+
+/**
+ * Turn an event name into the house's snake_case event type: "ConsoleLogin" → "console_login",
+ * "user-login" → "user_login".
+ *
+ * @example
+ * snakeCaseEventType("AssumeRoleWithSAML") // "assume_role_with_saml"
+ */
+export function snakeCaseEventType(name: string): string {
+  return name
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 64);
+}
+
+function asString(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v === "" || v === "-" ? undefined : v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return undefined;
+}
+
+function asInt(v: unknown, max: number): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,10}$/.test(v.trim()) ? +v : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= max ? n : undefined;
+}
+
+/**
+ * Build a LogEvent from a record whose values are looked up by name (`get` returns undefined when absent).
+ * `used` receives the names that were mapped, so the caller can keep the rest in `fields`.
+ */
+export function mappedEvent(
+  lineNo: number,
+  get: (name: string) => unknown,
+  map: Record<MappedField, readonly string[]>,
+  offsetMinutes: number,
+  fields: Record<string, string | number | boolean | null>,
+  fallbackMessage: string,
+): LogEvent {
+  const pick = (f: MappedField): unknown => {
+    for (const name of map[f]) {
+      const v = get(name);
+      if (v !== undefined && v !== null && v !== "") return v;
+    }
+    return undefined;
+  };
+  const rawType = asString(pick("eventType"));
+  let outcome = normaliseOutcome(pick("outcome"));
+  if (outcome === undefined && get("errorCode") !== undefined && get("errorCode") !== null) outcome = "failure";
+  return {
+    lineNo,
+    time: parseTimeValue(pick("time"), offsetMinutes),
+    host: asString(pick("host")),
+    process: asString(pick("process")),
+    pid: asInt(pick("pid"), 4294967295),
+    level: asString(pick("level")),
+    eventType: rawType === undefined ? "other" : snakeCaseEventType(rawType) || "other",
+    user: asString(pick("user")),
+    srcIp: asString(pick("srcIp")),
+    srcPort: asInt(pick("srcPort"), 65535),
+    outcome,
+    message: asString(pick("message")) ?? fallbackMessage,
+    fields,
+  };
+}

@@ -1,0 +1,73 @@
+import type { LogEvent } from "../events";
+import { mappedEvent, resolveFieldMap } from "./field-map";
+import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { timeZoneOffsetMinutes } from "./time-zone";
+
+const MAX_FIELDS = 100;
+const MAX_DEPTH = 4;
+
+/** Flatten scalar leaves of a parsed JSON object into dotted keys (bounded depth and count; `__proto__` skipped). */
+function flatten(obj: Record<string, unknown>, prefix: string, depth: number, out: Record<string, string | number | boolean | null>): void {
+  for (const key of Object.keys(obj)) {
+    if (Object.keys(out).length >= MAX_FIELDS) return;
+    if (key === "__proto__") continue;
+    const v = obj[key];
+    const name = prefix === "" ? key : `${prefix}.${key}`;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[name] = v;
+    else if (Array.isArray(v)) out[name] = JSON.stringify(v).slice(0, 1000);
+    else if (typeof v === "object" && depth < MAX_DEPTH) flatten(v as Record<string, unknown>, name, depth + 1, out);
+  }
+}
+
+/** Look up a dotted path (`source.ip`), also accepting a literal dotted key (`"source.ip": ...`). */
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(obj, path)) return obj[path];
+  if (path.indexOf(".") < 0) return undefined;
+  let cur: unknown = obj;
+  for (const part of path.split(".")) {
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/**
+ * Create a parser for JSON lines (one JSON object per line), mapping fields to the LogEvent by
+ * `fieldMap` (dotted paths) or by the defaults of {@link DEFAULT_FIELD_MAP} (ECS-like, CloudTrail-like, plain
+ * names). Event names become snake_case event types ("ConsoleLogin" → "console_login"); every scalar
+ * leaf is kept in `fields` under its dotted path (up to 100, depth 4). A line that is not a JSON object is
+ * rejected with the JSON error.
+ *
+ * @example
+ * createJsonLinesParser().parseLine('{"@timestamp":"2024-01-02T03:04:05Z","event":{"action":"user-login","outcome":"failure"},"source":{"ip":"1.2.3.4"}}', 1)
+ */
+export function createJsonLinesParser(options: FormatOptions = {}): LineParser {
+  const map = resolveFieldMap(options.fieldMap);
+  const offset = timeZoneOffsetMinutes(options.timeZone);
+  function parseLine(text: string, lineNo: number): LogEvent | string {
+    const s = text.trim();
+    if (s.length === 0) return "empty line";
+    if (s.charCodeAt(0) !== 123 /* { */) return "expected a JSON object `{...}` on the line";
+    let obj: unknown;
+    try {
+      obj = JSON.parse(s);
+    } catch (e) {
+      return `invalid JSON: ${(e as Error).message.slice(0, 120)}`;
+    }
+    if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return "expected a JSON object `{...}` on the line";
+    const record = obj as Record<string, unknown>;
+    const fields: Record<string, string | number | boolean | null> = {};
+    flatten(record, "", 0, fields);
+    return mappedEvent(lineNo, (name) => getPath(record, name), map, offset, fields, s.length > 500 ? s.slice(0, 500) + "…" : s);
+  }
+  return { parseLine };
+}
+
+/** JSON lines (NDJSON), registered as "jsonl". */
+export const jsonLinesFormat: LogFormat = {
+  name: "jsonl",
+  description: "JSON lines: one object per line; ECS / CloudTrail / plain field names mapped (override with fieldMap)",
+  aliases: ["json", "ndjson", "json-lines"],
+  priority: 50,
+  createParser: createJsonLinesParser,
+};

@@ -1,0 +1,62 @@
+import type { LogEvent } from "../events";
+
+/**
+ * What a line parser returns for one line: the event, a reject reason (a string), or `null` when the line
+ * was held as part of a record that spans several lines (a quoted CSV field with a line break); the held
+ * lines are settled by the parser's next event or reject.
+ */
+export type LineResult = LogEvent | string | null;
+
+/** A parser for one input, created fresh per read because some formats keep state (year roll-over, CSV header). */
+export interface LineParser {
+  /** Parse one line (without its line ending). Must never throw on bad input; return a reason instead. */
+  parseLine(text: string, lineNo: number): LineResult;
+  /** At end of input: settle lines still held (return an event or a reject reason), or undefined when none are. */
+  finish?(): LogEvent | string | undefined;
+}
+
+/** Options every format accepts; a format ignores those it has no use for. */
+export interface FormatOptions {
+  /** Syslog (RFC 3164) has no year: the year of the first line. Default: inferred from `referenceDate`. */
+  readonly year?: number;
+  /**
+   * Time zone of timestamps that carry none (RFC 3164, Apache error log, tutorial, CSV/JSON without offset):
+   * 'UTC', a fixed offset such as '+02:00' / '-0500', or minutes east of UTC. Default: 'UTC'.
+   */
+  readonly timeZone?: string | number;
+  /** Without `year`, the first line's year is the latest one that does not put it after this date. Default: now. */
+  readonly referenceDate?: Date | number | string;
+  /** JSON lines / CSV: which field holds what (dotted paths for JSON). Default: common shapes are recognised. */
+  readonly fieldMap?: Readonly<Partial<Record<MappedField, string | readonly string[]>>>;
+  /** CSV: the field delimiter. Default: ','. */
+  readonly delimiter?: string;
+}
+
+/** LogEvent fields that JSON lines and CSV can map from their own field names. */
+export type MappedField =
+  | "time"
+  | "host"
+  | "process"
+  | "pid"
+  | "level"
+  | "eventType"
+  | "user"
+  | "srcIp"
+  | "srcPort"
+  | "outcome"
+  | "message";
+
+/** A named log format: a factory of line parsers plus a description for help texts. */
+export interface LogFormat {
+  /** Registry name, e.g. "rfc3164". */
+  readonly name: string;
+  /** One line saying what the format looks like. */
+  readonly description: string;
+  /** Other names accepted for it, e.g. "syslog", "auth.log". */
+  readonly aliases?: readonly string[];
+  /** Auto-detection prefers the earlier of two formats that parse a sample equally well. Lower first. */
+  readonly priority: number;
+  /** Whether auto-detection considers it (the catch-all "raw" format is only a fallback). Default: true. */
+  readonly detectable?: boolean;
+  createParser(options?: FormatOptions): LineParser;
+}

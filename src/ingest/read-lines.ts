@@ -1,0 +1,280 @@
+import * as fs from "node:fs";
+import * as zlib from "node:zlib";
+import { isUtf8 } from "node:buffer";
+import type { Readable } from "node:stream";
+import { DataError, OptionError } from "../errors";
+
+/** Bit flags on a {@link LogLine}: what the reader had to repair. */
+export const LineFlags = {
+  /** The line held bytes that are not valid UTF-8; they were replaced by U+FFFD. */
+  INVALID_UTF8: 1,
+  /** The line was longer than `maxLineLength` characters and was cut to that length. */
+  TRUNCATED: 2,
+} as const;
+
+/** One line of input: 1-based line number, text without its line ending, repair flags. */
+export interface LogLine {
+  readonly lineNo: number;
+  readonly text: string;
+  /** Bitwise OR of {@link LineFlags}; 0 for a clean line. */
+  readonly flags: number;
+}
+
+export interface ReadLinesOptions {
+  /** Lines longer than this many characters are cut to it and flagged TRUNCATED. Default: 65536. */
+  readonly maxLineLength?: number;
+  /** Bytes read from a file per chunk. Default: 262144. */
+  readonly chunkSize?: number;
+}
+
+/** What the readers accept: a file path (plain or gzip), a Node readable stream (e.g. stdin), or lines in memory. */
+export type LineSource = string | Readable | AsyncIterable<Buffer | string> | readonly string[];
+
+const DEFAULT_MAX_LINE = 65536;
+
+/**
+ * Describe a line's flags in words, e.g. "invalid UTF-8, truncated"; "" for a clean line.
+ *
+ * @example
+ * describeLineFlags(LineFlags.INVALID_UTF8 | LineFlags.TRUNCATED) // "invalid UTF-8, truncated"
+ */
+export function describeLineFlags(flags: number): string {
+  const parts: string[] = [];
+  if (flags & LineFlags.INVALID_UTF8) parts.push("invalid UTF-8");
+  if (flags & LineFlags.TRUNCATED) parts.push("truncated");
+  return parts.join(", ");
+}
+
+function maxLineOf(options: ReadLinesOptions): number {
+  const max = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  if (!Number.isInteger(max) || max < 1) {
+    throw new OptionError(`Expected \`maxLineLength\` to be a positive integer, got ${String(max)}`);
+  }
+  return max;
+}
+
+/** Cut a decoded line to `max` characters (not splitting a surrogate pair) and strip CR / BOM. */
+function finishLine(text: string, lineNo: number, flags: number, max: number): LogLine {
+  if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.length > max) {
+    let cut = max;
+    const c = text.charCodeAt(cut - 1);
+    if (c >= 0xd800 && c <= 0xdbff) cut--;
+    text = text.slice(0, cut);
+    flags |= LineFlags.TRUNCATED;
+  }
+  return { lineNo, text, flags };
+}
+
+/**
+ * Read lines in memory synchronously: a whole text (split on LF; CRLF and a leading BOM handled) or an
+ * array with one line per element. A trailing line ending does not make an extra empty line.
+ *
+ * @example
+ * readLinesSync("a\r\nb\n").map((l) => l.text) // ["a", "b"]
+ */
+export function readLinesSync(input: string | readonly string[], options: ReadLinesOptions = {}): LogLine[] {
+  const max = maxLineOf(options);
+  const out: LogLine[] = [];
+  if (typeof input === "string") {
+    let start = 0;
+    let lineNo = 0;
+    while (start < input.length) {
+      let nl = input.indexOf("\n", start);
+      if (nl < 0) nl = input.length;
+      out.push(finishLine(input.slice(start, nl), ++lineNo, 0, max));
+      start = nl + 1;
+    }
+    return out;
+  }
+  for (let i = 0; i < input.length; i++) out.push(finishLine(String(input[i]), i + 1, 0, max));
+  return out;
+}
+
+function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
+  return typeof x === "object" && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/** Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes. */
+function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new DataError(`File not found: ${path} (resolved from ${process.cwd()}). Check the path, or pass lines as an array.`);
+    }
+    if (code === "EISDIR") throw new DataError(`Expected a file, got the directory ${path}`);
+    throw new DataError(`Cannot open ${path}: ${(e as Error).message}`);
+  }
+  const magic = Buffer.alloc(2);
+  let n: number;
+  try {
+    if (fs.fstatSync(fd).isDirectory()) throw new DataError(`Expected a file, got the directory ${path}`);
+    n = fs.readSync(fd, magic, 0, 2, 0);
+  } catch (e) {
+    fs.closeSync(fd);
+    if (e instanceof DataError) throw e;
+    throw new DataError(`Cannot read ${path}: ${(e as Error).message}`);
+  }
+  const stream = fs.createReadStream(path, { fd, highWaterMark: chunkSize, start: 0 });
+  if (n === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return gunzipped(stream, path);
+  return stream as AsyncIterable<Buffer>;
+}
+
+async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer> {
+  const gunzip = zlib.createGunzip();
+  const input = (async () => {
+    try {
+      for await (const chunk of source) {
+        if (!gunzip.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
+          await new Promise<void>((resolve) => gunzip.once("drain", resolve));
+        }
+      }
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    throw new DataError(
+      `Cannot decompress ${label}: ${(e as Error).message}. The file starts like gzip but is corrupt or truncated; ` +
+        `check it with \`gzip -t\` or pass the uncompressed file.`,
+    );
+  }
+  await input;
+}
+
+/** Sniff the first chunk of a stream for the gzip magic bytes; decompress if present. */
+async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer | string> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest: AsyncIterable<Buffer | string> = {
+    [Symbol.asyncIterator]: () => {
+      let sentFirst = false;
+      return {
+        next: () => (sentFirst ? it.next() : ((sentFirst = true), Promise.resolve({ done: false, value: head }))),
+        return: (v?: unknown) => (it.return ? it.return(v) : Promise.resolve({ done: true as const, value: v })),
+      } as AsyncIterator<Buffer | string>;
+    },
+  };
+  if (typeof head !== "string" && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    yield* gunzipped(rest, label);
+  } else {
+    yield* rest;
+  }
+}
+
+/**
+ * Read lines one at a time from a file path (plain or gzip, detected by its magic bytes), a Node readable
+ * stream such as `process.stdin`, or an array of lines. Memory stays bounded by the chunk size and
+ * `maxLineLength`, whatever the file size. Handles CRLF, a UTF-8 BOM, invalid UTF-8 (replaced by U+FFFD,
+ * flagged INVALID_UTF8) and over-long lines (cut, flagged TRUNCATED). A missing file or a corrupt gzip
+ * throws a {@link DataError} naming the path.
+ *
+ * @example
+ * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
+ */
+export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine> {
+  const max = maxLineOf(options);
+  if (Array.isArray(source)) {
+    yield* readLinesSync(source as readonly string[], options);
+    return;
+  }
+  const chunkSize = options.chunkSize ?? 262144;
+  let chunks: AsyncIterable<Buffer | string>;
+  if (typeof source === "string") chunks = openFile(source, chunkSize);
+  else if (isReadableLike(source)) chunks = sniffGzip(source, "the input stream");
+  else throw new OptionError(`Expected a file path, a readable stream or an array of lines, got ${typeof source}`);
+
+  // Bytes of the current partial line are kept up to a cap; past it the rest of the line is dropped.
+  const maxBytes = max * 4 + 4;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let pendingDropped = false;
+  let lineNo = 0;
+
+  const decodePending = (tail: Buffer): LogLine => {
+    let buf = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
+    let flags = pendingDropped ? LineFlags.TRUNCATED : 0;
+    if (buf.length > maxBytes) {
+      let cut = maxBytes;
+      while (cut > 0 && (buf[cut] & 0xc0) === 0x80) cut--; // do not split a UTF-8 sequence
+      buf = buf.subarray(0, cut);
+      flags |= LineFlags.TRUNCATED;
+    }
+    if (!isUtf8(buf)) flags |= LineFlags.INVALID_UTF8;
+    pending = [];
+    pendingBytes = 0;
+    pendingDropped = false;
+    return finishLine(buf.toString("utf8"), ++lineNo, flags, max);
+  };
+
+  for await (const raw of chunks) {
+    const chunk = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < 0) {
+      if (!pendingDropped) {
+        const room = maxBytes + 1 - pendingBytes;
+        if (chunk.length > room) {
+          pending.push(Buffer.from(chunk.subarray(0, room)));
+          pendingBytes += room;
+          pendingDropped = true;
+        } else {
+          pending.push(Buffer.from(chunk));
+          pendingBytes += chunk.length;
+        }
+      }
+      continue;
+    }
+    let start = 0;
+    const firstNl = chunk.indexOf(10);
+    if (pendingBytes > 0 || pendingDropped) {
+      yield decodePending(chunk.subarray(0, firstNl));
+      start = firstNl + 1;
+    }
+    if (start <= lastNl) {
+      // Fast path: decode the whole region of complete lines once when it is valid UTF-8.
+      const region = chunk.subarray(start, lastNl + 1);
+      if (isUtf8(region)) {
+        const text = region.toString("utf8");
+        let s = 0;
+        const end = text.length;
+        while (s < end) {
+          const nl = text.indexOf("\n", s);
+          yield finishLine(text.slice(s, nl), ++lineNo, 0, max);
+          s = nl + 1;
+        }
+      } else {
+        let s = 0;
+        while (s < region.length) {
+          const nl = region.indexOf(10, s);
+          const bytes = region.subarray(s, nl);
+          const flags = isUtf8(bytes) ? 0 : LineFlags.INVALID_UTF8;
+          yield finishLine(bytes.toString("utf8"), ++lineNo, flags, max);
+          s = nl + 1;
+        }
+      }
+    }
+    const tail = chunk.subarray(lastNl + 1);
+    if (tail.length > 0) {
+      const room = maxBytes + 1;
+      // Copied: a stream may reuse its chunk buffers.
+      if (tail.length > room) {
+        pending = [Buffer.from(tail.subarray(0, room))];
+        pendingBytes = room;
+        pendingDropped = true;
+      } else {
+        pending = [Buffer.from(tail)];
+        pendingBytes = tail.length;
+      }
+    }
+  }
+  if (pendingBytes > 0 || pendingDropped) yield decodePending(Buffer.alloc(0));
+}

@@ -1,0 +1,193 @@
+import type { LogEvent } from "../events";
+import { OptionError } from "../errors";
+import { classifyAuthMessage } from "./auth-events";
+import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { timeZoneOffsetMinutes } from "./time-zone";
+
+const MONTHS: Readonly<Record<string, number>> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+
+/** Syslog severities by number (RFC 3164 / 5424). */
+export const SYSLOG_SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"] as const;
+
+const ISO_STAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})? /;
+const SHAPE = "expected an RFC 3164 syslog line `MMM dd HH:MM:SS host tag[pid]: message`";
+
+function digit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : -1;
+}
+
+function referenceTime(ref: FormatOptions["referenceDate"]): number {
+  if (ref === undefined) return Date.now();
+  const t = ref instanceof Date ? ref.getTime() : typeof ref === "number" ? ref : Date.parse(ref);
+  if (!Number.isFinite(t)) throw new OptionError(`Expected \`referenceDate\` to be a valid date, got ${String(ref)}`);
+  return t;
+}
+
+function offsetOf(zone: string): number {
+  if (zone === "Z") return 0;
+  const sign = zone[0] === "-" ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  return sign * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4));
+}
+
+/**
+ * Create a parser for RFC 3164 (BSD) syslog lines such as `/var/log/auth.log`:
+ * `Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2`, with an optional
+ * `<PRI>` prefix; lines stamped RFC 3339-style by rsyslog (`2025-03-06T08:00:00.123+01:00 host tag: msg`)
+ * are read too. sshd / PAM / su / sudo messages get a normalised `eventType`, outcome, user, source IP
+ * and port ({@link classifyAuthMessage}).
+ *
+ * The year is not in the line: the first line's year is `year`, or else the latest year that does not put
+ * it after `referenceDate` (default now); within the input, a jump back of more than six months (Dec → Jan)
+ * starts the next year, and a single line jumping forward more than six months (a late December line just
+ * after the roll-over) is placed in the year before. Times are read in `timeZone` (default UTC).
+ *
+ * @example
+ * const p = createRfc3164Parser({ year: 2024 });
+ * p.parseLine("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4", 1)
+ */
+export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
+  const offsetMs = timeZoneOffsetMinutes(options.timeZone) * 60000;
+  if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 1 && options.year <= 9999)) {
+    throw new OptionError(`Expected \`year\` to be an integer year such as 2024, got ${String(options.year)}`);
+  }
+  const refTime = options.year === undefined ? referenceTime(options.referenceDate) : 0;
+  let year = options.year ?? NaN;
+  let lastMonth = -1;
+  // Cache: the same "MMM dd HH:MM:SS" as the previous line gives the same time.
+  let lastStamp = "";
+  let lastTime = NaN;
+
+  function resolveTime(month: number, day: number, h: number, mi: number, s: number): number | string {
+    if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return `invalid date or time in the timestamp`;
+    let y: number;
+    if (lastMonth < 0) {
+      if (Number.isNaN(year)) {
+        const ref = new Date(refTime + offsetMs);
+        year = ref.getUTCFullYear();
+        if (Date.UTC(year, month, day, h, mi, s) - offsetMs > refTime + 86400000) year--;
+      }
+      lastMonth = month;
+      y = year;
+    } else if (month < lastMonth - 6) {
+      year++;
+      lastMonth = month;
+      y = year;
+    } else if (month > lastMonth + 6) {
+      y = year - 1;
+    } else {
+      lastMonth = month;
+      y = year;
+    }
+    const t = Date.UTC(y, month, day, h, mi, s);
+    if (new Date(t).getUTCDate() !== day) return `invalid date: day ${day} does not exist in that month of ${y}`;
+    return t - offsetMs;
+  }
+
+  function parseLine(text: string, lineNo: number): LogEvent | string {
+    const n = text.length;
+    if (n === 0) return "empty line";
+    let p = 0;
+    let level: string | undefined;
+    let facility: number | undefined;
+    if (text.charCodeAt(0) === 60 /* < */) {
+      const close = text.indexOf(">", 1);
+      if (close < 2 || close > 4) return SHAPE;
+      const pri = +text.slice(1, close);
+      if (!Number.isInteger(pri) || pri > 191) return "invalid syslog priority <PRI>";
+      facility = pri >> 3;
+      level = SYSLOG_SEVERITIES[pri & 7];
+      p = close + 1;
+    }
+    let time: number;
+    const c0 = text.charCodeAt(p);
+    if (c0 >= 48 && c0 <= 57) {
+      const m = ISO_STAMP.exec(p === 0 ? text : text.slice(p));
+      if (!m) return SHAPE;
+      const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? Math.round(+m[7] * 1000) : 0);
+      if (new Date(t).getUTCDate() !== +m[3] || +m[4] > 23 || +m[5] > 59 || +m[6] > 60) return "invalid date or time in the timestamp";
+      time = t - (m[8] ? offsetOf(m[8]) * 60000 : offsetMs);
+      p += m[0].length;
+    } else {
+      if (n < p + 16 || text.charCodeAt(p + 3) !== 32 || text.charCodeAt(p + 6) !== 32 || text.charCodeAt(p + 15) !== 32) {
+        return SHAPE;
+      }
+      const stamp = text.slice(p, p + 15);
+      if (stamp === lastStamp) {
+        time = lastTime;
+      } else {
+        const month = MONTHS[stamp.slice(0, 3)];
+        if (month === undefined) return SHAPE;
+        const d1 = stamp.charCodeAt(4) === 32 ? 0 : digit(stamp.charCodeAt(4));
+        const d2 = digit(stamp.charCodeAt(5));
+        const h1 = digit(stamp.charCodeAt(7));
+        const h2 = digit(stamp.charCodeAt(8));
+        const m1 = digit(stamp.charCodeAt(10));
+        const m2 = digit(stamp.charCodeAt(11));
+        const s1 = digit(stamp.charCodeAt(13));
+        const s2 = digit(stamp.charCodeAt(14));
+        if ((d1 | d2 | h1 | h2 | m1 | m2 | s1 | s2) < 0 || stamp.charCodeAt(9) !== 58 || stamp.charCodeAt(12) !== 58) return SHAPE;
+        const r = resolveTime(month, d1 * 10 + d2, h1 * 10 + h2, m1 * 10 + m2, s1 * 10 + s2);
+        if (typeof r === "string") return r;
+        time = r;
+        lastStamp = stamp;
+        lastTime = r;
+      }
+      p += 16;
+    }
+    // host
+    const hostEnd = text.indexOf(" ", p);
+    if (hostEnd <= p) return "missing host name after the timestamp";
+    const host = text.slice(p, hostEnd);
+    // tag[pid]: (the tag may hold spaces, e.g. "syslogd 1.4.1: restart.")
+    let process: string | undefined;
+    let pid: number | undefined;
+    let message: string;
+    const colon = text.indexOf(":", hostEnd + 1);
+    if (colon > hostEnd && colon - hostEnd <= 64 && (colon + 1 === n || text.charCodeAt(colon + 1) === 32)) {
+      let tag = text.slice(hostEnd + 1, colon).trim();
+      if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
+        const open = tag.lastIndexOf("[");
+        const digits = open >= 0 ? tag.slice(open + 1, -1) : "";
+        if (open > 0 && /^\d{1,10}$/.test(digits)) {
+          pid = +digits;
+          tag = tag.slice(0, open);
+        }
+      }
+      process = tag === "" ? undefined : tag;
+      message = text.slice(colon + 1 < n && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
+    } else {
+      message = text.slice(hostEnd + 1);
+    }
+    const facts = classifyAuthMessage(process, message);
+    let fields = facts.fields;
+    if (facility !== undefined) fields = { ...fields, facility };
+    return {
+      lineNo,
+      time,
+      host,
+      process,
+      pid,
+      level,
+      eventType: facts.eventType,
+      user: facts.user,
+      srcIp: facts.srcIp,
+      srcPort: facts.srcPort,
+      outcome: facts.outcome,
+      message,
+      fields,
+    };
+  }
+  return { parseLine };
+}
+
+/** RFC 3164 / BSD syslog (`auth.log`, `/var/log/messages`), registered as "rfc3164". */
+export const rfc3164Format: LogFormat = {
+  name: "rfc3164",
+  description: "BSD syslog, e.g. auth.log: `Dec 10 06:55:46 host sshd[123]: message` (sshd/PAM/su/sudo events classified)",
+  aliases: ["syslog", "auth.log", "authlog", "bsd-syslog"],
+  priority: 20,
+  createParser: createRfc3164Parser,
+};
