@@ -12,3 +12,4 @@ export * from "./plotly-html";
 export * from "./show";
 export * from "./chromium";
 export * from "./export";
+export * from "./table";

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, test, vi } from "vitest";
+import * as dfd from "danfojs-node";
+import { htmlTable, showTable, textTable, formatCell } from "../../src/charts/table";
+import { OptionError } from "../../src/errors";
+import { captureDisplay } from "./capture-display";
+
+const rows = Array.from({ length: 25 }, (_, i) => ({ user: `u${i}`, failures: i * 1000.5, ok: i % 2 === 0 }));
+
+describe("htmlTable", () => {
+  test("shows the row count and the head and tail of a long table", () => {
+    const html = htmlTable(rows, { maxRows: 6, caption: "Failures" });
+    expect(html).toContain("<caption>Failures</caption>");
+    expect(html).toContain("25 rows × 3 columns (showing the first 3 and last 3)");
+    expect(html).toContain("… 19 more rows …");
+    expect(html.match(/<tr>/g)).toHaveLength(1 + 6); // header + 6 rows
+    expect(html).toContain("<td>u2</td>");
+    expect(html).not.toContain("<td>u3</td>");
+    expect(html).toContain("<td>u22</td>");
+    expect(html).toContain('<td class="num">24,012</td>');
+  });
+
+  test("formats numbers for reading with the requested digits", () => {
+    const html = htmlTable([{ score: -0.123456789, n: 1234567, missing: null, nan: NaN }], { digits: 3 });
+    expect(html).toContain('<td class="num">-0.123</td>');
+    expect(html).toContain('<td class="num">1,234,567</td>');
+    expect(html).toContain("<td></td>");
+    expect(html).toContain('<td class="num">NaN</td>');
+  });
+
+  test("escapes every header, cell and caption", () => {
+    const evil = `<img src=x onerror=alert(1)>"'&`;
+    const html = htmlTable([{ [evil]: evil }], { caption: evil });
+    expect(html).not.toContain("<img");
+    expect(html.split("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;").length - 1).toBe(3);
+  });
+
+  test("accepts a Danfo DataFrame, with its index and a column selection", () => {
+    const df = new dfd.DataFrame({ host: ["a", "b"], bytes: [10, 2.5] }, { index: ["x", "y"] });
+    const html = htmlTable(df, { columns: ["bytes"] });
+    expect(html).toContain('<th class="idx">x</th><td class="num">10</td>');
+    expect(html).not.toContain("<th>host</th>");
+    expect(() => htmlTable(df, { columns: ["nope"] })).toThrow(/"nope" is not in the table/);
+  });
+
+  test("cuts long cells and rejects bad options", () => {
+    expect(formatCell("x".repeat(300), 4, 10)).toBe("xxxxxxxxx…");
+    expect(formatCell(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)), 4, 200)).toBe("2024-01-02 03:04:05");
+    expect(() => htmlTable(rows, { maxRows: 0 })).toThrow(OptionError);
+  });
+});
+
+describe("textTable", () => {
+  test("aligns columns and right-aligns numbers", () => {
+    expect(textTable([{ user: "alice", n: 5 }, { user: "bob", n: 12345 }])).toBe(
+      ["   user        n", "0  alice       5", "1  bob    12,345", "2 rows × 2 columns"].join("\n"),
+    );
+  });
+});
+
+describe("showTable", () => {
+  afterEach(() => vi.restoreAllMocks());
+  test("sends text/html and text/plain to the notebook", () => {
+    const cap = captureDisplay();
+    try {
+      showTable(rows.slice(0, 2));
+    } finally {
+      cap.restore();
+    }
+    expect(cap.bundles).toHaveLength(1);
+    expect(Object.keys(cap.bundles[0].data).sort()).toEqual(["text/html", "text/plain"]);
+  });
+  test("prints the text table outside a kernel", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    showTable([{ a: 1 }]);
+    expect(log).toHaveBeenCalledWith("   a\n0  1\n1 row × 1 column");
+  });
+});
