@@ -1,2 +1,8 @@
 // Public exports of src/detectors. Add one `export * from "./module"` line per module.
 export * from "./types";
+export * from "./lof";
+export * from "./ocsvm";
+export * from "./robust-zscore";
+export * from "./autoencoder";
+export * from "./threshold-rule";
+export * from "./correlation-rule";
