@@ -16,3 +16,4 @@ export * from "./tutorial-format";
 export * from "./formats";
 export * from "./parse-log";
 export * from "./event-frames";
+export * from "./datasets";

@@ -1,0 +1,99 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Readable } from "node:stream";
+import * as zlib from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { DataError, OptionError } from "../../src/errors";
+import { LineFlags, describeLineFlags, readLines, readLinesSync, type LogLine } from "../../src/ingest/read-lines";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-read-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function collect(it: AsyncIterable<LogLine>): Promise<LogLine[]> {
+  const out: LogLine[] = [];
+  for await (const l of it) out.push(l);
+  return out;
+}
+
+const tricky = Buffer.concat([
+  Buffer.from("\uFEFFfirst\r\n", "utf8"),
+  Buffer.from("\n", "utf8"),
+  Buffer.from("caf\u00e9 ok\n", "utf8"),
+  Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0x0a]), // "bad" + invalid bytes
+  Buffer.from("x".repeat(50) + "\n", "utf8"),
+  Buffer.from("last without newline", "utf8"),
+]);
+
+describe("readLinesSync", () => {
+  it("splits text on LF, strips CR and a leading BOM, adds no line for a trailing newline", () => {
+    expect(readLinesSync("\uFEFFa\r\nb\n\nc\n").map((l) => [l.lineNo, l.text])).toEqual([[1, "a"], [2, "b"], [3, ""], [4, "c"]]);
+  });
+  it("takes one line per array element and caps over-long lines", () => {
+    const lines = readLinesSync(["short", "y".repeat(20)], { maxLineLength: 8 });
+    expect(lines[1]).toEqual({ lineNo: 2, text: "yyyyyyyy", flags: LineFlags.TRUNCATED });
+    expect(lines[0].flags).toBe(0);
+  });
+  it("rejects a bad maxLineLength with a clear error", () => {
+    expect(() => readLinesSync("a", { maxLineLength: 0 })).toThrow(OptionError);
+  });
+});
+
+describe("readLines", () => {
+  it.each([1, 3, 7, 1 << 16])("reads a file with CRLF, BOM, empty, invalid UTF-8, long lines (chunk %i)", async (chunkSize) => {
+    const file = path.join(tmp, "tricky.log");
+    fs.writeFileSync(file, tricky);
+    const lines = await collect(readLines(file, { chunkSize, maxLineLength: 20 }));
+    expect(lines.map((l) => l.text)).toEqual(["first", "", "café ok", "bad\uFFFD\uFFFD", "x".repeat(20), "last without newline"]);
+    expect(lines.map((l) => l.flags)).toEqual([0, 0, 0, LineFlags.INVALID_UTF8, LineFlags.TRUNCATED, 0]);
+    expect(lines.map((l) => l.lineNo)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("reads gzip files, detected by magic bytes whatever the name", async () => {
+    const file = path.join(tmp, "plain-name.log");
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.from("one\ntwo\nthree\n")));
+    expect((await collect(readLines(file))).map((l) => l.text)).toEqual(["one", "two", "three"]);
+  });
+
+  it("reads a Node stream, gzip or not, in small chunks", async () => {
+    const chunks = [Buffer.from("al"), Buffer.from("pha\nbe"), Buffer.from("ta\n")];
+    expect((await collect(readLines(Readable.from(chunks)))).map((l) => l.text)).toEqual(["alpha", "beta"]);
+    const gz = zlib.gzipSync(Buffer.from("g1\ng2"));
+    const parts = [gz.subarray(0, 5), gz.subarray(5)];
+    expect((await collect(readLines(Readable.from(parts)))).map((l) => l.text)).toEqual(["g1", "g2"]);
+  });
+
+  it("keeps memory bounded on a huge line spread over many chunks", async () => {
+    const big = Buffer.alloc(3_000_000, 0x61);
+    const lines = await collect(readLines(Readable.from([big.subarray(0, 1e6), big.subarray(1e6, 2e6), big.subarray(2e6), Buffer.from("\nok\n")]), { maxLineLength: 1000 }));
+    expect(lines.map((l) => [l.text.length, l.flags])).toEqual([[1000, LineFlags.TRUNCATED], [2, 0]]);
+  });
+
+  it("does not flag a multi-byte character cut by the length cap as invalid UTF-8", async () => {
+    const line = Buffer.from("é".repeat(5000) + "\n");
+    const lines = await collect(readLines(Readable.from([line.subarray(0, 3001), line.subarray(3001)]), { maxLineLength: 100 }));
+    expect(lines[0].text).toBe("é".repeat(100));
+    expect(lines[0].flags).toBe(LineFlags.TRUNCATED);
+  });
+
+  it("reads arrays of lines", async () => {
+    expect((await collect(readLines(["a", "b\r"]))).map((l) => l.text)).toEqual(["a", "b"]);
+  });
+
+  it("names the path of a missing file", async () => {
+    await expect(collect(readLines(path.join(tmp, "nope.log")))).rejects.toThrow(/File not found: .*nope\.log/);
+    await expect(collect(readLines(path.join(tmp, "nope.log")))).rejects.toBeInstanceOf(DataError);
+  });
+
+  it("names the path of a corrupt gzip", async () => {
+    const file = path.join(tmp, "broken.gz");
+    const gz = zlib.gzipSync(Buffer.from("x\n".repeat(10000)));
+    fs.writeFileSync(file, Buffer.concat([gz.subarray(0, 30), Buffer.from("garbage-garbage-garbage")]));
+    await expect(collect(readLines(file))).rejects.toThrow(/Cannot decompress .*broken\.gz/);
+  });
+
+  it("describes flags in words", () => {
+    expect(describeLineFlags(LineFlags.INVALID_UTF8 | LineFlags.TRUNCATED)).toBe("invalid UTF-8, truncated");
+    expect(describeLineFlags(0)).toBe("");
+  });
+});
