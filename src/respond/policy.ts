@@ -88,7 +88,9 @@ function suggest(value: string, options: readonly string[]): string {
   let best = "";
   let bestD = Infinity;
   for (const o of options) {
-    const d = Math.min(editDistance(value.toLowerCase(), o), o.startsWith(value.toLowerCase()) && value.length >= 3 ? 1 : Infinity);
+    const v = value.toLowerCase();
+    // A typo of the option's start ("blok" → "block_ip") counts almost as much as a typo of the whole.
+    const d = Math.min(editDistance(v, o), v.length >= 3 ? editDistance(v, o.slice(0, v.length)) + 0.5 : Infinity);
     if (d < bestD) [best, bestD] = [o, d];
   }
   return bestD <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : "";

@@ -38,19 +38,20 @@ function checkName(key: string, v: string): string {
  * blockIpCommand("203.0.113.7", { format: "iptables" }) // "iptables -I INPUT -s 203.0.113.7 -j DROP"
  */
 export function blockIpCommand(ip: string, options: BlockCommandOptions = {}): string {
-  const p = parseIp(ip, { allowCidr: options.allowCidr ?? false });
+  // Every option is checked, whichever format is used, so a bad value never waits for a format switch.
   const format = options.format ?? "nftables";
-  if (format === "nftables") {
-    const [family, table, ...rest] = (options.nftTable ?? "inet filter").split(" ");
-    if (rest.length || !table) throw new OptionError(`Expected \`nftTable\` to be "<family> <table>", e.g. "inet filter", got ${JSON.stringify(options.nftTable)}`);
-    const set = checkName("nftSet", options.nftSet ?? "siemlab_blocklist") + (p.family === 6 ? "6" : "");
-    return `nft add element ${checkName("nftTable", family)} ${checkName("nftTable", table)} ${set} { ${p.text} }`;
+  if (format !== "nftables" && format !== "iptables") {
+    throw new OptionError(`Expected \`format\` to be "nftables" or "iptables", got ${JSON.stringify(format)}`);
   }
-  if (format === "iptables") {
-    const chain = checkName("chain", options.chain ?? "INPUT");
-    return `${p.family === 6 ? "ip6tables" : "iptables"} -I ${chain} -s ${p.text} -j DROP`;
-  }
-  throw new OptionError(`Expected \`format\` to be "nftables" or "iptables", got ${JSON.stringify(format)}`);
+  const [family, table, ...rest] = (options.nftTable ?? "inet filter").split(" ");
+  if (rest.length || !table) throw new OptionError(`Expected \`nftTable\` to be "<family> <table>", e.g. "inet filter", got ${JSON.stringify(options.nftTable)}`);
+  checkName("nftTable", family);
+  checkName("nftTable", table);
+  const set = checkName("nftSet", options.nftSet ?? "siemlab_blocklist");
+  const chain = checkName("chain", options.chain ?? "INPUT");
+  const p = parseIp(ip, { allowCidr: options.allowCidr ?? false });
+  if (format === "nftables") return `nft add element ${family} ${table} ${set}${p.family === 6 ? "6" : ""} { ${p.text} }`;
+  return `${p.family === 6 ? "ip6tables" : "iptables"} -I ${chain} -s ${p.text} -j DROP`;
 }
 
 export interface BlockIpFileOptions extends BlockCommandOptions {
