@@ -1,3 +1,4 @@
 // Public exports of src/eval. Add one `export * from "./module"` line per module.
 export {};
 export * from "./metrics";
+export * from "./sweep";
