@@ -24,7 +24,7 @@ export interface ContaminationSweepOptions {
 }
 
 /** One row of a contamination sweep. */
-export interface SweepRow {
+export interface ContaminationSweepRow {
   readonly contamination: number;
   /** Offset `fit` would set for this contamination. */
   readonly offset: number;
@@ -81,7 +81,7 @@ function countBelow(scores: Float64Array, offset: number): number {
  * const rows = contaminationSweep(forest, X, { labels: y, days: 7 });
  * // [{ contamination: 0.001, offset: -0.71, flagged: 10, precision: 1, recall: 0.1, f1: 0.18, alertsPerDay: 1.4 }, …]
  */
-export function contaminationSweep(detector: Detector, X: Matrix, options: ContaminationSweepOptions = {}): SweepRow[] {
+export function contaminationSweep(detector: Detector, X: Matrix, options: ContaminationSweepOptions = {}): ContaminationSweepRow[] {
   const M = toDense(X, "X");
   const cs = options.contaminations ?? DEFAULT_SWEEP_CONTAMINATIONS;
   if (!Array.isArray(cs) || cs.length === 0) {
@@ -108,7 +108,7 @@ export function contaminationSweep(detector: Detector, X: Matrix, options: Conta
         flagged++;
       }
     }
-    let row: SweepRow = { contamination: c, offset, flagged, flaggedFraction: flagged / M.rows };
+    let row: ContaminationSweepRow = { contamination: c, offset, flagged, flaggedFraction: flagged / M.rows };
     if (options.labels !== undefined) {
       const cm = confusionMatrix(options.labels, flaggedMask);
       row = { ...row, truePositives: cm.tp, ...precisionRecallF1FromCounts(cm) };
