@@ -17,3 +17,4 @@ export * from "./formats";
 export * from "./parse-log";
 export * from "./event-frames";
 export * from "./datasets";
+export * from "./hostile-lines";
