@@ -2,3 +2,4 @@
 export {};
 export * from "./metrics";
 export * from "./sweep";
+export * from "./compare";
