@@ -18,3 +18,4 @@ export * from "./parse-log";
 export * from "./event-frames";
 export * from "./datasets";
 export * from "./hostile-lines";
+export * from "./drain";
