@@ -13,3 +13,7 @@ export * from "./executors/blockIp";
 export * from "./executors/lockUser";
 export * from "./executors/ticket";
 export * from "./executePlan";
+export * from "./context";
+export * from "./summary";
+export * from "./redact";
+export * from "./llm";
