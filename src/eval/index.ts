@@ -3,3 +3,4 @@ export {};
 export * from "./metrics";
 export * from "./sweep";
 export * from "./compare";
+export * from "./subsample";
