@@ -3,7 +3,8 @@ import { LocalOutlierFactor } from "../../src/detectors/lof";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { OptionError, DataError } from "../../src/errors";
-import { compareDetectors, comparisonToDataFrame, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
+import { compareDetectors, comparisonToDataFrame, flaggedByDetector, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
+import { simulateLoginAttempts } from "../../src/simulate";
 import { simulateBlobWithOutliers } from "../../src/simulate";
 
 const blob = simulateBlobWithOutliers({ n: 200, d: 3, outlierFraction: 0.05, seed: 2 });
@@ -50,5 +51,16 @@ describe("compareDetectors", () => {
     expect(() => compareDetectors({ detectors: entries, datasets: [] })).toThrow(/datasets/);
     expect(() => compareDetectors({ detectors: entries, datasets: [{ name: "b", X: blob.X, y: [1, 0] }] })).toThrow(DataError);
     expect(() => comparisonToDataFrame([])).toThrow(DataError);
+  });
+});
+
+describe("flaggedByDetector", () => {
+  it("lists the rows each detector flags on the tutorial data", () => {
+    const X = simulateLoginAttempts().counts.map((c) => [c]);
+    const out = flaggedByDetector(entries.slice(0, 2), X, { contamination: 0.05 });
+    expect(out.map((o) => [o.detector, o.flagged])).toEqual([
+      ["lof", [50, 51, 52]],
+      ["robust-zscore", [50, 51, 52]],
+    ]);
   });
 });
