@@ -59,3 +59,16 @@ export function baseLayout(options: BaseLayoutOptions = {}): Partial<Layout> {
   if (options.title !== undefined) layout.title = { text: escapePlotlyText(options.title), x: 0.02, xanchor: "left" };
   return layout;
 }
+
+/**
+ * A dashed threshold line across the plot: vertical at x = `at` (`axis: "x"`) or horizontal at y = `at`.
+ *
+ * @example
+ * layout.shapes = [thresholdLine(0, "x")];
+ */
+export function thresholdLine(at: number, axis: "x" | "y", color: string = chartColors.threshold): NonNullable<Layout["shapes"]>[number] {
+  const line = { color, width: 2, dash: "dash" as const };
+  return axis === "x"
+    ? { type: "line", xref: "x", yref: "paper", x0: at, x1: at, y0: 0, y1: 1, line }
+    : { type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: at, y1: at, line };
+}
