@@ -73,6 +73,33 @@ def per_seed(seed):
     return out
 
 
+def sklearn_iforest_fixture():
+    """Mean IsolationForest scores over 10 seeds on a small blob, when scikit-learn is installed."""
+    try:
+        from sklearn.ensemble import IsolationForest
+    except ImportError:
+        print("scikit-learn not installed: numpy-iforest-sklearn.json not regenerated")
+        return
+    import sklearn
+    from sklearn.ensemble._iforest import _average_path_length
+
+    r = np.random.RandomState(0)
+    X = np.vstack([r.randn(285, 2), r.uniform(-6, 6, size=(15, 2))])
+    scores = [IsolationForest(random_state=s).fit(X).score_samples(X) for s in range(10)]
+    offsets = [float(IsolationForest(random_state=s, contamination=0.1).fit(X).offset_) for s in range(10)]
+    ns = [1, 2, 3, 10, 255, 256, 1000]
+    data = {
+        "sklearn": sklearn.__version__,
+        "X": [floats(row) for row in X],
+        "meanScore": floats(np.mean(scores, axis=0)),
+        "offsetsContamination0.1": offsets,
+        "averagePathLength": {"n": ns, "c": floats(_average_path_length(np.array(ns)))},
+    }
+    with open(os.path.join(OUT, "numpy-iforest-sklearn.json"), "w") as f:
+        json.dump(data, f)
+        f.write("\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     data = {"numpy": np.__version__, "seeds": [per_seed(s) for s in SEEDS]}
@@ -87,6 +114,7 @@ def main():
     with open(os.path.join(OUT, "numpy-percentile.json"), "w") as f:
         json.dump({"numpy": np.__version__, "cases": perc}, f)
         f.write("\n")
+    sklearn_iforest_fixture()
     np.random.seed(42)
     tutorial = {"numpy": np.__version__, "poisson_lam5_size50_seed42": ints(np.random.poisson(lam=5, size=50))}
     with open(os.path.join(OUT, "numpy-tutorial.json"), "w") as f:

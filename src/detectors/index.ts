@@ -6,3 +6,4 @@ export * from "./robust-zscore";
 export * from "./autoencoder";
 export * from "./threshold-rule";
 export * from "./correlation-rule";
+export * from "./isolation-forest";

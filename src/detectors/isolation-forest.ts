@@ -1,0 +1,421 @@
+/**
+ * Isolation Forest (Liu, Ting & Zhou 2008) with scikit-learn's semantics and defaults
+ * (`sklearn.ensemble.IsolationForest`), on flat typed arrays.
+ *
+ * Each of `nEstimators` trees is grown on `maxSamples` rows drawn without replacement (with replacement
+ * if `bootstrap`): at every node a feature is chosen uniformly among those not constant in the node and
+ * split at a threshold uniform in (min, max); rows `<= threshold` go left. Trees stop at depth
+ * ceil(log2(maxSamples)) or at one row. A row's path length in a tree is the depth of the leaf it lands in
+ * plus c(leaf size), the average path length of an unbuilt subtree; the score is
+ * `scoreSamples = -2^(-mean path length / c(maxSamples))`, in [-1, 0): lower = more abnormal.
+ *
+ * Differences from scikit-learn, on purpose: computations stay in float64 (scikit-learn casts X to
+ * float32, which rounds large values such as epoch-millisecond timestamps); the random stream differs
+ * (scikit-learn's trees draw from their own generator), so individual trees differ while scores agree in
+ * distribution (the parity benchmark compares ROC AUC over seeds).
+ */
+import { OptionError } from "../errors";
+import { RandomState } from "../random";
+import {
+  checkFeatureCount,
+  offsetFromContamination,
+  predictFromDecision,
+  requireFitted,
+  subtractOffset,
+  toDense,
+  validateContamination,
+  validatePositiveInteger,
+  validateSeed,
+} from "./base";
+import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+
+/** Euler–Mascheroni constant, as `np.euler_gamma`. */
+const EULER_GAMMA = 0.5772156649015329;
+/** scikit-learn's FEATURE_THRESHOLD: a feature whose range in a node is at most this is constant there. */
+const FEATURE_THRESHOLD = 1e-7;
+/** Largest seed drawn for each tree, as scikit-learn's MAX_INT (2**31 - 1). */
+const MAX_INT = 2147483647;
+/** Rows scored per block: keeps a block of X in cache while every tree walks it. */
+const SCORE_CHUNK = 1024;
+
+/**
+ * Average path length of an unsuccessful search in a binary search tree of `n` items, exactly as
+ * scikit-learn's `_average_path_length`: c(n) = 0 for n <= 1, 1 for n = 2, else
+ * 2(ln(n - 1) + γ) - 2(n - 1)/n.
+ *
+ * @example
+ * averagePathLength(256); // 10.244770920116851
+ */
+export function averagePathLength(n: number): number {
+  if (n <= 1) return 0;
+  if (n === 2) return 1;
+  return 2.0 * (Math.log(n - 1.0) + EULER_GAMMA) - (2.0 * (n - 1.0)) / n;
+}
+
+/** Options of {@link IsolationForest}. */
+export interface IsolationForestOptions extends DetectorOptions {
+  /** Number of trees. Default: 100. */
+  readonly nEstimators?: number;
+  /**
+   * Rows drawn to grow each tree: 'auto' = min(256, n); a number in (0, 1] is a fraction of the rows
+   * (floor(fraction · n), so 1 = every row); an integer > 1 is a count, capped at n. Default: 'auto'.
+   */
+  readonly maxSamples?: "auto" | number;
+  /**
+   * Features each tree may split on, drawn without replacement per tree: a number in (0, 1] is a fraction
+   * (max(1, floor(fraction · d))); an integer > 1 is a count, at most d. Default: 1.0 (every feature).
+   */
+  readonly maxFeatures?: number;
+  /** Draw each tree's rows with replacement. Default: false. */
+  readonly bootstrap?: boolean;
+  /** Expected fraction of outliers: 'auto' (offset -0.5) or in (0, 0.5]. Default: 'auto'. */
+  readonly contamination?: Contamination;
+  /** Seed of the tree construction; recorded as `seed`. Default: 0. */
+  readonly seed?: number;
+}
+
+/** The fitted forest: all trees' nodes concatenated in flat typed arrays. */
+interface Forest {
+  /** Split feature of each node; -1 for a leaf. */
+  readonly feature: Int32Array;
+  /** Split threshold of each node (rows with value <= threshold go left). */
+  readonly threshold: Float64Array;
+  /** Index of the left child; the right child is the next node. */
+  readonly children: Int32Array;
+  /** Leaf path length: depth + c(rows in leaf). */
+  readonly value: Float64Array;
+  /** Root node of each tree. */
+  readonly roots: Int32Array;
+}
+
+interface FittedState {
+  readonly forest: Forest;
+  readonly nFeaturesIn: number;
+  readonly maxSamplesUsed: number;
+  readonly maxFeaturesUsed: number;
+  readonly offset: number;
+}
+
+/**
+ * Isolation Forest detector. `fit` replaces all previous state; `seed` makes it reproducible.
+ *
+ * @example
+ * const { counts } = simulateLoginAttempts();
+ * const X = counts.map((c) => [c]);
+ * const iforest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
+ * iforest.predict(X); // -1 at minutes 50, 51, 52 (the spikes), 1 elsewhere
+ */
+export class IsolationForest implements Detector {
+  readonly name = "iforest";
+  readonly nEstimators: number;
+  readonly maxSamples: "auto" | number;
+  readonly maxFeatures: number;
+  readonly bootstrap: boolean;
+  readonly contamination: Contamination;
+  /** The seed used by `fit`. */
+  readonly seed: number;
+  private state: FittedState | null = null;
+
+  constructor(options: IsolationForestOptions = {}) {
+    this.nEstimators = options.nEstimators ?? 100;
+    validatePositiveInteger("nEstimators", this.nEstimators);
+    this.maxSamples = options.maxSamples ?? "auto";
+    const ms = this.maxSamples;
+    if (ms !== "auto" && !(typeof ms === "number" && ((ms > 0 && ms <= 1) || (Number.isInteger(ms) && ms > 1)))) {
+      throw new OptionError(
+        `Expected \`maxSamples\` to be 'auto', a fraction in (0, 1] or an integer count > 1, got ${typeof ms === "string" ? `'${ms}'` : String(ms)}`,
+      );
+    }
+    this.maxFeatures = options.maxFeatures ?? 1.0;
+    const mf = this.maxFeatures;
+    if (!(typeof mf === "number" && ((mf > 0 && mf <= 1) || (Number.isInteger(mf) && mf > 1)))) {
+      throw new OptionError(`Expected \`maxFeatures\` to be a fraction in (0, 1] or an integer count > 1, got ${String(mf)}`);
+    }
+    this.bootstrap = options.bootstrap ?? false;
+    if (typeof this.bootstrap !== "boolean") {
+      throw new OptionError(`Expected \`bootstrap\` to be true or false, got ${String(this.bootstrap)}`);
+    }
+    this.contamination = validateContamination(options.contamination ?? "auto");
+    this.seed = validateSeed(options.seed ?? 0);
+  }
+
+  /** Threshold subtracted from `scoreSamples`: -0.5 for 'auto', else the contamination percentile of the training scores. */
+  get offset(): number {
+    return requireFitted(this.state, "IsolationForest").offset;
+  }
+
+  /** Number of features seen by `fit`. */
+  get nFeaturesIn(): number {
+    return requireFitted(this.state, "IsolationForest").nFeaturesIn;
+  }
+
+  /** Rows drawn per tree at fit (scikit-learn's `max_samples_`). */
+  get maxSamplesUsed(): number {
+    return requireFitted(this.state, "IsolationForest").maxSamplesUsed;
+  }
+
+  /** Features available to each tree at fit. */
+  get maxFeaturesUsed(): number {
+    return requireFitted(this.state, "IsolationForest").maxFeaturesUsed;
+  }
+
+  /** Total number of nodes in the fitted forest. */
+  get nodeCount(): number {
+    return requireFitted(this.state, "IsolationForest").forest.feature.length;
+  }
+
+  /**
+   * Grows the forest on X (rows × features) and sets `offset`. Replaces all previous state.
+   *
+   * @example
+   * new IsolationForest({ seed: 1 }).fit([[0], [0.1], [0.2], [5]]).offset; // -0.5
+   */
+  fit(X: Matrix): this {
+    this.state = null;
+    const dense = toDense(X, "X");
+    const n = dense.rows;
+    const d = dense.cols;
+    const ms = this.maxSamples;
+    const maxSamplesUsed = ms === "auto" ? Math.min(256, n) : ms <= 1 ? Math.floor(ms * n) : Math.min(ms, n);
+    if (maxSamplesUsed < 1) {
+      throw new OptionError(
+        `\`maxSamples\` ${String(ms)} of ${n} rows draws no row: use a larger fraction, an integer count or 'auto'`,
+      );
+    }
+    const mf = this.maxFeatures;
+    const maxFeaturesUsed = mf <= 1 ? Math.max(1, Math.floor(mf * d)) : mf;
+    if (maxFeaturesUsed > d) {
+      throw new OptionError(`Expected \`maxFeatures\` to be at most the ${d} features of X, got ${mf}: lower it or pass a fraction`);
+    }
+    const forest = growForest(dense, {
+      nEstimators: this.nEstimators,
+      maxSamples: maxSamplesUsed,
+      maxFeatures: maxFeaturesUsed,
+      bootstrap: this.bootstrap,
+      seed: this.seed,
+    });
+    const denominator = this.nEstimators * averagePathLength(maxSamplesUsed);
+    const offset = this.contamination === "auto" ? -0.5 : offsetFromContamination(scoreForest(forest, dense, denominator), this.contamination);
+    this.state = { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, offset };
+    return this;
+  }
+
+  /**
+   * `-2^(-mean path length / c(maxSamples))` per row, in [-1, 0): lower = more abnormal (scikit-learn's
+   * `score_samples`).
+   */
+  scoreSamples(X: Matrix): Float64Array {
+    const state = requireFitted(this.state, "IsolationForest");
+    const dense = toDense(X, "X");
+    checkFeatureCount(dense.cols, state.nFeaturesIn, "IsolationForest");
+    return scoreForest(state.forest, dense, this.nEstimators * averagePathLength(state.maxSamplesUsed));
+  }
+
+  /** `scoreSamples(X) - offset`: negative = outlier. */
+  decisionFunction(X: Matrix): Float64Array {
+    const offset = this.offset;
+    return subtractOffset(this.scoreSamples(X), offset);
+  }
+
+  /** -1 for outliers (`decisionFunction < 0`), 1 for inliers. */
+  predict(X: Matrix): Int8Array {
+    return predictFromDecision(this.decisionFunction(X));
+  }
+}
+
+interface GrowOptions {
+  readonly nEstimators: number;
+  readonly maxSamples: number;
+  readonly maxFeatures: number;
+  readonly bootstrap: boolean;
+  readonly seed: number;
+}
+
+/** Grows every tree; each draws from its own RandomState seeded from the forest's generator. */
+function growForest(X: DenseMatrix, o: GrowOptions): Forest {
+  const n = X.rows;
+  const d = X.cols;
+  const data = X.data;
+  const m = o.maxSamples;
+  const maxDepth = Math.ceil(Math.log2(Math.max(m, 2)));
+  const maxNodesPerTree = 2 * m - 1;
+  const capacity = o.nEstimators * maxNodesPerTree;
+  const feature = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const children = new Int32Array(capacity);
+  const value = new Float64Array(capacity);
+  const roots = new Int32Array(o.nEstimators);
+
+  const seeds = new RandomState(o.seed).randint(0, MAX_INT, o.nEstimators);
+  // Pool of row indices for sampling without replacement (a partial Fisher–Yates per tree).
+  const pool = new Int32Array(n);
+  for (let i = 0; i < n; i++) pool[i] = i;
+  const seen = o.bootstrap ? new Uint8Array(n) : null;
+  const idx = new Int32Array(m);
+  const allFeatures = new Int32Array(d);
+  for (let f = 0; f < d; f++) allFeatures[f] = f;
+  const treeFeatures = new Int32Array(d);
+  const cand = new Int32Array(d);
+  // Explicit stack of (node, start, end, depth).
+  const stackNode = new Int32Array(maxNodesPerTree);
+  const stackStart = new Int32Array(maxNodesPerTree);
+  const stackEnd = new Int32Array(maxNodesPerTree);
+  const stackDepth = new Int32Array(maxNodesPerTree);
+  let next = 0;
+
+  for (let t = 0; t < o.nEstimators; t++) {
+    const rs = new RandomState(seeds[t]);
+    // Rows of this tree.
+    let size = m;
+    if (seen === null) {
+      for (let i = 0; i < m; i++) {
+        const j = i + rs.randint(0, n - i);
+        const tmp = pool[i];
+        pool[i] = pool[j];
+        pool[j] = tmp;
+        idx[i] = pool[i];
+      }
+    } else {
+      // With replacement; as scikit-learn (bootstrap through sample weights), a row drawn twice is one
+      // row of the tree.
+      size = 0;
+      for (let i = 0; i < m; i++) {
+        const r = rs.randint(0, n);
+        if (seen[r] === 0) {
+          seen[r] = 1;
+          idx[size++] = r;
+        }
+      }
+      for (let i = 0; i < size; i++) seen[idx[i]] = 0;
+    }
+    // Features of this tree.
+    let nTreeFeatures = d;
+    if (o.maxFeatures < d) {
+      treeFeatures.set(allFeatures);
+      for (let i = 0; i < o.maxFeatures; i++) {
+        const j = i + rs.randint(0, d - i);
+        const tmp = treeFeatures[i];
+        treeFeatures[i] = treeFeatures[j];
+        treeFeatures[j] = tmp;
+      }
+      nTreeFeatures = o.maxFeatures;
+    } else {
+      treeFeatures.set(allFeatures);
+    }
+
+    const root = next++;
+    roots[t] = root;
+    let sp = 0;
+    stackNode[sp] = root;
+    stackStart[sp] = 0;
+    stackEnd[sp] = size;
+    stackDepth[sp] = 0;
+    sp++;
+    while (sp > 0) {
+      sp--;
+      const node = stackNode[sp];
+      const start = stackStart[sp];
+      const end = stackEnd[sp];
+      const depth = stackDepth[sp];
+      const count = end - start;
+      let splitFeature = -1;
+      let lo = 0;
+      let hi = 0;
+      if (count >= 2 && depth < maxDepth) {
+        // A feature uniform among those not constant in this node.
+        for (let k = 0; k < nTreeFeatures; k++) cand[k] = treeFeatures[k];
+        let nCand = nTreeFeatures;
+        while (nCand > 0) {
+          const k = nCand === 1 ? 0 : rs.randint(0, nCand);
+          const f = cand[k];
+          let mn = data[idx[start] * d + f];
+          let mx = mn;
+          for (let i = start + 1; i < end; i++) {
+            const v = data[idx[i] * d + f];
+            if (v < mn) mn = v;
+            else if (v > mx) mx = v;
+          }
+          if (mx <= mn + FEATURE_THRESHOLD) {
+            cand[k] = cand[--nCand];
+            continue;
+          }
+          splitFeature = f;
+          lo = mn;
+          hi = mx;
+          break;
+        }
+      }
+      if (splitFeature < 0) {
+        feature[node] = -1;
+        value[node] = depth + averagePathLength(count);
+        continue;
+      }
+      let thr = lo + (hi - lo) * rs.rand();
+      if (thr === hi) thr = lo;
+      // Partition idx[start, end): values <= thr first.
+      let i = start;
+      let j = end - 1;
+      while (i <= j) {
+        if (data[idx[i] * d + splitFeature] <= thr) i++;
+        else {
+          const tmp = idx[i];
+          idx[i] = idx[j];
+          idx[j] = tmp;
+          j--;
+        }
+      }
+      const left = next;
+      next += 2;
+      feature[node] = splitFeature;
+      threshold[node] = thr;
+      children[node] = left;
+      // Push right then left so the left subtree is built first.
+      stackNode[sp] = left + 1;
+      stackStart[sp] = i;
+      stackEnd[sp] = end;
+      stackDepth[sp] = depth + 1;
+      sp++;
+      stackNode[sp] = left;
+      stackStart[sp] = start;
+      stackEnd[sp] = i;
+      stackDepth[sp] = depth + 1;
+      sp++;
+    }
+  }
+  return {
+    feature: feature.slice(0, next),
+    threshold: threshold.slice(0, next),
+    children: children.slice(0, next),
+    value: value.slice(0, next),
+    roots,
+  };
+}
+
+/** Scores rows block by block: every tree walks a block of rows while it is in cache. */
+function scoreForest(forest: Forest, X: DenseMatrix, denominator: number): Float64Array {
+  const { feature, threshold, children, value, roots } = forest;
+  const n = X.rows;
+  const d = X.cols;
+  const data = X.data;
+  const nTrees = roots.length;
+  const out = new Float64Array(n);
+  for (let r0 = 0; r0 < n; r0 += SCORE_CHUNK) {
+    const r1 = Math.min(n, r0 + SCORE_CHUNK);
+    for (let t = 0; t < nTrees; t++) {
+      const root = roots[t];
+      for (let r = r0; r < r1; r++) {
+        const base = r * d;
+        let node = root;
+        let f = feature[node];
+        while (f >= 0) {
+          node = data[base + f] <= threshold[node] ? children[node] : children[node] + 1;
+          f = feature[node];
+        }
+        out[r] += value[node];
+      }
+    }
+  }
+  // scikit-learn: 2^(-depths / denominator), with depths / denominator := 1 when denominator is 0.
+  for (let r = 0; r < n; r++) out[r] = -Math.pow(2, -(denominator !== 0 ? out[r] / denominator : 1));
+  return out;
+}
