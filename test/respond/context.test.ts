@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { LogEvent } from "../../src/events";
+import { contextTimeline, contextTimelineChart, investigationContext } from "../../src/respond/context";
+import { T0, failures, finding } from "./helpers";
+
+const MIN = 60_000;
+const events: LogEvent[] = [
+  ...failures(5, "203.0.113.7", "root", T0, 1),
+  ...failures(3, "203.0.113.7", "admin", T0 + 20_000, 10),
+  { lineNo: 20, time: T0 - 5 * MIN, eventType: "accepted_password", outcome: "success", user: "alice", srcIp: "203.0.113.7", message: "Accepted password for alice" },
+  { lineNo: 21, time: T0 + 2 * MIN, eventType: "accepted_password", outcome: "success", user: "alice", srcIp: "198.51.100.4", message: "Accepted password for alice" },
+  { lineNo: 22, time: T0 - 60 * MIN, eventType: "failed_password", outcome: "failure", user: "root", srcIp: "203.0.113.7", message: "too early" },
+  { lineNo: 23, time: T0, eventType: "failed_password", outcome: "failure", user: "bob", srcIp: "192.0.2.1", message: "someone else" },
+];
+
+describe("investigationContext", () => {
+  it("gathers the entity's events around the window and summarises them", () => {
+    const ctx = investigationContext(finding(), events, { marginMs: 10 * MIN });
+    expect(ctx.events.map((e) => e.lineNo)).toEqual([20, 1, 2, 3, 4, 5, 10, 11, 12]);
+    expect(ctx.inWindow).toBe(8);
+    expect([ctx.firstSeen, ctx.lastSeen]).toEqual([T0 - 5 * MIN, T0 + 22_000]);
+    expect(ctx.countsByType).toEqual([
+      { eventType: "failed_password", count: 8, failures: 8 },
+      { eventType: "accepted_password", count: 1, failures: 0 },
+    ]);
+    expect(ctx.users).toEqual([
+      { value: "root", events: 5, failures: 5 },
+      { value: "admin", events: 3, failures: 3 },
+      { value: "alice", events: 1, failures: 0 },
+    ]);
+    expect(ctx.ips).toEqual([{ value: "203.0.113.7", events: 9, failures: 8 }]);
+    expect(ctx.rows[0]).toEqual({
+      time: "2025-03-06T07:55:00.000Z", lineNo: 20, inWindow: false, eventType: "accepted_password", outcome: "success",
+      user: "alice", srcIp: "203.0.113.7", host: "", message: "Accepted password for alice",
+    });
+    expect(ctx.summaryRows.find((r) => r.field === "events")?.value).toBe("9 (8 in the window, 8 failures)");
+    expect(ctx.summaryRows.find((r) => r.field === "users")?.value).toBe("root (5), admin (3), alice (1)");
+  });
+
+  it("follows a user across IPs, and adds related entities on request", () => {
+    const user = investigationContext(finding({ entity: "alice", entityType: "user" }), events, { marginMs: 10 * MIN });
+    expect(user.ips.map((c) => c.value)).toEqual(["198.51.100.4", "203.0.113.7"]);
+    const withRelated = investigationContext(
+      finding({ related: { users: ["bob"], ips: [], hosts: [] } }),
+      events,
+      { marginMs: 10 * MIN, includeRelated: true },
+    );
+    expect(withRelated.events.map((e) => e.lineNo)).toContain(23);
+    expect(withRelated.summaryRows[2].value).toMatch(/with 1 related user\(s\)/);
+  });
+
+  it("bins a timeline with the finding window marked and builds a chart spec", () => {
+    const ctx = investigationContext(finding(), events, { marginMs: 2 * MIN });
+    const t = contextTimeline(ctx);
+    expect(t.x).toHaveLength(5);
+    expect(t.events).toEqual([0, 0, 8, 0, 0]);
+    expect(t.failures).toEqual([0, 0, 8, 0, 0]);
+    expect(t.inWindow).toEqual([false, false, true, false, false]);
+    const spec = contextTimelineChart(ctx);
+    expect(spec.data.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(spec.layout)).toContain("Events of ip 203.0.113.7 around the finding");
+  });
+});
