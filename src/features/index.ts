@@ -1,2 +1,6 @@
 // Public exports of src/features. Add one `export * from "./module"` line per module.
 export {};
+export * from "./duration";
+export * from "./window-counts";
+export * from "./entity-window-count";
+export * from "./template-counts";

@@ -91,7 +91,7 @@ export class Drain {
 
   private leafFor(tokens: string[], create: boolean): TreeNode | undefined {
     const lengthKey = String(tokens.length);
-    let node = this.root.children.get(lengthKey);
+    let node: TreeNode | undefined = this.root.children.get(lengthKey);
     if (!node) {
       if (!create) return undefined;
       node = { children: new Map(), clusters: [] };
@@ -101,7 +101,7 @@ export class Drain {
     for (let i = 0; i < layers; i++) {
       const tok = tokens[i];
       const key = hasDigit(tok) ? WILDCARD : tok;
-      let next = node.children.get(key);
+      let next: TreeNode | undefined = node.children.get(key);
       if (!next) {
         if (!create) {
           next = node.children.get(WILDCARD);

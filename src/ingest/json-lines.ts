@@ -13,7 +13,7 @@ function flatten(obj: Record<string, unknown>, prefix: string, depth: number, ou
     if (key === "__proto__") continue;
     const v = obj[key];
     const name = prefix === "" ? key : `${prefix}.${key}`;
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[name] = v;
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[name] = v as string | number | boolean | null;
     else if (Array.isArray(v)) out[name] = JSON.stringify(v).slice(0, 1000);
     else if (typeof v === "object" && depth < MAX_DEPTH) flatten(v as Record<string, unknown>, name, depth + 1, out);
   }

@@ -232,7 +232,7 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
     for (;;) {
       const r = await lines.next();
       if (r.done) break;
-      head.push(r.value);
+      head.push(r.value as LogLine);
       if (head.length >= n) break;
     }
   }

@@ -124,7 +124,7 @@ function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
   return stream as AsyncIterable<Buffer>;
 }
 
-async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer> {
+async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer, void, undefined> {
   const gunzip = zlib.createGunzip();
   const input = (async () => {
     try {
@@ -150,7 +150,7 @@ async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string)
 }
 
 /** Sniff the first chunk of a stream for the gzip magic bytes; decompress if present. */
-async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer | string> {
+async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer | string, void, undefined> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
@@ -181,7 +181,7 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
  * @example
  * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
  */
-export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine> {
+export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine, void, undefined> {
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
     yield* readLinesSync(source as readonly string[], options);

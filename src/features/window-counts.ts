@@ -1,0 +1,460 @@
+import * as dfd from "danfojs-node";
+import type { DenseMatrix } from "../detectors/types";
+import { DataError, OptionError } from "../errors";
+import type { LogEvent } from "../events";
+import { parseDuration } from "./duration";
+
+/** Which entity a row belongs to: an event field or a function (undefined = event skipped). */
+export type EntityKey = "srcIp" | "ip" | "user" | "host" | "process" | ((event: LogEvent) => string | undefined);
+
+/** Which events count: an event type, several, or a predicate. */
+export type EventFilter = string | readonly string[] | ((event: LogEvent) => boolean);
+
+/** A feature column computed per entity per window. */
+export type WindowFeature =
+  | "count"
+  | "failures"
+  | "successes"
+  | "failureRate"
+  | "distinctUsers"
+  | "distinctIps"
+  | "distinctHosts"
+  | "bytesSum"
+  | CustomWindowFeature;
+
+/** A custom column: count events (optionally filtered), sum a numeric value, or count distinct values. */
+export interface CustomWindowFeature {
+  /** Column name. */
+  readonly name: string;
+  readonly kind: "count" | "sum" | "distinct";
+  /** Only events passing this count toward the column. Default: all events of the row. */
+  readonly where?: EventFilter;
+  /** The value summed (kind 'sum') or whose distinct values are counted (kind 'distinct'). */
+  readonly value?: (event: LogEvent) => number | string | undefined;
+}
+
+export interface WindowCountsOptions {
+  /** Entity of each row: 'srcIp' (alias 'ip'), 'user', 'host', 'process', or a function. Default: 'srcIp'. */
+  readonly by?: EntityKey;
+  /** Window length: '1m', '5m', '1h', '90s', … or milliseconds. Windows are aligned to UTC epoch multiples. Default: '1m'. */
+  readonly window?: string | number;
+  /** Events taken into account (e.g. 'failed_password'); the others are ignored entirely. Default: all events. */
+  readonly filter?: EventFilter;
+  /** Columns. Default: ['count']. */
+  readonly features?: readonly WindowFeature[];
+  /**
+   * Emit every window of every entity between start and end, zeros included (quiet minutes exist). With
+   * false only windows with at least one event are rows. Default: true.
+   */
+  readonly zeroFill?: boolean;
+  /** First window (its start is floored to the window grid). Default: the earliest counted event. */
+  readonly start?: number | Date | string;
+  /** Last instant covered. Default: the latest counted event. */
+  readonly end?: number | Date | string;
+  /** Refuse to build more rows than this (zero-filling many entities over a long span). Default: 20,000,000. */
+  readonly maxRows?: number;
+}
+
+/** One row key: the entity and its window start (epoch ms). */
+export interface WindowRowKey {
+  readonly entity: string;
+  readonly windowStart: number;
+}
+
+/** Features per entity per window: a numeric matrix for detectors plus its row keys. */
+export interface WindowFeatures {
+  /** Row keys, entity by entity (sorted), windows ascending. */
+  readonly keys: WindowRowKey[];
+  /** Entity of each row (same order as keys). */
+  readonly entities: string[];
+  /** Window start of each row, epoch ms. */
+  readonly windowStarts: Float64Array;
+  /** rows × columns, row-major. */
+  readonly matrix: DenseMatrix;
+  readonly columns: string[];
+  /** Window length in ms. */
+  readonly windowMs: number;
+  /** Grid start and end (epoch ms; NaN when no event was counted). */
+  readonly start: number;
+  readonly end: number;
+  /** Events considered (passed the filter, had an entity and a time). */
+  readonly counted: number;
+  /** Events passing the filter but skipped: no entity value, or no valid time. */
+  readonly skippedNoEntity: number;
+  readonly skippedNoTime: number;
+  /** The matrix as number[][] (copies). */
+  toRows(): number[][];
+  /** entity, window_start (ISO text) and one column per feature, for display. */
+  toDataFrame(): dfd.DataFrame;
+}
+
+const BUILTIN = new Set(["count", "failures", "successes", "failureRate", "distinctUsers", "distinctIps", "distinctHosts", "bytesSum"]);
+
+function toTime(v: number | Date | string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v instanceof Date ? v.getTime() : typeof v === "number" ? v : Date.parse(v);
+  if (!Number.isFinite(t)) throw new OptionError(`Expected \`${name}\` to be a date or epoch milliseconds, got ${String(v)}`);
+  return t;
+}
+
+/** Compile an {@link EventFilter} to a predicate (undefined filter → undefined = all). */
+export function compileEventFilter(filter: EventFilter | undefined, name = "filter"): ((e: LogEvent) => boolean) | undefined {
+  if (filter === undefined) return undefined;
+  if (typeof filter === "function") return filter;
+  if (typeof filter === "string") {
+    if (filter === "") throw new OptionError(`Expected \`${name}\` to be an event type such as 'failed_password', got ''`);
+    return (e) => e.eventType === filter;
+  }
+  if (Array.isArray(filter)) {
+    const set = new Set(filter as readonly string[]);
+    return (e) => set.has(e.eventType);
+  }
+  throw new OptionError(`Expected \`${name}\` to be an event type, a list of them, or a predicate, got ${typeof filter}`);
+}
+
+function entityGetter(by: EntityKey | undefined): (e: LogEvent) => string | undefined {
+  const b = by ?? "srcIp";
+  if (typeof b === "function") return b;
+  switch (b) {
+    case "srcIp":
+    case "ip":
+      return (e) => e.srcIp;
+    case "user":
+      return (e) => e.user;
+    case "host":
+      return (e) => e.host;
+    case "process":
+      return (e) => e.process;
+    default:
+      throw new OptionError(`Expected \`by\` to be 'srcIp' (or 'ip'), 'user', 'host', 'process' or a function, got ${JSON.stringify(b)}`);
+  }
+}
+
+// Accumulator slots per cell: numeric sums, and distinct sets.
+interface Plan {
+  /** Column → how to compute it from the cell's accumulators. */
+  readonly columns: string[];
+  readonly numeric: Array<(e: LogEvent) => number>; // added per event into numeric slot k
+  readonly distinct: Array<(e: LogEvent) => string | undefined>;
+  /** For each column: [kind, slot] with kind 0 numeric slot, 1 distinct slot, 2 failure rate (slots f, s). */
+  readonly outputs: Array<[0 | 1 | 2, number, number]>;
+}
+
+function plan(features: readonly WindowFeature[]): Plan {
+  if (features.length === 0) throw new OptionError("Expected `features` to name at least one column, e.g. ['count']");
+  const numeric: Array<(e: LogEvent) => number> = [];
+  const distinct: Array<(e: LogEvent) => string | undefined> = [];
+  const numericIndex = new Map<string, number>();
+  const addNumeric = (key: string, f: (e: LogEvent) => number): number => {
+    const have = numericIndex.get(key);
+    if (have !== undefined) return have;
+    numeric.push(f);
+    numericIndex.set(key, numeric.length - 1);
+    return numeric.length - 1;
+  };
+  const columns: string[] = [];
+  const outputs: Array<[0 | 1 | 2, number, number]> = [];
+  const failures = () => addNumeric("failures", (e) => (e.outcome === "failure" ? 1 : 0));
+  const successes = () => addNumeric("successes", (e) => (e.outcome === "success" ? 1 : 0));
+  for (const f of features) {
+    if (typeof f === "string") {
+      if (!BUILTIN.has(f)) {
+        throw new OptionError(`Unknown feature ${JSON.stringify(f)}. Expected one of: ${[...BUILTIN].join(", ")}, or {name, kind, where?, value?}`);
+      }
+      columns.push(f);
+      switch (f) {
+        case "count":
+          outputs.push([0, addNumeric("count", () => 1), 0]);
+          break;
+        case "failures":
+          outputs.push([0, failures(), 0]);
+          break;
+        case "successes":
+          outputs.push([0, successes(), 0]);
+          break;
+        case "failureRate":
+          outputs.push([2, failures(), successes()]);
+          break;
+        case "bytesSum":
+          outputs.push([0, addNumeric("bytes", (e) => {
+            const b = e.fields?.bytes;
+            return typeof b === "number" && Number.isFinite(b) ? b : 0;
+          }), 0]);
+          break;
+        case "distinctUsers":
+          distinct.push((e) => e.user);
+          outputs.push([1, distinct.length - 1, 0]);
+          break;
+        case "distinctIps":
+          distinct.push((e) => e.srcIp);
+          outputs.push([1, distinct.length - 1, 0]);
+          break;
+        case "distinctHosts":
+          distinct.push((e) => e.host);
+          outputs.push([1, distinct.length - 1, 0]);
+          break;
+      }
+    } else {
+      if (!f || typeof f.name !== "string" || f.name === "") throw new OptionError("Expected a custom feature to have a non-empty `name`");
+      const where = compileEventFilter(f.where, `${f.name}.where`);
+      columns.push(f.name);
+      if (f.kind === "count") {
+        outputs.push([0, addNumeric(`custom:${columns.length}`, where ? (e) => (where(e) ? 1 : 0) : () => 1), 0]);
+      } else if (f.kind === "sum" || f.kind === "distinct") {
+        const value = f.value;
+        if (typeof value !== "function") throw new OptionError(`Expected custom feature ${JSON.stringify(f.name)} of kind '${f.kind}' to have a \`value\` function`);
+        if (f.kind === "sum") {
+          outputs.push([0, addNumeric(`custom:${columns.length}`, (e) => {
+            if (where && !where(e)) return 0;
+            const v = value(e);
+            return typeof v === "number" && Number.isFinite(v) ? v : 0;
+          }), 0]);
+        } else {
+          distinct.push((e) => {
+            if (where && !where(e)) return undefined;
+            const v = value(e);
+            return v === undefined ? undefined : String(v);
+          });
+          outputs.push([1, distinct.length - 1, 0]);
+        }
+      } else {
+        throw new OptionError(`Expected custom feature ${JSON.stringify(f.name)} to have kind 'count', 'sum' or 'distinct', got ${JSON.stringify(f.kind)}`);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) throw new OptionError(`Feature column ${JSON.stringify(c)} appears twice; give custom features distinct names`);
+    seen.add(c);
+  }
+  return { columns, numeric, distinct, outputs };
+}
+
+interface EntityState {
+  readonly name: string;
+  /** window index (floor(t / windowMs)) → cell index */
+  readonly cells: Map<number, number>;
+}
+
+/**
+ * Incremental form of {@link windowCounts}: feed events one at a time (e.g. from `parseLogStream`) and
+ * build the features at the end. Memory grows with the number of non-empty (entity, window) cells, not
+ * with the number of events; zero-filling happens only in {@link WindowAccumulator.finish}.
+ *
+ * @example
+ * const acc = new WindowAccumulator({ by: "srcIp", window: "1m", filter: "failed_password" });
+ * await parseLogStream("data/sim/auth.log", { onEvent: (e) => acc.add(e) }, { year: 2025 });
+ * const features = acc.finish();
+ */
+export class WindowAccumulator {
+  readonly windowMs: number;
+  private readonly options: WindowCountsOptions;
+  private readonly entity: (e: LogEvent) => string | undefined;
+  private readonly filter: ((e: LogEvent) => boolean) | undefined;
+  private readonly plan: Plan;
+  private readonly entities = new Map<string, EntityState>();
+  private numeric: Float64Array[];
+  private distinct: Array<Array<Set<string> | undefined>>;
+  private cellCount = 0;
+  private cellCapacity = 1024;
+  private minTime = Infinity;
+  private maxTime = -Infinity;
+  private counted = 0;
+  private skippedNoEntity = 0;
+  private skippedNoTime = 0;
+  private lastName: string | undefined;
+  private lastState: EntityState | undefined;
+  /** Simple 'count' with no other column: one slot, no per-event closures. */
+  private readonly countOnly: boolean;
+
+  constructor(options: WindowCountsOptions = {}) {
+    this.options = options;
+    this.windowMs = parseDuration(options.window ?? "1m");
+    this.entity = entityGetter(options.by);
+    this.filter = compileEventFilter(options.filter);
+    this.plan = plan(options.features ?? ["count"]);
+    this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
+    this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellCapacity));
+    this.distinct = this.plan.distinct.map(() => []);
+    toTime(options.start, "start");
+    toTime(options.end, "end");
+  }
+
+  /** Count one event (ignored when it fails the filter; skipped and counted when it has no entity or time). */
+  add(e: LogEvent): void {
+    if (this.filter !== undefined && !this.filter(e)) return;
+    const name = this.entity(e);
+    if (name === undefined || name === "") {
+      this.skippedNoEntity++;
+      return;
+    }
+    const t = e.time;
+    if (!Number.isFinite(t)) {
+      this.skippedNoTime++;
+      return;
+    }
+    let st: EntityState;
+    if (name === this.lastName) st = this.lastState as EntityState;
+    else {
+      let s = this.entities.get(name);
+      if (s === undefined) {
+        s = { name, cells: new Map() };
+        this.entities.set(name, s);
+      }
+      st = s;
+      this.lastName = name;
+      this.lastState = s;
+    }
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+    this.counted++;
+    const w = Math.floor(t / this.windowMs);
+    let cell = st.cells.get(w);
+    if (cell === undefined) {
+      cell = this.cellCount++;
+      if (cell >= this.cellCapacity) this.grow();
+      st.cells.set(w, cell);
+    }
+    if (this.countOnly) {
+      this.numeric[0][cell] += 1;
+      return;
+    }
+    const num = this.plan.numeric;
+    for (let k = 0; k < num.length; k++) this.numeric[k][cell] += num[k](e);
+    const dis = this.plan.distinct;
+    for (let k = 0; k < dis.length; k++) {
+      const v = dis[k](e);
+      if (v === undefined) continue;
+      let set = this.distinct[k][cell];
+      if (set === undefined) this.distinct[k][cell] = set = new Set();
+      set.add(v);
+    }
+  }
+
+  private grow(): void {
+    this.cellCapacity *= 2;
+    this.numeric = this.numeric.map((a) => {
+      const b = new Float64Array(this.cellCapacity);
+      b.set(a);
+      return b;
+    });
+  }
+
+  /** Build the feature matrix (zero-filled unless `zeroFill: false`). The accumulator can keep counting afterwards. */
+  finish(): WindowFeatures {
+    const o = this.options;
+    const wms = this.windowMs;
+    const zeroFill = o.zeroFill ?? true;
+    const maxRows = o.maxRows ?? 20_000_000;
+    const startOpt = toTime(o.start, "start");
+    const endOpt = toTime(o.end, "end");
+    const start = startOpt ?? (this.counted > 0 ? this.minTime : NaN);
+    const end = endOpt ?? (this.counted > 0 ? this.maxTime : NaN);
+    if (end < start) throw new OptionError(`Expected \`end\` (${new Date(end).toISOString()}) to be after \`start\` (${new Date(start).toISOString()})`);
+    const w0 = Math.floor(start / wms);
+    const w1 = Math.floor(end / wms);
+    const names = [...this.entities.keys()].sort();
+    const nWin = Number.isFinite(w0) ? w1 - w0 + 1 : 0;
+
+    // Rows: zero-filled grid, or the non-empty cells inside [start, end].
+    const rowsPerEntity: number[][] = [];
+    let nRows = 0;
+    if (zeroFill) {
+      nRows = names.length * nWin;
+      if (nRows > maxRows) {
+        throw new DataError(
+          `Zero-filling ${names.length} entities × ${nWin} windows would make ${nRows} rows (limit maxRows = ${maxRows}). ` +
+            `Use a longer window, a narrower start/end, a filter, zeroFill: false, or raise maxRows.`,
+        );
+      }
+    } else {
+      for (const n of names) {
+        const ws = [...(this.entities.get(n) as EntityState).cells.keys()].filter((w) => w >= w0 && w <= w1).sort((a, b) => a - b);
+        rowsPerEntity.push(ws);
+        nRows += ws.length;
+      }
+    }
+    const cols = this.plan.columns.length;
+    const data = new Float64Array(nRows * cols);
+    const entities: string[] = new Array(nRows);
+    const windowStarts = new Float64Array(nRows);
+    const outputs = this.plan.outputs;
+    const numeric = this.numeric;
+    const distinct = this.distinct;
+    let r = 0;
+    for (let ei = 0; ei < names.length; ei++) {
+      const st = this.entities.get(names[ei]) as EntityState;
+      const windows = zeroFill ? undefined : rowsPerEntity[ei];
+      const count = zeroFill ? nWin : (windows as number[]).length;
+      for (let j = 0; j < count; j++) {
+        const w = zeroFill ? w0 + j : (windows as number[])[j];
+        entities[r] = st.name;
+        windowStarts[r] = w * wms;
+        const cell = st.cells.get(w);
+        if (cell !== undefined) {
+          const base = r * cols;
+          for (let c = 0; c < cols; c++) {
+            const [kind, a, b] = outputs[c];
+            if (kind === 0) data[base + c] = numeric[a][cell];
+            else if (kind === 1) data[base + c] = distinct[a][cell]?.size ?? 0;
+            else {
+              const f = numeric[a][cell];
+              const s = numeric[b][cell];
+              data[base + c] = f + s > 0 ? f / (f + s) : 0;
+            }
+          }
+        }
+        r++;
+      }
+    }
+    const columns = this.plan.columns.slice();
+    const matrix: DenseMatrix = { data, rows: nRows, cols };
+    let keys: WindowRowKey[] | undefined;
+    return {
+      get keys() {
+        if (!keys) keys = entities.map((entity, i) => ({ entity, windowStart: windowStarts[i] }));
+        return keys;
+      },
+      entities,
+      windowStarts,
+      matrix,
+      columns,
+      windowMs: wms,
+      start: Number.isFinite(w0) ? w0 * wms : NaN,
+      end,
+      counted: this.counted,
+      skippedNoEntity: this.skippedNoEntity,
+      skippedNoTime: this.skippedNoTime,
+      toRows: () => Array.from({ length: nRows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))),
+      toDataFrame: () => {
+        const frame: Record<string, unknown[]> = {
+          entity: entities,
+          window_start: Array.from(windowStarts, (t) => new Date(t).toISOString()),
+        };
+        columns.forEach((c, k) => {
+          frame[c] = Array.from({ length: nRows }, (_, i) => data[i * cols + k]);
+        });
+        return new dfd.DataFrame(frame, { columns: ["entity", "window_start", ...columns] });
+      },
+    };
+  }
+}
+
+/**
+ * Count events per entity (source IP, user, host, or any key) per time window, with several feature
+ * columns in one pass: count, failures, successes, failureRate (failures / events with an outcome),
+ * distinctUsers / distinctIps / distinctHosts, bytesSum (web logs' `fields.bytes`), or custom columns.
+ * Zero-filled by default: every entity gets every window between the first and last counted event, so
+ * quiet minutes are rows of zeros. Memory: the result has entities × windows rows × columns doubles
+ * (1,000 IPs over a day of 1-minute windows with 3 columns ≈ 1.44 M rows ≈ 35 MB); `maxRows` guards it.
+ * Aggregation is done with Maps and typed arrays (never Danfo's groupby); `toDataFrame()` is for display.
+ *
+ * @example
+ * const f = windowCounts(events, { by: "srcIp", window: "1m", filter: "failed_password" });
+ * f.matrix.rows; f.keys[0]; f.toDataFrame().head().print();
+ */
+export function windowCounts(events: Iterable<LogEvent>, options: WindowCountsOptions = {}): WindowFeatures {
+  const acc = new WindowAccumulator(options);
+  for (const e of events) acc.add(e);
+  return acc.finish();
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { LogEvent } from "../../src/events";
+import { DataError, OptionError } from "../../src/errors";
+import { WindowAccumulator, windowCounts } from "../../src/features/window-counts";
+
+const T0 = Date.UTC(2024, 0, 1, 10, 0, 0);
+const min = 60000;
+let n = 0;
+function ev(t: number, eventType: string, srcIp?: string, user?: string, extra: Partial<LogEvent> = {}): LogEvent {
+  const outcome = eventType.startsWith("failed") ? "failure" : eventType.startsWith("accepted") ? "success" : undefined;
+  return { lineNo: ++n, time: T0 + t, eventType, srcIp, user, outcome, message: "", ...extra };
+}
+
+const events: LogEvent[] = [
+  ev(0, "failed_password", "1.1.1.1", "root"),
+  ev(10_000, "failed_password", "1.1.1.1", "admin"),
+  ev(20_000, "accepted_password", "2.2.2.2", "alice"),
+  ev(3 * min + 5, "failed_password", "1.1.1.1", "root"),
+  ev(3 * min + 6, "failed_password", "2.2.2.2", "root"),
+  ev(30_000, "failed_password", undefined, "ghost"),
+  ev(NaN, "failed_password", "3.3.3.3", "x"),
+];
+
+describe("windowCounts", () => {
+  it("zero-fills every entity over the observed span (quiet minutes are zeros)", () => {
+    const f = windowCounts(events, { by: "srcIp", window: "1m", filter: "failed_password" });
+    expect(f.columns).toEqual(["count"]);
+    expect(f.keys.map((k) => [k.entity, (k.windowStart - T0) / min])).toEqual([
+      ["1.1.1.1", 0], ["1.1.1.1", 1], ["1.1.1.1", 2], ["1.1.1.1", 3],
+      ["2.2.2.2", 0], ["2.2.2.2", 1], ["2.2.2.2", 2], ["2.2.2.2", 3],
+    ]);
+    expect(Array.from(f.matrix.data)).toEqual([2, 0, 0, 1, 0, 0, 0, 1]);
+    expect([f.counted, f.skippedNoEntity, f.skippedNoTime]).toEqual([4, 1, 1]);
+  });
+
+  it("emits only non-empty windows with zeroFill: false, and honours start/end", () => {
+    const f = windowCounts(events, { filter: ["failed_password"], zeroFill: false });
+    expect(f.toRows()).toEqual([[2], [1], [1]]);
+    const g = windowCounts(events, { filter: "failed_password", start: T0 - 2 * min, end: T0 + min });
+    expect(g.matrix.rows).toBe(2 * 4);
+    expect(g.toRows().map((r) => r[0])).toEqual([0, 0, 2, 0, 0, 0, 0, 0]);
+  });
+
+  it("computes several columns in one pass", () => {
+    const web = [
+      ev(0, "http_request", "9.9.9.9", undefined, { outcome: "success", fields: { bytes: 100 } }),
+      ev(1000, "http_request", "9.9.9.9", undefined, { outcome: "failure", fields: { bytes: 50 } }),
+      ev(2000, "http_request", "9.9.9.9", undefined, { outcome: "failure", fields: { bytes: "x" } }),
+    ];
+    const f = windowCounts(web, { features: ["count", "failures", "successes", "failureRate", "bytesSum"], window: "5m" });
+    expect(f.columns).toEqual(["count", "failures", "successes", "failureRate", "bytesSum"]);
+    expect(f.toRows()[0].map((x) => +x.toFixed(4))).toEqual([3, 2, 1, 0.6667, 150]);
+    const byIp = windowCounts(events, { by: "ip", features: ["distinctUsers", { name: "rootFails", kind: "count", where: (e) => e.user === "root" }] });
+    expect(byIp.keys[0].entity).toBe("1.1.1.1");
+    expect(byIp.toRows()[0]).toEqual([2, 1]);
+    const byUser = windowCounts(events, { by: "user", window: "1h", features: ["distinctIps", "count"] });
+    expect(byUser.entities).toEqual(["admin", "alice", "ghost", "root"]);
+    expect(byUser.toRows()).toEqual([[1, 1], [1, 1], [0, 1], [2, 3]]);
+  });
+
+  it("supports function keys, custom sums and distinct values", () => {
+    const f = windowCounts(events, {
+      by: (e) => (e.user === "root" ? "root" : "other"),
+      window: "1h",
+      features: [{ name: "s", kind: "sum", value: (e) => e.lineNo }, { name: "d", kind: "distinct", value: (e) => e.eventType }],
+    });
+    expect(f.entities).toEqual(["other", "root"]);
+    expect(f.toRows()[1][1]).toBe(1);
+  });
+
+  it("gives a display DataFrame with ISO window starts", () => {
+    const df = windowCounts(events, { filter: "failed_password" }).toDataFrame();
+    expect(df.columns).toEqual(["entity", "window_start", "count"]);
+    expect(df.column("window_start").values[0]).toBe("2024-01-01T10:00:00.000Z");
+  });
+
+  it("streams: the accumulator gives the same result as the one-shot call", () => {
+    const acc = new WindowAccumulator({ filter: "failed_password" });
+    for (const e of events) acc.add(e);
+    expect(Array.from(acc.finish().matrix.data)).toEqual(Array.from(windowCounts(events, { filter: "failed_password" }).matrix.data));
+  });
+
+  it("fails clearly on bad options and oversized grids", () => {
+    expect(() => windowCounts(events, { by: "mac" as never })).toThrow(/Expected `by` to be 'srcIp'/);
+    expect(() => windowCounts(events, { features: ["nope" as never] })).toThrow(/Unknown feature "nope"/);
+    expect(() => windowCounts(events, { features: [] })).toThrow(OptionError);
+    expect(() => windowCounts(events, { features: ["count", { name: "count", kind: "count" }] })).toThrow(/appears twice/);
+    expect(() => windowCounts(events, { window: "1s", maxRows: 10 })).toThrow(DataError);
+    expect(() => windowCounts(events, { window: "1s", maxRows: 10 })).toThrow(/zeroFill: false/);
+    expect(windowCounts([], {}).matrix.rows).toBe(0);
+  });
+});
