@@ -118,7 +118,7 @@ export async function openChartRenderer(): Promise<ChartRenderer> {
     const fig = JSON.parse(JSON.stringify(spec, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
     const url: string = await page.evaluate(
       async ({ fig, format, width, height, scale }) => {
-        const P = (window as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+        const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
         return P.toImage({ data: fig.data, layout: fig.layout, config: { ...(fig.config ?? {}), displaylogo: false } }, { format, width, height, scale });
       },
       { fig, format, width, height, scale },
