@@ -1,3 +1,4 @@
+import { entityTimelineChart } from "../charts/entity-timeline";
 import { timelineChart } from "../charts/timeline";
 import type { PlotlySpec } from "../charts/spec";
 import { OptionError } from "../errors";
@@ -183,13 +184,30 @@ export function contextTimeline(ctx: InvestigationContext, options: { readonly b
 }
 
 /**
- * The context's events per bin as a timeline chart (charts' `timelineChart`), the finding's window
- * marked as anomalies; hover shows the failures of each bin.
+ * The investigation timeline: every event of the context by type over time (charts'
+ * `entityTimelineChart`), failures as crosses, the finding's events ringed and its window shaded.
  *
  * @example
  * show(contextTimelineChart(ctx));
  */
-export function contextTimelineChart(ctx: InvestigationContext, options: { readonly binMs?: number; readonly title?: string } = {}): PlotlySpec {
+export function contextTimelineChart(ctx: InvestigationContext, options: { readonly title?: string } = {}): PlotlySpec {
+  return entityTimelineChart({
+    events: ctx.events,
+    entity: `${ctx.entityType} ${ctx.entity}`,
+    anomalies: ctx.events.map((e) => e.time >= ctx.windowStart && e.time < ctx.windowEnd),
+    anomalyWindows: [{ start: ctx.windowStart, end: ctx.windowEnd }],
+    title: options.title ?? `Events of ${ctx.entityType} ${ctx.entity} around the finding`,
+  });
+}
+
+/**
+ * The context's events per bin as a line (charts' `timelineChart`), the bins of the finding's window
+ * marked as anomalies; hover shows the failures of each bin.
+ *
+ * @example
+ * show(contextCountChart(ctx, { binMs: 60_000 }));
+ */
+export function contextCountChart(ctx: InvestigationContext, options: { readonly binMs?: number; readonly title?: string } = {}): PlotlySpec {
   const binMs = options.binMs ?? 60_000;
   const t = contextTimeline(ctx, { binMs });
   const unit = binMs === 60_000 ? "min" : `${binMs / 1000} s`;
@@ -197,7 +215,7 @@ export function contextTimelineChart(ctx: InvestigationContext, options: { reado
     x: t.x.map((v) => new Date(v).toISOString()),
     y: t.events,
     anomalies: t.inWindow,
-    title: options.title ?? `Events of ${ctx.entityType} ${ctx.entity} around the finding`,
+    title: options.title ?? `Events of ${ctx.entityType} ${ctx.entity} per ${unit}`,
     yTitle: `events / ${unit}`,
     hoverText: t.failures.map((f) => `failures: ${f}`),
     anomalyName: "finding window",

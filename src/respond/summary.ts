@@ -35,6 +35,7 @@ export interface IncidentFacts {
   /** Seconds between the first and last event in the window. */
   readonly spanSeconds: number;
   readonly eventTypes: Readonly<Record<string, number>>;
+  /** Users, IPs and hosts seen in the window, most frequent first. */
   readonly users: readonly string[];
   readonly ips: readonly string[];
   readonly hosts: readonly string[];
@@ -80,10 +81,17 @@ function fmtDuration(seconds: number): string {
   return `${round(seconds / 3600, 1)} h`;
 }
 
+function fmtWindowAdj(ms: number): string {
+  const s = ms / 1000;
+  if (s % 3600 === 0) return `${s / 3600}-hour`;
+  if (s % 60 === 0) return `${s / 60}-minute`;
+  return `${s}-second`;
+}
+
 function fmtWindow(ms: number): string {
   const s = ms / 1000;
-  if (s % 3600 === 0) return s === 3600 ? "1 hour" : `${s / 3600} hours`;
-  if (s % 60 === 0) return s === 60 ? "1 minute" : `${s / 60} minutes`;
+  if (s % 3600 === 0) return s === 3600 ? "hour" : `${s / 3600} hours`;
+  if (s % 60 === 0) return s === 60 ? "minute" : `${s / 60} minutes`;
   return `${s} s`;
 }
 
@@ -106,7 +114,15 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
   const successes = inWin.filter((e) => e.outcome === "success").length;
   const eventTypes: Record<string, number> = {};
   for (const e of inWin) eventTypes[e.eventType] = (eventTypes[e.eventType] ?? 0) + 1;
-  const uniq = (f: (e: LogEvent) => string | undefined) => [...new Set(inWin.map(f).filter((v): v is string => !!v))].sort();
+  // Distinct values, most frequent first (ties alphabetical).
+  const uniq = (f: (e: LogEvent) => string | undefined) => {
+    const c = new Map<string, number>();
+    for (const e of inWin) {
+      const v = f(e);
+      if (v) c.set(v, (c.get(v) ?? 0) + 1);
+    }
+    return [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
+  };
 
   // Baseline: the entity's other windows of the same length (aligned to this one) that have any events.
   let baseline: IncidentFacts["baseline"];
@@ -185,11 +201,12 @@ export function summaryText(f: IncidentFacts): string {
   const who = f.entityType === "ip" ? `IP ${f.entity}` : f.entityType === "user" ? `User ${f.entity}` : `Host ${f.entity}`;
   const their = f.entityType === "user" ? "their" : "its";
   const windowText = fmtWindow(f.windowSeconds * 1000);
+  const windowAdj = fmtWindowAdj(f.windowSeconds * 1000);
   const parts: string[] = [];
   if (f.events > 0) {
     const what = f.failures > 0 ? `${plural(f.failures, "failed login attempt")}` : `${plural(f.events, "event")}`;
     const span = f.events > 1 ? ` in ${fmtDuration(f.spanSeconds)}` : "";
-    let s = `${who} had ${what}${span} (${windowText} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC)`;
+    let s = `${who} had ${what}${span} (${windowAdj} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC)`;
     if (f.entityType === "ip" && f.users.length) s += ` against ${plural(f.users.length, "account")} (${list(f.users)})`;
     if (f.entityType === "user" && f.ips.length) s += ` from ${list(f.ips)}`;
     if (f.entityType === "host" && f.ips.length) s += ` from ${plural(f.ips.length, "source IP")} (${list(f.ips)})`;
@@ -203,7 +220,7 @@ export function summaryText(f: IncidentFacts): string {
     if (f.successes > 0 && f.failures > 0) s += `; ${plural(f.successes, "attempt")} succeeded`;
     parts.push(s + ".");
   } else {
-    parts.push(`${who}: anomalous ${windowText} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC.`);
+    parts.push(`${who}: anomalous ${windowAdj} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC.`);
   }
   const comps = f.featureComparisons.filter((c) => c.ratio !== 1).slice(0, 3);
   if (comps.length) {

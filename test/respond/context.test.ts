@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
-import { contextTimeline, contextTimelineChart, investigationContext } from "../../src/respond/context";
+import { contextCountChart, contextTimeline, contextTimelineChart, investigationContext } from "../../src/respond/context";
 import { T0, failures, finding } from "./helpers";
 
 const MIN = 60_000;
@@ -56,8 +56,20 @@ describe("investigationContext", () => {
     expect(t.events).toEqual([0, 0, 8, 0, 0]);
     expect(t.failures).toEqual([0, 0, 8, 0, 0]);
     expect(t.inWindow).toEqual([false, false, true, false, false]);
+    const counts = contextCountChart(ctx);
+    expect(counts.data.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(counts.layout)).toContain("Events of ip 203.0.113.7 per min");
+  });
+
+  it("draws the event timeline with the finding window shaded", () => {
+    const ctx = investigationContext(finding(), events, { marginMs: 10 * MIN });
     const spec = contextTimelineChart(ctx);
-    expect(spec.data.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(spec.layout)).toContain("Events of ip 203.0.113.7 around the finding");
+    const shapes = (spec.layout as { shapes?: { x0: number; x1: number }[] }).shapes ?? [];
+    expect(shapes.map((s) => [s.x0, s.x1])).toEqual([[T0, T0 + MIN]]); // the shaded finding window
+    const names = spec.data.map((d) => (d as { name?: string }).name);
+    expect(names).toContain("failed_password (8)");
+    expect(names).toContain("accepted_password (1)");
+    expect(names).toContain("anomaly (8)"); // the window's events are ringed
   });
 });

@@ -17,8 +17,8 @@ describe("summarizeIncident", () => {
     expect(s.facts.baseline).toEqual({ windows: 10, meanEvents: 5, meanFailures: 5 });
     expect(s.facts.rateRatio).toBe(10);
     expect(s.text).toBe(
-      "User alice had 50 failed login attempts in 49 s (1 minute window from 2025-03-06 08:00 UTC) from 203.0.113.7, " +
-        "10× their usual rate of 5 per 1 minute over 10 other active windows. " +
+      "User alice had 50 failed login attempts in 49 s (1-minute window from 2025-03-06 08:00 UTC) from 203.0.113.7, " +
+        "10× their usual rate of 5 per minute over 10 other active windows. " +
         "Features: failures 50, distinctUsers 3. " +
         "Flagged by iforest (decision -0.2, anomaly score 95/100, contamination 0.05, seed 42) and by rule:failed_logins: 2 detectors agree. " +
         'Policy tier "high": alert alice: planned; block_ip 203.0.113.7: planned; lock_user alice: planned; open_ticket alice: planned.',
@@ -29,7 +29,7 @@ describe("summarizeIncident", () => {
     const ev = [...failures(3, "203.0.113.7", "root"), ...failures(2, "203.0.113.7", "admin", T0 + 10_000, 5)];
     const s = summarizeIncident(finding({ events: ev }), { events: ev });
     expect(s.text.split(". ")[0]).toBe(
-      "IP 203.0.113.7 had 5 failed login attempts in 11 s (1 minute window from 2025-03-06 08:00 UTC) against 2 accounts (admin, root); no other activity from this ip to compare with",
+      "IP 203.0.113.7 had 5 failed login attempts in 11 s (1-minute window from 2025-03-06 08:00 UTC) against 2 accounts (root, admin); no other activity from this ip to compare with",
     );
   });
 
@@ -39,7 +39,7 @@ describe("summarizeIncident", () => {
     const s = summarizeIncident(f, { history });
     expect(s.facts.featureComparisons).toEqual([{ name: "attempts", value: 50, usual: 5, ratio: 10 }]);
     expect(s.text).toBe(
-      "Host auth-gateway: anomalous 1 minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). " +
+      "Host auth-gateway: anomalous 1-minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). " +
         "Flagged by iforest (decision -0.2, anomaly score 95/100, contamination 0.05, seed 42).",
     );
   });
