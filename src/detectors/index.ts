@@ -7,3 +7,5 @@ export * from "./autoencoder";
 export * from "./threshold-rule";
 export * from "./correlation-rule";
 export * from "./isolation-forest";
+export * from "./ml-isolation-forest";
+export * from "./registry";

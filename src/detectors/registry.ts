@@ -1,0 +1,105 @@
+/**
+ * The one list of detectors that notebooks, comparisons and the conformance tests all use. Each entry
+ * names a detector, says what it is, and builds an unfitted instance from an options object.
+ *
+ * To add a detector: import its class and append one entry to `detectorRegistry` (the conformance suite
+ * in test/detectors/conformance.test.ts then checks it automatically).
+ *
+ * @example
+ * listDetectors().map((d) => d.name);            // ["iforest", "ml-iforest", ...]
+ * const det = createDetector("iforest", { contamination: 0.05, seed: 42 });
+ */
+import { OptionError } from "../errors";
+import { IsolationForest, type IsolationForestOptions } from "./isolation-forest";
+import { MlIsolationForest, type MlIsolationForestOptions } from "./ml-isolation-forest";
+import type { Detector, DetectorOptions } from "./types";
+
+/** Options passed to a registry factory: the shared ones plus any detector-specific option. */
+export type DetectorFactoryOptions = DetectorOptions & { readonly [option: string]: unknown };
+
+/**
+ * Exceptions a detector declares to the conformance suite, each with the reason in `why`. Every field is
+ * optional and defaults to the strict behaviour.
+ */
+export interface DetectorCapabilities {
+  /**
+   * The offset is the contamination percentile of the training scores (as scikit-learn), so the suite checks
+   * the number of training rows flagged exactly (ties allowed). Default: true.
+   */
+  readonly contaminationPercentile?: boolean;
+  /** Training rows the conformance suite uses for this detector (keep slow detectors fast). Default: 200. */
+  readonly conformanceRows?: number;
+  /** Why a field above differs from its default. Default: none. */
+  readonly why?: string;
+}
+
+/** A detector in the registry. Structurally usable as an entry of `compareDetectors`. */
+export interface RegisteredDetector {
+  /** Registry key, equal to the detector's `name`, e.g. "iforest". */
+  readonly name: string;
+  /** Short display title, e.g. "Isolation Forest". */
+  readonly title: string;
+  /** One or two sentences: what it does and when to use it. */
+  readonly description: string;
+  /** Builds an unfitted detector. Unknown options are passed through to the detector's constructor. */
+  readonly create: (options?: DetectorFactoryOptions) => Detector;
+  /** True when the detector makes no random choice (its seed is only recorded). Default: false. */
+  readonly deterministic?: boolean;
+  /** Exceptions to the strict conformance checks. Default: none. */
+  readonly capabilities?: DetectorCapabilities;
+}
+
+/** Every registered detector, in display order. Append new entries at the end. */
+export const detectorRegistry: RegisteredDetector[] = [
+  {
+    name: "iforest",
+    title: "Isolation Forest",
+    description:
+      "Random axis-parallel splits isolate rare points in few steps (scikit-learn semantics, subsamples of 256 rows). Fast, no scaling needed; a strong default for tabular features.",
+    create: (options) => new IsolationForest(options as IsolationForestOptions),
+  },
+  {
+    name: "ml-iforest",
+    title: "Isolation Forest (ml-isolation-forest package)",
+    description:
+      "The mljs npm package behind the same contract: every tree sees every row, scores normalised by c(n). For side-by-side teaching; slow and memory-hungry on large data.",
+    create: (options) => new MlIsolationForest(options as MlIsolationForestOptions),
+  },
+];
+
+/**
+ * The registry entry called `name`; throws an OptionError listing the known names otherwise.
+ *
+ * @example
+ * getDetectorEntry("iforest").title; // "Isolation Forest"
+ */
+export function getDetectorEntry(name: string): RegisteredDetector {
+  const entry = detectorRegistry.find((d) => d.name === name);
+  if (entry === undefined) {
+    throw new OptionError(
+      `Unknown detector ${JSON.stringify(name)}: expected one of ${detectorRegistry.map((d) => JSON.stringify(d.name)).join(", ")}`,
+    );
+  }
+  return entry;
+}
+
+/**
+ * Builds an unfitted detector by registry name.
+ *
+ * @example
+ * const det = createDetector("iforest", { contamination: 0.05, seed: 42 });
+ * det.fit([[1], [2], [3], [40]]).predict([[40]]); // Int8Array [-1]
+ */
+export function createDetector(name: string, options: DetectorFactoryOptions = {}): Detector {
+  return getDetectorEntry(name).create(options);
+}
+
+/**
+ * Name, title and description of every registered detector (e.g. for a table in a notebook).
+ *
+ * @example
+ * showTable(listDetectors());
+ */
+export function listDetectors(): { name: string; title: string; description: string }[] {
+  return detectorRegistry.map(({ name, title, description }) => ({ name, title, description }));
+}
