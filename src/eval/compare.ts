@@ -231,3 +231,33 @@ export function flaggedByDetector(
     return { detector: entry.name, flagged, offset: det.offset };
   });
 }
+
+/** One detector's anomaly scores on a labelled data set, in the shape the ROC / PR chart builders take. */
+export interface ScoredDetector {
+  readonly name: string;
+  readonly labels: BinaryLabels;
+  /** −scoreSamples: higher = more anomalous. */
+  readonly scores: Float64Array;
+}
+
+/**
+ * Fits each detector on X (one seed) and returns its anomaly scores with the labels, ready for
+ * `rocChart` / `prChart`.
+ *
+ * @example
+ * const scored = scoreDetectors(entries, X, y, { seed: 0 });
+ * show(rocChart(scored));
+ */
+export function scoreDetectors(
+  detectors: readonly DetectorEntry[],
+  X: Matrix,
+  y: BinaryLabels,
+  options: { readonly contamination?: Contamination; readonly seed?: number } = {},
+): ScoredDetector[] {
+  const M = toDense(X, "X");
+  if (y.length !== M.rows) throw new DataError(`Expected one label per row of X (${M.rows}), got ${y.length}`);
+  return detectors.map((entry) => {
+    const det = entry.create({ seed: options.seed ?? 0, contamination: options.contamination ?? "auto" }).fit(M);
+    return { name: entry.name, labels: y, scores: anomalyScores(det.scoreSamples(M)) };
+  });
+}

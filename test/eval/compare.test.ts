@@ -3,7 +3,7 @@ import { LocalOutlierFactor } from "../../src/detectors/lof";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { OptionError, DataError } from "../../src/errors";
-import { compareDetectors, comparisonToDataFrame, flaggedByDetector, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
+import { compareDetectors, comparisonToDataFrame, flaggedByDetector, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
 import { simulateLoginAttempts } from "../../src/simulate";
 import { simulateBlobWithOutliers } from "../../src/simulate";
 
@@ -62,5 +62,15 @@ describe("flaggedByDetector", () => {
       ["lof", [50, 51, 52]],
       ["robust-zscore", [50, 51, 52]],
     ]);
+  });
+});
+
+describe("scoreDetectors", () => {
+  it("returns −scoreSamples with the labels, matching compareDetectors' AUC", () => {
+    const scored = scoreDetectors(entries.slice(0, 1), blob.X, blob.y);
+    const lof = new LocalOutlierFactor().fit(blob.X);
+    expect(Array.from(scored[0].scores)).toEqual(Array.from(lof.scoreSamples(blob.X), (v) => -v));
+    expect(scored[0].name).toBe("lof");
+    expect(() => scoreDetectors(entries, blob.X, [1])).toThrow(DataError);
   });
 });
