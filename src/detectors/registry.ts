@@ -12,6 +12,11 @@
 import { OptionError } from "../errors";
 import { IsolationForest, type IsolationForestOptions } from "./isolation-forest";
 import { MlIsolationForest, type MlIsolationForestOptions } from "./ml-isolation-forest";
+import { Autoencoder, type AutoencoderOptions } from "./autoencoder";
+import { LocalOutlierFactor, type LocalOutlierFactorOptions } from "./lof";
+import { OneClassSVM, type OneClassSVMOptions } from "./ocsvm";
+import { RobustZScore, type RobustZScoreOptions } from "./robust-zscore";
+import { ThresholdRule, type ThresholdRuleOptions } from "./threshold-rule";
 import type { Detector, DetectorOptions } from "./types";
 
 /** Options passed to a registry factory: the shared ones plus any detector-specific option. */
@@ -64,6 +69,46 @@ export const detectorRegistry: RegisteredDetector[] = [
     description:
       "The mljs npm package behind the same contract: every tree sees every row, scores normalised by c(n). For side-by-side teaching; slow and memory-hungry on large data.",
     create: (options) => new MlIsolationForest(options as MlIsolationForestOptions),
+  },
+  {
+    name: "lof",
+    title: "Local Outlier Factor",
+    description:
+      "Compares each row's local density with its 20 nearest neighbours' (scikit-learn semantics). Finds points in sparse pockets next to dense clusters; O(n²) exact neighbours, so subsample beyond ~10k rows; scale features first.",
+    create: (options) => new LocalOutlierFactor(options as LocalOutlierFactorOptions),
+    deterministic: true,
+  },
+  {
+    name: "ocsvm",
+    title: "One-Class SVM",
+    description:
+      "Learns an RBF-kernel boundary around the bulk of the data (libsvm's one-class SMO, nu 0.5, gamma 'scale'). Smooth boundaries on small, scaled data; training is O(n²), subsample beyond a few thousand rows.",
+    create: (options) => new OneClassSVM(options as OneClassSVMOptions),
+    deterministic: true,
+  },
+  {
+    name: "robust-zscore",
+    title: "Robust z-score (median / MAD)",
+    description:
+      "Per-feature modified z-scores from the median and MAD, combined by max; flags |z| > 3.5 by default. Transparent and instant; sees only feature-wise extremes, not unusual combinations.",
+    create: (options) => new RobustZScore(options as RobustZScoreOptions),
+    deterministic: true,
+  },
+  {
+    name: "autoencoder",
+    title: "Autoencoder (TensorFlow.js)",
+    description:
+      "A small dense network learns to reconstruct standardised rows; a high reconstruction error is abnormal. Captures correlations between features; needs more rows and training time, and depends on its seed.",
+    create: (options) => new Autoencoder(options as AutoencoderOptions),
+    capabilities: { conformanceRows: 120, why: "training is the slow part; 120 rows keep the suite fast" },
+  },
+  {
+    name: "threshold-rule",
+    title: "Threshold rule (SIEM baseline)",
+    description:
+      "The correlation-rule baseline: feature `column` (default 0) ≥ `threshold` (default 8) is an alert, e.g. failures per window. Explainable and exact for known attacks; blind to anything the rule does not name.",
+    create: (options) => new ThresholdRule(options as ThresholdRuleOptions),
+    deterministic: true,
   },
 ];
 
