@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../../src/charts/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // A person opens notebooks/01-seed-tutorial.ipynb in Jupyter Notebook (classic UI), runs all cells and sees
@@ -17,8 +18,6 @@ const jupyter = require("../../scripts/jupyter.js") as {
   jupyterEnv(): NodeJS.ProcessEnv;
 };
 
-const CHROMIUM = process.env.SIEMLAB_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -57,7 +56,7 @@ describe("Jupyter Notebook UI", () => {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, `--user-data-dir=${join(dir, "chrome")}`] });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
