@@ -5,6 +5,7 @@
  */
 import * as dfd from "danfojs-node";
 import { toDense } from "../detectors/base";
+import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
 import type { Contamination, Detector, Matrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
@@ -28,8 +29,8 @@ export interface LabelledDataset {
 
 /** Options of {@link compareDetectors}. */
 export interface CompareDetectorsOptions {
-  /** Detectors to run: entries with factories (e.g. from the detector registry). */
-  readonly detectors: readonly DetectorEntry[];
+  /** Detectors to run: registry names (e.g. "lof") or {name, create} entries. */
+  readonly detectors: readonly (string | DetectorEntry)[];
   readonly datasets: readonly LabelledDataset[];
   /** Seeds; every stochastic detector runs once per seed. Default: [0, 1, 2, 3, 4]. */
   readonly seeds?: readonly number[];
@@ -82,22 +83,39 @@ export interface ComparisonSummaryRow {
 
 const now = () => performance.now() / 1000;
 
+function resolveEntry(d: string | DetectorEntry): DetectorEntry {
+  return typeof d === "string" ? getDetectorEntry(d) : d;
+}
+
+/**
+ * Registry entries to compare: all registered detectors, or those named (in the given order). Unknown
+ * names throw an OptionError listing the known ones.
+ *
+ * @example
+ * detectorEntries().map((d) => d.name);          // ["iforest", "ml-iforest", "lof", …]
+ * detectorEntries(["iforest", "lof"]);
+ */
+export function detectorEntries(names?: readonly string[]): DetectorEntry[] {
+  return names === undefined ? detectorRegistry.slice() : names.map((n) => getDetectorEntry(n));
+}
+
 /**
  * Runs detectors × data sets × seeds and returns one tidy row per run.
  *
  * @example
  * const rows = compareDetectors({
- *   detectors: [{ name: "lof", create: (o) => new LocalOutlierFactor(o), deterministic: true }],
+ *   detectors: ["iforest", "lof", { name: "lof-5", create: (o) => new LocalOutlierFactor({ ...o, nNeighbors: 5 }), deterministic: true }],
  *   datasets: [{ name: "blob", X, y }],
  *   seeds: [0, 1, 2],
  * });
  * showTable(summarizeComparison(rows));
  */
 export function compareDetectors(options: CompareDetectorsOptions): ComparisonRow[] {
-  const { detectors, datasets } = options;
-  if (!Array.isArray(detectors) || detectors.length === 0) {
-    throw new OptionError("Expected `detectors` to be a non-empty array of {name, create} entries (see detectorEntries())");
+  const { datasets } = options;
+  if (!Array.isArray(options.detectors) || options.detectors.length === 0) {
+    throw new OptionError("Expected `detectors` to be a non-empty array of registry names or {name, create} entries, e.g. detectorEntries()");
   }
+  const detectors = options.detectors.map(resolveEntry);
   if (!Array.isArray(datasets) || datasets.length === 0) {
     throw new OptionError("Expected `datasets` to be a non-empty array of {name, X, y}");
   }
@@ -218,12 +236,12 @@ export interface FlaggedRows {
  * // [{ detector: "iforest", flagged: [50, 51, 52], offset: -0.6 }, …]
  */
 export function flaggedByDetector(
-  detectors: readonly DetectorEntry[],
+  detectors: readonly (string | DetectorEntry)[],
   X: Matrix,
   options: { readonly contamination?: Contamination; readonly seed?: number } = {},
 ): FlaggedRows[] {
   const M = toDense(X, "X");
-  return detectors.map((entry) => {
+  return detectors.map(resolveEntry).map((entry) => {
     const det = entry.create({ seed: options.seed ?? 0, contamination: options.contamination ?? "auto" }).fit(M);
     const pred = det.predict(M);
     const flagged: number[] = [];
@@ -249,14 +267,14 @@ export interface ScoredDetector {
  * show(rocChart(scored));
  */
 export function scoreDetectors(
-  detectors: readonly DetectorEntry[],
+  detectors: readonly (string | DetectorEntry)[],
   X: Matrix,
   y: BinaryLabels,
   options: { readonly contamination?: Contamination; readonly seed?: number } = {},
 ): ScoredDetector[] {
   const M = toDense(X, "X");
   if (y.length !== M.rows) throw new DataError(`Expected one label per row of X (${M.rows}), got ${y.length}`);
-  return detectors.map((entry) => {
+  return detectors.map(resolveEntry).map((entry) => {
     const det = entry.create({ seed: options.seed ?? 0, contamination: options.contamination ?? "auto" }).fit(M);
     return { name: entry.name, labels: y, scores: anomalyScores(det.scoreSamples(M)) };
   });

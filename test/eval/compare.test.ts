@@ -3,7 +3,7 @@ import { LocalOutlierFactor } from "../../src/detectors/lof";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { OptionError, DataError } from "../../src/errors";
-import { compareDetectors, comparisonToDataFrame, flaggedByDetector, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
+import { compareDetectors, comparisonToDataFrame, detectorEntries, flaggedByDetector, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
 import { simulateLoginAttempts } from "../../src/simulate";
 import { simulateBlobWithOutliers } from "../../src/simulate";
 
@@ -72,5 +72,15 @@ describe("scoreDetectors", () => {
     expect(Array.from(scored[0].scores)).toEqual(Array.from(lof.scoreSamples(blob.X), (v) => -v));
     expect(scored[0].name).toBe("lof");
     expect(() => scoreDetectors(entries, blob.X, [1])).toThrow(DataError);
+  });
+});
+
+describe("registry names", () => {
+  it("detectorEntries lists the registry; compareDetectors accepts names", () => {
+    const names = detectorEntries().map((d) => d.name);
+    expect(names).toEqual(expect.arrayContaining(["iforest", "ml-iforest", "lof", "ocsvm", "robust-zscore", "autoencoder", "threshold-rule"]));
+    expect(() => detectorEntries(["nope"])).toThrow(/Unknown detector "nope"/);
+    const rows = compareDetectors({ detectors: ["iforest", "robust-zscore"], datasets: [{ name: "blob", ...blob }], seeds: [0, 1] });
+    expect(rows.map((r) => `${r.detector}/${r.seed}`)).toEqual(["iforest/0", "iforest/1", "robust-zscore/0"]);
   });
 });
