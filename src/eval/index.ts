@@ -4,3 +4,4 @@ export * from "./metrics";
 export * from "./sweep";
 export * from "./compare";
 export * from "./subsample";
+export * from "./npz";
