@@ -5,3 +5,4 @@ export * from "./sweep";
 export * from "./compare";
 export * from "./subsample";
 export * from "./npz";
+export * from "./comparison-datasets";
