@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { DenseMatrix } from "../detectors/types";
 import { OptionError } from "../errors";
 import { sharedDatasetsDir } from "../ingest/datasets";
 import { simulateBlobWithOutliers } from "../simulate";
@@ -26,6 +27,7 @@ export interface ComparisonDatasetsOptions {
 
 /** A comparison data set with where it came from. */
 export interface ComparisonDataset extends LabelledDataset {
+  readonly X: DenseMatrix;
   /** File path, or "synthetic". */
   readonly source: string;
   readonly rows: number;
