@@ -1,4 +1,5 @@
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "../ingest/lazy-danfo";
 import type { DenseMatrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
@@ -434,7 +435,7 @@ export class WindowAccumulator {
         columns.forEach((c, k) => {
           frame[c] = Array.from({ length: nRows }, (_, i) => data[i * cols + k]);
         });
-        return new dfd.DataFrame(frame, { columns: ["entity", "window_start", ...columns] });
+        return new (lazyDanfo().DataFrame)(frame, { columns: ["entity", "window_start", ...columns] });
       },
     };
   }

@@ -1,4 +1,5 @@
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "./lazy-danfo";
 import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
 
@@ -223,7 +224,7 @@ export function mineTemplates(messages: readonly (string | LogEvent)[], options:
  */
 export function templatesToDataFrame(templates: readonly DrainTemplate[]): dfd.DataFrame {
   const sorted = [...templates].sort((a, b) => b.count - a.count || a.id - b.id);
-  return new dfd.DataFrame(
+  return new (lazyDanfo().DataFrame)(
     { id: sorted.map((t) => t.id), count: sorted.map((t) => t.count), template: sorted.map((t) => t.template) },
     { columns: ["id", "count", "template"] },
   );

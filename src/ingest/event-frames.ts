@@ -1,4 +1,5 @@
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "./lazy-danfo";
 import type { LogEvent, Reject } from "../events";
 
 /**
@@ -11,7 +12,7 @@ import type { LogEvent, Reject } from "../events";
  */
 export function rejectsToDataFrame(rejects: readonly Reject[], options: { readonly maxRawLength?: number } = {}): dfd.DataFrame {
   const max = options.maxRawLength ?? 200;
-  return new dfd.DataFrame(
+  return new (lazyDanfo().DataFrame)(
     {
       lineNo: rejects.map((r) => r.lineNo),
       reason: rejects.map((r) => r.reason),
@@ -31,7 +32,7 @@ export function rejectsToDataFrame(rejects: readonly Reject[], options: { readon
 export function logEventsToDataFrame(events: readonly LogEvent[]): dfd.DataFrame {
   const s = (v: string | undefined) => v ?? "";
   const num = (v: number | undefined) => (v === undefined ? NaN : v);
-  return new dfd.DataFrame(
+  return new (lazyDanfo().DataFrame)(
     {
       lineNo: events.map((e) => e.lineNo),
       time: events.map((e) => (Number.isFinite(e.time) ? new Date(e.time).toISOString() : "")),

@@ -20,3 +20,4 @@ export * from "./datasets";
 export * from "./hostile-lines";
 export * from "./drain";
 export * from "./simulate-attacks";
+export * from "./lazy-danfo";

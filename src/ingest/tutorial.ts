@@ -1,4 +1,5 @@
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "./lazy-danfo";
 import { ParseError } from "../errors";
 import type { LogEvent, Reject } from "../events";
 
@@ -85,7 +86,7 @@ export function parseTutorialLog(input: string | readonly string[], options: Tut
  * tutorialEventsToDataFrame(parseTutorialLog(text).events).print();
  */
 export function tutorialEventsToDataFrame(events: readonly LogEvent[]): dfd.DataFrame {
-  return new dfd.DataFrame(
+  return new (lazyDanfo().DataFrame)(
     {
       timestamp: events.map((e) => new Date(e.time)),
       level: events.map((e) => e.level ?? ""),

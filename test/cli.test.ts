@@ -1,0 +1,105 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = path.resolve("bin/siemlab.js");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const AUTH = [
+  "Mar  6 10:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2",
+  "Mar  6 10:00:05 gw sshd[1]: Failed password for root from 198.51.100.23 port 2 ssh2",
+  "Mar  6 10:00:09 gw sshd[1]: Failed password for admin from 198.51.100.23 port 3 ssh2",
+  "Mar  6 10:02:00 gw sshd[2]: Accepted password for alice from 10.0.0.5 port 4 ssh2",
+  "Mar  6 10:02:30 gw sshd[3]: Failed password for alice from 10.0.0.5 port 5 ssh2",
+  "this line is junk",
+].join("\n");
+
+describe("siemlab CLI", () => {
+  it("--help documents every option; no command is a usage error", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const opt of ["--format", "--by", "--event", "--window", "--sparse", "--year", "--tz", "--max-line", "--detector", "--contamination", "--seed", "--out"]) {
+      expect(r.out).toContain(opt);
+    }
+    expect(run([]).code).toBe(2);
+  });
+
+  it("features: zero-filled CSV on stdout, summary on stderr, from a gzip file", () => {
+    const file = path.join(tmp, "auth.log.gz");
+    fs.writeFileSync(file, zlib.gzipSync(AUTH));
+    const r = run(["features", file, "--format", "auto", "--by", "ip", "--event", "failed_password", "--window", "1m", "--year", "2025"]);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split("\n")).toEqual([
+      "entity,window_start,count",
+      "10.0.0.5,2025-03-06T10:00:00.000Z,0",
+      "10.0.0.5,2025-03-06T10:01:00.000Z,0",
+      "10.0.0.5,2025-03-06T10:02:00.000Z,1",
+      "198.51.100.23,2025-03-06T10:00:00.000Z,3",
+      "198.51.100.23,2025-03-06T10:01:00.000Z,0",
+      "198.51.100.23,2025-03-06T10:02:00.000Z,0",
+    ]);
+    expect(r.err).toMatch(/format rfc3164; lines read 6, parsed 5, rejected 1; [\d.]+ s, \d+ lines\/s/);
+    expect(r.err).toContain("events by type: failed_password=4 accepted_password=1");
+  });
+
+  it("features --sparse from stdin ('-'), by user", () => {
+    const r = run(["features", "-", "--by", "user", "--event", "failed_password,accepted_password", "--window", "5m", "--sparse", "--year", "2025"], AUTH);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split("\n")).toEqual([
+      "entity,window_start,count",
+      "admin,2025-03-06T10:00:00.000Z,1",
+      "alice,2025-03-06T10:00:00.000Z,2",
+      "root,2025-03-06T10:00:00.000Z,2",
+    ]);
+  });
+
+  it("detect adds score and flag from the registry's detector", () => {
+    const r = run(["detect", "data/sim/auth.log", "--event", "failed_password", "--window", "5m", "--year", "2025", "--detector", "iforest", "--contamination", "0.01", "--seed", "42", "--sparse"]);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split("\n");
+    expect(rows[0]).toBe("entity,window_start,count,score,flag");
+    const flagged = rows.slice(1).map((l) => l.split(",")).filter((c) => c[4] === "1");
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.some((c) => c[0] === "198.51.100.23")).toBe(true);
+    for (const c of flagged) expect(+c[3]).toBeLessThan(0);
+    expect(r.err).toMatch(/detector iforest \(contamination 0.01, seed 42\) flagged \d+ of \d+ rows/);
+  });
+
+  it.each([
+    [["features", "x.log", "--window", "7x"], /--window: .*'90s', '1m'/],
+    [["features", "x.log", "--by", "mac"], /--by expects ip, user, host or process, got 'mac'/],
+    [["features", "x.log", "--bogus"], /Unknown option '--bogus'/],
+    [["features", "x.log", "--format", "klingon"], /--format expects 'auto' or one of/],
+    [["detect", "x.log", "--contamination", "0.7"], /--contamination expects 'auto' or a number in \(0, 0.5\], got '0.7'/],
+    [["detect", "x.log", "--detector", "nope"], /Unknown detector "nope"/],
+    [["features", "x.log", "--seed", "1"], /--seed only applies to 'siemlab detect'/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+  ])("bad usage %j → exit 2 with a clear message", (args, message) => {
+    const r = run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message as RegExp);
+    expect(r.err).toContain("Run 'siemlab --help' for usage.");
+  });
+
+  it("a missing file is exit 1 naming the path", () => {
+    const r = run(["features", path.join(tmp, "missing.log")]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/File not found: .*missing\.log/);
+  });
+
+  it("simulate writes the labelled samples", () => {
+    const out = path.join(tmp, "sim");
+    const r = run(["simulate", "--out", out, "--seed", "42"]);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, "auth.log")).equals(fs.readFileSync("data/sim/auth.log"))).toBe(true);
+  });
+});
