@@ -13,8 +13,11 @@ export type AuditStatus =
   | "skipped_no_target"
   | "failed";
 
-/** One decision, as appended to the audit log (every field present, so rows make a clean DataFrame). */
-export interface AuditRow {
+/**
+ * One decision, as appended to the audit log (every field present, so rows make a clean DataFrame).
+ * A type alias rather than an interface, so rows pass wherever plain records are expected (tables).
+ */
+export type AuditRow = {
   /** Wall-clock time of the decision, ISO-8601 UTC. */
   readonly ts: string;
   readonly actionId: string;
@@ -37,7 +40,7 @@ export interface AuditRow {
   readonly score: number;
   readonly detector: string;
   readonly reason: string;
-}
+};
 
 export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   "ts", "actionId", "action", "target", "targetType", "tier", "status", "dryRun", "executor", "detail", "error",

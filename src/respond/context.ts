@@ -22,8 +22,8 @@ export interface EntityCount {
   readonly failures: number;
 }
 
-/** One event as a table row (strings are raw: the table renderer escapes them). */
-export interface ContextEventRow {
+/** One event as a table row (strings are raw: the table renderer escapes them). A type alias, so it passes as a plain record. */
+export type ContextEventRow = {
   readonly time: string;
   readonly lineNo: number;
   readonly inWindow: boolean;
@@ -33,7 +33,7 @@ export interface ContextEventRow {
   readonly srcIp: string;
   readonly host: string;
   readonly message: string;
-}
+};
 
 /** Everything around one finding an analyst needs to judge it. */
 export interface InvestigationContext {

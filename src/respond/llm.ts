@@ -110,8 +110,8 @@ async function chatCompletion(url: string, body: unknown, apiKey: string | undef
     });
     text = await res.text();
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    throw new LlmFailure(controller.signal.aborted ? `the request timed out after ${timeoutMs} ms` : `the request failed (${err.cause?.code ?? err.message})`);
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    throw new LlmFailure(controller.signal.aborted ? `the request timed out after ${timeoutMs} ms` : `the request failed (${err.cause?.code ?? err.cause?.message ?? err.message})`);
   } finally {
     clearTimeout(timer);
   }

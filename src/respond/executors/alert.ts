@@ -186,8 +186,8 @@ export async function postJsonWithRetry(
       errors.push(`attempt ${attempt}: HTTP ${res.status}${text ? ` ${text.slice(0, 100)}` : ""}`);
       if (res.status !== 429 && res.status < 500) break;
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      errors.push(`attempt ${attempt}: ${controller.signal.aborted ? `timed out after ${timeoutMs} ms` : err.cause?.code ?? err.message}`);
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      errors.push(`attempt ${attempt}: ${controller.signal.aborted ? `timed out after ${timeoutMs} ms` : err.cause?.code ?? err.cause?.message ?? err.message}`);
     } finally {
       clearTimeout(timer);
     }
