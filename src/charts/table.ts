@@ -10,7 +10,8 @@ import { formatNumber } from "./format";
 import { plotlyDate } from "./time-axis";
 
 /** What a table shows: an array of row objects, or anything shaped like a Danfo DataFrame. */
-export type TableInput = readonly Readonly<Record<string, unknown>>[] | DataFrameLike;
+/** Rows (any plain objects: event records, rejects, result rows) or a Danfo DataFrame. */
+export type TableInput = readonly object[] | DataFrameLike;
 
 /** The part of a Danfo `DataFrame` a table needs (duck-typed, so siemlab's tables never load Danfo). */
 export interface DataFrameLike {
@@ -57,7 +58,7 @@ function toGrid(input: TableInput, columns: readonly string[] | undefined): Grid
     });
     return { columns: pick.map((j) => all[j]), rows: values.map((r) => pick.map((j) => r[j])), index: [...input.index] };
   }
-  const rows = input as readonly Readonly<Record<string, unknown>>[];
+  const rows = input as readonly Readonly<Record<string, unknown>>[]; // plain objects, read by key
   let cols: string[];
   if (columns !== undefined) cols = [...columns];
   else {
