@@ -1,0 +1,28 @@
+/**
+ * Benchmark dispatcher: `npm run bench -- <name> [args...]` runs bench/<file> in a fresh Node process
+ * (so every benchmark starts with a clean heap) with the remaining arguments.
+ *
+ *   npm run bench                       # lists the benchmarks
+ *   npm run bench -- iforest --quick    # IsolationForest vs scikit-learn speed, without the 1M rows
+ *
+ * To add a benchmark: append one line to `benches` below.
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+
+const benches: Record<string, { file: string; what: string }> = {
+  iforest: { file: "iforest.ts", what: "IsolationForest fit+score time vs scikit-learn, n × d grid, peak memory (--quick: skip 1M)" },
+  parity: { file: "parity.ts", what: "IsolationForest ROC AUC vs scikit-learn on every ADBench file, 5 seeds; ml-iforest timing" },
+  rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM vs scikit-learn on ADBench subsamples" },
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (name === undefined || !(name in benches)) {
+  if (name !== undefined) console.error(`Unknown benchmark ${JSON.stringify(name)}.`);
+  console.log("Benchmarks (npm run bench -- <name> [args]):");
+  for (const [key, b] of Object.entries(benches)) console.log(`  ${key.padEnd(10)} ${b.what}`);
+  process.exit(name === undefined ? 0 : 2);
+}
+const file = resolve(__dirname, benches[name].file);
+const result = spawnSync(process.execPath, ["--import", "tsx", file, ...args], { stdio: "inherit" });
+process.exit(result.status ?? 1);
