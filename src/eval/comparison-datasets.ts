@@ -7,7 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DenseMatrix } from "../detectors/types";
 import { OptionError } from "../errors";
+import { windowCounts } from "../features/window-counts";
 import { sharedDatasetsDir } from "../ingest/datasets";
+import { parseLogLines } from "../ingest/parse-log";
+import { ATTACK_LABELS, labelSimulatedWindows, simulateAttacks } from "../ingest/simulate-attacks";
 import { simulateBlobWithOutliers } from "../simulate";
 import type { LabelledDataset } from "./compare";
 import { loadAdbench } from "./npz";
@@ -23,6 +26,8 @@ export interface ComparisonDatasetsOptions {
   readonly seed?: number;
   /** Folder holding the .npz files. Default: `<shared datasets>/adbench` (env SIEMLAB_SHARED_DATASETS or ../shared/datasets). */
   readonly dir?: string;
+  /** Append the simulated auth.log window set ({@link simulatedAuthWindows}, same seed). Default: true. */
+  readonly simulatedAuth?: boolean;
 }
 
 /** A comparison data set with where it came from. */
@@ -35,6 +40,10 @@ export interface ComparisonDataset extends LabelledDataset {
   readonly anomalies: number;
   /** Rows in the full data set when it was subsampled. */
   readonly subsampledFrom?: number;
+  /** Feature names, when known. */
+  readonly columns?: readonly string[];
+  /** Per-row label text (e.g. "brute_force", "normal") when the source has more than 0/1. */
+  readonly kinds?: readonly string[];
 }
 
 /** Result of {@link loadComparisonDatasets}. */
@@ -47,7 +56,8 @@ export interface ComparisonDatasets {
 
 /**
  * Loads the comparison data sets: ADBench files when all are present, else a seeded synthetic blob
- * (3000 rows × 6 features, 2% uniform outliers).
+ * (3000 rows × 6 features, 2% uniform outliers); plus, unless `simulatedAuth` is false, the SIEM-shaped
+ * {@link simulatedAuthWindows} set.
  *
  * @example
  * const { datasets, note } = loadComparisonDatasets({ maxRows: 4000 });
@@ -77,14 +87,75 @@ export function loadComparisonDatasets(options: ComparisonDatasetsOptions = {}):
       };
     });
     const parts = datasets.map((d) => `${d.name} (${d.subsampledFrom ? `${d.rows} of ${d.subsampledFrom}` : d.rows} rows, ${d.anomalies} anomalies)`);
-    return { kind: "adbench", datasets, note: `ADBench from ${dir}: ${parts.join(", ")}; subsample seed ${seed}` };
+    const note = `ADBench from ${dir}: ${parts.join(", ")}; subsample seed ${seed}`;
+    return withSimulated({ kind: "adbench", datasets, note }, options, seed);
   }
   const blob = simulateBlobWithOutliers({ n: Math.min(3000, maxRows), d: 6, outlierFraction: 0.02, seed });
   const y = Uint8Array.from(blob.y);
   const anomalies = y.reduce((a, b) => a + b, 0);
+  return withSimulated(
+    {
+      kind: "synthetic",
+      datasets: [{ name: "synthetic-blob", X: blob.X, y, source: "synthetic", rows: blob.X.rows, features: blob.X.cols, anomalies }],
+      note: `ADBench files not found (${missing.map((f) => path.basename(f)).join(", ")} missing in ${dir}): using a seeded synthetic blob, ${blob.X.rows} rows × 6 features, ${anomalies} uniform outliers`,
+    },
+    options,
+    seed,
+  );
+}
+
+function withSimulated(r: ComparisonDatasets, options: ComparisonDatasetsOptions, seed: number): ComparisonDatasets {
+  if (options.simulatedAuth === false) return r;
+  const sim = simulatedAuthWindows({ seed });
   return {
-    kind: "synthetic",
-    datasets: [{ name: "synthetic-blob", X: blob.X, y, source: "synthetic", rows: blob.X.rows, features: blob.X.cols, anomalies }],
-    note: `ADBench files not found (${missing.map((f) => path.basename(f)).join(", ")} missing in ${dir}): using a seeded synthetic blob, ${blob.X.rows} rows × 6 features, ${anomalies} uniform outliers`,
+    ...r,
+    datasets: [...r.datasets, sim],
+    note: `${r.note}; plus ${sim.name} (${sim.rows} source-IP windows, ${sim.anomalies} attack windows, seed ${seed})`,
+  };
+}
+
+/** Options of {@link simulatedAuthWindows}. */
+export interface SimulatedAuthWindowsOptions {
+  /** Seed of the simulated day of logs. Default: 0. */
+  readonly seed?: number;
+  /** Window length in minutes. Default: 5. */
+  readonly windowMinutes?: number;
+}
+
+/** The columns of {@link simulatedAuthWindows}, in order: failures first, so the threshold rule's defaults (column 0 ≥ 8) read "≥ 8 failed logins from one IP in a window". */
+export const SIM_AUTH_COLUMNS: readonly string[] = ["failures", "distinctUsers", "count", "successes"];
+
+/**
+ * A SIEM-shaped labelled data set: a seeded simulated day of sshd auth.log (normal users, internet
+ * background noise, one brute force and one password spraying; `simulateAttacks`), parsed, counted per
+ * source IP per window (failures, distinct users, events, successes; windows with events only), and
+ * labelled 1 where the window holds an attack line. `kinds` keeps the label text per row.
+ *
+ * @example
+ * const sim = simulatedAuthWindows({ seed: 0 });
+ * [sim.rows, sim.anomalies, sim.columns]; // [~140, ~20, ["failures", "distinctUsers", "count", "successes"]]
+ */
+export function simulatedAuthWindows(options: SimulatedAuthWindowsOptions = {}): ComparisonDataset {
+  const seed = options.seed ?? 0;
+  const minutes = options.windowMinutes ?? 5;
+  if (!(minutes > 0) || !Number.isFinite(minutes)) throw new OptionError(`Expected \`windowMinutes\` to be a positive number, got ${String(minutes)}`);
+  const windowMs = minutes * 60_000;
+  const sim = simulateAttacks({ seed, attacks: ["brute_force", "password_spraying"] });
+  const parsed = parseLogLines(sim.auth.lines, { format: "rfc3164", year: new Date(sim.start).getUTCFullYear() });
+  const f = windowCounts(parsed.events, { by: "srcIp", window: windowMs, features: ["failures", "distinctUsers", "count", "successes"], zeroFill: false });
+  const labelOf = new Map(labelSimulatedWindows(sim.auth, { window: windowMs }).map((w) => [`${w.srcIp} ${w.windowStart}`, w.label as string]));
+  const kinds = f.keys.map((k) => labelOf.get(`${k.entity} ${k.windowStart}`) ?? "normal");
+  const attack = new Set<string>(ATTACK_LABELS);
+  const y = Uint8Array.from(kinds, (k) => (attack.has(k) ? 1 : 0));
+  return {
+    name: `sim-auth-${minutes}m`,
+    X: f.matrix,
+    y,
+    source: "synthetic",
+    rows: f.matrix.rows,
+    features: f.matrix.cols,
+    anomalies: y.reduce((a, b) => a + b, 0),
+    columns: f.columns,
+    kinds,
   };
 }

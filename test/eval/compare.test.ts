@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { LocalOutlierFactor } from "../../src/detectors/lof";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
+import { ThresholdRule } from "../../src/detectors/threshold-rule";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { OptionError, DataError } from "../../src/errors";
-import { compareDetectors, comparisonToDataFrame, detectorEntries, flaggedByDetector, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
+import { compareDetectors, comparisonToDataFrame, detectorEntries, flaggedByDetector, flaggedByKind, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
 import { simulateLoginAttempts } from "../../src/simulate";
 import { simulateBlobWithOutliers } from "../../src/simulate";
 
@@ -82,5 +83,15 @@ describe("registry names", () => {
     expect(() => detectorEntries(["nope"])).toThrow(/Unknown detector "nope"/);
     const rows = compareDetectors({ detectors: ["iforest", "robust-zscore"], datasets: [{ name: "blob", ...blob }], seeds: [0, 1] });
     expect(rows.map((r) => `${r.detector}/${r.seed}`)).toEqual(["iforest/0", "iforest/1", "robust-zscore/0"]);
+  });
+});
+
+describe("flaggedByKind", () => {
+  it("counts flagged rows per kind", () => {
+    const X = [[1], [2], [3], [4], [50], [60], [7], [8]];
+    const kinds = ["normal", "normal", "normal", "normal", "attack", "attack", "odd", "odd"];
+    const rule = { name: "rule", create: () => new ThresholdRule({ threshold: 8 }), deterministic: true };
+    expect(flaggedByKind([rule], X, kinds)).toEqual([{ detector: "rule", normal: "0/4", attack: "2/2", odd: "1/2" }]);
+    expect(() => flaggedByKind([rule], X, ["a"])).toThrow(DataError);
   });
 });
