@@ -252,6 +252,8 @@ export class WindowAccumulator {
   private readonly options: WindowCountsOptions;
   private readonly entity: (e: LogEvent) => string | undefined;
   private readonly filter: ((e: LogEvent) => boolean) | undefined;
+  /** The filter when it is a single event type (checked inline, no closure call). */
+  private readonly filterType: string | undefined;
   private readonly plan: Plan;
   private readonly entities = new Map<string, EntityState>();
   private numeric: Float64Array[];
@@ -273,6 +275,7 @@ export class WindowAccumulator {
     this.windowMs = parseDuration(options.window ?? "1m");
     this.entity = entityGetter(options.by);
     this.filter = compileEventFilter(options.filter);
+    this.filterType = typeof options.filter === "string" ? options.filter : undefined;
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
     this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellCapacity));
@@ -283,7 +286,9 @@ export class WindowAccumulator {
 
   /** Count one event (ignored when it fails the filter; skipped and counted when it has no entity or time). */
   add(e: LogEvent): void {
-    if (this.filter !== undefined && !this.filter(e)) return;
+    if (this.filterType !== undefined) {
+      if (e.eventType !== this.filterType) return;
+    } else if (this.filter !== undefined && !this.filter(e)) return;
     const name = this.entity(e);
     if (name === undefined || name === "") {
       this.skippedNoEntity++;

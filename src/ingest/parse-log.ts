@@ -2,7 +2,7 @@ import type { LogEvent, Reject } from "../events";
 import { OptionError } from "../errors";
 import { getLogFormat, listLogFormats } from "./formats";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { LineFlags, readLines, readLinesSync, type LineSource, type LogLine, type ReadLinesOptions } from "./read-lines";
+import { LineFlags, readLineBatches, readLinesSync, type LineSource, type LogLine, type ReadLinesOptions } from "./read-lines";
 
 export interface ParseLogOptions extends FormatOptions, ReadLinesOptions {
   /** A registered format name or alias, or 'auto' to detect it from the first lines. Default: 'auto'. */
@@ -80,7 +80,9 @@ function newCounts(): ParseCounts {
  * callers that build their own read loop (the CLI, benchmarks).
  */
 export class LineDriver {
-  readonly counts: ParseCounts = newCounts();
+  private readonly liveCounts: ParseCounts = newCounts();
+  private readonly byType = new Map<string, number>();
+  private typesDirty = false;
   private readonly held: LogLine[] = [];
   private readonly parser: LineParser;
   private readonly sink: ParseSink;
@@ -90,9 +92,20 @@ export class LineDriver {
     this.sink = sink;
   }
 
+  /** The line accounting so far. */
+  get counts(): ParseCounts {
+    if (this.typesDirty) {
+      const o: Record<string, number> = {};
+      for (const [k, v] of this.byType) o[k] = v;
+      this.liveCounts.byEventType = o;
+      this.typesDirty = false;
+    }
+    return this.liveCounts;
+  }
+
   /** Parse one line. Never throws for bad input: a parser exception becomes a reject. */
   feed(line: LogLine): void {
-    const c = this.counts;
+    const c = this.liveCounts;
     c.read++;
     if (line.flags !== 0) {
       if (line.flags & LineFlags.INVALID_UTF8) c.invalidUtf8++;
@@ -125,7 +138,7 @@ export class LineDriver {
   }
 
   private settle(r: LogEvent | string, line: LogLine): void {
-    const c = this.counts;
+    const c = this.liveCounts;
     const held = this.held;
     if (typeof r === "string") {
       const onReject = this.sink.onReject;
@@ -142,7 +155,9 @@ export class LineDriver {
       c.parsed += held.length + 1;
       c.events++;
       const t = r.eventType;
-      c.byEventType[t] = (c.byEventType[t] ?? 0) + 1;
+      const bt = this.byType;
+      bt.set(t, (bt.get(t) ?? 0) + 1);
+      this.typesDirty = true;
       this.sink.onEvent(r);
     }
     if (held.length > 0) held.length = 0;
@@ -225,21 +240,28 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
 export async function parseLogStream(source: LineSource, sink: ParseSink, options: ParseLogOptions = {}): Promise<ParseSummary> {
   const started = performance.now();
   const n = checkSample(options.sampleLines);
-  const lines = readLines(source, options);
+  const batches = readLineBatches(source, options);
   const auto = (options.format ?? "auto").toLowerCase() === "auto";
   const head: LogLine[] = [];
+  let rest: LogLine[] = [];
   if (auto) {
     for (;;) {
-      const r = await lines.next();
+      const r = await batches.next();
       if (r.done) break;
-      head.push(r.value as LogLine);
-      if (head.length >= n) break;
+      const batch = r.value as LogLine[];
+      const take = Math.min(batch.length, n - head.length);
+      for (let i = 0; i < take; i++) head.push(batch[i]);
+      if (head.length >= n) {
+        rest = batch.slice(take);
+        break;
+      }
     }
   }
   const { format, detection } = resolveFormat(options, () => head);
   const driver = new LineDriver(format.createParser(options), sink);
   for (const l of head) driver.feed(l);
-  for await (const l of lines) driver.feed(l);
+  for (const l of rest) driver.feed(l);
+  for await (const batch of batches) for (let i = 0; i < batch.length; i++) driver.feed(batch[i]);
   driver.end();
   return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000 };
 }

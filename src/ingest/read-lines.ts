@@ -172,19 +172,17 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
 }
 
 /**
- * Read lines one at a time from a file path (plain or gzip, detected by its magic bytes), a Node readable
- * stream such as `process.stdin`, or an array of lines. Memory stays bounded by the chunk size and
- * `maxLineLength`, whatever the file size. Handles CRLF, a UTF-8 BOM, invalid UTF-8 (replaced by U+FFFD,
- * flagged INVALID_UTF8) and over-long lines (cut, flagged TRUNCATED). A missing file or a corrupt gzip
- * throws a {@link DataError} naming the path.
+ * Like {@link readLines}, but yields the lines of each chunk read as one array: far fewer async steps
+ * per line, for callers that read millions of lines. Same sources, options, repairs and errors.
  *
  * @example
- * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
+ * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
  */
-export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine, void, undefined> {
+export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
-    yield* readLinesSync(source as readonly string[], options);
+    const all = readLinesSync(source as readonly string[], options);
+    for (let i = 0; i < all.length; i += 4096) yield all.slice(i, i + 4096);
     return;
   }
   const chunkSize = options.chunkSize ?? 262144;
@@ -217,6 +215,7 @@ export async function* readLines(source: LineSource, options: ReadLinesOptions =
   };
 
   for await (const raw of chunks) {
+    const batch: LogLine[] = [];
     const chunk = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
     const lastNl = chunk.lastIndexOf(10);
     if (lastNl < 0) {
@@ -236,7 +235,7 @@ export async function* readLines(source: LineSource, options: ReadLinesOptions =
     let start = 0;
     const firstNl = chunk.indexOf(10);
     if (pendingBytes > 0 || pendingDropped) {
-      yield decodePending(chunk.subarray(0, firstNl));
+      batch.push(decodePending(chunk.subarray(0, firstNl)));
       start = firstNl + 1;
     }
     if (start <= lastNl) {
@@ -248,7 +247,7 @@ export async function* readLines(source: LineSource, options: ReadLinesOptions =
         const end = text.length;
         while (s < end) {
           const nl = text.indexOf("\n", s);
-          yield finishLine(text.slice(s, nl), ++lineNo, 0, max);
+          batch.push(finishLine(text.slice(s, nl), ++lineNo, 0, max));
           s = nl + 1;
         }
       } else {
@@ -257,7 +256,7 @@ export async function* readLines(source: LineSource, options: ReadLinesOptions =
           const nl = region.indexOf(10, s);
           const bytes = region.subarray(s, nl);
           const flags = isUtf8(bytes) ? 0 : LineFlags.INVALID_UTF8;
-          yield finishLine(bytes.toString("utf8"), ++lineNo, flags, max);
+          batch.push(finishLine(bytes.toString("utf8"), ++lineNo, flags, max));
           s = nl + 1;
         }
       }
@@ -275,6 +274,21 @@ export async function* readLines(source: LineSource, options: ReadLinesOptions =
         pendingBytes = tail.length;
       }
     }
+    if (batch.length > 0) yield batch;
   }
-  if (pendingBytes > 0 || pendingDropped) yield decodePending(Buffer.alloc(0));
+  if (pendingBytes > 0 || pendingDropped) yield [decodePending(Buffer.alloc(0))];
+}
+
+/**
+ * Read lines one at a time from a file path (plain or gzip, detected by its magic bytes), a Node readable
+ * stream such as `process.stdin`, or an array of lines. Memory stays bounded by the chunk size and
+ * `maxLineLength`, whatever the file size. Handles CRLF, a UTF-8 BOM, invalid UTF-8 (replaced by U+FFFD,
+ * flagged INVALID_UTF8) and over-long lines (cut, flagged TRUNCATED). A missing file or a corrupt gzip
+ * throws a {@link DataError} naming the path.
+ *
+ * @example
+ * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
+ */
+export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine, void, undefined> {
+  for await (const batch of readLineBatches(source, options)) yield* batch;
 }

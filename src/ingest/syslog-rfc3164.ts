@@ -150,10 +150,18 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       let tag = text.slice(hostEnd + 1, colon).trim();
       if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
         const open = tag.lastIndexOf("[");
-        const digits = open >= 0 ? tag.slice(open + 1, -1) : "";
-        if (open > 0 && /^\d{1,10}$/.test(digits)) {
-          pid = +digits;
-          tag = tag.slice(0, open);
+        if (open > 0 && tag.length - open - 2 >= 1 && tag.length - open - 2 <= 10) {
+          let v = 0;
+          let k = open + 1;
+          for (; k < tag.length - 1; k++) {
+            const c = tag.charCodeAt(k);
+            if (c < 48 || c > 57) break;
+            v = v * 10 + (c - 48);
+          }
+          if (k === tag.length - 1) {
+            pid = v;
+            tag = tag.slice(0, open);
+          }
         }
       }
       process = tag === "" ? undefined : tag;

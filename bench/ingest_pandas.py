@@ -1,0 +1,50 @@
+"""pandas side of bench/ingest.ts. Prints one JSON line.
+
+  python3 bench/ingest_pandas.py parse AUTH_LOG   # str.extract + to_datetime + groupby([ip, minute]).size()
+  python3 bench/ingest_pandas.py count ROWS_CSV   # groupby(['user', 'minute']).size(), best of 3
+"""
+import json
+import resource
+import sys
+import time
+
+import pandas as pd
+
+# Same lines as siemlab's failed_password: "Failed password for [invalid user ]USER from IP port N".
+FAILED = r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) \S+ sshd\[\d+\]: Failed password for (?:invalid user )?.*? from (\S+) port \d+"
+
+
+def parse(path):
+    t0 = time.perf_counter()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        lines = pd.Series(f.read().splitlines())
+    t1 = time.perf_counter()
+    ext = lines.str.extract(FAILED).dropna()
+    t2 = time.perf_counter()
+    when = pd.to_datetime(ext[0], format="%b %d %H:%M:%S")
+    t3 = time.perf_counter()
+    sizes = pd.DataFrame({"ip": ext[1], "minute": when.dt.floor("min")}).groupby(["ip", "minute"]).size()
+    t4 = time.perf_counter()
+    return {
+        "seconds": t4 - t0, "read_s": t1 - t0, "extract_s": t2 - t1, "datetime_s": t3 - t2, "groupby_s": t4 - t3,
+        "groups": int(len(sizes)), "total": int(sizes.sum()), "read": int(len(lines)),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def count(path):
+    df = pd.read_csv(path)
+    best = float("inf")
+    groups = 0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        minute = df["t"] // 60000
+        sizes = df.assign(minute=minute).groupby(["user", "minute"]).size()
+        best = min(best, time.perf_counter() - t0)
+        groups = int(len(sizes))
+    return {"seconds": best, "groups": groups}
+
+
+if __name__ == "__main__":
+    mode, path = sys.argv[1], sys.argv[2]
+    print(json.dumps(parse(path) if mode == "parse" else count(path)))
