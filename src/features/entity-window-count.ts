@@ -66,42 +66,51 @@ export function countByEntityWindow(
   const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
   const rank = new Int32Array(nE);
   order.forEach((id, r) => (rank[id] = r));
-  const outE: string[] = [];
-  const outW: number[] = [];
-  const outC: number[] = [];
   if (nE * nW <= 32 * 1024 * 1024) {
     const grid = new Int32Array(nE * nW);
     for (let i = 0; i < n; i++) {
       const id = ids[i];
       if (id >= 0) grid[rank[id] * nW + (buckets[i] - minB)]++;
     }
+    let nonZero = 0;
+    for (let k = 0; k < grid.length; k++) if (grid[k] !== 0) nonZero++;
+    const outE: string[] = new Array(nonZero);
+    const outW = new Float64Array(nonZero);
+    const outC = new Int32Array(nonZero);
+    let j = 0;
     for (let r = 0; r < nE; r++) {
       const name = names[order[r]];
       const base = r * nW;
       for (let w = 0; w < nW; w++) {
         const c = grid[base + w];
         if (c !== 0) {
-          outE.push(name);
-          outW.push((minB + w) * wms);
-          outC.push(c);
+          outE[j] = name;
+          outW[j] = (minB + w) * wms;
+          outC[j] = c;
+          j++;
         }
       }
     }
-  } else {
-    const cells = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const id = ids[i];
-      if (id < 0) continue;
-      const key = rank[id] * nW + (buckets[i] - minB);
-      cells.set(key, (cells.get(key) ?? 0) + 1);
-    }
-    const keys = Float64Array.from(cells.keys()).sort();
-    for (const k of keys) {
-      const r = Math.floor(k / nW);
-      outE.push(names[order[r]]);
-      outW.push((minB + (k - r * nW)) * wms);
-      outC.push(cells.get(k) as number);
-    }
+    return { entities: outE, windowStarts: outW, counts: outC };
   }
-  return { entities: outE, windowStarts: Float64Array.from(outW), counts: Int32Array.from(outC) };
+  // Too many cells for a dense grid: count in a Map keyed by cell number, then sort the keys.
+  const cells = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    if (id < 0) continue;
+    const key = rank[id] * nW + (buckets[i] - minB);
+    cells.set(key, (cells.get(key) ?? 0) + 1);
+  }
+  const keys = Float64Array.from(cells.keys()).sort();
+  const outE: string[] = new Array(keys.length);
+  const outW = new Float64Array(keys.length);
+  const outC = new Int32Array(keys.length);
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j];
+    const r = Math.floor(k / nW);
+    outE[j] = names[order[r]];
+    outW[j] = (minB + (k - r * nW)) * wms;
+    outC[j] = cells.get(k) as number;
+  }
+  return { entities: outE, windowStarts: outW, counts: outC };
 }
