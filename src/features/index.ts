@@ -4,3 +4,4 @@ export * from "./duration";
 export * from "./window-counts";
 export * from "./entity-window-count";
 export * from "./template-counts";
+export * from "./entity-verdicts";
