@@ -9,6 +9,9 @@
  * plus c(leaf size), the average path length of an unbuilt subtree; the score is
  * `scoreSamples = -2^(-mean path length / c(maxSamples))`, in [-1, 0): lower = more abnormal.
  *
+ * Trees live in flat typed arrays; scoring walks them block by block with a small branch-free WebAssembly
+ * kernel (src/detectors/iforest-kernel.ts; `engine: 'js'` selects the plain loop, with identical results).
+ *
  * Differences from scikit-learn, on purpose: computations stay in float64 (scikit-learn casts X to
  * float32, which rounds large values such as epoch-millisecond timestamps); the random stream differs
  * (scikit-learn's trees draw from their own generator), so individual trees differ while scores agree in
