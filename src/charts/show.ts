@@ -2,7 +2,7 @@
  * `show(spec)`: draw a chart in a Jupyter notebook run by the tslab kernel, offline.
  *
  * The first chart of a kernel session is preceded by one output carrying the Plotly.js bundle from the installed
- * npm package (≈ 4.8 MB, like Python plotly's `init_notebook_mode`); every chart output after that is a small
+ * npm package (≈ 1.5 MB, the cartesian partial bundle; like Python plotly's `init_notebook_mode`); every chart output after that is a small
  * div + script (plus the `application/vnd.plotly.v1+json` form JupyterLab's Plotly renderer uses, plus a text
  * fallback). A notebook with ten charts therefore carries the bundle once.
  *
@@ -49,13 +49,13 @@ export function resetPlotlyInjection(): void {
  * The display bundle carrying the Plotly.js loader (text/html) and a text/plain note.
  *
  * @example
- * const b = plotlyLoaderBundle(); // b.data["text/html"] ≈ 4.8 MB
+ * const b = plotlyLoaderBundle(); // b.data["text/html"] ≈ 1.5 MB
  */
 export function plotlyLoaderBundle(): DisplayBundle {
   return {
     data: {
       "text/html": plotlyLoaderHtml(),
-      "text/plain": `Plotly.js ${plotlyBundle().version} loaded for this notebook (offline, from the npm package plotly.js-dist-min)`,
+      "text/plain": `Plotly.js ${plotlyBundle().version} loaded for this notebook (offline, from the npm package plotly.js-cartesian-dist-min)`,
     },
     metadata: {},
     transient: {},

@@ -62,7 +62,7 @@ describe("show", () => {
     expect(html.indexOf("w.define = undefined")).toBeLessThan(html.indexOf(bundleText));
     expect(html.lastIndexOf('w.define("plotly"')).toBeGreaterThan(html.indexOf(bundleText));
     expect(/https?:/i.test(html.replace(bundleText, ""))).toBe(false); // nothing but the bundle itself names a URL
-    expect(cap.bundles[0].data["text/plain"]).toMatch(/^Plotly\.js 4\.1\.2 loaded/);
+    expect(cap.bundles[0].data["text/plain"]).toMatch(/^Plotly\.js 4\.1\.1 loaded/);
   });
 });
 
