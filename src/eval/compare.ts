@@ -3,7 +3,8 @@
  * (unsupervised, labels unseen), scores the same rows, and is evaluated against the labels. The result is
  * a tidy table (one row per run), a mean-over-seeds summary, and a Danfo DataFrame for display.
  */
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "../ingest/lazy-danfo";
 import { toDense } from "../detectors/base";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
 import type { Contamination, Detector, Matrix } from "../detectors/types";
@@ -215,7 +216,7 @@ export function comparisonToDataFrame(
     for (const [k, v] of Object.entries(r)) o[k] = typeof v === "number" && !Number.isInteger(v) ? Math.round(v * f) / f : (v as string | number);
     return o;
   });
-  return new dfd.DataFrame(plain);
+  return new (lazyDanfo().DataFrame)(plain);
 }
 
 /** Which rows one detector flags. */
