@@ -231,16 +231,25 @@ function plan(features: readonly WindowFeature[]): Plan {
   return { columns, numeric, distinct, outputs };
 }
 
-interface EntityState {
-  readonly name: string;
-  /** window index (floor(t / windowMs)) → cell index */
-  readonly cells: Map<number, number>;
+/** Grow a typed array to `n` elements (at least double), keeping its contents; new slots get `fill`. */
+function grown<T extends Float64Array | Int32Array>(a: T, n: number, fill: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
 }
 
 /**
  * Incremental form of {@link windowCounts}: feed events one at a time (e.g. from `parseLogStream`) and
  * build the features at the end. Memory grows with the number of non-empty (entity, window) cells, not
  * with the number of events; zero-filling happens only in {@link WindowAccumulator.finish}.
+ *
+ * How cells are found (the hot path of a big file): each entity is interned to a small integer once per
+ * event (a single `Map<string, number>` lookup). Cells live in typed arrays, chained per entity from the
+ * newest to the oldest. Logs are (nearly) time-ordered, so an event either hits the entity's current
+ * window (one comparison) or opens a window later than any the entity has (appended, no lookup at all).
+ * Only an event older than the entity's latest window needs a search: the entity then gets a
+ * `Map<window, cell>` index, built from its chain on first need, and its cells are sorted in `finish()`.
  *
  * @example
  * const acc = new WindowAccumulator({ by: "srcIp", window: "1m", filter: "failed_password" });
@@ -255,18 +264,29 @@ export class WindowAccumulator {
   /** The filter when it is a single event type (checked inline, no closure call). */
   private readonly filterType: string | undefined;
   private readonly plan: Plan;
-  private readonly entities = new Map<string, EntityState>();
+  /** Entity name → entity id (index into `names` and the per-entity arrays below). */
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  /** Per entity: latest window seen (-Infinity before the first), window and cell of the last event, newest cell. */
+  private entMax = new Float64Array(256).fill(-Infinity);
+  private entLastWindow = new Float64Array(256).fill(NaN);
+  private entLastCell = new Int32Array(256);
+  private entHead = new Int32Array(256).fill(-1);
+  /** Per entity: window → cell, only for entities that received an event older than their latest window. */
+  private readonly entIndex: Array<Map<number, number> | undefined> = [];
+  /** Per cell: its window index (floor(t / windowMs)) and the entity's previous cell (-1 at the oldest). */
+  private cellWindow = new Float64Array(1024);
+  private cellPrev = new Int32Array(1024);
   private numeric: Float64Array[];
   private distinct: Array<Array<Set<string> | undefined>>;
   private cellCount = 0;
-  private cellCapacity = 1024;
   private minTime = Infinity;
   private maxTime = -Infinity;
   private counted = 0;
   private skippedNoEntity = 0;
   private skippedNoTime = 0;
   private lastName: string | undefined;
-  private lastState: EntityState | undefined;
+  private lastId = -1;
   /** Simple 'count' with no other column: one slot, no per-event closures. */
   private readonly countOnly: boolean;
 
@@ -278,7 +298,7 @@ export class WindowAccumulator {
     this.filterType = typeof options.filter === "string" ? options.filter : undefined;
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
-    this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellCapacity));
+    this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellWindow.length));
     this.distinct = this.plan.distinct.map(() => []);
     toTime(options.start, "start");
     toTime(options.end, "end");
@@ -299,27 +319,27 @@ export class WindowAccumulator {
       this.skippedNoTime++;
       return;
     }
-    let st: EntityState;
-    if (name === this.lastName) st = this.lastState as EntityState;
+    let id: number;
+    if (name === this.lastName) id = this.lastId;
     else {
-      let s = this.entities.get(name);
-      if (s === undefined) {
-        s = { name, cells: new Map() };
-        this.entities.set(name, s);
-      }
-      st = s;
+      const have = this.ids.get(name);
+      id = have === undefined ? this.newEntity(name) : have;
       this.lastName = name;
-      this.lastState = s;
+      this.lastId = id;
     }
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
     this.counted++;
     const w = Math.floor(t / this.windowMs);
-    let cell = st.cells.get(w);
-    if (cell === undefined) {
-      cell = this.cellCount++;
-      if (cell >= this.cellCapacity) this.grow();
-      st.cells.set(w, cell);
+    let cell: number;
+    if (w === this.entLastWindow[id]) cell = this.entLastCell[id];
+    else {
+      if (w > this.entMax[id]) {
+        cell = this.newCell(id, w);
+        this.entMax[id] = w;
+      } else cell = this.olderCell(id, w);
+      this.entLastWindow[id] = w;
+      this.entLastCell[id] = cell;
     }
     if (this.countOnly) {
       this.numeric[0][cell] += 1;
@@ -337,13 +357,60 @@ export class WindowAccumulator {
     }
   }
 
-  private grow(): void {
-    this.cellCapacity *= 2;
-    this.numeric = this.numeric.map((a) => {
-      const b = new Float64Array(this.cellCapacity);
-      b.set(a);
-      return b;
-    });
+  private newEntity(name: string): number {
+    const id = this.names.length;
+    this.names.push(name);
+    this.ids.set(name, id);
+    if (id >= this.entMax.length) {
+      this.entMax = grown(this.entMax, id + 1, -Infinity);
+      this.entLastWindow = grown(this.entLastWindow, id + 1, NaN);
+      this.entLastCell = grown(this.entLastCell, id + 1, 0);
+      this.entHead = grown(this.entHead, id + 1, -1);
+    }
+    return id;
+  }
+
+  /** A new, empty cell for window `w` of entity `id`, chained in front of the entity's newest cell. */
+  private newCell(id: number, w: number): number {
+    const cell = this.cellCount++;
+    if (cell >= this.cellWindow.length) {
+      this.cellWindow = grown(this.cellWindow, cell + 1, 0);
+      this.cellPrev = grown(this.cellPrev, cell + 1, 0);
+      this.numeric = this.numeric.map((a) => grown(a, cell + 1, 0));
+    }
+    this.cellWindow[cell] = w;
+    this.cellPrev[cell] = this.entHead[id];
+    this.entHead[id] = cell;
+    const index = this.entIndex[id];
+    if (index !== undefined) index.set(w, cell);
+    return cell;
+  }
+
+  /** The cell of a window no later than the entity's latest one (an out-of-order event): found via the entity's index. */
+  private olderCell(id: number, w: number): number {
+    let index = this.entIndex[id];
+    if (index === undefined) {
+      index = new Map();
+      for (let c = this.entHead[id]; c >= 0; c = this.cellPrev[c]) index.set(this.cellWindow[c], c);
+      this.entIndex[id] = index;
+    }
+    const have = index.get(w);
+    return have === undefined ? this.newCell(id, w) : have;
+  }
+
+  /** Cells of an entity, windows ascending. */
+  private sortedCells(id: number): Int32Array {
+    let n = 0;
+    for (let c = this.entHead[id]; c >= 0; c = this.cellPrev[c]) n++;
+    const out = new Int32Array(n);
+    // The chain runs newest → oldest; an entity without an index got its windows in ascending order.
+    let k = n;
+    for (let c = this.entHead[id]; c >= 0; c = this.cellPrev[c]) out[--k] = c;
+    if (this.entIndex[id] !== undefined) {
+      const win = this.cellWindow;
+      out.sort((a, b) => win[a] - win[b]);
+    }
+    return out;
   }
 
   /** Build the feature matrix (zero-filled unless `zeroFill: false`). The accumulator can keep counting afterwards. */
@@ -359,12 +426,25 @@ export class WindowAccumulator {
     if (end < start) throw new OptionError(`Expected \`end\` (${new Date(end).toISOString()}) to be after \`start\` (${new Date(start).toISOString()})`);
     const w0 = Math.floor(start / wms);
     const w1 = Math.floor(end / wms);
-    const names = [...this.entities.keys()].sort();
+    const names = this.names;
+    const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
     const nWin = Number.isFinite(w0) ? w1 - w0 + 1 : 0;
+    const win = this.cellWindow;
 
-    // Rows: zero-filled grid, or the non-empty cells inside [start, end].
-    const rowsPerEntity: number[][] = [];
-    let nRows = 0;
+    // Each entity's cells inside [w0, w1], windows ascending; rows: the zero-filled grid or those cells.
+    const cellsOf: Int32Array[] = [];
+    let nonEmpty = 0;
+    for (const id of order) {
+      let cells = this.sortedCells(id);
+      let lo = 0;
+      let hi = cells.length;
+      while (lo < hi && win[cells[lo]] < w0) lo++;
+      while (hi > lo && win[cells[hi - 1]] > w1) hi--;
+      if (lo > 0 || hi < cells.length) cells = cells.subarray(lo, hi);
+      cellsOf.push(cells);
+      nonEmpty += cells.length;
+    }
+    let nRows = nonEmpty;
     if (zeroFill) {
       nRows = names.length * nWin;
       if (nRows > maxRows) {
@@ -372,12 +452,6 @@ export class WindowAccumulator {
           `Zero-filling ${names.length} entities × ${nWin} windows would make ${nRows} rows (limit maxRows = ${maxRows}). ` +
             `Use a longer window, a narrower start/end, a filter, zeroFill: false, or raise maxRows.`,
         );
-      }
-    } else {
-      for (const n of names) {
-        const ws = [...(this.entities.get(n) as EntityState).cells.keys()].filter((w) => w >= w0 && w <= w1).sort((a, b) => a - b);
-        rowsPerEntity.push(ws);
-        nRows += ws.length;
       }
     }
     const cols = this.plan.columns.length;
@@ -388,30 +462,36 @@ export class WindowAccumulator {
     const numeric = this.numeric;
     const distinct = this.distinct;
     let r = 0;
-    for (let ei = 0; ei < names.length; ei++) {
-      const st = this.entities.get(names[ei]) as EntityState;
-      const windows = zeroFill ? undefined : rowsPerEntity[ei];
-      const count = zeroFill ? nWin : (windows as number[]).length;
-      for (let j = 0; j < count; j++) {
-        const w = zeroFill ? w0 + j : (windows as number[])[j];
-        entities[r] = st.name;
-        windowStarts[r] = w * wms;
-        const cell = st.cells.get(w);
-        if (cell !== undefined) {
-          const base = r * cols;
-          for (let c = 0; c < cols; c++) {
-            const [kind, a, b] = outputs[c];
-            if (kind === 0) data[base + c] = numeric[a][cell];
-            else if (kind === 1) data[base + c] = distinct[a][cell]?.size ?? 0;
-            else {
-              const f = numeric[a][cell];
-              const s = numeric[b][cell];
-              data[base + c] = f + s > 0 ? f / (f + s) : 0;
-            }
+    for (let ei = 0; ei < order.length; ei++) {
+      const name = names[order[ei]];
+      const cells = cellsOf[ei];
+      if (zeroFill) {
+        for (let j = 0; j < nWin; j++) {
+          entities[r + j] = name;
+          windowStarts[r + j] = (w0 + j) * wms;
+        }
+      }
+      for (let j = 0; j < cells.length; j++) {
+        const cell = cells[j];
+        const w = win[cell];
+        const row = zeroFill ? r + (w - w0) : r + j;
+        if (!zeroFill) {
+          entities[row] = name;
+          windowStarts[row] = w * wms;
+        }
+        const base = row * cols;
+        for (let c = 0; c < cols; c++) {
+          const [kind, a, b] = outputs[c];
+          if (kind === 0) data[base + c] = numeric[a][cell];
+          else if (kind === 1) data[base + c] = distinct[a][cell]?.size ?? 0;
+          else {
+            const f = numeric[a][cell];
+            const s = numeric[b][cell];
+            data[base + c] = f + s > 0 ? f / (f + s) : 0;
           }
         }
-        r++;
       }
+      r += zeroFill ? nWin : cells.length;
     }
     const columns = this.plan.columns.slice();
     const matrix: DenseMatrix = { data, rows: nRows, cols };
