@@ -82,6 +82,17 @@ function port(s: string | undefined): number | undefined {
   return n >= 0 && n <= 65535 ? n : undefined;
 }
 
+/**
+ * `s.startsWith(lit, pos)` by char codes: the same answer, several times faster in V8 on the sliced
+ * strings a log reader makes (startsWith goes through a generic builtin each call).
+ */
+function hasAt(s: string, pos: number, lit: string): boolean {
+  const n = lit.length;
+  if (pos + n > s.length) return false;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(pos + i) !== lit.charCodeAt(i)) return false;
+  return true;
+}
+
 // Shared, frozen `fields` of the commonest lines (events are read-only, so sharing is safe and saves allocations).
 const PASSWORD_FIELDS = Object.freeze({ method: "password" });
 const PASSWORD_INVALID_FIELDS = Object.freeze({ method: "password", invalidUser: true });
@@ -94,15 +105,15 @@ const PASSWORD_INVALID_FIELDS = Object.freeze({ method: "password", invalidUser:
 function failedAccepted(message: string): AuthFacts | undefined {
   let p: number;
   let ok: boolean;
-  if (message.startsWith("Failed password for ")) {
+  if (hasAt(message, 0, "Failed password for ")) {
     p = 20;
     ok = false;
-  } else if (message.startsWith("Accepted password for ")) {
+  } else if (hasAt(message, 0, "Accepted password for ")) {
     p = 22;
     ok = true;
   } else return undefined;
   let invalid = false;
-  if (!ok && message.startsWith("invalid user ", p)) {
+  if (!ok && hasAt(message, p, "invalid user ")) {
     invalid = true;
     p += 13;
   }
@@ -110,7 +121,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
   if (from < 0) return undefined;
   const ipStart = from + 6;
   const sp = message.indexOf(" ", ipStart);
-  if (sp < 0 || !message.startsWith(" port ", sp)) return undefined;
+  if (sp < 0 || !hasAt(message, sp, " port ")) return undefined;
   let q = sp + 6;
   let portNo = 0;
   const digitsStart = q;
@@ -120,7 +131,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
     portNo = portNo * 10 + (c - 48);
   }
   if (q === digitsStart || q - digitsStart > 5 || portNo > 65535) return undefined;
-  if (!(q === message.length || (message.length === q + 5 && message.endsWith(" ssh2")))) return undefined;
+  if (!(q === message.length || (message.length === q + 5 && hasAt(message, q, " ssh2")))) return undefined;
   return {
     eventType: ok ? "accepted_password" : "failed_password",
     outcome: ok ? "success" : "failure",
@@ -140,7 +151,7 @@ function methodType(method: string): string {
 }
 
 function classifyPam(service: string | undefined, body: string): AuthFacts | undefined {
-  if (body.startsWith("authentication failure;")) {
+  if (hasAt(body, 0, "authentication failure;")) {
     const rhost = RHOST.exec(body);
     const user = PAM_USER.exec(body);
     return {
@@ -151,7 +162,7 @@ function classifyPam(service: string | undefined, body: string): AuthFacts | und
       fields: service ? { service } : undefined,
     };
   }
-  if (body.startsWith("check pass; user unknown")) return { eventType: "pam_user_unknown", outcome: "failure" };
+  if (hasAt(body, 0, "check pass; user unknown")) return { eventType: "pam_user_unknown", outcome: "failure" };
   let m = SESSION_OPENED.exec(body);
   if (m) {
     return { eventType: "session_opened", user: m[1], fields: { by: m[2] === "" ? null : m[2], ...(service ? { service } : {}) } };
@@ -325,7 +336,7 @@ function classifyGeneric(message: string, process?: string): AuthFacts | undefin
  * // {eventType: "failed_password", outcome: "failure", user: "root", srcIp: "1.2.3.4", srcPort: 22, ...}
  */
 export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
-  if (process !== undefined && process.startsWith("sshd") && !process.startsWith("sshd(")) {
+  if (process !== undefined && hasAt(process, 0, "sshd") && process.charCodeAt(4) !== 40 /* not "sshd(" */) {
     const facts = classifySshd(message);
     if (facts) return facts;
   }

@@ -4,9 +4,39 @@ import { classifyAuthMessage } from "./auth-events";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
 import { timeZoneOffsetMinutes } from "./time-zone";
 
-const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** Month index by its three ASCII letters packed as `a << 14 | b << 7 | c`. */
+const MONTH_CODES = new Map(MONTH_NAMES.map((m, i) => [(m.charCodeAt(0) << 14) | (m.charCodeAt(1) << 7) | m.charCodeAt(2), i]));
+
+/** 0–11 for the char codes of "Jan" … "Dec" (exact case), else -1. */
+function monthIndex(a: number, b: number, c: number): number {
+  if ((a | b | c) >= 128) return -1;
+  const m = MONTH_CODES.get((a << 14) | (b << 7) | c);
+  return m === undefined ? -1 : m;
+}
+
+/** Whether `text` holds exactly `s` from `pos` to `end` (compared by char codes: no substring is made). */
+function sameText(text: string, pos: number, end: number, s: string): boolean {
+  if (end - pos !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (text.charCodeAt(pos + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The number written in ASCII digits at text[from, to). */
+function pidValue(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let k = from; k < to; k++) v = v * 10 + (text.charCodeAt(k) - 48);
+  return v;
+}
+
+/** Whether a char code can start or end a tag without `trim()` having anything to remove (printable ASCII). */
+function plain(c: number): boolean {
+  return c > 32 && c < 127;
+}
 
 /** Syslog severities by number (RFC 3164 / 5424). */
 export const SYSLOG_SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"] as const;
@@ -56,9 +86,23 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
   const refTime = options.year === undefined ? referenceTime(options.referenceDate) : 0;
   let year = options.year ?? NaN;
   let lastMonth = -1;
-  // Cache: the same "MMM dd HH:MM:SS" as the previous line gives the same time.
-  let lastStamp = "";
+  // Cache: the same "MMM dd HH:MM:SS" as the previous line (month letters, day, seconds of the day) gives the same time.
+  let lastA = -1;
+  let lastB = -1;
+  let lastC = -1;
+  let lastDay = -1;
+  let lastClock = -1;
   let lastTime = NaN;
+  // The previous line's host and process names, reused when the next line repeats them (no new string).
+  let lastHost = "";
+  let lastProcess = "";
+
+  // Midnight (UTC) of the last resolved day, and whether that day exists.
+  let dayYear = NaN;
+  let dayMonth = -1;
+  let dayOfMonth = -1;
+  let dayStart = NaN;
+  let dayExists = false;
 
   function resolveTime(month: number, day: number, h: number, mi: number, s: number): number | string {
     if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return `invalid date or time in the timestamp`;
@@ -81,9 +125,18 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       lastMonth = month;
       y = year;
     }
-    const t = Date.UTC(y, month, day, h, mi, s);
-    if (new Date(t).getUTCDate() !== day) return `invalid date: day ${day} does not exist in that month of ${y}`;
-    return t - offsetMs;
+    // Date.UTC(y, month, day, h, mi, s) is midnight + seconds of the day (UTC has no DST): midnight and whether
+    // the day exists are computed once per day. 23:59:60 rolls into the next day and is refused, as before.
+    if (y !== dayYear || month !== dayMonth || day !== dayOfMonth) {
+      dayYear = y;
+      dayMonth = month;
+      dayOfMonth = day;
+      dayStart = Date.UTC(y, month, day);
+      dayExists = new Date(dayStart).getUTCDate() === day;
+    }
+    const secs = (h * 60 + mi) * 60 + s;
+    if (!dayExists || secs >= 86400) return `invalid date: day ${day} does not exist in that month of ${y}`;
+    return dayStart + secs * 1000 - offsetMs;
   }
 
   function parseLine(text: string, lineNo: number): LogEvent | string {
@@ -114,25 +167,34 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       if (n < p + 16 || text.charCodeAt(p + 3) !== 32 || text.charCodeAt(p + 6) !== 32 || text.charCodeAt(p + 15) !== 32) {
         return SHAPE;
       }
-      const stamp = text.slice(p, p + 15);
-      if (stamp === lastStamp) {
+      // Read "MMM dd HH:MM:SS" from char codes (no slicing); a line stamped like the previous one reuses its time.
+      const a = text.charCodeAt(p);
+      const b = text.charCodeAt(p + 1);
+      const c = text.charCodeAt(p + 2);
+      const d1 = text.charCodeAt(p + 4) === 32 ? 0 : digit(text.charCodeAt(p + 4));
+      const d2 = digit(text.charCodeAt(p + 5));
+      const h1 = digit(text.charCodeAt(p + 7));
+      const h2 = digit(text.charCodeAt(p + 8));
+      const m1 = digit(text.charCodeAt(p + 10));
+      const m2 = digit(text.charCodeAt(p + 11));
+      const s1 = digit(text.charCodeAt(p + 13));
+      const s2 = digit(text.charCodeAt(p + 14));
+      if ((d1 | d2 | h1 | h2 | m1 | m2 | s1 | s2) < 0 || text.charCodeAt(p + 9) !== 58 || text.charCodeAt(p + 12) !== 58) return SHAPE;
+      const day = d1 * 10 + d2;
+      const clock = ((h1 * 10 + h2) * 60 + m1 * 10 + m2) * 60 + s1 * 10 + s2;
+      if (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock) {
         time = lastTime;
       } else {
-        const month = MONTHS[stamp.slice(0, 3)];
-        if (month === undefined) return SHAPE;
-        const d1 = stamp.charCodeAt(4) === 32 ? 0 : digit(stamp.charCodeAt(4));
-        const d2 = digit(stamp.charCodeAt(5));
-        const h1 = digit(stamp.charCodeAt(7));
-        const h2 = digit(stamp.charCodeAt(8));
-        const m1 = digit(stamp.charCodeAt(10));
-        const m2 = digit(stamp.charCodeAt(11));
-        const s1 = digit(stamp.charCodeAt(13));
-        const s2 = digit(stamp.charCodeAt(14));
-        if ((d1 | d2 | h1 | h2 | m1 | m2 | s1 | s2) < 0 || stamp.charCodeAt(9) !== 58 || stamp.charCodeAt(12) !== 58) return SHAPE;
-        const r = resolveTime(month, d1 * 10 + d2, h1 * 10 + h2, m1 * 10 + m2, s1 * 10 + s2);
+        const month = monthIndex(a, b, c);
+        if (month < 0) return SHAPE;
+        const r = resolveTime(month, day, h1 * 10 + h2, m1 * 10 + m2, s1 * 10 + s2);
         if (typeof r === "string") return r;
         time = r;
-        lastStamp = stamp;
+        lastA = a;
+        lastB = b;
+        lastC = c;
+        lastDay = day;
+        lastClock = clock;
         lastTime = r;
       }
       p += 16;
@@ -140,31 +202,44 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
     // host
     const hostEnd = text.indexOf(" ", p);
     if (hostEnd <= p) return "missing host name after the timestamp";
-    const host = text.slice(p, hostEnd);
+    const host = sameText(text, p, hostEnd, lastHost) ? lastHost : (lastHost = text.slice(p, hostEnd));
     // tag[pid]: (the tag may hold spaces, e.g. "syslogd 1.4.1: restart.")
     let process: string | undefined;
     let pid: number | undefined;
     let message: string;
     const colon = text.indexOf(":", hostEnd + 1);
     if (colon > hostEnd && colon - hostEnd <= 64 && (colon + 1 === n || text.charCodeAt(colon + 1) === 32)) {
-      let tag = text.slice(hostEnd + 1, colon).trim();
-      if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
-        const open = tag.lastIndexOf("[");
-        if (open > 0 && tag.length - open - 2 >= 1 && tag.length - open - 2 <= 10) {
-          let v = 0;
-          let k = open + 1;
-          for (; k < tag.length - 1; k++) {
-            const c = tag.charCodeAt(k);
-            if (c < 48 || c > 57) break;
-            v = v * 10 + (c - 48);
-          }
-          if (k === tag.length - 1) {
-            pid = v;
-            tag = tag.slice(0, open);
+      // "name[digits]:" read backwards from the colon: the '[' found is the tag's last one.
+      let open = -1;
+      if (text.charCodeAt(colon - 1) === 93 /* ] */ && plain(text.charCodeAt(hostEnd + 1))) {
+        let k = colon - 2;
+        while (k > hostEnd + 1 && isDigit(text.charCodeAt(k))) k--;
+        if (k > hostEnd + 1 && text.charCodeAt(k) === 91 /* [ */ && colon - k - 2 >= 1 && colon - k - 2 <= 10) open = k;
+      }
+      if (open >= 0) {
+        // Fast path for the usual "name[pid]": same result as the general path below, without trim() or slices.
+        pid = pidValue(text, open + 1, colon - 1);
+        process = sameText(text, hostEnd + 1, open, lastProcess) ? lastProcess : (lastProcess = text.slice(hostEnd + 1, open));
+      } else {
+        let tag = text.slice(hostEnd + 1, colon).trim();
+        if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
+          const open = tag.lastIndexOf("[");
+          if (open > 0 && tag.length - open - 2 >= 1 && tag.length - open - 2 <= 10) {
+            let v = 0;
+            let k = open + 1;
+            for (; k < tag.length - 1; k++) {
+              const c = tag.charCodeAt(k);
+              if (c < 48 || c > 57) break;
+              v = v * 10 + (c - 48);
+            }
+            if (k === tag.length - 1) {
+              pid = v;
+              tag = tag.slice(0, open);
+            }
           }
         }
+        process = tag === "" ? undefined : tag;
       }
-      process = tag === "" ? undefined : tag;
       message = text.slice(colon + 1 < n && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
     } else {
       message = text.slice(hostEnd + 1);
