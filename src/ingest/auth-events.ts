@@ -83,15 +83,23 @@ function port(s: string | undefined): number | undefined {
 }
 
 /**
- * `s.startsWith(lit, pos)` by char codes: the same answer, several times faster in V8 on the sliced
- * strings a log reader makes (startsWith goes through a generic builtin each call).
+ * `s.startsWith(lit, pos)` as a sticky regular expression: V8 runs literal regexes in native code, about
+ * twice as fast as a char-code loop on the sliced strings a log reader makes. `re` must be sticky (`y`).
  */
-function hasAt(s: string, pos: number, lit: string): boolean {
-  const n = lit.length;
-  if (pos + n > s.length) return false;
-  for (let i = 0; i < n; i++) if (s.charCodeAt(pos + i) !== lit.charCodeAt(i)) return false;
-  return true;
+function litAt(re: RegExp, s: string, pos: number): boolean {
+  re.lastIndex = pos;
+  return re.test(s);
 }
+
+const FAILED_PASSWORD_FOR = /^Failed password for /;
+const ACCEPTED_PASSWORD_FOR = /^Accepted password for /;
+const INVALID_USER_AT = /invalid user /y;
+const PORT_AT = / port /y;
+const SSH2_END = / ssh2$/y;
+const AUTH_FAILURE_PREFIX = /^authentication failure;/;
+const CHECK_PASS_UNKNOWN = /^check pass; user unknown/;
+/** sshd's own messages: the process starts with "sshd" but is not "sshd(pam_unix)"-style. */
+const SSHD_PROCESS = /^sshd(?!\()/;
 
 // Shared, frozen `fields` of the commonest lines (events are read-only, so sharing is safe and saves allocations).
 const PASSWORD_FIELDS = Object.freeze({ method: "password" });
@@ -105,15 +113,15 @@ const PASSWORD_INVALID_FIELDS = Object.freeze({ method: "password", invalidUser:
 function failedAccepted(message: string): AuthFacts | undefined {
   let p: number;
   let ok: boolean;
-  if (hasAt(message, 0, "Failed password for ")) {
+  if (FAILED_PASSWORD_FOR.test(message)) {
     p = 20;
     ok = false;
-  } else if (hasAt(message, 0, "Accepted password for ")) {
+  } else if (ACCEPTED_PASSWORD_FOR.test(message)) {
     p = 22;
     ok = true;
   } else return undefined;
   let invalid = false;
-  if (!ok && hasAt(message, p, "invalid user ")) {
+  if (!ok && litAt(INVALID_USER_AT, message, p)) {
     invalid = true;
     p += 13;
   }
@@ -121,7 +129,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
   if (from < 0) return undefined;
   const ipStart = from + 6;
   const sp = message.indexOf(" ", ipStart);
-  if (sp < 0 || !hasAt(message, sp, " port ")) return undefined;
+  if (sp < 0 || !litAt(PORT_AT, message, sp)) return undefined;
   let q = sp + 6;
   let portNo = 0;
   const digitsStart = q;
@@ -131,7 +139,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
     portNo = portNo * 10 + (c - 48);
   }
   if (q === digitsStart || q - digitsStart > 5 || portNo > 65535) return undefined;
-  if (!(q === message.length || (message.length === q + 5 && hasAt(message, q, " ssh2")))) return undefined;
+  if (!(q === message.length || litAt(SSH2_END, message, q))) return undefined;
   return {
     eventType: ok ? "accepted_password" : "failed_password",
     outcome: ok ? "success" : "failure",
@@ -151,7 +159,7 @@ function methodType(method: string): string {
 }
 
 function classifyPam(service: string | undefined, body: string): AuthFacts | undefined {
-  if (hasAt(body, 0, "authentication failure;")) {
+  if (AUTH_FAILURE_PREFIX.test(body)) {
     const rhost = RHOST.exec(body);
     const user = PAM_USER.exec(body);
     return {
@@ -162,7 +170,7 @@ function classifyPam(service: string | undefined, body: string): AuthFacts | und
       fields: service ? { service } : undefined,
     };
   }
-  if (hasAt(body, 0, "check pass; user unknown")) return { eventType: "pam_user_unknown", outcome: "failure" };
+  if (CHECK_PASS_UNKNOWN.test(body)) return { eventType: "pam_user_unknown", outcome: "failure" };
   let m = SESSION_OPENED.exec(body);
   if (m) {
     return { eventType: "session_opened", user: m[1], fields: { by: m[2] === "" ? null : m[2], ...(service ? { service } : {}) } };
@@ -336,7 +344,7 @@ function classifyGeneric(message: string, process?: string): AuthFacts | undefin
  * // {eventType: "failed_password", outcome: "failure", user: "root", srcIp: "1.2.3.4", srcPort: 22, ...}
  */
 export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
-  if (process !== undefined && hasAt(process, 0, "sshd") && process.charCodeAt(4) !== 40 /* not "sshd(" */) {
+  if (process !== undefined && SSHD_PROCESS.test(process)) {
     const facts = classifySshd(message);
     if (facts) return facts;
   }
