@@ -44,7 +44,9 @@ interface MlIsolationForestModule {
 
 let mlModule: MlIsolationForestModule | null = null;
 function loadPackage(): MlIsolationForestModule {
-  if (mlModule === null) mlModule = require("ml-isolation-forest") as MlIsolationForestModule;
+  // The package's file path, not its bare name: the tslab kernel resolves a bare `require("ml-isolation-forest")`
+  // made from this file to this file's own compiled output (same base name) before node_modules.
+  if (mlModule === null) mlModule = require("ml-isolation-forest/lib/index.js") as MlIsolationForestModule;
   return mlModule;
 }
 
