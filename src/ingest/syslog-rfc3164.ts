@@ -15,24 +15,6 @@ function monthIndex(a: number, b: number, c: number): number {
   return m === undefined ? -1 : m;
 }
 
-/** Whether `text` holds exactly `s` from `pos` to `end` (compared by char codes: no substring is made). */
-function sameText(text: string, pos: number, end: number, s: string): boolean {
-  if (end - pos !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (text.charCodeAt(pos + i) !== s.charCodeAt(i)) return false;
-  return true;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** The number written in ASCII digits at text[from, to). */
-function pidValue(text: string, from: number, to: number): number {
-  let v = 0;
-  for (let k = from; k < to; k++) v = v * 10 + (text.charCodeAt(k) - 48);
-  return v;
-}
-
 /** Whether a char code can start or end a tag without `trim()` having anything to remove (printable ASCII). */
 function plain(c: number): boolean {
   return c > 32 && c < 127;
@@ -93,9 +75,6 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
   let lastDay = -1;
   let lastClock = -1;
   let lastTime = NaN;
-  // The previous line's host and process names, reused when the next line repeats them (no new string).
-  let lastHost = "";
-  let lastProcess = "";
 
   // Midnight (UTC) of the last resolved day, and whether that day exists.
   let dayYear = NaN;
@@ -202,7 +181,7 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
     // host
     const hostEnd = text.indexOf(" ", p);
     if (hostEnd <= p) return "missing host name after the timestamp";
-    const host = sameText(text, p, hostEnd, lastHost) ? lastHost : (lastHost = text.slice(p, hostEnd));
+    const host = text.slice(p, hostEnd);
     // tag[pid]: (the tag may hold spaces, e.g. "syslogd 1.4.1: restart.")
     let process: string | undefined;
     let pid: number | undefined;
@@ -211,15 +190,24 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
     if (colon > hostEnd && colon - hostEnd <= 64 && (colon + 1 === n || text.charCodeAt(colon + 1) === 32)) {
       // "name[digits]:" read backwards from the colon: the '[' found is the tag's last one.
       let open = -1;
+      let pidFound = 0;
       if (text.charCodeAt(colon - 1) === 93 /* ] */ && plain(text.charCodeAt(hostEnd + 1))) {
         let k = colon - 2;
-        while (k > hostEnd + 1 && isDigit(text.charCodeAt(k))) k--;
-        if (k > hostEnd + 1 && text.charCodeAt(k) === 91 /* [ */ && colon - k - 2 >= 1 && colon - k - 2 <= 10) open = k;
+        let v = 0;
+        let scale = 1;
+        for (let c = text.charCodeAt(k); k > hostEnd + 1 && c >= 48 && c <= 57; c = text.charCodeAt(--k)) {
+          v += (c - 48) * scale;
+          scale *= 10;
+        }
+        if (k > hostEnd + 1 && text.charCodeAt(k) === 91 /* [ */ && colon - k - 2 >= 1 && colon - k - 2 <= 10) {
+          open = k;
+          pidFound = v;
+        }
       }
       if (open >= 0) {
         // Fast path for the usual "name[pid]": same result as the general path below, without trim() or slices.
-        pid = pidValue(text, open + 1, colon - 1);
-        process = sameText(text, hostEnd + 1, open, lastProcess) ? lastProcess : (lastProcess = text.slice(hostEnd + 1, open));
+        pid = pidFound;
+        process = text.slice(hostEnd + 1, open);
       } else {
         let tag = text.slice(hostEnd + 1, colon).trim();
         if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
