@@ -277,6 +277,8 @@ export class WindowAccumulator {
   /** Per cell: its window index (floor(t / windowMs)) and the entity's previous cell (-1 at the oldest). */
   private cellWindow = new Float64Array(1024);
   private cellPrev = new Int32Array(1024);
+  /** Per cell: its entity id. */
+  private cellEntity = new Int32Array(1024);
   private numeric: Float64Array[];
   private distinct: Array<Array<Set<string> | undefined>>;
   private cellCount = 0;
@@ -376,10 +378,12 @@ export class WindowAccumulator {
     if (cell >= this.cellWindow.length) {
       this.cellWindow = grown(this.cellWindow, cell + 1, 0);
       this.cellPrev = grown(this.cellPrev, cell + 1, 0);
+      this.cellEntity = grown(this.cellEntity, cell + 1, 0);
       this.numeric = this.numeric.map((a) => grown(a, cell + 1, 0));
     }
     this.cellWindow[cell] = w;
     this.cellPrev[cell] = this.entHead[id];
+    this.cellEntity[cell] = id;
     this.entHead[id] = cell;
     const index = this.entIndex[id];
     if (index !== undefined) index.set(w, cell);
@@ -427,71 +431,95 @@ export class WindowAccumulator {
     const w0 = Math.floor(start / wms);
     const w1 = Math.floor(end / wms);
     const names = this.names;
+    const nE = names.length;
     const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+    const rank = new Int32Array(nE);
+    for (let r = 0; r < nE; r++) rank[order[r]] = r;
     const nWin = Number.isFinite(w0) ? w1 - w0 + 1 : 0;
     const win = this.cellWindow;
-
-    // Each entity's cells inside [w0, w1], windows ascending; rows: the zero-filled grid or those cells.
-    const cellsOf: Int32Array[] = [];
-    let nonEmpty = 0;
-    for (const id of order) {
-      let cells = this.sortedCells(id);
-      let lo = 0;
-      let hi = cells.length;
-      while (lo < hi && win[cells[lo]] < w0) lo++;
-      while (hi > lo && win[cells[hi - 1]] > w1) hi--;
-      if (lo > 0 || hi < cells.length) cells = cells.subarray(lo, hi);
-      cellsOf.push(cells);
-      nonEmpty += cells.length;
-    }
-    let nRows = nonEmpty;
-    if (zeroFill) {
-      nRows = names.length * nWin;
-      if (nRows > maxRows) {
-        throw new DataError(
-          `Zero-filling ${names.length} entities × ${nWin} windows would make ${nRows} rows (limit maxRows = ${maxRows}). ` +
-            `Use a longer window, a narrower start/end, a filter, zeroFill: false, or raise maxRows.`,
-        );
-      }
-    }
+    const cellEntity = this.cellEntity;
+    const nCells = this.cellCount;
     const cols = this.plan.columns.length;
-    const data = new Float64Array(nRows * cols);
-    const entities: string[] = new Array(nRows);
-    const windowStarts = new Float64Array(nRows);
     const outputs = this.plan.outputs;
     const numeric = this.numeric;
     const distinct = this.distinct;
-    let r = 0;
-    for (let ei = 0; ei < order.length; ei++) {
-      const name = names[order[ei]];
-      const cells = cellsOf[ei];
-      if (zeroFill) {
-        for (let j = 0; j < nWin; j++) {
-          entities[r + j] = name;
-          windowStarts[r + j] = (w0 + j) * wms;
+
+    let nRows: number;
+    // Sparse rows: entity (by rank) r owns rows offsets[r] .. offsets[r + 1] - 1, one per cell inside [w0, w1].
+    const offsets = new Int32Array(nE + 1);
+    if (zeroFill) {
+      nRows = nE * nWin;
+      if (nRows > maxRows) {
+        throw new DataError(
+          `Zero-filling ${nE} entities × ${nWin} windows would make ${nRows} rows (limit maxRows = ${maxRows}). ` +
+            `Use a longer window, a narrower start/end, a filter, zeroFill: false, or raise maxRows.`,
+        );
+      }
+    } else {
+      for (let c = 0; c < nCells; c++) if (win[c] >= w0 && win[c] <= w1) offsets[rank[cellEntity[c]] + 1]++;
+      for (let r = 0; r < nE; r++) offsets[r + 1] += offsets[r];
+      nRows = offsets[nE];
+    }
+    const data = new Float64Array(nRows * cols);
+    const entities: string[] = new Array(nRows);
+    const windowStarts = new Float64Array(nRows);
+    const countOnly = this.countOnly;
+    /** Write cell `cell`'s columns into row `row`. */
+    const writeRow = (row: number, cell: number): void => {
+      if (countOnly) {
+        data[row] = numeric[0][cell];
+        return;
+      }
+      const base = row * cols;
+      for (let c = 0; c < cols; c++) {
+        const [kind, a, b] = outputs[c];
+        if (kind === 0) data[base + c] = numeric[a][cell];
+        else if (kind === 1) data[base + c] = distinct[a][cell]?.size ?? 0;
+        else {
+          const f = numeric[a][cell];
+          const s = numeric[b][cell];
+          data[base + c] = f + s > 0 ? f / (f + s) : 0;
         }
       }
-      for (let j = 0; j < cells.length; j++) {
-        const cell = cells[j];
-        const w = win[cell];
-        const row = zeroFill ? r + (w - w0) : r + j;
-        if (!zeroFill) {
+    };
+    // Cells are visited in creation order (sequential memory); each lands directly in its row.
+    if (zeroFill) {
+      for (let r = 0; r < nE; r++) {
+        const name = names[order[r]];
+        for (let j = 0, row = r * nWin; j < nWin; j++, row++) {
           entities[row] = name;
-          windowStarts[row] = w * wms;
-        }
-        const base = row * cols;
-        for (let c = 0; c < cols; c++) {
-          const [kind, a, b] = outputs[c];
-          if (kind === 0) data[base + c] = numeric[a][cell];
-          else if (kind === 1) data[base + c] = distinct[a][cell]?.size ?? 0;
-          else {
-            const f = numeric[a][cell];
-            const s = numeric[b][cell];
-            data[base + c] = f + s > 0 ? f / (f + s) : 0;
-          }
+          windowStarts[row] = (w0 + j) * wms;
         }
       }
-      r += zeroFill ? nWin : cells.length;
+      for (let c = 0; c < nCells; c++) {
+        const w = win[c];
+        if (w >= w0 && w <= w1) writeRow(rank[cellEntity[c]] * nWin + (w - w0), c);
+      }
+    } else {
+      // An in-order entity created its cells in ascending windows: a cursor per entity gives each cell's row.
+      // Entities with out-of-order events have their cells sorted by window separately.
+      const cursor = offsets.slice(0, nE);
+      for (let c = 0; c < nCells; c++) {
+        const w = win[c];
+        if (w < w0 || w > w1) continue;
+        const id = cellEntity[c];
+        if (this.entIndex[id] !== undefined) continue;
+        const row = cursor[rank[id]]++;
+        entities[row] = names[id];
+        windowStarts[row] = w * wms;
+        writeRow(row, c);
+      }
+      this.entIndex.forEach((index, id) => {
+        if (index === undefined) return;
+        let row = offsets[rank[id]];
+        for (const c of this.sortedCells(id)) {
+          const w = win[c];
+          if (w < w0 || w > w1) continue;
+          entities[row] = names[id];
+          windowStarts[row] = w * wms;
+          writeRow(row++, c);
+        }
+      });
     }
     const columns = this.plan.columns.slice();
     const matrix: DenseMatrix = { data, rows: nRows, cols };
