@@ -81,7 +81,8 @@ function newCounts(): ParseCounts {
  */
 export class LineDriver {
   private readonly liveCounts: ParseCounts = newCounts();
-  private readonly byType = new Map<string, number>();
+  /** Event type → its running count (a holder, so each event costs one Map lookup). */
+  private readonly byType = new Map<string, { n: number }>();
   private typesDirty = false;
   private readonly held: LogLine[] = [];
   private readonly parser: LineParser;
@@ -96,7 +97,7 @@ export class LineDriver {
   get counts(): ParseCounts {
     if (this.typesDirty) {
       const o: Record<string, number> = {};
-      for (const [k, v] of this.byType) o[k] = v;
+      for (const [k, v] of this.byType) o[k] = v.n;
       this.liveCounts.byEventType = o;
       this.typesDirty = false;
     }
@@ -155,8 +156,9 @@ export class LineDriver {
       c.parsed += held.length + 1;
       c.events++;
       const t = r.eventType;
-      const bt = this.byType;
-      bt.set(t, (bt.get(t) ?? 0) + 1);
+      const have = this.byType.get(t);
+      if (have === undefined) this.byType.set(t, { n: 1 });
+      else have.n++;
       this.typesDirty = true;
       this.sink.onEvent(r);
     }
