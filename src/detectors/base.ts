@@ -1,7 +1,8 @@
 /**
- * Validation and thresholding shared by every siemlab detector, so that all of them accept the same
- * inputs, reject the same bad inputs with the same fix-it messages, and turn `contamination` into an
- * offset the same way scikit-learn does.
+ * What every siemlab detector shares: input validation and thresholding helpers, so that all of them
+ * accept the same inputs, reject the same bad inputs with the same fix-it messages, and turn
+ * `contamination` into an offset the same way scikit-learn does; and {@link BaseDetector}, the class that
+ * wires them into the {@link Detector} contract so that each detector only says how it learns and scores.
  *
  * @example
  * const X = toDense([[1, 2], [3, 4]]); // { data: Float64Array [1, 2, 3, 4], rows: 2, cols: 2 }
@@ -9,7 +10,7 @@
  */
 import { DataError, NotFittedError, OptionError } from "../errors";
 import { checkSeed } from "../random";
-import type { Contamination, DenseMatrix, Matrix } from "./types";
+import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
 
 function isDenseMatrix(X: Matrix): X is DenseMatrix {
   return !Array.isArray(X) && typeof X === "object" && X !== null && (X as DenseMatrix).data instanceof Float64Array;
@@ -201,4 +202,112 @@ export function subtractOffset(scores: ArrayLike<number>, offset: number): Float
   const out = new Float64Array(scores.length);
   for (let i = 0; i < scores.length; i++) out[i] = scores[i] - offset;
   return out;
+}
+
+/** What every fitted model records, whatever else it learns. */
+export interface FittedModel {
+  /** Number of features seen by `fit`. */
+  readonly nFeaturesIn: number;
+}
+
+/**
+ * The {@link Detector} contract implemented once, in scikit-learn's shape (`_iforest.py`): options are
+ * read-only fields set by the constructor, the fitted model is separate state replaced by every `fit`, and
+ * `decisionFunction = scoreSamples - offset`, `predict = sign(decisionFunction)`.
+ *
+ * A detector extends it with its own options and three hooks, each given a validated DenseMatrix:
+ * - `fitModel(X)` learns the model from the training rows (the previous model is already discarded);
+ * - `scoreModel(model, X)` scores rows whose feature count matches the model (lower = more abnormal);
+ * - `autoOffset(model, X)` is the offset for `contamination: 'auto'`, X being the training rows.
+ * `fit` then sets the offset: `autoOffset`, or the `100 · contamination` percentile of the training scores.
+ *
+ * @example
+ * class MaxAbs extends BaseDetector<FittedModel> {
+ *   readonly name = "max-abs";
+ *   constructor(options: DetectorOptions = {}) { super("MaxAbs", options); }
+ *   protected fitModel(X: DenseMatrix) { return { nFeaturesIn: X.cols }; }
+ *   protected scoreModel(_m: FittedModel, X: DenseMatrix) { return X.data.map((v) => -Math.abs(v)); } // one column
+ *   protected autoOffset() { return -3; }
+ * }
+ * new MaxAbs().fit([[0], [1], [9]]).predict([[1], [5]]); // Int8Array [1, -1]
+ */
+export abstract class BaseDetector<Model extends FittedModel> implements Detector {
+  /** Registry name, e.g. "iforest". */
+  abstract readonly name: string;
+  /** Expected fraction of outliers: 'auto' (the detector's own offset) or in (0, 0.5]. */
+  readonly contamination: Contamination;
+  /** The seed used by `fit` (recorded, for the contract, by detectors that make no random choice too). */
+  readonly seed: number;
+  /** The fitted model and offset; null until `fit`. */
+  private fitted: { readonly model: Model; readonly offset: number } | null = null;
+
+  /**
+   * Validates the shared options (`contamination` default 'auto', `seed` default 0). `className` names the
+   * detector in error messages, e.g. "IsolationForest is not fitted yet: call fit(X) first".
+   */
+  protected constructor(
+    protected readonly className: string,
+    options: DetectorOptions,
+  ) {
+    this.contamination = validateContamination(options.contamination ?? "auto");
+    this.seed = validateSeed(options.seed ?? 0);
+  }
+
+  /** Learns the model from the training rows. */
+  protected abstract fitModel(X: DenseMatrix): Model;
+  /** Raw scores of rows with the model's feature count: lower = more abnormal. */
+  protected abstract scoreModel(model: Model, X: DenseMatrix): Float64Array;
+  /** The offset for `contamination: 'auto'`; X is the training matrix. */
+  protected abstract autoOffset(model: Model, X: DenseMatrix): number;
+
+  /** Threshold subtracted from `scoreSamples`: the detector's 'auto' value, else the contamination percentile of the training scores. */
+  get offset(): number {
+    return requireFitted(this.fitted, this.className).offset;
+  }
+
+  /** Number of features seen by `fit`. */
+  get nFeaturesIn(): number {
+    return this.fittedModel().nFeaturesIn;
+  }
+
+  /** Fits on X (rows × features) and sets `offset`. Replaces all previous state. Returns this. */
+  fit(X: Matrix): this {
+    this.fitted = null;
+    const dense = toDense(X, "X");
+    const model = this.fitModel(dense);
+    const c = this.contamination;
+    const offset = c === "auto" ? this.autoOffset(model, dense) : offsetFromContamination(this.scoreModel(model, dense), c);
+    this.fitted = { model, offset };
+    return this;
+  }
+
+  /** Raw normality score per row: lower = more abnormal. */
+  scoreSamples(X: Matrix): Float64Array {
+    const { model, dense } = this.fittedInput(X);
+    return this.scoreModel(model, dense);
+  }
+
+  /** `scoreSamples(X) - offset`: negative = outlier. */
+  decisionFunction(X: Matrix): Float64Array {
+    const offset = this.offset;
+    return subtractOffset(this.scoreSamples(X), offset);
+  }
+
+  /** -1 for outliers (`decisionFunction < 0`), 1 for inliers. */
+  predict(X: Matrix): Int8Array {
+    return predictFromDecision(this.decisionFunction(X));
+  }
+
+  /** The fitted model; throws a NotFittedError before `fit`. */
+  protected fittedModel(): Model {
+    return requireFitted(this.fitted, this.className).model;
+  }
+
+  /** The fitted model and X as a DenseMatrix checked against it (fitted first, then valid, then same feature count). */
+  protected fittedInput(X: Matrix): { readonly model: Model; readonly dense: DenseMatrix } {
+    const model = this.fittedModel();
+    const dense = toDense(X, "X");
+    checkFeatureCount(dense.cols, model.nFeaturesIn, this.className);
+    return { model, dense };
+  }
 }

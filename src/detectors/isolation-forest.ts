@@ -24,18 +24,8 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel } from "./iforest-kernel";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validatePositiveInteger,
-  validateSeed,
-} from "./base";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector, validatePositiveInteger } from "./base";
+import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -104,12 +94,11 @@ interface Forest {
   readonly depth: number;
 }
 
-interface FittedState {
+interface FittedForest {
   readonly forest: Forest;
   readonly nFeaturesIn: number;
   readonly maxSamplesUsed: number;
   readonly maxFeaturesUsed: number;
-  offset: number;
   /** WebAssembly scorer, built on first use; null when unavailable or engine is 'js'. */
   kernel: ForestKernel | null | undefined;
 }
@@ -123,19 +112,16 @@ interface FittedState {
  * const iforest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
  * iforest.predict(X); // -1 at minutes 50, 51, 52 (the spikes), 1 elsewhere
  */
-export class IsolationForest implements Detector {
+export class IsolationForest extends BaseDetector<FittedForest> {
   readonly name = "iforest";
   readonly nEstimators: number;
   readonly maxSamples: "auto" | number;
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
-  readonly contamination: Contamination;
-  /** The seed used by `fit`. */
-  readonly seed: number;
   readonly engine: "wasm" | "js";
-  private state: FittedState | null = null;
 
   constructor(options: IsolationForestOptions = {}) {
+    super("IsolationForest", options);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
     this.maxSamples = options.maxSamples ?? "auto";
@@ -154,48 +140,35 @@ export class IsolationForest implements Detector {
     if (typeof this.bootstrap !== "boolean") {
       throw new OptionError(`Expected \`bootstrap\` to be true or false, got ${String(this.bootstrap)}`);
     }
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
     this.engine = options.engine ?? "wasm";
     if (this.engine !== "wasm" && this.engine !== "js") {
       throw new OptionError(`Expected \`engine\` to be 'wasm' or 'js', got ${JSON.stringify(this.engine)}`);
     }
   }
 
-  /** Threshold subtracted from `scoreSamples`: -0.5 for 'auto', else the contamination percentile of the training scores. */
-  get offset(): number {
-    return requireFitted(this.state, "IsolationForest").offset;
-  }
-
-  /** Number of features seen by `fit`. */
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "IsolationForest").nFeaturesIn;
-  }
-
   /** Rows drawn per tree at fit (scikit-learn's `max_samples_`). */
   get maxSamplesUsed(): number {
-    return requireFitted(this.state, "IsolationForest").maxSamplesUsed;
+    return this.fittedModel().maxSamplesUsed;
   }
 
   /** Features available to each tree at fit. */
   get maxFeaturesUsed(): number {
-    return requireFitted(this.state, "IsolationForest").maxFeaturesUsed;
+    return this.fittedModel().maxFeaturesUsed;
   }
 
   /** Total number of nodes in the fitted forest. */
   get nodeCount(): number {
-    return requireFitted(this.state, "IsolationForest").forest.feature.length;
+    return this.fittedModel().forest.feature.length;
   }
 
   /**
-   * Grows the forest on X (rows × features) and sets `offset`. Replaces all previous state.
+   * Grows the forest on X (rows × features); `fit` then sets `offset`: -0.5 for 'auto', else the
+   * contamination percentile of the training scores.
    *
    * @example
    * new IsolationForest({ seed: 1 }).fit([[0], [0.1], [0.2], [5]]).offset; // -0.5
    */
-  fit(X: Matrix): this {
-    this.state = null;
-    const dense = toDense(X, "X");
+  protected override fitModel(dense: DenseMatrix): FittedForest {
     const n = dense.rows;
     const d = dense.cols;
     const ms = this.maxSamples;
@@ -217,45 +190,27 @@ export class IsolationForest implements Detector {
       bootstrap: this.bootstrap,
       seed: this.seed,
     });
-    const state: FittedState = { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, offset: -0.5, kernel: undefined };
-    if (this.contamination !== "auto") {
-      state.offset = offsetFromContamination(this.score(state, dense), this.contamination);
-    }
-    this.state = state;
-    return this;
+    return { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, kernel: undefined };
+  }
+
+  /** scikit-learn's offset for 'auto'. */
+  protected override autoOffset(): number {
+    return -0.5;
   }
 
   /**
    * `-2^(-mean path length / c(maxSamples))` per row, in [-1, 0): lower = more abnormal (scikit-learn's
    * `score_samples`).
    */
-  scoreSamples(X: Matrix): Float64Array {
-    const state = requireFitted(this.state, "IsolationForest");
-    const dense = toDense(X, "X");
-    checkFeatureCount(dense.cols, state.nFeaturesIn, "IsolationForest");
-    return this.score(state, dense);
-  }
-
-  private score(state: FittedState, X: DenseMatrix): Float64Array {
-    if (state.kernel === undefined) state.kernel = this.engine === "wasm" ? ForestKernel.create(state.forest) : null;
+  protected override scoreModel(model: FittedForest, X: DenseMatrix): Float64Array {
+    if (model.kernel === undefined) model.kernel = this.engine === "wasm" ? ForestKernel.create(model.forest) : null;
     const sums = new Float64Array(X.rows);
-    if (state.kernel !== null) state.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
-    else pathLengthSums(state.forest, X, sums);
+    if (model.kernel !== null) model.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
+    else pathLengthSums(model.forest, X, sums);
     // scikit-learn: -2^(-depths / denominator), with depths / denominator := 1 when denominator is 0.
-    const denominator = this.nEstimators * averagePathLength(state.maxSamplesUsed);
+    const denominator = this.nEstimators * averagePathLength(model.maxSamplesUsed);
     for (let r = 0; r < sums.length; r++) sums[r] = -Math.pow(2, -(denominator !== 0 ? sums[r] / denominator : 1));
     return sums;
-  }
-
-  /** `scoreSamples(X) - offset`: negative = outlier. */
-  decisionFunction(X: Matrix): Float64Array {
-    const offset = this.offset;
-    return subtractOffset(this.scoreSamples(X), offset);
-  }
-
-  /** -1 for outliers (`decisionFunction < 0`), 1 for inliers. */
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
   }
 }
 

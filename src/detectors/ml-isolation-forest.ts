@@ -20,18 +20,8 @@
  * value scikit-learn gives it) instead of NaN.
  */
 import { RandomState } from "../random";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validatePositiveInteger,
-  validateSeed,
-} from "./base";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector, validatePositiveInteger } from "./base";
+import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
 
 /** The part of the package's (untyped) API this wrapper uses. */
 interface MlIsolationForestModel {
@@ -78,9 +68,9 @@ export interface MlIsolationForestOptions extends DetectorOptions {
 }
 
 interface MlState {
+  /** The trained package model; null for a single training row (scored -0.5). */
   readonly model: MlIsolationForestModel | null;
   readonly nFeaturesIn: number;
-  readonly offset: number;
 }
 
 /**
@@ -91,40 +81,24 @@ interface MlState {
  * const ml = new MlIsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
  * ml.predict(X); // -1 for the three spikes
  */
-export class MlIsolationForest implements Detector {
+export class MlIsolationForest extends BaseDetector<MlState> {
   readonly name = "ml-iforest";
   readonly nEstimators: number;
-  readonly contamination: Contamination;
-  /** The seed used by `fit`. */
-  readonly seed: number;
-  private state: MlState | null = null;
 
   constructor(options: MlIsolationForestOptions = {}) {
+    super("MlIsolationForest", options);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
-  }
-
-  /** Threshold subtracted from `scoreSamples`: -0.5 for 'auto', else the contamination percentile of the training scores. */
-  get offset(): number {
-    return requireFitted(this.state, "MlIsolationForest").offset;
-  }
-
-  /** Number of features seen by `fit`. */
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "MlIsolationForest").nFeaturesIn;
   }
 
   /**
-   * Trains a fresh package model on X (every tree sees every row) and sets `offset`.
+   * Trains a fresh package model on X (every tree sees every row); `fit` then sets `offset`: -0.5 for
+   * 'auto', else the contamination percentile of the training scores.
    *
    * @example
    * new MlIsolationForest({ seed: 3 }).fit([[0], [1], [2], [9]]).offset; // -0.5
    */
-  fit(X: Matrix): this {
-    this.state = null;
-    const dense = toDense(X, "X");
+  protected override fitModel(dense: DenseMatrix): MlState {
     let model: MlIsolationForestModel | null = null;
     if (dense.rows > 1) {
       const Ctor = loadPackage().IsolationForest;
@@ -133,38 +107,20 @@ export class MlIsolationForest implements Detector {
       withSeededMathRandom(new RandomState(this.seed), () => fresh.train(rows));
       model = fresh;
     }
-    let offset = -0.5;
-    if (this.contamination !== "auto") {
-      offset = offsetFromContamination(scoreWith(model, dense), this.contamination);
-    }
-    this.state = { model, nFeaturesIn: dense.cols, offset };
-    return this;
+    return { model, nFeaturesIn: dense.cols };
+  }
+
+  /** scikit-learn's offset for 'auto'. */
+  protected override autoOffset(): number {
+    return -0.5;
   }
 
   /** `-(package score)` per row, in [-1, 0): lower = more abnormal. */
-  scoreSamples(X: Matrix): Float64Array {
-    const state = requireFitted(this.state, "MlIsolationForest");
-    const dense = toDense(X, "X");
-    checkFeatureCount(dense.cols, state.nFeaturesIn, "MlIsolationForest");
-    return scoreWith(state.model, dense);
+  protected override scoreModel(state: MlState, X: DenseMatrix): Float64Array {
+    const out = new Float64Array(X.rows);
+    if (state.model === null) return out.fill(-0.5);
+    const scores = state.model.predict(rowViews(X));
+    for (let i = 0; i < X.rows; i++) out[i] = -scores[i];
+    return out;
   }
-
-  /** `scoreSamples(X) - offset`: negative = outlier. */
-  decisionFunction(X: Matrix): Float64Array {
-    const offset = this.offset;
-    return subtractOffset(this.scoreSamples(X), offset);
-  }
-
-  /** -1 for outliers (`decisionFunction < 0`), 1 for inliers. */
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
-  }
-}
-
-function scoreWith(model: MlIsolationForestModel | null, X: DenseMatrix): Float64Array {
-  const out = new Float64Array(X.rows);
-  if (model === null) return out.fill(-0.5);
-  const scores = model.predict(rowViews(X));
-  for (let i = 0; i < X.rows; i++) out[i] = -scores[i];
-  return out;
 }
