@@ -49,8 +49,9 @@ describe("Drain", () => {
 });
 
 describe.skipIf(!loghubPresent)("Drain on Loghub OpenSSH", () => {
-  const lines = fs.readFileSync(loghubFile("OpenSSH"), "utf8").split("\n").filter((l) => l !== "");
-  const contents = readCsvRecords(loghubFile("OpenSSH", "_structured.csv")).map((r) => r.Content);
+  // describe.skipIf still runs this body to collect the tests: read the files only when they exist.
+  const lines = loghubPresent ? fs.readFileSync(loghubFile("OpenSSH"), "utf8").split("\n").filter((l) => l !== "") : [];
+  const contents = loghubPresent ? readCsvRecords(loghubFile("OpenSSH", "_structured.csv")).map((r) => r.Content) : [];
 
   it("finds a template count in Loghub's ballpark (27 hand-made templates)", () => {
     const m = mineTemplates(contents);
