@@ -334,6 +334,18 @@ function classifyGeneric(message: string, process?: string): AuthFacts | undefin
   return undefined;
 }
 
+// The last process name asked about and the answer: consecutive auth.log lines mostly share one.
+let lastProcessName = "";
+let lastProcessIsSshd = false;
+
+function isSshd(process: string): boolean {
+  if (process !== lastProcessName) {
+    lastProcessName = process;
+    lastProcessIsSshd = SSHD_PROCESS.test(process);
+  }
+  return lastProcessIsSshd;
+}
+
 /**
  * Classify a syslog message from sshd, PAM, su, sudo, login and friends into a normalised event type
  * with its outcome, user, source IP and port (see {@link AUTH_EVENT_TYPES}). Unknown messages give
@@ -344,7 +356,7 @@ function classifyGeneric(message: string, process?: string): AuthFacts | undefin
  * // {eventType: "failed_password", outcome: "failure", user: "root", srcIp: "1.2.3.4", srcPort: 22, ...}
  */
 export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
-  if (process !== undefined && SSHD_PROCESS.test(process)) {
+  if (process !== undefined && isSshd(process)) {
     const facts = classifySshd(message);
     if (facts) return facts;
   }
