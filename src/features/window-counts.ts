@@ -231,6 +231,39 @@ function plan(features: readonly WindowFeature[]): Plan {
   return { columns, numeric, distinct, outputs };
 }
 
+/** {@link ipv4Key}'s answer for a string that is not a canonical IPv4 address (outside the int32 range). */
+const NOT_IPV4 = 2 ** 32;
+
+/**
+ * The 32-bit value (as a signed int32) of a canonical dotted-quad IPv4 address ("10.0.0.1": four decimal
+ * octets 0–255 without leading zeros), else {@link NOT_IPV4}. Canonical addresses and their values
+ * correspond one to one, so the value can stand for the text as a Map key: hashing a small integer is
+ * several times cheaper than hashing a freshly sliced string, and source IPs are the commonest entity.
+ */
+function ipv4Key(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return NOT_IPV4;
+  let key = 0;
+  let p = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (s.charCodeAt(p) !== 46 /* . */) return NOT_IPV4;
+      p++;
+    }
+    const start = p;
+    let v = 0;
+    for (; p < n && p - start < 3; p++) {
+      const c = s.charCodeAt(p);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    const len = p - start;
+    if (len === 0 || v > 255 || (len > 1 && s.charCodeAt(start) === 48)) return NOT_IPV4;
+    key = (key << 8) | v;
+  }
+  return p === n ? key : NOT_IPV4;
+}
+
 /** Grow a typed array to `n` elements (at least double), keeping its contents; new slots get `fill`. */
 function grown<T extends Float64Array | Int32Array>(a: T, n: number, fill: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
@@ -264,8 +297,10 @@ export class WindowAccumulator {
   /** The filter when it is a single event type (checked inline, no closure call). */
   private readonly filterType: string | undefined;
   private readonly plan: Plan;
-  /** Entity name → entity id (index into `names` and the per-entity arrays below). */
+  /** Entity name → entity id (index into `names` and the per-entity arrays below), for names that are not IPv4. */
   private readonly ids = new Map<string, number>();
+  /** The same for names that are canonical dotted-quad IPv4 addresses, keyed by {@link ipv4Key}. */
+  private readonly ipIds = new Map<number, number>();
   private readonly names: string[] = [];
   /** Per entity: latest window seen (-Infinity before the first), window and cell of the last event, newest cell. */
   private entMax = new Float64Array(256).fill(-Infinity);
@@ -324,8 +359,14 @@ export class WindowAccumulator {
     let id: number;
     if (name === this.lastName) id = this.lastId;
     else {
-      const have = this.ids.get(name);
-      id = have === undefined ? this.newEntity(name) : have;
+      const ip = ipv4Key(name);
+      if (ip !== NOT_IPV4) {
+        const have = this.ipIds.get(ip);
+        id = have === undefined ? this.newEntity(name, ip) : have;
+      } else {
+        const have = this.ids.get(name);
+        id = have === undefined ? this.newEntity(name, NOT_IPV4) : have;
+      }
       this.lastName = name;
       this.lastId = id;
     }
@@ -359,10 +400,11 @@ export class WindowAccumulator {
     }
   }
 
-  private newEntity(name: string): number {
+  private newEntity(name: string, ip: number): number {
     const id = this.names.length;
     this.names.push(name);
-    this.ids.set(name, id);
+    if (ip !== NOT_IPV4) this.ipIds.set(ip, id);
+    else this.ids.set(name, id);
     if (id >= this.entMax.length) {
       this.entMax = grown(this.entMax, id + 1, -Infinity);
       this.entLastWindow = grown(this.entLastWindow, id + 1, NaN);
