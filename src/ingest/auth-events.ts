@@ -107,7 +107,7 @@ const PASSWORD_INVALID_FIELDS = Object.freeze({ method: "password", invalidUser:
 
 /**
  * Hand-written fast path for `Failed password for [invalid user ]U from IP port P ssh2` and
- * `Accepted password for U from IP port P ssh2`, the bulk of a busy auth.log; undefined when the line has
+ * `Accepted password for [invalid user ]U from IP port P ssh2` (as the regex reads them), the bulk of a busy auth.log; undefined when the line has
  * any other shape (the regex then decides).
  */
 function failedAccepted(message: string): AuthFacts | undefined {
@@ -121,7 +121,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
     ok = true;
   } else return undefined;
   let invalid = false;
-  if (!ok && litAt(INVALID_USER_AT, message, p)) {
+  if (litAt(INVALID_USER_AT, message, p)) {
     invalid = true;
     p += 13;
   }

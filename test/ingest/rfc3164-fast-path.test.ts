@@ -1,0 +1,127 @@
+/**
+ * The hand-written fast paths of the auth.log parser (timestamp from char codes with a per-stamp cache,
+ * midnight per day, `name[pid]` read backwards, sshd password lines without a regex) against a general
+ * reference written the plain way: slices, trim, lastIndexOf, Date.UTC per line, and the Failed/Accepted
+ * regular expression. Every line of the Loghub OpenSSH sample (when present), of data/sim/auth.log and of a
+ * set of awkward lines must give the same event, line for line.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { LogEvent } from "../../src/events";
+import { classifyAuthMessage } from "../../src/ingest/auth-events";
+import { createRfc3164Parser } from "../../src/ingest/syslog-rfc3164";
+import { loghubFile, loghubPresent } from "./csv-fixture";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const STAMP = /^(\w{3}) ([ \d]\d) (\d\d):(\d\d):(\d\d) /;
+const FAILED_ACCEPTED = /^(Failed|Accepted) (\S+) for (invalid user )?(.*?) from (\S+) port (\d+)(?: (ssh2?))?(?:: (.*))?$/;
+
+/** Reference parse of a plain RFC 3164 line (no <PRI>, no ISO stamp), year fixed, no roll-over: the general way. */
+function reference(text: string, lineNo: number, year: number): Partial<LogEvent> | string {
+  const m = STAMP.exec(text);
+  if (!m || !MONTHS.includes(m[1])) return "shape";
+  const day = +m[2].trim();
+  const t = Date.UTC(year, MONTHS.indexOf(m[1]), day, +m[3], +m[4], +m[5]);
+  if (new Date(t).getUTCDate() !== day || +m[3] > 23 || +m[4] > 59 || +m[5] > 60) return "date";
+  const hostEnd = text.indexOf(" ", 16);
+  if (hostEnd <= 16) return "host";
+  const host = text.slice(16, hostEnd);
+  let process: string | undefined;
+  let pid: number | undefined;
+  let message: string;
+  const colon = text.indexOf(":", hostEnd + 1);
+  if (colon > hostEnd && colon - hostEnd <= 64 && (colon + 1 === text.length || text[colon + 1] === " ")) {
+    let tag = text.slice(hostEnd + 1, colon).trim();
+    const open = tag.lastIndexOf("[");
+    const digits = tag.slice(open + 1, -1);
+    if (tag.endsWith("]") && open > 0 && /^\d{1,10}$/.test(digits)) {
+      pid = +digits;
+      tag = tag.slice(0, open);
+    }
+    process = tag === "" ? undefined : tag;
+    message = text.slice(text[colon + 1] === " " ? colon + 2 : colon + 1);
+  } else message = text.slice(hostEnd + 1);
+  const out: Partial<LogEvent> = { lineNo, time: t, host, process, pid, message };
+  const fa = process !== undefined && /^sshd(?!\()/.test(process) ? FAILED_ACCEPTED.exec(message) : null;
+  if (fa && fa[2] === "password") {
+    // What the general regex branch of the classifier makes of a password line.
+    const ok = fa[1] === "Accepted";
+    const fields: Record<string, string | boolean> = { method: "password" };
+    if (fa[3]) fields.invalidUser = true;
+    if (fa[8]) fields.detail = fa[8];
+    Object.assign(out, {
+      eventType: ok ? "accepted_password" : "failed_password", outcome: ok ? "success" : "failure",
+      user: fa[4], srcIp: fa[5], srcPort: +fa[6] <= 65535 ? +fa[6] : undefined, fields,
+    });
+  } else {
+    const facts = classifyAuthMessage(process, message);
+    Object.assign(out, { eventType: facts.eventType, outcome: facts.outcome, user: facts.user, srcIp: facts.srcIp, srcPort: facts.srcPort, fields: facts.fields });
+  }
+  return out;
+}
+
+function compareAll(lines: string[], year: number): number {
+  const parser = createRfc3164Parser({ year });
+  let compared = 0;
+  lines.forEach((text, i) => {
+    const got = parser.parseLine(text, i + 1);
+    const want = reference(text, i + 1, year);
+    if (typeof want === "string") {
+      expect(typeof got, `line ${i + 1}: ${text}`).toBe("string");
+      return;
+    }
+    const e = got as LogEvent;
+    expect({ ...e, fields: e.fields === undefined ? undefined : { ...e.fields } }, `line ${i + 1}: ${text}`).toEqual({ ...want, level: undefined });
+    compared++;
+  });
+  return compared;
+}
+
+const awkward = [
+  "Mar  6 06:00:01 gw01 sshd[3103]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Mar 06 06:00:01 gw01 sshd[3103]: Failed password for invalid user a b from 1.2.3.4 port 65535 ssh2",
+  "Mar  6 06:00:01 gw01 sshd[3103]: Failed password for root from 1.2.3.4 port 65536 ssh2",
+  "Mar  6 06:00:01 gw01 sshd[3103]: Failed password for root from 1.2.3.4 port 22 ssh1",
+  "Mar  6 06:00:01 gw01 sshd[3103]: Failed password for root from 1.2.3.4 port 22",
+  "Mar  6 06:00:01 gw01 sshd[3103]: Accepted password for bob from ::1 port 2222 ssh2",
+  "Mar  6 06:00:01 gw01 sshd[3103]: Failed password for root from 1.2.3.4 port 22 ssh2: extra",
+  "Mar  6 06:00:01 gw01 sshd[]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Mar  6 06:00:01 gw01 sshd[12345678901]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Mar  6 06:00:01 gw01 sshd[1a2]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Mar  6 06:00:01 gw01 [42]: orphan pid",
+  "Mar  6 06:00:01 gw01  sshd[42]: leading space in the tag",
+  "Mar  6 06:00:01 gw01 a[b][42]: two brackets",
+  "Mar  6 06:00:01 gw01 sshd(pam_unix)[42]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=9.9.9.9",
+  "Mar  6 06:00:01 gw01 syslogd 1.4.1: restart.",
+  "Mar  6 06:00:01 gw01 kernel: no pid",
+  "Mar  6 06:00:01 hôte sshd[7]: Failed password for rené from 1.2.3.4 port 22 ssh2",
+  "Feb 29 10:00:00 gw01 sshd[1]: Feb 29 in a non-leap year",
+  "Feb 28 23:59:60 gw01 sshd[1]: a leap second at the end of the day",
+  "Feb 28 23:59:59 gw01 sshd[1]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Feb 28 23:59:59 gw01 sshd[1]: same stamp as the previous line",
+  "Jun 31 00:00:00 gw01 sshd[1]: June has 30 days",
+  "Jun 30 24:00:00 gw01 sshd[1]: hour 24",
+  "Mar  6 06:00:01 gw01 sshd[3103]:",
+  "Mar  6 10:00:00 gw01 sshd[1]: Failed password for root from 1.2.3.4 port 22 ssh2",
+  "Mar  7 10:00:00 gw01 sshd[1]: the same clock on the next day",
+  "Apr  7 10:00:00 gw01 sshd[1]: the same clock and day in the next month",
+  "Apr  7 10:00:00 gw01 sshd[1]: Accepted password for invalid user x from 1.2.3.4 port 22 ssh2",
+];
+
+describe("rfc3164 fast paths = the general way, line for line", () => {
+  it("awkward lines (pid shapes, tags with spaces, non-ASCII, impossible dates, stamp cache)", () => {
+    expect(compareAll(awkward, 2025)).toBeGreaterThan(15);
+  });
+
+  it("data/sim/auth.log", () => {
+    const lines = fs.readFileSync(path.resolve(__dirname, "../../data/sim/auth.log"), "utf8").split("\n").filter((l) => l !== "");
+    expect(compareAll(lines, 2025)).toBe(lines.length);
+  });
+
+  it.skipIf(!loghubPresent)("Loghub OpenSSH sample", () => {
+    const lines = fs.readFileSync(loghubFile("OpenSSH"), "utf8").split("\n").filter((l) => l !== "");
+    expect(compareAll(lines, 2015)).toBe(2000);
+  });
+  if (!loghubPresent) console.warn("rfc3164-fast-path.test: Loghub OpenSSH sample absent (../shared/datasets): its comparison is skipped");
+});
