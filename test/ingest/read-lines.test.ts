@@ -97,3 +97,21 @@ describe("readLines", () => {
     expect(describeLineFlags(0)).toBe("");
   });
 });
+
+describe("readLines on big chunks (decoded in ≤64 KiB pieces cut at line ends)", () => {
+  it("gives the same lines as a plain split, across pieces, multi-byte text and a line longer than a piece", async () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 6000; i++) parts.push(`${i} ${"é€😀x".repeat(i % 37)} ${"a".repeat(i % 101)}`);
+    parts.splice(3000, 0, "L".repeat(70_000) + "é", "", "é".repeat(40_000));
+    const text = parts.join("\n") + "\n";
+    const file = path.join(tmp, "pieces.log");
+    fs.writeFileSync(file, text);
+    const want = readLinesSync(text, { maxLineLength: 200_000 });
+    for (const chunkSize of [1 << 20, 262144, 65536 + 7]) {
+      const got = await collect(readLines(file, { chunkSize, maxLineLength: 200_000 }));
+      expect(got.length).toBe(want.length);
+      expect(got.map((l) => l.text)).toEqual(want.map((l) => l.text));
+      expect(got.every((l, i) => l.lineNo === i + 1 && l.flags === 0)).toBe(true);
+    }
+  });
+});
