@@ -126,6 +126,27 @@ function registerKernel() {
   return { file, changed };
 }
 
+/**
+ * Headless Chromium for chart export and the browser tests: `SIEMLAB_CHROMIUM` or Debian's /usr/bin/chromium.
+ * Installs Debian's `chromium` when missing and running as root on Debian/Ubuntu (never a browser download);
+ * otherwise throws with the command to run.
+ */
+function ensureChromium() {
+  const file = process.env.SIEMLAB_CHROMIUM || '/usr/bin/chromium';
+  if (fs.existsSync(file)) return file;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!process.env.SIEMLAB_CHROMIUM && root && isDebianLike()) {
+    log('installing Chromium from Debian packages (chromium) for chart export and browser tests');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error(
+    `Chromium not found at ${file}. Install it (Debian/Ubuntu: sudo apt-get install chromium) or set SIEMLAB_CHROMIUM to a Chromium/Chrome executable.`,
+  );
+}
+
 /** Environment for Jupyter processes: our kernel prefix first on JUPYTER_PATH. */
 function jupyterEnv() {
   const prev = process.env.JUPYTER_PATH;
@@ -136,4 +157,4 @@ function jupyterEnv() {
   };
 }
 
-module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, registerKernel, jupyterEnv, log };
+module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, ensureChromium, registerKernel, jupyterEnv, log };
