@@ -18,18 +18,8 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { getTf } from "../tf";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validatePositiveInteger,
-  validateSeed,
-} from "./base";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector, validatePositiveInteger } from "./base";
+import type { DenseMatrix, DetectorOptions, Matrix } from "./types";
 
 /** Options of {@link Autoencoder}. */
 export interface AutoencoderOptions extends DetectorOptions {
@@ -54,10 +44,10 @@ interface Layer {
 }
 
 interface AeState {
+  readonly nFeaturesIn: number;
   readonly mean: Float64Array;
   readonly std: Float64Array;
   readonly layers: readonly Layer[];
-  readonly offset: number;
   readonly lossHistory: Float64Array;
   readonly backend: string;
 }
@@ -70,18 +60,16 @@ interface AeState {
  * const errors = ae.reconstructionErrors(X); // per row, standardised units
  * ae.predict(X); // -1 where the error exceeds mean + 3·std of the training errors
  */
-export class Autoencoder implements Detector {
+export class Autoencoder extends BaseDetector<AeState> {
   readonly name = "autoencoder";
   readonly hiddenSizes: readonly number[] | undefined;
   readonly activation: "tanh" | "relu" | "linear";
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
-  readonly contamination: Contamination;
-  readonly seed: number;
-  private state: AeState | null = null;
 
   constructor(options: AutoencoderOptions = {}) {
+    super("Autoencoder", options);
     this.hiddenSizes = options.hiddenSizes;
     if (this.hiddenSizes !== undefined) {
       if (!Array.isArray(this.hiddenSizes) || this.hiddenSizes.length === 0) {
@@ -101,33 +89,24 @@ export class Autoencoder implements Detector {
     if (typeof this.learningRate !== "number" || !(this.learningRate > 0) || !Number.isFinite(this.learningRate)) {
       throw new OptionError(`Expected \`learningRate\` to be a positive number, got ${String(options.learningRate)}`);
     }
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
   }
 
-  get offset(): number {
-    return requireFitted(this.state, "Autoencoder").offset;
-  }
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "Autoencoder").mean.length;
-  }
   /** Mean training loss (standardised MSE) after each epoch. */
   get lossHistory(): Float64Array {
-    return requireFitted(this.state, "Autoencoder").lossHistory.slice();
+    return this.fittedModel().lossHistory.slice();
   }
   /** The tfjs backend the model was trained on. */
   get backend(): string {
-    return requireFitted(this.state, "Autoencoder").backend;
+    return this.fittedModel().backend;
   }
   /** Layer sizes of the fitted network, input to output, e.g. [6, 3, 6]. */
   get layerSizes(): number[] {
-    const st = requireFitted(this.state, "Autoencoder");
+    const st = this.fittedModel();
     return [st.layers[0].inSize, ...st.layers.map((l) => l.outSize)];
   }
 
-  fit(X: Matrix): this {
-    this.state = null;
-    const M = toDense(X, "X");
+  /** Standardises X, trains the network and copies its weights out (disposing every tensor). */
+  protected override fitModel(M: DenseMatrix): AeState {
     const { rows: n, cols: d } = M;
     const { mean, std } = standardiser(M);
     const Z = new Float32Array(n * d);
@@ -195,48 +174,36 @@ export class Autoencoder implements Detector {
           b: Float64Array.from(biases[l].dataSync()),
         });
       }
-      const partial: AeState = { mean, std, layers, offset: 0, lossHistory, backend };
-      const errors = reconstructionErrorsOf(partial, act, M);
-      let offset: number;
-      if (this.contamination === "auto") {
-        let mu = 0;
-        for (let i = 0; i < n; i++) mu += errors[i];
-        mu /= n;
-        let ss = 0;
-        for (let i = 0; i < n; i++) ss += (errors[i] - mu) ** 2;
-        offset = -(mu + 3 * Math.sqrt(ss / n));
-      } else {
-        for (let i = 0; i < n; i++) errors[i] = -errors[i];
-        offset = offsetFromContamination(errors, this.contamination);
-      }
-      this.state = { ...partial, offset };
+      return { nFeaturesIn: d, mean, std, layers, lossHistory, backend };
     } finally {
       optimizer.dispose();
       for (const v of vars) v.dispose();
     }
-    return this;
+  }
+
+  /** −(mean + 3·std) of the training reconstruction errors. */
+  protected override autoOffset(model: AeState, M: DenseMatrix): number {
+    const errors = reconstructionErrorsOf(model, this.activation, M);
+    const n = errors.length;
+    let mu = 0;
+    for (let i = 0; i < n; i++) mu += errors[i];
+    mu /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (errors[i] - mu) ** 2;
+    return -(mu + 3 * Math.sqrt(ss / n));
   }
 
   /** Mean squared reconstruction error of each standardised row (higher = more abnormal). */
   reconstructionErrors(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "Autoencoder");
-    const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.mean.length, "Autoencoder");
-    return reconstructionErrorsOf(st, this.activation, M);
+    const { model, dense } = this.fittedInput(X);
+    return reconstructionErrorsOf(model, this.activation, dense);
   }
 
-  scoreSamples(X: Matrix): Float64Array {
-    const e = this.reconstructionErrors(X);
+  /** −(mean squared reconstruction error) per row: lower = more abnormal. */
+  protected override scoreModel(model: AeState, M: DenseMatrix): Float64Array {
+    const e = reconstructionErrorsOf(model, this.activation, M);
     for (let i = 0; i < e.length; i++) e[i] = -e[i];
     return e;
-  }
-
-  decisionFunction(X: Matrix): Float64Array {
-    return subtractOffset(this.scoreSamples(X), this.offset);
-  }
-
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
   }
 }
 

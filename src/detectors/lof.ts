@@ -21,18 +21,8 @@
  * subsamples: identical to ~1e-14 without ties, ROC AUC within 0.003 with them).
  */
 import { DataError, OptionError } from "../errors";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  requireFitted,
-  toDense,
-  validateContamination,
-  validateSeed,
-  predictFromDecision,
-  subtractOffset,
-  validatePositiveInteger,
-} from "./base";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector, validatePositiveInteger } from "./base";
+import type { DenseMatrix, DetectorOptions } from "./types";
 
 /** Options of {@link LocalOutlierFactor}. */
 export interface LocalOutlierFactorOptions extends DetectorOptions {
@@ -44,6 +34,7 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
 
 interface LofState {
   readonly train: DenseMatrix;
+  readonly nFeaturesIn: number;
   readonly k: number;
   /** Distance from each training row to its k-th neighbour (self excluded). */
   readonly kDistance: Float64Array;
@@ -51,7 +42,6 @@ interface LofState {
   readonly lrd: Float64Array;
   /** scikit-learn's negative_outlier_factor_ of the training rows. */
   readonly negativeOutlierFactor: Float64Array;
-  readonly offset: number;
 }
 
 /** How {@link kNearestNeighbors} searches: 'brute' compares every pair, 'kd-tree' prunes with a k-d tree, 'auto' picks. */
@@ -299,48 +289,34 @@ function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
  * const lof = new LocalOutlierFactor({ nNeighbors: 5 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5], [8, 8]]);
  * lof.predict([[8, 8]]); // Int8Array [-1]
  */
-export class LocalOutlierFactor implements Detector {
+export class LocalOutlierFactor extends BaseDetector<LofState> {
   readonly name = "lof";
   /** Requested number of neighbours (the fitted value is capped at n - 1, see {@link nNeighborsFitted}). */
   readonly nNeighbors: number;
   readonly algorithm: NeighborAlgorithm;
-  readonly contamination: Contamination;
-  /** Recorded for the contract; LOF makes no random choice. */
-  readonly seed: number;
-  private state: LofState | null = null;
 
   constructor(options: LocalOutlierFactorOptions = {}) {
+    super("LocalOutlierFactor", options);
     this.nNeighbors = options.nNeighbors ?? 20;
     validatePositiveInteger("nNeighbors", this.nNeighbors);
     this.algorithm = options.algorithm ?? "auto";
     if (this.algorithm !== "auto" && this.algorithm !== "brute" && this.algorithm !== "kd-tree") {
       throw new OptionError(`Expected \`algorithm\` to be 'auto', 'brute' or 'kd-tree', got ${String(options.algorithm)}`);
     }
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
-  }
-
-  get offset(): number {
-    return requireFitted(this.state, "LocalOutlierFactor").offset;
-  }
-
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "LocalOutlierFactor").train.cols;
   }
 
   /** Neighbours used by the fitted model: min(nNeighbors, n - 1). */
   get nNeighborsFitted(): number {
-    return requireFitted(this.state, "LocalOutlierFactor").k;
+    return this.fittedModel().k;
   }
 
   /** scikit-learn's `negative_outlier_factor_` of the training rows (a copy). */
   get negativeOutlierFactor(): Float64Array {
-    return requireFitted(this.state, "LocalOutlierFactor").negativeOutlierFactor.slice();
+    return this.fittedModel().negativeOutlierFactor.slice();
   }
 
-  fit(X: Matrix): this {
-    this.state = null;
-    const dense = toDense(X, "X");
+  /** Finds each training row's neighbours, k-distance, lrd and `negativeOutlierFactor`. */
+  protected override fitModel(dense: DenseMatrix): LofState {
     // Keep a private copy: scoring compares against the training rows.
     const train: DenseMatrix = { data: dense.data.slice(), rows: dense.rows, cols: dense.cols };
     const n = train.rows;
@@ -356,15 +332,16 @@ export class LocalOutlierFactor implements Detector {
       for (let t = 0; t < k; t++) s += lrd[indices[i * k + t]] / lrd[i];
       nof[i] = -(s / k);
     }
-    const offset = this.contamination === "auto" ? -1.5 : offsetFromContamination(nof, this.contamination);
-    this.state = { train, k, kDistance, lrd, negativeOutlierFactor: nof, offset };
-    return this;
+    return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof };
   }
 
-  scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "LocalOutlierFactor");
-    const Q = toDense(X, "X");
-    checkFeatureCount(Q.cols, st.train.cols, "LocalOutlierFactor");
+  /** scikit-learn's offset for 'auto'. */
+  protected override autoOffset(): number {
+    return -1.5;
+  }
+
+  /** `-LOF` per row; the training matrix itself gets its training `negativeOutlierFactor` (self excluded). */
+  protected override scoreModel(st: LofState, Q: DenseMatrix): Float64Array {
     if (sameMatrix(Q, st.train)) return st.negativeOutlierFactor.slice();
     const k = st.k;
     const { indices, distances } = kNearestNeighbors(st.train, Q, k, false, this.algorithm);
@@ -376,14 +353,6 @@ export class LocalOutlierFactor implements Detector {
       out[i] = -(s / k);
     }
     return out;
-  }
-
-  decisionFunction(X: Matrix): Float64Array {
-    return subtractOffset(this.scoreSamples(X), this.offset);
-  }
-
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
   }
 }
 

@@ -18,17 +18,8 @@
  * roughly O(n²) or worse: keep n to a few thousand rows (subsample larger sets).
  */
 import { DataError, OptionError } from "../errors";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  requireFitted,
-  toDense,
-  validateContamination,
-  validateSeed,
-  predictFromDecision,
-  subtractOffset,
-} from "./base";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector } from "./base";
+import type { DenseMatrix, DetectorOptions } from "./types";
 
 /** Options of {@link OneClassSVM}. */
 export interface OneClassSVMOptions extends DetectorOptions {
@@ -45,7 +36,7 @@ export interface OneClassSVMOptions extends DetectorOptions {
 }
 
 interface SvmState {
-  readonly nFeatures: number;
+  readonly nFeaturesIn: number;
   readonly gamma: number;
   /** Support vectors, row-major (nSupport × d). */
   readonly supportVectors: Float64Array;
@@ -54,7 +45,6 @@ interface SvmState {
   /** Training row index of each support vector. */
   readonly support: Int32Array;
   readonly rho: number;
-  readonly offset: number;
   readonly iterations: number;
   readonly converged: boolean;
 }
@@ -244,19 +234,16 @@ export function resolveRbfGamma(gamma: "scale" | "auto" | number, X: DenseMatrix
  * const svm = new OneClassSVM({ nu: 0.1 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
  * svm.predict([[0.5, 0.5], [6, 6]]); // Int8Array [1, -1]
  */
-export class OneClassSVM implements Detector {
+export class OneClassSVM extends BaseDetector<SvmState> {
   readonly name = "ocsvm";
   readonly nu: number;
   readonly gamma: "scale" | "auto" | number;
   readonly tol: number;
   readonly maxIter: number | undefined;
   readonly cacheMB: number;
-  readonly contamination: Contamination;
-  /** Recorded for the contract; the solver makes no random choice. */
-  readonly seed: number;
-  private state: SvmState | null = null;
 
   constructor(options: OneClassSVMOptions = {}) {
+    super("OneClassSVM", options);
     this.nu = options.nu ?? 0.5;
     if (typeof this.nu !== "number" || !(this.nu > 0 && this.nu <= 1)) {
       throw new OptionError(`Expected \`nu\` to be a number in (0, 1], got ${String(options.nu)}`);
@@ -273,41 +260,32 @@ export class OneClassSVM implements Detector {
     }
     this.cacheMB = options.cacheMB ?? 256;
     if (!(this.cacheMB > 0)) throw new OptionError(`Expected \`cacheMB\` to be a positive number, got ${String(options.cacheMB)}`);
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
   }
 
-  get offset(): number {
-    return requireFitted(this.state, "OneClassSVM").offset;
-  }
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "OneClassSVM").nFeatures;
-  }
   /** ρ of the fitted model (scikit-learn's `offset_`, minus its `intercept_`). */
   get rho(): number {
-    return requireFitted(this.state, "OneClassSVM").rho;
+    return this.fittedModel().rho;
   }
   /** The γ actually used (after resolving 'scale' / 'auto'). */
   get gammaFitted(): number {
-    return requireFitted(this.state, "OneClassSVM").gamma;
+    return this.fittedModel().gamma;
   }
   /** Training indices of the support vectors. */
   get support(): Int32Array {
-    return requireFitted(this.state, "OneClassSVM").support.slice();
+    return this.fittedModel().support.slice();
   }
   /** Their dual coefficients αᵢ ∈ (0, 1] (Σ αᵢ = ν·n). */
   get dualCoef(): Float64Array {
-    return requireFitted(this.state, "OneClassSVM").dualCoef.slice();
+    return this.fittedModel().dualCoef.slice();
   }
   /** SMO iterations used and whether the tolerance was reached before `maxIter`. */
   get solverInfo(): { readonly iterations: number; readonly converged: boolean } {
-    const st = requireFitted(this.state, "OneClassSVM");
+    const st = this.fittedModel();
     return { iterations: st.iterations, converged: st.converged };
   }
 
-  fit(X: Matrix): this {
-    this.state = null;
-    const M = toDense(X, "X");
+  /** Solves the dual on X and keeps the support vectors, their αᵢ and ρ. */
+  protected override fitModel(M: DenseMatrix): SvmState {
     const gamma = resolveRbfGamma(this.gamma, M);
     const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheMB: this.cacheMB });
     const d = M.cols;
@@ -320,35 +298,31 @@ export class OneClassSVM implements Detector {
       sv.set(M.data.subarray(r * d, r * d + d), t * d);
       coef[t] = sol.alpha[r];
     });
-    const base = { nFeatures: d, gamma, supportVectors: sv, dualCoef: coef, support: Int32Array.from(idx), rho: sol.rho };
-    const trainScores = kernelSum(base, M);
-    const offset = this.contamination === "auto" ? sol.rho : offsetFromContamination(trainScores, this.contamination);
-    this.state = { ...base, offset, iterations: sol.iterations, converged: sol.converged };
-    return this;
+    return {
+      nFeaturesIn: d,
+      gamma,
+      supportVectors: sv,
+      dualCoef: coef,
+      support: Int32Array.from(idx),
+      rho: sol.rho,
+      iterations: sol.iterations,
+      converged: sol.converged,
+    };
+  }
+
+  /** ρ, so that `decisionFunction` equals scikit-learn's `decision_function`. */
+  protected override autoOffset(model: SvmState): number {
+    return model.rho;
   }
 
   /** Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. */
-  scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "OneClassSVM");
-    const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.nFeatures, "OneClassSVM");
-    return kernelSum(st, M);
-  }
-
-  decisionFunction(X: Matrix): Float64Array {
-    return subtractOffset(this.scoreSamples(X), this.offset);
-  }
-
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
+  protected override scoreModel(model: SvmState, M: DenseMatrix): Float64Array {
+    return kernelSum(model, M);
   }
 }
 
-function kernelSum(
-  st: { readonly nFeatures: number; readonly gamma: number; readonly supportVectors: Float64Array; readonly dualCoef: Float64Array },
-  M: DenseMatrix,
-): Float64Array {
-  const d = st.nFeatures;
+function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
+  const d = st.nFeaturesIn;
   const sv = st.supportVectors;
   const coef = st.dualCoef;
   const nsv = coef.length;

@@ -15,17 +15,8 @@
  * recommended cut-off). Deterministic: the `seed` is recorded but nothing is random.
  */
 import { OptionError } from "../errors";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validateSeed,
-} from "./base";
-import type { Contamination, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector } from "./base";
+import type { DenseMatrix, DetectorOptions, Matrix } from "./types";
 
 /** Options of {@link RobustZScore}. */
 export interface RobustZScoreOptions extends DetectorOptions {
@@ -37,10 +28,10 @@ export interface RobustZScoreOptions extends DetectorOptions {
 export const ROBUST_Z_CAP = 1e12;
 
 interface RzState {
+  readonly nFeaturesIn: number;
   readonly median: Float64Array;
   /** Divisor per feature: MAD / 0.6745, 1.253314 · meanAD, or 0 for a constant feature. */
   readonly scale: Float64Array;
-  readonly offset: number;
 }
 
 function medianOf(values: Float64Array): number {
@@ -56,37 +47,25 @@ function medianOf(values: Float64Array): number {
  * const rz = new RobustZScore().fit([[10], [11], [9], [10], [12], [10]]);
  * rz.predict([[10], [30]]); // Int8Array [1, -1]
  */
-export class RobustZScore implements Detector {
+export class RobustZScore extends BaseDetector<RzState> {
   readonly name = "robust-zscore";
   readonly combine: "max" | "rms";
-  readonly contamination: Contamination;
-  /** Recorded for the contract; nothing is random. */
-  readonly seed: number;
-  private state: RzState | null = null;
 
   constructor(options: RobustZScoreOptions = {}) {
+    super("RobustZScore", options);
     this.combine = options.combine ?? "max";
     if (this.combine !== "max" && this.combine !== "rms") {
       throw new OptionError(`Expected \`combine\` to be 'max' or 'rms', got ${String(options.combine)}`);
     }
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
   }
 
-  get offset(): number {
-    return requireFitted(this.state, "RobustZScore").offset;
-  }
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "RobustZScore").median.length;
-  }
   /** Per-feature training medians (a copy). */
   get medians(): Float64Array {
-    return requireFitted(this.state, "RobustZScore").median.slice();
+    return this.fittedModel().median.slice();
   }
 
-  fit(X: Matrix): this {
-    this.state = null;
-    const M = toDense(X, "X");
+  /** Per-feature median and robust scale of the training rows. */
+  protected override fitModel(M: DenseMatrix): RzState {
     const { rows: n, cols: d, data } = M;
     const median = new Float64Array(d);
     const scale = new Float64Array(d);
@@ -103,38 +82,25 @@ export class RobustZScore implements Detector {
       median[j] = med;
       scale[j] = mad > 0 ? mad / 0.6745 : sumAbs > 0 ? 1.253314 * (sumAbs / n) : 0;
     }
-    const partial = { median, scale, offset: 0 };
-    const offset = this.contamination === "auto" ? -3.5 : offsetFromContamination(this.score(partial, data, n, d), this.contamination);
-    this.state = { median, scale, offset };
-    return this;
+    return { nFeaturesIn: d, median, scale };
+  }
+
+  /** Iglewicz–Hoaglin's cut-off: combined |z| above 3.5. */
+  protected override autoOffset(): number {
+    return -3.5;
   }
 
   /** Per-feature robust z-scores of X (rows × features, row-major), for explaining which feature fired. */
   zScores(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "RobustZScore");
-    const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.median.length, "RobustZScore");
+    const { model: st, dense: M } = this.fittedInput(X);
     const out = new Float64Array(M.rows * M.cols);
     for (let i = 0; i < out.length; i++) out[i] = zOf(M.data[i], st.median[i % M.cols], st.scale[i % M.cols]);
     return out;
   }
 
-  scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "RobustZScore");
-    const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.median.length, "RobustZScore");
-    return this.score(st, M.data, M.rows, M.cols);
-  }
-
-  decisionFunction(X: Matrix): Float64Array {
-    return subtractOffset(this.scoreSamples(X), this.offset);
-  }
-
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
-  }
-
-  private score(st: RzState, data: Float64Array, n: number, d: number): Float64Array {
+  /** `-(max or rms of |z|)` per row: lower = more abnormal. */
+  protected override scoreModel(st: RzState, M: DenseMatrix): Float64Array {
+    const { rows: n, cols: d, data } = M;
     const out = new Float64Array(n);
     const rms = this.combine === "rms";
     for (let i = 0; i < n; i++) {

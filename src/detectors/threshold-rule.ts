@@ -11,17 +11,8 @@
  * Deterministic: the `seed` is recorded but nothing is random.
  */
 import { DataError, OptionError } from "../errors";
-import {
-  checkFeatureCount,
-  offsetFromContamination,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validateSeed,
-} from "./base";
-import type { Contamination, Detector, DetectorOptions, Matrix } from "./types";
+import { BaseDetector, type FittedModel } from "./base";
+import type { DenseMatrix, DetectorOptions } from "./types";
 
 /** Options of {@link ThresholdRule}. */
 export interface ThresholdRuleOptions extends DetectorOptions {
@@ -54,11 +45,6 @@ export function nextDoubleUp(x: number): number {
   return f[0];
 }
 
-interface RuleState {
-  readonly nFeatures: number;
-  readonly offset: number;
-}
-
 /**
  * Threshold rule detector: "feature `column` ≥ `threshold`" → outlier.
  *
@@ -66,15 +52,13 @@ interface RuleState {
  * const rule = new ThresholdRule({ column: 0, threshold: 8 }).fit([[1], [3], [9]]);
  * rule.predict([[7], [8], [20]]); // Int8Array [1, -1, -1]
  */
-export class ThresholdRule implements Detector {
+export class ThresholdRule extends BaseDetector<FittedModel> {
   readonly name = "threshold-rule";
   readonly column: number;
   readonly threshold: number;
-  readonly contamination: Contamination;
-  readonly seed: number;
-  private state: RuleState | null = null;
 
   constructor(options: ThresholdRuleOptions = {}) {
+    super("ThresholdRule", options);
     this.column = options.column ?? 0;
     if (!Number.isInteger(this.column) || this.column < 0) {
       throw new OptionError(`Expected \`column\` to be a feature index (integer ≥ 0), got ${String(options.column)}`);
@@ -83,47 +67,24 @@ export class ThresholdRule implements Detector {
     if (typeof this.threshold !== "number" || !Number.isFinite(this.threshold)) {
       throw new OptionError(`Expected \`threshold\` to be a finite number, got ${String(options.threshold)}`);
     }
-    this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
   }
 
-  get offset(): number {
-    return requireFitted(this.state, "ThresholdRule").offset;
-  }
-  get nFeaturesIn(): number {
-    return requireFitted(this.state, "ThresholdRule").nFeatures;
-  }
-
-  fit(X: Matrix): this {
-    this.state = null;
-    const M = toDense(X, "X");
+  /** Checks that X has the rule's column; the rule learns nothing else. */
+  protected override fitModel(M: DenseMatrix): FittedModel {
     if (this.column >= M.cols) {
       throw new DataError(`ThresholdRule reads column ${this.column}, but X has ${M.cols} feature(s): pass \`column\` < ${M.cols}`);
     }
-    const offset =
-      this.contamination === "auto"
-        ? nextDoubleUp(-this.threshold)
-        : offsetFromContamination(this.column0(M.data, M.rows, M.cols), this.contamination);
-    this.state = { nFeatures: M.cols, offset };
-    return this;
+    return { nFeaturesIn: M.cols };
   }
 
-  scoreSamples(X: Matrix): Float64Array {
-    const st = requireFitted(this.state, "ThresholdRule");
-    const M = toDense(X, "X");
-    checkFeatureCount(M.cols, st.nFeatures, "ThresholdRule");
-    return this.column0(M.data, M.rows, M.cols);
+  /** The rule as written: `decisionFunction < 0` exactly when value ≥ threshold. */
+  protected override autoOffset(): number {
+    return nextDoubleUp(-this.threshold);
   }
 
-  decisionFunction(X: Matrix): Float64Array {
-    return subtractOffset(this.scoreSamples(X), this.offset);
-  }
-
-  predict(X: Matrix): Int8Array {
-    return predictFromDecision(this.decisionFunction(X));
-  }
-
-  private column0(data: Float64Array, n: number, d: number): Float64Array {
+  /** `-X[:, column]`. */
+  protected override scoreModel(_model: FittedModel, M: DenseMatrix): Float64Array {
+    const { rows: n, cols: d, data } = M;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = -data[i * d + this.column];
     return out;
