@@ -10,14 +10,15 @@
  * (record address - recBase) / 2; i32 root addresses; then a block of rows and its output sums.
  */
 
-/** A forest in node-record form, ready for {@link ForestKernel}. */
+/** A forest in node-record form, ready for {@link ForestKernel}: all trees' nodes in flat typed arrays. */
 export interface KernelForest {
   /** Split feature per node, -1 for a leaf. */
   readonly feature: Int32Array;
+  /** Split threshold per node (rows with value <= threshold go left). */
   readonly threshold: Float64Array;
   /** Left child index per node (right = left + 1). */
   readonly children: Int32Array;
-  /** Leaf path length per node. */
+  /** Leaf path length per node: depth + c(rows in leaf). */
   readonly value: Float64Array;
   /** Root node index per tree. */
   readonly roots: Int32Array;

@@ -23,7 +23,7 @@
  */
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
-import { ForestKernel } from "./iforest-kernel";
+import { ForestKernel, type KernelForest } from "./iforest-kernel";
 import { BaseDetector, validatePositiveInteger } from "./base";
 import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
 
@@ -78,21 +78,8 @@ export interface IsolationForestOptions extends DetectorOptions {
   readonly engine?: "wasm" | "js";
 }
 
-/** The fitted forest: all trees' nodes concatenated in flat typed arrays. */
-interface Forest {
-  /** Split feature of each node; -1 for a leaf. */
-  readonly feature: Int32Array;
-  /** Split threshold of each node (rows with value <= threshold go left). */
-  readonly threshold: Float64Array;
-  /** Index of the left child; the right child is the next node. */
-  readonly children: Int32Array;
-  /** Leaf path length: depth + c(rows in leaf). */
-  readonly value: Float64Array;
-  /** Root node of each tree. */
-  readonly roots: Int32Array;
-  /** Depth of the deepest leaf. */
-  readonly depth: number;
-}
+/** The fitted forest: all trees' nodes concatenated in flat typed arrays (the layout the kernel scores). */
+type Forest = KernelForest;
 
 interface FittedForest {
   readonly forest: Forest;

@@ -113,6 +113,16 @@ function offer(best: KBest, k: number, count: number, s: number, j: number): num
   return count;
 }
 
+/** Squared Euclidean distance between the d values at A[ao…] and B[bo…] (summed in column order). */
+function squaredDistance(A: Float64Array, ao: number, B: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) {
+    const diff = A[ao + c] - B[bo + c];
+    s += diff * diff;
+  }
+  return s;
+}
+
 function bruteSearcher(train: DenseMatrix, k: number): Searcher {
   const T = train.data;
   const n = train.rows;
@@ -121,14 +131,7 @@ function bruteSearcher(train: DenseMatrix, k: number): Searcher {
   return (Q, qo, skip) => {
     let count = 0;
     for (let j = 0; j < n; j++) {
-      if (j === skip) continue;
-      const jo = j * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = Q[qo + c] - T[jo + c];
-        s += diff * diff;
-      }
-      count = offer(best, k, count, s, j);
+      if (j !== skip) count = offer(best, k, count, squaredDistance(Q, qo, T, j * d, d), j);
     }
     return best;
   };
@@ -244,14 +247,7 @@ class KdTree {
         if (left < 0) {
           for (let i = nodeStart[node]; i < nodeEnd[node]; i++) {
             const j = P[i];
-            if (j === skip) continue;
-            const jo = j * d;
-            let s = 0;
-            for (let c = 0; c < d; c++) {
-              const diff = Q[qo + c] - T[jo + c];
-              s += diff * diff;
-            }
-            count = offer(best, k, count, s, j);
+            if (j !== skip) count = offer(best, k, count, squaredDistance(Q, qo, T, j * d, d), j);
           }
           return;
         }

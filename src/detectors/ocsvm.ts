@@ -173,24 +173,8 @@ export function solveOneClassSvm(
     const sum = alpha[i] + alpha[j];
     alpha[i] -= delta;
     alpha[j] += delta;
-    if (sum > 1) {
-      if (alpha[i] > 1) {
-        alpha[i] = 1;
-        alpha[j] = sum - 1;
-      }
-    } else if (alpha[j] < 0) {
-      alpha[j] = 0;
-      alpha[i] = sum;
-    }
-    if (sum > 1) {
-      if (alpha[j] > 1) {
-        alpha[j] = 1;
-        alpha[i] = sum - 1;
-      }
-    } else if (alpha[i] < 0) {
-      alpha[i] = 0;
-      alpha[j] = sum;
-    }
+    clipPairToBox(alpha, i, j, sum);
+    clipPairToBox(alpha, j, i, sum);
     const dAi = alpha[i] - oldAi;
     const dAj = alpha[j] - oldAj;
     for (let k = 0; k < l; k++) G[k] += Ki[k] * dAi + Kj[k] * dAj;
@@ -210,6 +194,23 @@ export function solveOneClassSvm(
   }
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   return { alpha, rho, iterations: iter, converged };
+}
+
+/**
+ * One half of libsvm's clipping of an updated pair back into the box [0, 1]² along αa + αb = sum: αa
+ * above 1 (possible when sum > 1) or αb below 0 (when sum ≤ 1) is moved to the bound. libsvm applies it
+ * to (i, j), then to (j, i).
+ */
+function clipPairToBox(alpha: Float64Array, a: number, b: number, sum: number): void {
+  if (sum > 1) {
+    if (alpha[a] > 1) {
+      alpha[a] = 1;
+      alpha[b] = sum - 1;
+    }
+  } else if (alpha[b] < 0) {
+    alpha[b] = 0;
+    alpha[a] = sum;
+  }
 }
 
 /** scikit-learn's gamma: 'scale' = 1 / (d · Var(X)) (1 when Var is 0), 'auto' = 1 / d. */
