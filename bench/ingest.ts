@@ -88,6 +88,8 @@ function python(args: string[]): Record<string, number> {
 /** What the child process reports for the parse + featurize run. */
 interface ChildResult {
   seconds: number;
+  /** Process CPU time (user + system, all threads) over the same span: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   groups: number;
   total: number;
   read: number;
@@ -103,17 +105,19 @@ interface ChildResult {
  */
 async function parseAndFeaturize(log: string): Promise<ChildResult> {
   const rssBefore = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   const acc = new WindowAccumulator({ by: "srcIp", window: "1m", filter: "failed_password", zeroFill: false });
   const summary = await parseLogStream(log, { onEvent: (e) => acc.add(e) }, { format: "rfc3164", year: 2025 });
   const features = acc.finish();
   const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   let total = 0;
   for (const v of features.matrix.data) total += v;
   const c = summary.counts;
   if (c.parsed + c.rejected !== c.read) throw new Error(`line accounting broken: ${c.parsed} + ${c.rejected} != ${c.read}`);
   return {
-    seconds, groups: features.matrix.rows, total, read: c.read, parsed: c.parsed, rejected: c.rejected,
+    seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, groups: features.matrix.rows, total, read: c.read, parsed: c.parsed, rejected: c.rejected,
     peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb: rssBefore / 1e6,
   };
 }
@@ -156,7 +160,11 @@ async function main(): Promise<void> {
     console.log(`  (median of ${REPEAT} alternating cold runs, each in a fresh process; load average ${loadBefore} → ${os.loadavg().map((x) => x.toFixed(2)).join(" ")})`);
     console.log(`  siemlab (streaming)  ${ours.seconds.toFixed(2)} s  ${Math.round(N_LINES / ours.seconds).toLocaleString("en")} lines/s  read ${ours.read}, parsed ${ours.parsed}, rejected ${ours.rejected}  [runs ${list(oursRuns.map((r) => r.seconds))}]`);
     console.log(`  pandas               ${pd.seconds.toFixed(2)} s  ${Math.round(N_LINES / pd.seconds).toLocaleString("en")} lines/s  (read ${pd.read_s.toFixed(2)}, extract ${pd.extract_s.toFixed(2)}, to_datetime ${pd.datetime_s.toFixed(2)}, groupby ${pd.groupby_s.toFixed(2)})  [runs ${list(pdRuns.map((r) => r.seconds))}]`);
+    const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1];
+    const oursCpu = median(oursRuns.map((r) => r.cpuSeconds));
+    const pdCpu = median(pdRuns.map((r) => r.cpu_s));
     console.log(`  ratio                siemlab is ${(pd.seconds / ours.seconds).toFixed(2)}× faster than pandas (target ≥ 3×)`);
+    console.log(`  CPU time             siemlab ${oursCpu.toFixed(2)} s, pandas ${pdCpu.toFixed(2)} s: ${(pdCpu / oursCpu).toFixed(2)}× (medians) [siemlab ${list(oursRuns.map((r) => r.cpuSeconds))}; pandas ${list(pdRuns.map((r) => r.cpu_s))}]`);
     console.log(`  peak RSS             siemlab process ${ours.peakRssMb.toFixed(0)} MB (${ours.rssBeforeMb.toFixed(0)} MB before parsing; file ${mb.toFixed(0)} MB); pandas ${pd.peak_rss_mb.toFixed(0)} MB`);
 
     // --- 2. entity × minute count kernel --------------------------------------------------------------
