@@ -12,6 +12,9 @@ export interface TfBackendInfo {
 
 let chosen: TfBackendInfo | undefined;
 
+/** Packages that may provide the native backend: the real tfjs-node (when not mapped to the shim) or its alias. */
+const NATIVE_PACKAGES = ["@tensorflow/tfjs-node", "tfjs-node-native"];
+
 /** The `@tensorflow/tfjs` module siemlab uses (shared with danfojs-node). Call {@link initTf} first to pick the fastest backend. */
 export function getTf(): typeof tf {
   return tf;
@@ -25,7 +28,8 @@ function errorText(e: unknown): string {
 /**
  * Choose the fastest TensorFlow.js backend present on this machine, once per process:
  * 1. native `tensorflow` when a real `@tensorflow/tfjs-node` is installed (it needs libtensorflow, which its
- *    install script downloads from outside the npm registry; the offline install maps it to a pure-JS shim),
+ *    install script downloads from outside the npm registry; the offline install maps it to a pure-JS shim, and
+ *    `npm run tf:native` adds the real one as `tfjs-node-native` on a machine that reaches that host),
  * 2. `wasm` from `@tensorflow/tfjs-backend-wasm` (ships its .wasm in the npm package),
  * 3. `cpu` (pure JS, always available).
  * Set `SIEMLAB_TF_BACKEND=cpu|wasm|tensorflow` to force one.
@@ -41,16 +45,24 @@ export async function initTf(): Promise<TfBackendInfo> {
   const want = (name: string) => forced === undefined || forced === "" || forced === name;
 
   if (want("tensorflow")) {
-    try {
-      // The real package registers the "tensorflow" backend on import; the offline shim registers nothing.
-      require("@tensorflow/tfjs-node");
-      if (tf.findBackendFactory("tensorflow") && (await tf.setBackend("tensorflow"))) {
-        tried.push({ backend: "tensorflow", ok: true, note: "native libtensorflow" });
-      } else {
-        tried.push({ backend: "tensorflow", ok: false, note: "native tfjs-node not installed (offline shim in use)" });
+    // The real package registers the "tensorflow" backend on import; the offline shim that danfojs-node gets as
+    // "@tensorflow/tfjs-node" registers nothing. `npm run tf:native` installs the real one as "tfjs-node-native".
+    const notes: string[] = [];
+    for (const name of NATIVE_PACKAGES) {
+      try {
+        require(name);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(`'${name}'`)) notes.push(`${name} failed to load: ${errorText(e)}`);
+        continue;
       }
-    } catch (e) {
-      tried.push({ backend: "tensorflow", ok: false, note: `native tfjs-node failed to load: ${errorText(e)}` });
+      if (tf.findBackendFactory("tensorflow")) break;
+    }
+    if (tf.findBackendFactory("tensorflow") && (await tf.setBackend("tensorflow"))) {
+      tried.push({ backend: "tensorflow", ok: true, note: "native libtensorflow" });
+    } else {
+      const why = notes.length > 0 ? notes.join("; ") : "native tfjs-node not installed (offline shim in use; `npm run tf:native` installs it where its binary host is reachable)";
+      tried.push({ backend: "tensorflow", ok: false, note: why });
     }
   }
   if (!tried.some((t) => t.ok) && want("wasm")) {
