@@ -22,6 +22,7 @@
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, validatePositiveInteger } from "./base";
+import { squaredDistance } from "./distance";
 import type { DenseMatrix, DetectorOptions } from "./types";
 
 /** Options of {@link LocalOutlierFactor}. */
@@ -111,16 +112,6 @@ function offer(best: KBest, k: number, count: number, s: number, j: number): num
   D[p] = s;
   I[p] = j;
   return count;
-}
-
-/** Squared Euclidean distance between the d values at A[ao…] and B[bo…] (summed in column order). */
-function squaredDistance(A: Float64Array, ao: number, B: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let c = 0; c < d; c++) {
-    const diff = A[ao + c] - B[bo + c];
-    s += diff * diff;
-  }
-  return s;
 }
 
 function bruteSearcher(train: DenseMatrix, k: number): Searcher {

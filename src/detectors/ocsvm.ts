@@ -19,6 +19,7 @@
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector } from "./base";
+import { squaredDistance } from "./distance";
 import type { DenseMatrix, DetectorOptions } from "./types";
 
 /** Options of {@link OneClassSVM}. */
@@ -73,15 +74,7 @@ class KernelRows {
     const out = new Float64Array(n);
     const io = i * d;
     const g = this.gamma;
-    for (let j = 0; j < n; j++) {
-      const jo = j * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = data[io + c] - data[jo + c];
-        s += diff * diff;
-      }
-      out[j] = Math.exp(-g * s);
-    }
+    for (let j = 0; j < n; j++) out[j] = Math.exp(-g * squaredDistance(data, io, data, j * d, d));
     if (this.cache.size >= this.maxRows) {
       const oldest = this.cache.keys().next().value as number;
       this.cache.delete(oldest);
@@ -333,15 +326,7 @@ function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   for (let r = 0; r < M.rows; r++) {
     const ro = r * d;
     let acc = 0;
-    for (let t = 0; t < nsv; t++) {
-      const to = t * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = X[ro + c] - sv[to + c];
-        s += diff * diff;
-      }
-      acc += coef[t] * Math.exp(-g * s);
-    }
+    for (let t = 0; t < nsv; t++) acc += coef[t] * Math.exp(-g * squaredDistance(X, ro, sv, t * d, d));
     out[r] = acc;
   }
   return out;
