@@ -1,9 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { OptionError } from "../../errors";
 import type { PlannedAction } from "../plan";
 import { safely } from "./executor";
 import type { Executor, ExecutorOutcome } from "./executor";
+import { appendLineExecutor, requireOutputPath } from "./fileOutput";
 
 /**
  * One-line alert text for an action.
@@ -64,19 +63,7 @@ export interface ConsoleAlertOptions {
  * await executePlan(plan, { dryRun: false, executors: { alert: consoleAlert() } });
  */
 export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
-  const write = options.write ?? ((l: string) => console.warn(l));
-  return {
-    name: options.name ?? "console",
-    kind: "alert",
-    render: (a) => `ALERT ${alertText(a)}`,
-    execute(a) {
-      return safely(() => {
-        const line = `ALERT ${alertText(a)}`;
-        write(line);
-        return { ok: true, detail: line };
-      });
-    },
-  };
+  return consoleLineExecutor("alert", "ALERT", options);
 }
 
 /**
@@ -86,14 +73,20 @@ export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
  * await executePlan(plan, { dryRun: false, executors: { log: consoleLog() } });
  */
 export function consoleLog(options: ConsoleAlertOptions = {}): Executor {
+  return consoleLineExecutor("log", "WARN", options);
+}
+
+/** Writes `<prefix> <alertText>` per action through `options.write`; the line is also the outcome's detail. */
+function consoleLineExecutor(kind: "alert" | "log", prefix: string, options: ConsoleAlertOptions): Executor {
   const write = options.write ?? ((l: string) => console.warn(l));
+  const render = (a: PlannedAction) => `${prefix} ${alertText(a)}`;
   return {
     name: options.name ?? "console",
-    kind: "log",
-    render: (a) => `WARN ${alertText(a)}`,
+    kind,
+    render,
     execute(a) {
       return safely(() => {
-        const line = `WARN ${alertText(a)}`;
+        const line = render(a);
         write(line);
         return { ok: true, detail: line };
       });
@@ -115,23 +108,15 @@ export interface JsonLinesAlertOptions {
  * jsonLinesAlert({ path: "out/alerts.jsonl" })
  */
 export function jsonLinesAlert(options: JsonLinesAlertOptions): Executor {
-  if (!options || typeof options.path !== "string" || options.path === "") {
-    throw new OptionError("Expected `path` to name the JSON-lines file alerts are appended to, e.g. jsonLinesAlert({ path: \"out/alerts.jsonl\" })");
-  }
-  const render = (a: PlannedAction) =>
-    JSON.stringify({ type: "alert", id: a.id, tier: a.tier, text: alertText(a), reason: a.reason, evidence: a.evidence });
-  return {
+  const file = requireOutputPath(options?.path, "path", "the JSON-lines file alerts are appended to", 'jsonLinesAlert({ path: "out/alerts.jsonl" })');
+  return appendLineExecutor({
     name: options.name ?? "jsonl",
     kind: "alert",
-    render,
-    execute(a) {
-      return safely(() => {
-        fs.mkdirSync(path.dirname(options.path), { recursive: true });
-        fs.appendFileSync(options.path, render(a) + "\n");
-        return { ok: true, detail: `appended to ${options.path}` };
-      });
-    },
-  };
+    path: file,
+    render: (a: PlannedAction) =>
+      JSON.stringify({ type: "alert", id: a.id, tier: a.tier, text: alertText(a), reason: a.reason, evidence: a.evidence }),
+    detail: () => `appended to ${file}`,
+  });
 }
 
 export interface WebhookAlertOptions {

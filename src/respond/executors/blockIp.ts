@@ -1,10 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { OptionError } from "../../errors";
 import { parseIp } from "../ipAddress";
 import type { PlannedAction } from "../plan";
-import { safely } from "./executor";
 import type { Executor } from "./executor";
+import { appendLineExecutor, requireOutputPath } from "./fileOutput";
 
 /** Command dialect for IP blocks. */
 export type FirewallFormat = "nftables" | "iptables";
@@ -69,24 +67,14 @@ export interface BlockIpFileOptions extends BlockCommandOptions {
  * blockIpCommandFile({ path: "out/block.nft", format: "nftables" })
  */
 export function blockIpCommandFile(options: BlockIpFileOptions): Executor {
-  if (!options || typeof options.path !== "string" || options.path === "") {
-    throw new OptionError("Expected `path` to name the file block commands are appended to, e.g. { path: \"out/block.nft\" }");
-  }
+  const file = requireOutputPath(options?.path, "path", "the file block commands are appended to", '{ path: "out/block.nft" }');
   blockIpCommand("192.0.2.1", options); // validates the options now, not at execution time
-  const render = (a: PlannedAction) => blockIpCommand(a.target, options);
-  return {
+  return appendLineExecutor({
     name: options.name ?? `${options.format ?? "nftables"}-file`,
     kind: "block_ip",
-    render,
-    execute(a) {
-      return safely(() => {
-        const line = render(a);
-        fs.mkdirSync(path.dirname(options.path), { recursive: true });
-        fs.appendFileSync(options.path, line + "\n");
-        return { ok: true, detail: `appended \`${line}\` to ${options.path}` };
-      });
-    },
-  };
+    path: file,
+    render: (a: PlannedAction) => blockIpCommand(a.target, options),
+  });
 }
 
 /**
@@ -97,21 +85,12 @@ export function blockIpCommandFile(options: BlockIpFileOptions): Executor {
  * blocklistFile({ path: "out/blocklist.txt" })
  */
 export function blocklistFile(options: { readonly path: string; readonly allowCidr?: boolean; readonly name?: string }): Executor {
-  if (!options || typeof options.path !== "string" || options.path === "") {
-    throw new OptionError("Expected `path` to name the blocklist file, e.g. { path: \"out/blocklist.txt\" }");
-  }
-  const render = (a: PlannedAction) => parseIp(a.target, { allowCidr: options.allowCidr ?? false }).text;
-  return {
+  const file = requireOutputPath(options?.path, "path", "the blocklist file", '{ path: "out/blocklist.txt" }');
+  return appendLineExecutor({
     name: options.name ?? "blocklist-file",
     kind: "block_ip",
-    render,
-    execute(a) {
-      return safely(() => {
-        const line = render(a);
-        fs.mkdirSync(path.dirname(options.path), { recursive: true });
-        fs.appendFileSync(options.path, line + "\n");
-        return { ok: true, detail: `appended ${line} to ${options.path}` };
-      });
-    },
-  };
+    path: file,
+    render: (a: PlannedAction) => parseIp(a.target, { allowCidr: options.allowCidr ?? false }).text,
+    detail: (line) => `appended ${line} to ${file}`,
+  });
 }

@@ -1,10 +1,8 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { OptionError } from "../../errors";
 import type { PlannedAction } from "../plan";
 import { shellQuote, validateUsername } from "../username";
-import { safely } from "./executor";
 import type { Executor } from "./executor";
+import { appendLineExecutor, requireOutputPath } from "./fileOutput";
 
 /** Account-locking command dialect. */
 export type LockTool = "usermod" | "passwd" | "faillock";
@@ -34,22 +32,12 @@ export function lockUserCommand(user: string, options: { readonly tool?: LockToo
  * lockUserCommandFile({ path: "out/lock-users.sh" })
  */
 export function lockUserCommandFile(options: { readonly path: string; readonly tool?: LockTool; readonly name?: string }): Executor {
-  if (!options || typeof options.path !== "string" || options.path === "") {
-    throw new OptionError("Expected `path` to name the file lock commands are appended to, e.g. { path: \"out/lock-users.sh\" }");
-  }
-  lockUserCommand("probe", options);
-  const render = (a: PlannedAction) => lockUserCommand(a.target, options);
-  return {
+  const file = requireOutputPath(options?.path, "path", "the file lock commands are appended to", '{ path: "out/lock-users.sh" }');
+  lockUserCommand("probe", options); // validates the options now, not at execution time
+  return appendLineExecutor({
     name: options.name ?? `${options.tool ?? "usermod"}-file`,
     kind: "lock_user",
-    render,
-    execute(a) {
-      return safely(() => {
-        const line = render(a);
-        fs.mkdirSync(path.dirname(options.path), { recursive: true });
-        fs.appendFileSync(options.path, line + "\n");
-        return { ok: true, detail: `appended \`${line}\` to ${options.path}` };
-      });
-    },
-  };
+    path: file,
+    render: (a: PlannedAction) => lockUserCommand(a.target, options),
+  });
 }

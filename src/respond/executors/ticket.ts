@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { OptionError } from "../../errors";
 import type { PlannedAction } from "../plan";
 import { alertText } from "./alert";
 import { safely } from "./executor";
 import type { Executor } from "./executor";
+import { requireOutputPath } from "./fileOutput";
 
 /** A ticket for the analyst's own tracker. */
 export interface Ticket {
@@ -51,9 +51,7 @@ export function safeFileName(id: string): string {
  * ticketFile({ dir: "out/tickets" })
  */
 export function ticketFile(options: { readonly dir: string; readonly name?: string }): Executor {
-  if (!options || typeof options.dir !== "string" || options.dir === "") {
-    throw new OptionError("Expected `dir` to name the folder tickets are written to, e.g. { dir: \"out/tickets\" }");
-  }
+  const dir = requireOutputPath(options?.dir, "dir", "the folder tickets are written to", '{ dir: "out/tickets" }');
   const render = (a: PlannedAction) => JSON.stringify(ticketFor(a), null, 2);
   return {
     name: options.name ?? "ticket-file",
@@ -61,8 +59,8 @@ export function ticketFile(options: { readonly dir: string; readonly name?: stri
     render,
     execute(a) {
       return safely(() => {
-        fs.mkdirSync(options.dir, { recursive: true });
-        const file = path.join(options.dir, `${safeFileName(a.id)}.json`);
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `${safeFileName(a.id)}.json`);
         fs.writeFileSync(file, render(a) + "\n");
         return { ok: true, detail: `wrote ${file}` };
       });
