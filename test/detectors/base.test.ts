@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
 import {
+  BaseDetector,
+  type FittedModel,
   checkFeatureCount,
   offsetFromContamination,
   percentile,
@@ -14,6 +16,7 @@ import {
   validatePositiveInteger,
   validateSeed,
 } from "../../src/detectors/base";
+import type { DenseMatrix, DetectorOptions } from "../../src/detectors/types";
 
 const fixture = JSON.parse(readFileSync(resolve(__dirname, "../fixtures/numpy-percentile.json"), "utf8")) as {
   cases: { values: number[]; q: number[]; percentile: number[] }[];
@@ -79,5 +82,47 @@ describe("percentile and offsets", () => {
   it("predict and decision helpers follow scikit-learn's signs", () => {
     expect(Array.from(predictFromDecision([-0.1, 0, 0.2]))).toEqual([-1, 1, 1]);
     expect(Array.from(subtractOffset([-0.6, -0.4], -0.5)).map((v) => Number(v.toFixed(12)))).toEqual([-0.1, 0.1]);
+  });
+});
+
+describe("BaseDetector", () => {
+  // The doc comment's example: one column, score = -|x|, 'auto' offset -3.
+  class MaxAbs extends BaseDetector<FittedModel> {
+    readonly name = "max-abs";
+    constructor(options: DetectorOptions = {}) {
+      super("MaxAbs", options);
+    }
+    protected override fitModel(X: DenseMatrix): FittedModel {
+      return { nFeaturesIn: X.cols };
+    }
+    protected override scoreModel(_m: FittedModel, X: DenseMatrix): Float64Array {
+      return X.data.map((v) => -Math.abs(v));
+    }
+    protected override autoOffset(): number {
+      return -3;
+    }
+  }
+
+  it("runs the doc example: autoOffset for 'auto', sign relations, options validated", () => {
+    const det = new MaxAbs().fit([[0], [1], [9]]);
+    expect(det.predict([[1], [5]])).toEqual(Int8Array.of(1, -1));
+    expect(det.offset).toBe(-3);
+    expect(det.nFeaturesIn).toBe(1);
+    expect(det.decisionFunction([[5]])).toEqual(Float64Array.of(-2));
+    expect(det.seed).toBe(0);
+    expect(det.contamination).toBe("auto");
+    expect(() => new MaxAbs({ contamination: 0.7 })).toThrow(OptionError);
+    expect(() => new MaxAbs({ seed: -1 })).toThrow(OptionError);
+  });
+
+  it("takes the contamination percentile of the training scores, names itself when unfitted, checks features", () => {
+    const det = new MaxAbs({ contamination: 0.25 });
+    expect(() => det.offset).toThrow("MaxAbs is not fitted yet: call fit(X) first");
+    expect(() => det.scoreSamples([[1]])).toThrow(NotFittedError);
+    det.fit([[0], [1], [2], [3], [8]]);
+    expect(det.offset).toBe(percentile([-0, -1, -2, -3, -8], 25));
+    expect(() => det.scoreSamples([[1, 2]])).toThrow("Expected 1 features (as seen by MaxAbs.fit), got 2");
+    expect(() => det.fit([[1], [Number.NaN]])).toThrow(DataError);
+    expect(() => det.offset).toThrow(NotFittedError); // a failed refit leaves no stale model behind
   });
 });
