@@ -2,7 +2,7 @@ import type { LogEvent, Reject } from "../events";
 import { OptionError } from "../errors";
 import { getLogFormat, listLogFormats } from "./formats";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { LineFlags, readLineBatches, readLinesSync, type LineSource, type LogLine, type ReadLinesOptions } from "./read-lines";
+import { LineFlags, readLinesSync, readTextBatches, type LineSource, type LogLine, type ReadLinesOptions, type TextBatch } from "./read-lines";
 
 export interface ParseLogOptions extends FormatOptions, ReadLinesOptions {
   /** A registered format name or alias, or 'auto' to detect it from the first lines. Default: 'auto'. */
@@ -106,23 +106,28 @@ export class LineDriver {
 
   /** Parse one line. Never throws for bad input: a parser exception becomes a reject. */
   feed(line: LogLine): void {
+    this.feedText(line.text, line.lineNo, line.flags);
+  }
+
+  /** {@link LineDriver.feed} without a {@link LogLine} record: the line's text, number and repair flags. */
+  feedText(text: string, lineNo: number, flags: number): void {
     const c = this.liveCounts;
     c.read++;
-    if (line.flags !== 0) {
-      if (line.flags & LineFlags.INVALID_UTF8) c.invalidUtf8++;
-      if (line.flags & LineFlags.TRUNCATED) c.truncated++;
+    if (flags !== 0) {
+      if (flags & LineFlags.INVALID_UTF8) c.invalidUtf8++;
+      if (flags & LineFlags.TRUNCATED) c.truncated++;
     }
     let r: LogEvent | string | null;
     try {
-      r = this.parser.parseLine(line.text, line.lineNo);
+      r = this.parser.parseLine(text, lineNo);
     } catch (e) {
       r = `parser error: ${(e as Error).message}`;
     }
     if (r === null) {
-      this.held.push(line);
+      this.held.push({ lineNo, text, flags });
       return;
     }
-    this.settle(r, line);
+    this.settle(r, text, lineNo, flags);
   }
 
   /** Settle lines still held at end of input. */
@@ -135,10 +140,10 @@ export class LineDriver {
       r = `parser error: ${(e as Error).message}`;
     }
     const last = this.held.pop() as LogLine;
-    this.settle(r ?? "incomplete record at end of input", last);
+    this.settle(r ?? "incomplete record at end of input", last.text, last.lineNo, last.flags);
   }
 
-  private settle(r: LogEvent | string, line: LogLine): void {
+  private settle(r: LogEvent | string, text: string, lineNo: number, flags: number): void {
     const c = this.liveCounts;
     const held = this.held;
     if (typeof r === "string") {
@@ -149,8 +154,8 @@ export class LineDriver {
       }
       c.rejected++;
       if (onReject) {
-        const note = line.flags === 0 ? "" : line.flags & LineFlags.TRUNCATED ? " (line was truncated)" : " (line had invalid UTF-8)";
-        onReject.call(this.sink, { lineNo: line.lineNo, raw: line.text, reason: r + note });
+        const note = flags === 0 ? "" : flags & LineFlags.TRUNCATED ? " (line was truncated)" : " (line had invalid UTF-8)";
+        onReject.call(this.sink, { lineNo, raw: text, reason: r + note });
       }
     } else {
       c.parsed += held.length + 1;
@@ -230,6 +235,15 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
   return { events, rejects, counts: driver.counts, format: format.name, detection };
 }
 
+/** Feed lines `from`… of a batch to a driver. */
+function feedBatch(driver: LineDriver, b: TextBatch, from: number): void {
+  const texts = b.texts;
+  const flags = b.flags;
+  const first = b.firstLineNo;
+  if (flags === undefined) for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
+  else for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, flags[i]);
+}
+
 /**
  * Stream a file (plain or gzip), a readable stream (stdin) or an array of lines through a parser into a
  * sink, never holding all events: memory is bounded by the sample used for auto-detection and the sink.
@@ -242,19 +256,21 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
 export async function parseLogStream(source: LineSource, sink: ParseSink, options: ParseLogOptions = {}): Promise<ParseSummary> {
   const started = performance.now();
   const n = checkSample(options.sampleLines);
-  const batches = readLineBatches(source, options);
+  const batches = readTextBatches(source, options);
   const auto = (options.format ?? "auto").toLowerCase() === "auto";
   const head: LogLine[] = [];
-  let rest: LogLine[] = [];
+  let rest: TextBatch | undefined;
+  let restFrom = 0;
   if (auto) {
     for (;;) {
       const r = await batches.next();
       if (r.done) break;
-      const batch = r.value as LogLine[];
-      const take = Math.min(batch.length, n - head.length);
-      for (let i = 0; i < take; i++) head.push(batch[i]);
+      const b = r.value as TextBatch;
+      const take = Math.min(b.texts.length, n - head.length);
+      for (let i = 0; i < take; i++) head.push({ lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] });
       if (head.length >= n) {
-        rest = batch.slice(take);
+        rest = b;
+        restFrom = take;
         break;
       }
     }
@@ -262,8 +278,8 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   const { format, detection } = resolveFormat(options, () => head);
   const driver = new LineDriver(format.createParser(options), sink);
   for (const l of head) driver.feed(l);
-  for (const l of rest) driver.feed(l);
-  for await (const batch of batches) for (let i = 0; i < batch.length; i++) driver.feed(batch[i]);
+  if (rest !== undefined) feedBatch(driver, rest, restFrom);
+  for await (const b of batches) feedBatch(driver, b, 0);
   driver.end();
   return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000 };
 }

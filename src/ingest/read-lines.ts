@@ -174,17 +174,31 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
 }
 
 /**
- * Like {@link readLines}, but yields the lines of each chunk read as one array: far fewer async steps
- * per line, for callers that read millions of lines. Same sources, options, repairs and errors.
+ * The lines of one chunk as parallel data, without a {@link LogLine} record per line: line `i` is
+ * `texts[i]`, numbered `firstLineNo + i`, with repair flags `flags[i]` (`flags` is undefined when every line
+ * of the batch is clean).
+ */
+export interface TextBatch {
+  readonly texts: string[];
+  readonly firstLineNo: number;
+  readonly flags: number[] | undefined;
+}
+
+/**
+ * Like {@link readLineBatches}, but yields {@link TextBatch}es: the same lines, numbers, repairs and errors,
+ * with no object allocated per line (for callers that read millions of lines, such as `parseLogStream`).
  *
  * @example
- * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
+ * for await (const b of readTextBatches("big.log")) count += b.texts.length;
  */
-export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
+export async function* readTextBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<TextBatch, void, undefined> {
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
     const all = readLinesSync(source as readonly string[], options);
-    for (let i = 0; i < all.length; i += 4096) yield all.slice(i, i + 4096);
+    for (let i = 0; i < all.length; i += 4096) {
+      const part = all.slice(i, i + 4096);
+      yield { texts: part.map((l) => l.text), firstLineNo: i + 1, flags: undefined };
+    }
     return;
   }
   const chunkSize = options.chunkSize ?? 262144;
@@ -217,7 +231,15 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
   };
 
   for await (const raw of chunks) {
-    const batch: LogLine[] = [];
+    const texts: string[] = [];
+    let flagsOf: number[] | undefined;
+    const firstLineNo = lineNo + 1;
+    /** Append a line that needed repairs (or may need them): through finishLine, flags kept. */
+    const pushLine = (l: LogLine): void => {
+      if (l.flags !== 0 && flagsOf === undefined) flagsOf = new Array<number>(texts.length).fill(0);
+      texts.push(l.text);
+      if (flagsOf !== undefined) flagsOf.push(l.flags);
+    };
     const chunk = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
     const lastNl = chunk.lastIndexOf(10);
     if (lastNl < 0) {
@@ -237,7 +259,7 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
     let start = 0;
     const firstNl = chunk.indexOf(10);
     if (pendingBytes > 0 || pendingDropped) {
-      batch.push(decodePending(chunk.subarray(0, firstNl)));
+      pushLine(decodePending(chunk.subarray(0, firstNl)));
       start = firstNl + 1;
     }
     if (start <= lastNl) {
@@ -255,7 +277,11 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
           const end = text.length;
           while (s < end) {
             const nl = text.indexOf("\n", s);
-            batch.push(finishLine(text.slice(s, nl), ++lineNo, 0, max));
+            ++lineNo;
+            // A line with no CR at its end, no BOM to strip and within the length limit is kept as sliced
+            // (what finishLine would return); anything else goes through finishLine.
+            if (nl - s <= max && text.charCodeAt(nl - 1) !== 13 && lineNo !== 1 && flagsOf === undefined) texts.push(text.slice(s, nl));
+            else pushLine(finishLine(text.slice(s, nl), lineNo, 0, max));
             s = nl + 1;
           }
           from = to;
@@ -266,7 +292,7 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
           const nl = region.indexOf(10, s);
           const bytes = region.subarray(s, nl);
           const flags = isUtf8(bytes) ? 0 : LineFlags.INVALID_UTF8;
-          batch.push(finishLine(bytes.toString("utf8"), ++lineNo, flags, max));
+          pushLine(finishLine(bytes.toString("utf8"), ++lineNo, flags, max));
           s = nl + 1;
         }
       }
@@ -284,9 +310,27 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
         pendingBytes = tail.length;
       }
     }
-    if (batch.length > 0) yield batch;
+    if (texts.length > 0) yield { texts, firstLineNo, flags: flagsOf };
   }
-  if (pendingBytes > 0 || pendingDropped) yield [decodePending(Buffer.alloc(0))];
+  if (pendingBytes > 0 || pendingDropped) {
+    const l = decodePending(Buffer.alloc(0));
+    yield { texts: [l.text], firstLineNo: l.lineNo, flags: l.flags === 0 ? undefined : [l.flags] };
+  }
+}
+
+/**
+ * Like {@link readLines}, but yields the lines of each chunk read as one array: far fewer async steps
+ * per line, for callers that read millions of lines. Same sources, options, repairs and errors.
+ *
+ * @example
+ * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
+ */
+export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
+  for await (const b of readTextBatches(source, options)) {
+    const out: LogLine[] = new Array(b.texts.length);
+    for (let i = 0; i < b.texts.length; i++) out[i] = { lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] };
+    yield out;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataError, OptionError } from "../../src/errors";
-import { LineFlags, describeLineFlags, readLines, readLinesSync, type LogLine } from "../../src/ingest/read-lines";
+import { LineFlags, describeLineFlags, readLines, readLinesSync, readTextBatches, type LogLine } from "../../src/ingest/read-lines";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-read-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -113,5 +113,31 @@ describe("readLines on big chunks (decoded in ≤64 KiB pieces cut at line ends)
       expect(got.map((l) => l.text)).toEqual(want.map((l) => l.text));
       expect(got.every((l, i) => l.lineNo === i + 1 && l.flags === 0)).toBe(true);
     }
+  });
+});
+
+describe("readTextBatches (no record per line)", () => {
+  it("gives readLines' texts, numbers and flags on valid UTF-8 with a BOM, CRLF and an over-long line in one chunk", async () => {
+    const text = "\uFEFFfirst\r\nsecond\n\r\n" + "y".repeat(30) + "\r\nclean\n" + "z".repeat(25) + "\nend";
+    const file = path.join(tmp, "batches.log");
+    fs.writeFileSync(file, text);
+    const texts: string[] = [];
+    const numbers: number[] = [];
+    const flags: number[] = [];
+    let withFlags = 0;
+    for await (const b of readTextBatches(file, { maxLineLength: 20 })) {
+      if (b.flags !== undefined) withFlags++;
+      b.texts.forEach((t, i) => {
+        texts.push(t);
+        numbers.push(b.firstLineNo + i);
+        flags.push(b.flags === undefined ? 0 : b.flags[i]);
+      });
+    }
+    expect(texts).toEqual(["first", "second", "", "y".repeat(20), "clean", "z".repeat(20), "end"]);
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(flags).toEqual([0, 0, 0, LineFlags.TRUNCATED, 0, LineFlags.TRUNCATED, 0]);
+    expect(withFlags).toBe(1); // the last line (no newline) comes alone, clean, with no flags array
+    const lines = await collect(readLines(file, { maxLineLength: 20 }));
+    expect(lines.map((l) => [l.lineNo, l.text, l.flags])).toEqual(texts.map((t, i) => [numbers[i], t, flags[i]]));
   });
 });
