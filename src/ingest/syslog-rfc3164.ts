@@ -44,6 +44,44 @@ function offsetOf(zone: string): number {
   return sign * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4));
 }
 
+/** `<PRI>` at the start of a line: its value, or why it is refused. Kept out of the per-line parser (rare). */
+function readPri(text: string): number | string {
+  const close = text.indexOf(">", 1);
+  if (close < 2 || close > 4) return SHAPE;
+  const pri = +text.slice(1, close);
+  if (!Number.isInteger(pri) || pri > 191) return "invalid syslog priority <PRI>";
+  return pri;
+}
+
+/** Epoch ms of an {@link ISO_STAMP} match (zone from the stamp, else `offsetMs`), or why it is refused. */
+function isoTime(m: RegExpExecArray, offsetMs: number): number | string {
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? Math.round(+m[7] * 1000) : 0);
+  if (new Date(t).getUTCDate() !== +m[3] || +m[4] > 23 || +m[5] > 59 || +m[6] > 60) return "invalid date or time in the timestamp";
+  return t - (m[8] ? offsetOf(m[8]) * 60000 : offsetMs);
+}
+
+/** The general `tag[pid]` split (a tag with spaces, odd characters or no pid): process name and pid. */
+function splitTag(tag: string): { process: string | undefined; pid: number | undefined } {
+  let pid: number | undefined;
+  if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
+    const open = tag.lastIndexOf("[");
+    if (open > 0 && tag.length - open - 2 >= 1 && tag.length - open - 2 <= 10) {
+      let v = 0;
+      let k = open + 1;
+      for (; k < tag.length - 1; k++) {
+        const c = tag.charCodeAt(k);
+        if (c < 48 || c > 57) break;
+        v = v * 10 + (c - 48);
+      }
+      if (k === tag.length - 1) {
+        pid = v;
+        tag = tag.slice(0, open);
+      }
+    }
+  }
+  return { process: tag === "" ? undefined : tag, pid };
+}
+
 /**
  * Create a parser for RFC 3164 (BSD) syslog lines such as `/var/log/auth.log`:
  * `Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2`, with an optional
@@ -125,22 +163,20 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
     let level: string | undefined;
     let facility: number | undefined;
     if (text.charCodeAt(0) === 60 /* < */) {
-      const close = text.indexOf(">", 1);
-      if (close < 2 || close > 4) return SHAPE;
-      const pri = +text.slice(1, close);
-      if (!Number.isInteger(pri) || pri > 191) return "invalid syslog priority <PRI>";
+      const pri = readPri(text);
+      if (typeof pri === "string") return pri;
       facility = pri >> 3;
       level = SYSLOG_SEVERITIES[pri & 7];
-      p = close + 1;
+      p = text.indexOf(">", 1) + 1;
     }
     let time: number;
     const c0 = text.charCodeAt(p);
     if (c0 >= 48 && c0 <= 57) {
       const m = ISO_STAMP.exec(p === 0 ? text : text.slice(p));
       if (!m) return SHAPE;
-      const t = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], m[7] ? Math.round(+m[7] * 1000) : 0);
-      if (new Date(t).getUTCDate() !== +m[3] || +m[4] > 23 || +m[5] > 59 || +m[6] > 60) return "invalid date or time in the timestamp";
-      time = t - (m[8] ? offsetOf(m[8]) * 60000 : offsetMs);
+      const t = isoTime(m, offsetMs);
+      if (typeof t === "string") return t;
+      time = t;
       p += m[0].length;
     } else {
       if (n < p + 16 || text.charCodeAt(p + 3) !== 32 || text.charCodeAt(p + 6) !== 32 || text.charCodeAt(p + 15) !== 32) {
@@ -209,24 +245,9 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
         pid = pidFound;
         process = text.slice(hostEnd + 1, open);
       } else {
-        let tag = text.slice(hostEnd + 1, colon).trim();
-        if (tag.charCodeAt(tag.length - 1) === 93 /* ] */) {
-          const open = tag.lastIndexOf("[");
-          if (open > 0 && tag.length - open - 2 >= 1 && tag.length - open - 2 <= 10) {
-            let v = 0;
-            let k = open + 1;
-            for (; k < tag.length - 1; k++) {
-              const c = tag.charCodeAt(k);
-              if (c < 48 || c > 57) break;
-              v = v * 10 + (c - 48);
-            }
-            if (k === tag.length - 1) {
-              pid = v;
-              tag = tag.slice(0, open);
-            }
-          }
-        }
-        process = tag === "" ? undefined : tag;
+        const tag = splitTag(text.slice(hostEnd + 1, colon).trim());
+        process = tag.process;
+        pid = tag.pid;
       }
       message = text.slice(colon + 1 < n && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
     } else {
