@@ -84,6 +84,9 @@ export class LineDriver {
   /** Event type → its running count (a holder, so each event costs one Map lookup). */
   private readonly byType = new Map<string, { n: number }>();
   private typesDirty = false;
+  /** The previous event's type and its holder in `byType` (consecutive events often share a type). */
+  private lastType: string | undefined;
+  private lastTypeCount = { n: 0 };
   private readonly held: LogLine[] = [];
   private readonly parser: LineParser;
   private readonly sink: ParseSink;
@@ -161,9 +164,14 @@ export class LineDriver {
       c.parsed += held.length + 1;
       c.events++;
       const t = r.eventType;
-      const have = this.byType.get(t);
-      if (have === undefined) this.byType.set(t, { n: 1 });
-      else have.n++;
+      if (t === this.lastType) this.lastTypeCount.n++;
+      else {
+        let have = this.byType.get(t);
+        if (have === undefined) this.byType.set(t, (have = { n: 0 }));
+        have.n++;
+        this.lastType = t;
+        this.lastTypeCount = have;
+      }
       this.typesDirty = true;
       this.sink.onEvent(r);
     }
