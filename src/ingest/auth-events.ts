@@ -110,7 +110,7 @@ function failedAccepted(message: string): AuthFacts | undefined {
   let invalid = false;
   // Literal tests at a position as `indexOf(lit, pos) === pos`: a native search, cheaper than a sticky
   // regex or startsWith on the sliced strings a log reader makes.
-  if (message.indexOf("invalid user ", p) === p) {
+  if (message.charCodeAt(p) === 105 /* i */ && message.indexOf("invalid user ", p) === p) {
     invalid = true;
     p += 13;
   }
