@@ -314,7 +314,9 @@ export class WindowAccumulator {
   private cellPrev = new Int32Array(1024);
   /** Per cell: its entity id. */
   private cellEntity = new Int32Array(1024);
-  private numeric: Float64Array[];
+  /** Per feature column, the value of each cell (grown in place, element by element: replacing the array
+   * itself changed the accumulator's shape and threw away the optimised `add` early in every big run). */
+  private readonly numeric: Float64Array[];
   private distinct: Array<Array<Set<string> | undefined>>;
   private cellCount = 0;
   private minTime = Infinity;
@@ -421,7 +423,7 @@ export class WindowAccumulator {
       this.cellWindow = grown(this.cellWindow, cell + 1, 0);
       this.cellPrev = grown(this.cellPrev, cell + 1, 0);
       this.cellEntity = grown(this.cellEntity, cell + 1, 0);
-      this.numeric = this.numeric.map((a) => grown(a, cell + 1, 0));
+      for (let k = 0; k < this.numeric.length; k++) this.numeric[k] = grown(this.numeric[k], cell + 1, 0);
     }
     this.cellWindow[cell] = w;
     this.cellPrev[cell] = this.entHead[id];
