@@ -24,27 +24,28 @@ export function rejectsToDataFrame(rejects: readonly Reject[], options: { readon
 
 /**
  * Events as a Danfo DataFrame for display: lineNo, time (ISO text, "" when unknown), host, process, pid,
- * level, eventType, outcome, user, srcIp, srcPort, message. Missing strings are "", missing numbers NaN.
+ * level, eventType, outcome, user, srcIp, srcPort, message. Missing values are "". `pid` and `srcPort` are
+ * identifiers, not quantities, so they are text columns (shown as "24200", never "24,200" or NaN).
  *
  * @example
  * logEventsToDataFrame(parseLogLines(text).events.slice(0, 10)).print();
  */
 export function logEventsToDataFrame(events: readonly LogEvent[]): dfd.DataFrame {
   const s = (v: string | undefined) => v ?? "";
-  const num = (v: number | undefined) => (v === undefined ? NaN : v);
+  const id = (v: number | undefined) => (v === undefined ? "" : String(v));
   return new (lazyDanfo().DataFrame)(
     {
       lineNo: events.map((e) => e.lineNo),
       time: events.map((e) => (Number.isFinite(e.time) ? new Date(e.time).toISOString() : "")),
       host: events.map((e) => s(e.host)),
       process: events.map((e) => s(e.process)),
-      pid: events.map((e) => num(e.pid)),
+      pid: events.map((e) => id(e.pid)),
       level: events.map((e) => s(e.level)),
       eventType: events.map((e) => e.eventType),
       outcome: events.map((e) => s(e.outcome)),
       user: events.map((e) => s(e.user)),
       srcIp: events.map((e) => s(e.srcIp)),
-      srcPort: events.map((e) => num(e.srcPort)),
+      srcPort: events.map((e) => id(e.srcPort)),
       message: events.map((e) => e.message),
     },
     { columns: ["lineNo", "time", "host", "process", "pid", "level", "eventType", "outcome", "user", "srcIp", "srcPort", "message"] },

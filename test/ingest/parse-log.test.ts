@@ -84,5 +84,8 @@ describe("parseLogLines / parseLog / parseLogStream", () => {
     const ev = logEventsToDataFrame(r.events);
     expect(ev.shape).toEqual([1, 12]);
     expect(ev.column("srcIp").values).toEqual(["1.2.3.4"]);
+    // Identifiers are text: no digit grouping, no NaN for a missing port.
+    expect(ev.column("pid").values).toEqual([String(r.events[0].pid ?? "")]);
+    expect(ev.column("srcPort").values).toEqual([r.events[0].srcPort === undefined ? "" : String(r.events[0].srcPort)]);
   });
 });
