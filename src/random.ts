@@ -21,7 +21,13 @@ const TWO_32 = 4294967296;
 /** Largest seed NumPy's `RandomState(int)` accepts. */
 export const MAX_SEED = TWO_32 - 1;
 
-/** Throws an OptionError unless `seed` is an integer in [0, 2**32 - 1]. Returns the seed. */
+/**
+ * Throws an OptionError unless `seed` is an integer in [0, 2**32 - 1]. Returns the seed.
+ *
+ * @example
+ * checkSeed(42) // 42
+ * checkSeed(-1) // throws OptionError: Expected `seed` to be an integer in [0, 4294967295] (as NumPy's RandomState), got -1
+ */
 export function checkSeed(seed: number, name = "seed"): number {
   if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new OptionError(`Expected \`${name}\` to be an integer in [0, 4294967295] (as NumPy's RandomState), got ${String(seed)}`);
@@ -58,7 +64,12 @@ const LOGGAM_A = [
   -1.917526917526918e-3, 6.41025641025641e-3, -2.955065359477124e-2, 1.796443723688307e-1, -1.3924322169059,
 ];
 
-/** log(Gamma(x)) exactly as NumPy's `random_loggam` computes it (used by the PTRS Poisson sampler). */
+/**
+ * log(Gamma(x)) exactly as NumPy's `random_loggam` computes it (used by the PTRS Poisson sampler).
+ *
+ * @example
+ * randomLoggam(5) // 3.178053830347946 (log 4! = 3.1780538303479458)
+ */
 export function randomLoggam(x: number): number {
   if (x === 1 || x === 2) return 0;
   const n = x < 7 ? Math.trunc(7 - x) : 0;

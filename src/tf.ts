@@ -15,7 +15,12 @@ let chosen: TfBackendInfo | undefined;
 /** Packages that may provide the native backend: the real tfjs-node (when not mapped to the shim) or its alias. */
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node", "tfjs-node-native"];
 
-/** The `@tensorflow/tfjs` module siemlab uses (shared with danfojs-node). Call {@link initTf} first to pick the fastest backend. */
+/**
+ * The `@tensorflow/tfjs` module siemlab uses (shared with danfojs-node). Call {@link initTf} first to pick the fastest backend.
+ *
+ * @example
+ * getTf().tensor([1, 2, 3]).sum().arraySync() // 6
+ */
 export function getTf(): typeof tf {
   return tf;
 }

@@ -65,7 +65,14 @@ export function saveHtml(spec: PlotlySpec, path: string, options: HtmlExportOpti
   writeFileSync(path, standaloneHtml(spec, options));
 }
 
-/** Abort every http(s) request of a page: rendering must never depend on the network. */
+/**
+ * Abort every http(s) request of a page: rendering must never depend on the network.
+ *
+ * @example
+ * const page = await browser.newPage();
+ * await blockNetwork(page);
+ * await page.goto("https://example.org") // rejects: "page.goto: net::ERR_FAILED at https://example.org/"
+ */
 export async function blockNetwork(page: Page): Promise<void> {
   await page.route(/^(https?|wss?|ftp):/i, (route) => route.abort());
 }

@@ -182,6 +182,13 @@ const BLOCK_BYTES = 256 * 1024;
 /**
  * Sums each row's path lengths over all trees with the WebAssembly kernel. Holds its own memory with the
  * forest's node records; create one per fitted forest.
+ *
+ * @example
+ * // One tree: the root splits feature 0 at 0.5 into leaves of path length 1 (left) and 2 (right).
+ * const k = ForestKernel.create({ feature: Int32Array.of(0, -1, -1), threshold: Float64Array.of(0.5, 0, 0),
+ *   children: Int32Array.of(1, 0, 0), value: Float64Array.of(0, 1, 2), roots: Int32Array.of(0), depth: 1 });
+ * const out = new Float64Array(2);
+ * k?.pathLengthSums(Float64Array.of(0.2, 0.9), 2, 1, out); // out: Float64Array [1, 2]
  */
 export class ForestKernel {
   private readonly memory: WasmMemory;

@@ -206,7 +206,12 @@ function clipPairToBox(alpha: Float64Array, a: number, b: number, sum: number): 
   }
 }
 
-/** scikit-learn's gamma: 'scale' = 1 / (d · Var(X)) (1 when Var is 0), 'auto' = 1 / d. */
+/**
+ * scikit-learn's gamma: 'scale' = 1 / (d · Var(X)) (1 when Var is 0), 'auto' = 1 / d.
+ *
+ * @example
+ * resolveRbfGamma("scale", { data: Float64Array.of(0, 0, 0, 4), rows: 2, cols: 2 }) // 0.16666666666666666 (Var = 3)
+ */
 export function resolveRbfGamma(gamma: "scale" | "auto" | number, X: DenseMatrix): number {
   if (typeof gamma === "number") return gamma;
   if (gamma === "auto") return 1 / X.cols;

@@ -98,7 +98,13 @@ function toTime(v: number | Date | string | undefined, name: string): number | u
   return t;
 }
 
-/** Compile an {@link EventFilter} to a predicate (undefined filter → undefined = all). */
+/**
+ * Compile an {@link EventFilter} to a predicate (undefined filter → undefined = all).
+ *
+ * @example
+ * const isFailure = compileEventFilter(["failed_password", "invalid_user"]);
+ * isFailure?.({ lineNo: 1, time: 0, eventType: "invalid_user", message: "" }) // true
+ */
 export function compileEventFilter(filter: EventFilter | undefined, name = "filter"): ((e: LogEvent) => boolean) | undefined {
   if (filter === undefined) return undefined;
   if (typeof filter === "function") return filter;

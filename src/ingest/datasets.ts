@@ -59,19 +59,34 @@ export function registerDataset(info: DatasetInfo): void {
   catalogue.set(info.name, info);
 }
 
-/** Every catalogued data set. */
+/**
+ * Every catalogued data set.
+ *
+ * @example
+ * listDatasets().map((d) => d.name)[0] // "loghub/OpenSSH_2k"
+ */
 export function listDatasets(): DatasetInfo[] {
   return [...catalogue.values()];
 }
 
-/** A catalogue entry by name, or an OptionError listing the names. */
+/**
+ * A catalogue entry by name, or an OptionError listing the names.
+ *
+ * @example
+ * getDatasetInfo("loghub/OpenSSH_2k").file // "loghub/OpenSSH/OpenSSH_2k.log"
+ */
 export function getDatasetInfo(name: string): DatasetInfo {
   const d = catalogue.get(name);
   if (!d) throw new OptionError(`Unknown dataset ${JSON.stringify(name)}. Known: ${[...catalogue.keys()].join(", ")}`);
   return d;
 }
 
-/** The repository root: the nearest folder up from the working directory (then this file) whose package.json is siemlab's. */
+/**
+ * The repository root: the nearest folder up from the working directory (then this file) whose package.json is siemlab's.
+ *
+ * @example
+ * repoRoot() // "/work/main" when run anywhere inside a checkout at /work/main
+ */
 export function repoRoot(): string {
   const starts = [process.cwd()];
   if (typeof __dirname === "string") starts.push(__dirname);
@@ -92,12 +107,22 @@ export function repoRoot(): string {
   return process.cwd();
 }
 
-/** Where the shared real data sets live: env SIEMLAB_SHARED_DATASETS, else `<repo>/../shared/datasets`. */
+/**
+ * Where the shared real data sets live: env SIEMLAB_SHARED_DATASETS, else `<repo>/../shared/datasets`.
+ *
+ * @example
+ * sharedDatasetsDir() // "/work/shared/datasets" for a checkout at /work/main, SIEMLAB_SHARED_DATASETS unset
+ */
 export function sharedDatasetsDir(): string {
   return process.env.SIEMLAB_SHARED_DATASETS ?? path.resolve(repoRoot(), "../shared/datasets");
 }
 
-/** The user cache for downloads: env SIEMLAB_CACHE_DIR, else `~/.cache/siemlab`. */
+/**
+ * The user cache for downloads: env SIEMLAB_CACHE_DIR, else `~/.cache/siemlab`.
+ *
+ * @example
+ * datasetCacheDir() // "/root/.cache/siemlab" for root, SIEMLAB_CACHE_DIR and XDG_CACHE_HOME unset
+ */
 export function datasetCacheDir(): string {
   return process.env.SIEMLAB_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "siemlab");
 }

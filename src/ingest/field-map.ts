@@ -23,7 +23,12 @@ export const DEFAULT_FIELD_MAP: Readonly<Record<MappedField, readonly string[]>>
 
 const MAPPED_FIELDS = Object.keys(DEFAULT_FIELD_MAP) as MappedField[];
 
-/** The candidate names per field, with `fieldMap` entries taking the place of the defaults. */
+/**
+ * The candidate names per field, with `fieldMap` entries taking the place of the defaults.
+ *
+ * @example
+ * resolveFieldMap({ user: "actor" }).user // ["actor"]
+ */
 export function resolveFieldMap(fieldMap: FormatOptions["fieldMap"]): Record<MappedField, readonly string[]> {
   const out = {} as Record<MappedField, readonly string[]>;
   for (const f of MAPPED_FIELDS) {
@@ -33,7 +38,12 @@ export function resolveFieldMap(fieldMap: FormatOptions["fieldMap"]): Record<Map
   return out;
 }
 
-/** Names of the mappable fields, in a stable order. */
+/**
+ * Names of the mappable fields, in a stable order.
+ *
+ * @example
+ * mappedFieldNames().slice(0, 3) // ["time", "host", "process"]
+ */
 export function mappedFieldNames(): readonly MappedField[] {
   return MAPPED_FIELDS;
 }
@@ -116,6 +126,11 @@ function asInt(v: unknown, max: number): number | undefined {
 /**
  * Build a LogEvent from a record whose values are looked up by name (`get` returns undefined when absent).
  * `used` receives the names that were mapped, so the caller can keep the rest in `fields`.
+ *
+ * @example
+ * const rec: Record<string, unknown> = { ts: "2024-01-02T03:04:05Z", event: "UserLogin", user: "alice", status: "denied" };
+ * const e = mappedEvent(1, (k) => rec[k], resolveFieldMap(undefined), 0, {}, "");
+ * [e.time, e.eventType, e.user, e.outcome] // [1704164645000, "user_login", "alice", "failure"]
  */
 export function mappedEvent(
   lineNo: number,

@@ -78,6 +78,13 @@ function newCounts(): ParseCounts {
 /**
  * Feeds lines to a parser, settling multi-line records, and keeps the line accounting. Exported for
  * callers that build their own read loop (the CLI, benchmarks).
+ *
+ * @example
+ * const d = new LineDriver(getLogFormat("rfc3164").createParser(), { onEvent: (e) => console.log(e.eventType) });
+ * d.feedText("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4", 1, 0); // logs "invalid_user"
+ * d.feedText("not syslog", 2, 0);
+ * d.end();
+ * d.counts // { read: 2, parsed: 1, rejected: 1, events: 1, byEventType: { invalid_user: 1 }, invalidUtf8: 0, truncated: 0 }
  */
 export class LineDriver {
   private readonly liveCounts: ParseCounts = newCounts();

@@ -88,7 +88,12 @@ function rowCount(m: Matrix): number {
   return "rows" in m && !Array.isArray(m) ? (m as { rows: number }).rows : (m as readonly unknown[]).length;
 }
 
-/** The value an event carries for an entity type. */
+/**
+ * The value an event carries for an entity type.
+ *
+ * @example
+ * entityOf({ lineNo: 1, time: 0, eventType: "failed_password", message: "", user: "root", srcIp: "203.0.113.7" }, "user") // "root"
+ */
 export function entityOf(event: LogEvent, entityType: EntityType): string | undefined {
   return entityType === "ip" ? event.srcIp : entityType === "user" ? event.user : event.host;
 }

@@ -146,7 +146,13 @@ export async function llmSummary(finding: Finding, options: LlmOptions & Summary
   return llmSummaryFromFacts(incidentFacts(finding, options), options);
 }
 
-/** {@link llmSummary} from already computed facts. */
+/**
+ * {@link llmSummary} from already computed facts.
+ *
+ * @example
+ * const s = await llmSummaryFromFacts(incidentFacts(finding), { env: {} });
+ * s.source // "template" (s.note: "LLM summary unavailable: no endpoint configured …")
+ */
 export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOptions = {}): Promise<LlmSummary> {
   const env = options.env ?? process.env;
   const baseUrl = (options.baseUrl ?? env.SIEMLAB_LLM_BASE_URL ?? "").trim();

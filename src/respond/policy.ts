@@ -225,7 +225,12 @@ export function loadPolicy(path: string): ResponsePolicy {
   return validatePolicy(parsed, path);
 }
 
-/** True when the finding satisfies every condition of `when`. */
+/**
+ * True when the finding satisfies every condition of `when`.
+ *
+ * @example
+ * tierMatches(finding, { minAnomalyScore: 70, maxScore: 0 }) // true for a finding with anomalyScore 95 and score -0.2
+ */
 export function tierMatches(finding: Finding, when: TierCondition): boolean {
   if (when.minAnomalyScore !== undefined && !(finding.anomalyScore >= when.minAnomalyScore)) return false;
   if (when.maxScore !== undefined && !(finding.score <= when.maxScore)) return false;

@@ -27,7 +27,12 @@ export interface Executor {
   execute(action: PlannedAction): Promise<ExecutorOutcome>;
 }
 
-/** Run `fn`, turning a thrown error into a failed outcome. */
+/**
+ * Run `fn`, turning a thrown error into a failed outcome.
+ *
+ * @example
+ * await safely(() => { throw new Error("disk full"); }) // { ok: false, detail: "", error: "disk full" }
+ */
 export async function safely(fn: () => Promise<ExecutorOutcome> | ExecutorOutcome): Promise<ExecutorOutcome> {
   try {
     return await fn();

@@ -39,7 +39,12 @@ export function ticketFor(action: PlannedAction): Ticket {
   };
 }
 
-/** A file name made only of safe characters. */
+/**
+ * A file name made only of safe characters.
+ *
+ * @example
+ * safeFileName("../etc/passwd") // "__etc_passwd"
+ */
 export function safeFileName(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^\.+/, "_").slice(0, 150);
 }
