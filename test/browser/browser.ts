@@ -43,7 +43,8 @@ export async function probePlots(page: Page, timeoutMs = 30_000): Promise<PlotPr
     .waitForFunction(
       () => {
         const plots = Array.from(document.querySelectorAll(".siemlab-plot"));
-        return plots.every((p) => p.querySelector(".main-svg") !== null && p.querySelector("g.trace") !== null);
+        // Heatmaps draw into g.hm (an <image>), not g.trace.
+        return plots.every((p) => p.querySelector(".main-svg") !== null && p.querySelector("g.trace, g.hm") !== null);
       },
       undefined,
       { timeout: timeoutMs, polling: 100 },
@@ -57,8 +58,8 @@ export async function probePlots(page: Page, timeoutMs = 30_000): Promise<PlotPr
         id: el.id,
         rendered: el.querySelector(".main-svg") !== null,
         traces: gd._fullData?.length ?? 0,
-        // drawn marks inside trace groups: scatter points/lines, bars, heatmap images, contour paths
-        drawn: el.querySelectorAll("g.trace path, g.trace image").length,
+        // drawn marks inside trace groups: scatter points/lines, bars, contour paths, and heatmap images (g.hm)
+        drawn: el.querySelectorAll("g.trace path, g.trace image, g.hm image").length,
         message: msg ? msg.textContent : null,
       };
     }),
