@@ -53,12 +53,17 @@ function isDebianLike() {
   return fs.existsSync('/etc/debian_version') && commandExists('apt-get');
 }
 
-function installWithApt() {
-  log(`installing Jupyter from Debian packages: ${DEBIAN_PACKAGES.join(' ')}`);
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Installs Debian packages (root on Debian/Ubuntu only: callers check). Returns whether apt-get succeeded. */
+function aptInstall(packages, why) {
+  log(`installing ${why} from Debian packages: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   if (update.status !== 0) return false;
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
   return r.status === 0;
 }
 
@@ -83,8 +88,8 @@ function installWithPip() {
 function ensurePython(use = 'run') {
   let python = findPython(use);
   if (python) return python;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && isDebianLike()) installWithApt();
+  const root = isRoot();
+  if (root && isDebianLike()) aptInstall(DEBIAN_PACKAGES, 'Jupyter');
   python = findPython(use);
   if (python) return python;
   if (!root || !isDebianLike()) installWithPip();
@@ -134,12 +139,8 @@ function registerKernel() {
 function ensureChromium() {
   const file = process.env.SIEMLAB_CHROMIUM || '/usr/bin/chromium';
   if (fs.existsSync(file)) return file;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!process.env.SIEMLAB_CHROMIUM && root && isDebianLike()) {
-    log('installing Chromium from Debian packages (chromium) for chart export and browser tests');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+  if (!process.env.SIEMLAB_CHROMIUM && isRoot() && isDebianLike()) {
+    aptInstall(['chromium'], 'Chromium (chart export and browser tests)');
     if (fs.existsSync(file)) return file;
   }
   throw new Error(
@@ -157,4 +158,4 @@ function jupyterEnv() {
   };
 }
 
-module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, ensureChromium, registerKernel, jupyterEnv, log };
+module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, ensureChromium, registerKernel, jupyterEnv, isRoot, log };

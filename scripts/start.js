@@ -4,7 +4,7 @@
 // Extra arguments go to Jupyter, e.g. `npm start -- --port 8899`.
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { ensurePython, registerKernel, jupyterEnv, repoRoot, log } = require('./jupyter');
+const { ensurePython, registerKernel, jupyterEnv, repoRoot, isRoot, log } = require('./jupyter');
 
 const python = ensurePython('start');
 registerKernel();
@@ -12,7 +12,7 @@ const args = ['-m', 'notebook', `--notebook-dir=${path.join(repoRoot, 'notebooks
 const extra = process.argv.slice(2);
 if (!extra.some((a) => a.startsWith('--ip'))) args.push('--ip=127.0.0.1');
 if (!process.env.DISPLAY && !extra.includes('--browser')) args.push('--no-browser');
-if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
+if (isRoot()) args.push('--allow-root');
 args.push(...extra);
 log('starting Jupyter Notebook on notebooks/ (kernel "TypeScript (siemlab)"); open the URL printed below');
 const child = spawn(python, args, { stdio: ['inherit', 'inherit', 'pipe'], env: jupyterEnv() });
