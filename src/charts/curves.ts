@@ -57,6 +57,25 @@ function isScores(x: RocSeries | PrSeries | DetectorScores): x is DetectorScores
   return (x as DetectorScores).labels !== undefined;
 }
 
+/** The dotted "chance" reference line from (0, y0) to (1, y1), without hover. */
+function chanceLine(name: string, y0: number, y1: number): PlotlySpec["data"][number] {
+  return {
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: [0, 1],
+    y: [y0, y1],
+    line: { color: chartColors.reference, dash: "dot", width: 1 },
+    hoverinfo: "skip",
+  };
+}
+
+/** A boxed legend inside the plot's bottom corner on `side`, clear of the title however long it gets. */
+function insideLegend(side: "left" | "right"): PlotlySpec["layout"]["legend"] {
+  const x = side === "left" ? 0.02 : 0.98;
+  return { x, y: 0.02, xanchor: side, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", bordercolor: "#cccccc", borderwidth: 1 };
+}
+
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
 }
@@ -101,15 +120,7 @@ export function rocChart(series: readonly (RocSeries | DetectorScores)[], option
       hovertemplate: `<b>${escapePlotlyText(s.name)}</b><br>false positive rate: %{x:.3f}<br>true positive rate: %{y:.3f}<extra></extra>`,
     };
   });
-  data.push({
-    type: "scatter",
-    mode: "lines",
-    name: "chance (AUC 0.5)",
-    x: [0, 1],
-    y: [0, 1],
-    line: { color: chartColors.reference, dash: "dot", width: 1 },
-    hoverinfo: "skip",
-  });
+  data.push(chanceLine("chance (AUC 0.5)", 0, 1));
   const layout = baseLayout({
     title: options.title ?? "ROC curves",
     xTitle: "false positive rate (normal rows flagged / all normal rows)",
@@ -118,7 +129,7 @@ export function rocChart(series: readonly (RocSeries | DetectorScores)[], option
   layout.xaxis = { ...layout.xaxis, range: [-0.01, 1.01], constrain: "domain" };
   layout.yaxis = { ...layout.yaxis, range: [-0.01, 1.01], scaleanchor: "x", scaleratio: 1 };
   // Inside the plot, bottom right: ROC curves rarely go there, and a long legend never hits the title.
-  layout.legend = { x: 0.98, y: 0.02, xanchor: "right", yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", bordercolor: "#cccccc", borderwidth: 1 };
+  layout.legend = insideLegend("right");
   return { data, layout };
 }
 
@@ -159,15 +170,7 @@ export function prChart(series: readonly (PrSeries | DetectorScores)[], options:
     };
   });
   if (baseline !== undefined) {
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name: `chance (anomaly rate ${formatNumber(baseline, 3)})`,
-      x: [0, 1],
-      y: [baseline, baseline],
-      line: { color: chartColors.reference, dash: "dot", width: 1 },
-      hoverinfo: "skip",
-    });
+    data.push(chanceLine(`chance (anomaly rate ${formatNumber(baseline, 3)})`, baseline, baseline));
   }
   const layout = baseLayout({
     title: options.title ?? "Precision–recall curves",
@@ -177,6 +180,6 @@ export function prChart(series: readonly (PrSeries | DetectorScores)[], options:
   layout.xaxis = { ...layout.xaxis, range: [-0.01, 1.01] };
   layout.yaxis = { ...layout.yaxis, range: [-0.01, 1.05] };
   // Inside the plot, bottom left: PR curves fall to the right, and a long legend never hits the title.
-  layout.legend = { x: 0.02, y: 0.02, xanchor: "left", yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", bordercolor: "#cccccc", borderwidth: 1 };
+  layout.legend = insideLegend("left");
   return { data, layout };
 }

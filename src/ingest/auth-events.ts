@@ -68,6 +68,13 @@ const SESSION_OPENED = /^session opened for user (\S+?)(?:\(uid=\d+\))? by (\S*?
 const SESSION_CLOSED = /^session closed for user (\S+)/;
 const RHOST = /rhost=(\S*)/;
 const PAM_USER = /\buser=(\S+)/;
+
+/** The remote host (`rhost=`, empty means none) and `user=` of a PAM failure message. */
+function pamPeer(text: string): { srcIp: string | undefined; user: string | undefined } {
+  const rhost = RHOST.exec(text);
+  const user = PAM_USER.exec(text);
+  return { srcIp: rhost && rhost[1] !== "" ? rhost[1] : undefined, user: user ? user[1] : undefined };
+}
 const PAM_MORE = /^PAM (\d+) more authentication failures?;/;
 const SUDO = /^\s*(\S+) : (?:(.*?) ; )?TTY=(\S*) ; PWD=(.*?) ; USER=(\S+) ; (?:.*?; )?COMMAND=(.*)$/;
 const SU_OK = /^(?:\+ \S+ |\(to (\S+)\) )(\S+) on (\S+)/;
@@ -149,15 +156,8 @@ function methodType(method: string): string {
 
 function classifyPam(service: string | undefined, body: string): AuthFacts | undefined {
   if (AUTH_FAILURE_PREFIX.test(body)) {
-    const rhost = RHOST.exec(body);
-    const user = PAM_USER.exec(body);
-    return {
-      eventType: "auth_failure",
-      outcome: "failure",
-      srcIp: rhost && rhost[1] !== "" ? rhost[1] : undefined,
-      user: user ? user[1] : undefined,
-      fields: service ? { service } : undefined,
-    };
+    const { srcIp, user } = pamPeer(body);
+    return { eventType: "auth_failure", outcome: "failure", srcIp, user, fields: service ? { service } : undefined };
   }
   if (CHECK_PASS_UNKNOWN.test(body)) return { eventType: "pam_user_unknown", outcome: "failure" };
   let m = SESSION_OPENED.exec(body);
@@ -258,15 +258,8 @@ function classifySshd(message: string): AuthFacts | undefined {
     case 80: // P
       m = PAM_MORE.exec(message);
       if (m) {
-        const rhost = RHOST.exec(message);
-        const user = PAM_USER.exec(message);
-        return {
-          eventType: "pam_more_failures",
-          outcome: "failure",
-          srcIp: rhost && rhost[1] !== "" ? rhost[1] : undefined,
-          user: user ? user[1] : undefined,
-          fields: { count: +m[1] },
-        };
+        const { srcIp, user } = pamPeer(message);
+        return { eventType: "pam_more_failures", outcome: "failure", srcIp, user, fields: { count: +m[1] } };
       }
       if (message.startsWith("PAM service(")) return { eventType: "pam_max_retries" };
       break;
