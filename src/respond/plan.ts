@@ -1,4 +1,3 @@
-import type { Contamination } from "../detectors/types";
 import type { LogEvent } from "../events";
 import { ANOMALY_SCORE_THRESHOLD } from "./anomalyScore";
 import type { EntityType, Finding } from "./finding";
@@ -20,32 +19,20 @@ export interface EventExcerpt {
   readonly message: string;
 }
 
-/** Everything that justified an action, copied from the finding. */
-export interface Evidence {
-  readonly entity: string;
-  readonly entityType: EntityType;
-  readonly windowStart: number;
-  readonly windowEnd: number;
-  /** Decision-function value of the primary detector (negative = outlier; the threshold is 0). */
-  readonly score: number;
-  /** 0–100 anomaly score (50 = on the threshold). */
-  readonly anomalyScore: number;
+/** Everything that justified an action, copied from the finding (see {@link Finding} for those fields). */
+export interface Evidence
+  extends Pick<
+    Finding,
+    "entity" | "entityType" | "windowStart" | "windowEnd" | "score" | "anomalyScore" | "contamination" | "detector" | "detectors" | "seed" | "features" | "related"
+  > {
   /** Anomaly score of the detector's threshold (always 50). */
   readonly anomalyThreshold: number;
   /** The primary detector's offset: its threshold on raw `scoreSamples` (score = scoreSamples − offset). */
   readonly threshold?: number;
-  readonly contamination?: Contamination;
-  readonly detector: string;
-  /** Every detector or rule that flagged the window. */
-  readonly detectors: readonly string[];
-  readonly seed?: number;
-  readonly features: Readonly<Record<string, number>>;
   /** Line numbers of every matching event. */
   readonly lineNos: readonly number[];
   /** Up to `maxEvents` matching events. */
   readonly events: readonly EventExcerpt[];
-  /** Users, IPs and hosts seen in the matching events. */
-  readonly related?: Finding["related"];
 }
 
 /** Planning outcome: "planned" actions go to executors; the others are recorded and skipped. */
