@@ -15,10 +15,10 @@ import { LocalOutlierFactor } from "../src/detectors/lof";
 import { OneClassSVM } from "../src/detectors/ocsvm";
 import type { Detector } from "../src/detectors/types";
 import { anomalyScores, rocAuc } from "../src/eval/metrics";
+import { sharedDatasetsDir } from "../src/ingest/datasets";
 
 const repoRoot = resolve(__dirname, "..");
-const shared = process.env.SIEMLAB_SHARED_DATASETS ?? resolve(repoRoot, "../shared/datasets");
-const adbench = join(shared, "adbench");
+const adbench = join(sharedDatasetsDir(), "adbench");
 const python = "/usr/bin/python3";
 const maxRows = Number(process.argv[2] ?? 2000);
 const seed = Number(process.argv[3] ?? 0);
