@@ -149,6 +149,18 @@ export function percentile(values: ArrayLike<number>, q: number): number {
 }
 
 /**
+ * The median of values already sorted ascending (the mean of the two middle values for an even count).
+ *
+ * @example
+ * medianOfSorted(Float64Array.of(1, 2, 3, 10)); // 2.5
+ */
+export function medianOfSorted(sorted: ArrayLike<number>): number {
+  const n = sorted.length;
+  if (n === 0) throw new DataError("Expected at least one value to take a median of, got none");
+  return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/**
  * The offset that flags a `contamination` fraction of the training rows: scikit-learn's
  * `np.percentile(train_scores, 100 * contamination)`.
  *

@@ -15,7 +15,7 @@
  * recommended cut-off). Deterministic: the `seed` is recorded but nothing is random.
  */
 import { OptionError } from "../errors";
-import { BaseDetector } from "./base";
+import { BaseDetector, medianOfSorted } from "./base";
 import type { DenseMatrix, DetectorOptions, Matrix } from "./types";
 
 /** Options of {@link RobustZScore}. */
@@ -32,12 +32,6 @@ interface RzState {
   readonly median: Float64Array;
   /** Divisor per feature: MAD / 0.6745, 1.253314 · meanAD, or 0 for a constant feature. */
   readonly scale: Float64Array;
-}
-
-function medianOf(values: Float64Array): number {
-  const s = values.slice().sort();
-  const n = s.length;
-  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 /**
@@ -72,13 +66,13 @@ export class RobustZScore extends BaseDetector<RzState> {
     const col = new Float64Array(n);
     for (let j = 0; j < d; j++) {
       for (let i = 0; i < n; i++) col[i] = data[i * d + j];
-      const med = medianOf(col);
+      const med = medianOfSorted(col.slice().sort());
       let sumAbs = 0;
       for (let i = 0; i < n; i++) {
         col[i] = Math.abs(col[i] - med);
         sumAbs += col[i];
       }
-      const mad = medianOf(col);
+      const mad = medianOfSorted(col.slice().sort());
       median[j] = med;
       scale[j] = mad > 0 ? mad / 0.6745 : sumAbs > 0 ? 1.253314 * (sumAbs / n) : 0;
     }

@@ -1,3 +1,4 @@
+import { medianOfSorted } from "../detectors/base";
 import { DataError, OptionError } from "../errors";
 
 export interface AnomalyScoreOptions {
@@ -12,11 +13,6 @@ export interface AnomalyScoreOptions {
 /** The anomaly score of a row exactly on the detector's threshold (decision function 0). */
 export const ANOMALY_SCORE_THRESHOLD = 50;
 
-function median(sorted: Float64Array): number {
-  const n = sorted.length;
-  return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-}
-
 /**
  * The default scale of {@link decisionToAnomalyScore}: 1.4826 × the median absolute deviation of the decision
  * values (a robust standard deviation that the outliers themselves do not inflate); falls back to the
@@ -29,9 +25,9 @@ export function decisionScale(decision: ArrayLike<number>): number {
   const n = decision.length;
   if (n === 0) return 1;
   const v = Float64Array.from(decision).sort();
-  const med = median(v);
+  const med = medianOfSorted(v);
   const dev = Float64Array.from(v, (x) => Math.abs(x - med)).sort();
-  const mad = 1.4826 * median(dev);
+  const mad = 1.4826 * medianOfSorted(dev);
   if (mad > 1e-12) return mad;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += v[i] / n;
