@@ -3,6 +3,7 @@ export * from "./tutorial";
 export * from "./read-lines";
 export * from "./log-format";
 export * from "./time-zone";
+export * from "./timestamps";
 export * from "./auth-events";
 export * from "./syslog-rfc3164";
 export * from "./syslog-rfc5424";
