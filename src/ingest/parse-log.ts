@@ -69,6 +69,11 @@ export interface ParseSummary {
   readonly detection?: FormatDetection;
   /** Wall-clock seconds of the whole read. */
   readonly seconds: number;
+  /**
+   * Why the input could not be read to its end (damaged gzip, read error, `maxBytes`); the lines before
+   * were parsed and the rest is one reject. Undefined when the whole input was read.
+   */
+  readonly readError?: string;
 }
 
 function newCounts(): ParseCounts {
@@ -138,6 +143,16 @@ export class LineDriver {
       return;
     }
     this.settle(r, text, lineNo, flags);
+  }
+
+  /**
+   * Account for input that could not be read (a damaged gzip stream, a read error, the `maxBytes` cap):
+   * one reject numbered `lineNo` with no text, so `parsed + rejected === read` still holds.
+   */
+  unreadable(lineNo: number, reason: string): void {
+    this.liveCounts.read++;
+    this.liveCounts.rejected++;
+    this.sink.onReject?.({ lineNo, raw: "", reason });
   }
 
   /** Settle lines still held at end of input. */
@@ -276,11 +291,17 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   const head: LogLine[] = [];
   let rest: TextBatch | undefined;
   let restFrom = 0;
+  let headError: string | undefined;
+  let unreadLineNo = 1;
   if (auto) {
     for (;;) {
       const r = await batches.next();
       if (r.done) break;
       const b = r.value as TextBatch;
+      if (b.readError !== undefined) {
+        headError = b.readError;
+        unreadLineNo = b.firstLineNo + b.texts.length;
+      }
       const take = Math.min(b.texts.length, n - head.length);
       for (let i = 0; i < take; i++) head.push({ lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] });
       if (head.length >= n) {
@@ -294,15 +315,27 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   const driver = new LineDriver(format.createParser(options), sink);
   for (const l of head) driver.feed(l);
   if (rest !== undefined) feedBatch(driver, rest, restFrom);
-  for await (const b of batches) feedBatch(driver, b, 0);
+  let readError = headError;
+  if (readError === undefined) {
+    for await (const b of batches) {
+      feedBatch(driver, b, 0);
+      if (b.readError !== undefined) {
+        readError = b.readError;
+        unreadLineNo = b.firstLineNo + b.texts.length;
+      }
+    }
+  }
   driver.end();
-  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000 };
+  if (readError !== undefined) driver.unreadable(unreadLineNo, readError);
+  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError };
 }
 
 /**
  * Parse a file path (plain or gzip), a readable stream or an array of lines into events and rejects.
  * Every line is accounted for: `counts.parsed + counts.rejected === counts.read`. Malformed lines never stop
- * the read; a missing file or a corrupt gzip throws a DataError naming the path.
+ * the read; a missing file throws a DataError naming the path. A damaged gzip stream (or the `maxBytes`
+ * cap) ends the read like `gzip -d` does: the lines before the damage are parsed, and one reject numbered
+ * after the last line read says what happened (`readError` of the summary).
  *
  * @example
  * const { events, rejects, counts, format } = await parseLog("data/sim/auth.log", { format: "auto", year: 2025 });
