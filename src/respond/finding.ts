@@ -1,7 +1,7 @@
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import type { Contamination, Detector, Matrix } from "../detectors/types";
-import { decisionToAnomalyScore } from "./anomalyScore";
+import { decisionToAnomalyScore } from "./anomaly-score";
 
 /** What kind of entity a finding is about. */
 export type EntityType = "ip" | "user" | "host";

@@ -5,7 +5,7 @@ import { ThresholdRule } from "../../src/detectors/threshold-rule";
 import { windowCounts } from "../../src/features/window-counts";
 import { findDatasetSync } from "../../src/ingest/datasets";
 import { parseLogLines } from "../../src/ingest/parse-log";
-import { executePlan } from "../../src/respond/executePlan";
+import { executePlan } from "../../src/respond/execute-plan";
 import { findingsFromScores, scoredByDetector } from "../../src/respond/finding";
 import { planResponse } from "../../src/respond/plan";
 import { loadPolicy } from "../../src/respond/policy";
