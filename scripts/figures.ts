@@ -27,7 +27,7 @@ import { RobustZScore } from "../src/detectors/robust-zscore";
 import { contaminationSweep } from "../src/eval/sweep";
 import type { LogEvent } from "../src/events";
 import { RandomState } from "../src/random";
-import { simulateBlobWithOutliers, simulateLoginAttempts } from "../src/simulate";
+import { simulateBlobWithOutliers, simulateLoginAttempts } from "../src/simulate/samples";
 
 const repoRoot = resolve(__dirname, "..");
 const T0 = Date.UTC(2025, 2, 6, 8, 0, 0);

@@ -7,7 +7,7 @@ import { WindowAccumulator, type EntityKey, type WindowFeatures } from "./featur
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
-import { writeSimulatedSamples } from "./ingest/simulate-attacks";
+import { writeSimulatedSamples } from "./simulate/attacks";
 
 /** Where the CLI reads and writes (process streams by default; tests pass their own). */
 export interface CliIO {

@@ -12,4 +12,5 @@ export * from "./features/index";
 export * from "./respond/index";
 export * from "./tf";
 export * from "./random";
-export * from "./simulate";
+export * from "./simulate/samples";
+export * from "./simulate/attacks";

@@ -23,7 +23,8 @@
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, validatePositiveInteger } from "./base";
 import { squaredDistance } from "./distance";
-import type { DenseMatrix, DetectorOptions } from "./types";
+import type { DetectorOptions } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** Options of {@link LocalOutlierFactor}. */
 export interface LocalOutlierFactorOptions extends DetectorOptions {

@@ -5,11 +5,11 @@
  */
 import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../ingest/lazy-danfo";
-import { toDense } from "../detectors/base";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
-import type { Contamination, Detector, Matrix } from "../detectors/types";
+import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
+import { type Matrix, toDense } from "../matrix";
 
 /** How to build a detector for one run: its display name and a factory. */
 export interface DetectorEntry {

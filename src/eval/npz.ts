@@ -8,8 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
-import type { DenseMatrix } from "../detectors/types";
 import { DataError, OptionError, ParseError } from "../errors";
+import type { DenseMatrix } from "../matrix";
 
 /** One array from a `.npy` file, converted to float64 in C (row-major) order. */
 export interface NpyArray {

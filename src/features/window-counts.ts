@@ -1,9 +1,9 @@
 import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../ingest/lazy-danfo";
-import type { DenseMatrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import { parseDuration } from "./duration";
+import type { DenseMatrix } from "../matrix";
 
 /** Which entity a row belongs to: an event field or a function (undefined = event skipped). */
 export type EntityKey = "srcIp" | "ip" | "user" | "host" | "process" | ((event: LogEvent) => string | undefined);

@@ -10,7 +10,7 @@ import { findingsFromScores, scoredByDetector } from "../../src/respond/finding"
 import { planResponse } from "../../src/respond/plan";
 import { loadPolicy } from "../../src/respond/policy";
 import { summarizeIncident } from "../../src/respond/summary";
-import { simulateLoginAttempts } from "../../src/simulate";
+import { simulateLoginAttempts } from "../../src/simulate/samples";
 
 // The two cases of notebook 05, pinned: seeded detectors + the default policy give these tiers and actions.
 const r1 = (x: number) => Math.round(x * 10) / 10;
