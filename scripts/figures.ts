@@ -10,16 +10,15 @@ import {
   decisionContourChart,
   entityHeatmap,
   entityTimelineChart,
-  openChartRenderer,
   prChart,
   rocChart,
-  saveHtml,
   scoreHistogram,
   sweepChart,
   timelineChart,
   type HeatmapCell,
   type PlotlySpec,
-} from "../src/charts";
+} from "../src/charts/index";
+import { openChartRenderer, saveHtml } from "../src/export/chart-export";
 import { IsolationForest } from "../src/detectors/isolation-forest";
 import { LocalOutlierFactor } from "../src/detectors/lof";
 import { OneClassSVM } from "../src/detectors/ocsvm";
