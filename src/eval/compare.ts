@@ -4,7 +4,7 @@
  * a tidy table (one row per run), a mean-over-seeds summary, and a Danfo DataFrame for display.
  */
 import type * as dfd from "danfojs-node";
-import { lazyDanfo } from "../ingest/lazy-danfo";
+import { lazyDanfo } from "../lazy-danfo";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
 import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";

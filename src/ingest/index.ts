@@ -19,4 +19,3 @@ export * from "./event-frames";
 export * from "./datasets";
 export * from "./hostile-lines";
 export * from "./drain";
-export * from "./lazy-danfo";
