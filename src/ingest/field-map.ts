@@ -140,7 +140,7 @@ export function mappedEvent(
   };
   const rawTime = pick("time");
   const t = rawTime === undefined ? undefined : readTimeValue(rawTime, typeof time === "number" ? { zone: resolveTimeZone(time) } : time);
-  if (typeof t === "string") return timestampReason(String(rawTime), t);
+  if (typeof t === "string") return t.startsWith("epoch value") ? t : timestampReason(String(rawTime), t);
   const rawType = asString(pick("eventType"));
   let outcome = normaliseOutcome(pick("outcome"));
   if (outcome === undefined && get("errorCode") !== undefined && get("errorCode") !== null) outcome = "failure";

@@ -221,7 +221,7 @@ describe.skipIf(!casePresent("json-epoch-units"))("shared case json-epoch-units"
     const r = parseLogLines(lines, { format: "jsonl" });
     expect(r.events.map((e) => iso(e.time))).toEqual(["2024-01-02T03:04:08.000Z", "2024-01-02T03:04:09.123Z"]);
     expect(r.rejects.map((x) => x.lineNo)).toEqual([3, 4]);
-    for (const x of r.rejects) expect(x.reason).toMatch(/^invalid timestamp "(42|100000000000000000000)": epoch value .* is not a plausible time/);
+    for (const x of r.rejects) expect(x.reason).toMatch(/^epoch value (42|100000000000000000000) is not a plausible time/);
     const declared = parseLogLines(['{"ts":1704164645,"event_type":"x"}', '{"ts":42,"event_type":"x"}'], { format: "jsonl", epochUnit: "s" });
     expect(declared.events.map((e) => iso(e.time))).toEqual(["2024-01-02T03:04:05.000Z", "1970-01-01T00:00:42.000Z"]);
     const csv = parseLogLines(["ts,event_type", "1704164645000000,x", "1704164645000000000,x"], { format: "csv" });
