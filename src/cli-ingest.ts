@@ -8,7 +8,12 @@ import { resolveTimeZone } from "./ingest/time-zone";
 import { checkEpochUnit } from "./ingest/timestamps";
 import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
 
-/** A usage error: the CLI prints it with a pointer to --help and exits with code 2. */
+/**
+ * A usage error: the CLI prints it with a pointer to --help and exits with code 2.
+ *
+ * @example
+ * throw new UsageError("--by expects ip, user, host or process, got 'mac'");
+ */
 export class UsageError extends SiemlabError {}
 
 /** Parsed option values as `util.parseArgs` gives them. */
