@@ -256,7 +256,14 @@ export function detectLogFormat(lines: readonly (string | LogLine)[], options: F
     try {
       parser = f.createParser(options);
     } catch {
-      continue;
+      // A format that refuses an option (a named time zone where only fixed offsets work) is still scored
+      // without it: when it wins, creating it for the real parse reports the option error instead of the
+      // file silently going to another format.
+      try {
+        parser = f.createParser({ ...options, timeZone: undefined });
+      } catch {
+        continue;
+      }
     }
     let complete = 0;
     const driver = new LineDriver(parser, { onEvent: (e) => (complete += completeness(e)) });
@@ -273,6 +280,16 @@ export function detectLogFormat(lines: readonly (string | LogLine)[], options: F
   const runnerUp = second && second.parsed > 0 ? { format: second.format, score: second.score } : undefined;
   const confidence = Math.max(0, Math.min(1, best.score - (runnerUp?.score ?? 0)));
   return { format: best.format, scores, confidence: Math.round(confidence * 1000) / 1000, runnerUp };
+}
+
+/** The format's parser for the real parse; an option it refuses is reported with the format's name. */
+function createFor(format: LogFormat, options: ParseLogOptions): LineParser {
+  try {
+    return format.createParser(options);
+  } catch (e) {
+    if (e instanceof OptionError) throw new OptionError(`Format ${format.name}: ${e.message}`);
+    throw e;
+  }
 }
 
 function resolveFormat(options: ParseLogOptions, sample: () => LogLine[]): { format: LogFormat; detection?: FormatDetection } {
@@ -296,7 +313,7 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
   const { format, detection } = resolveFormat(options, () => lines.slice(0, n));
   const events: LogEvent[] = [];
   const rejects: Reject[] = [];
-  const driver = new LineDriver(format.createParser(options), { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) });
+  const driver = new LineDriver(createFor(format, options), { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) });
   for (const l of lines) driver.feed(l);
   driver.end();
   return { events, rejects, counts: driver.counts, format: format.name, detection };
@@ -349,7 +366,7 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
     }
   }
   const { format, detection } = resolveFormat(options, () => head);
-  const driver = new LineDriver(format.createParser(options), sink);
+  const driver = new LineDriver(createFor(format, options), sink);
   for (const l of head) driver.feed(l);
   if (rest !== undefined) feedBatch(driver, rest, restFrom);
   let readError = headError;

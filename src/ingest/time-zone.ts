@@ -38,7 +38,7 @@ export function timeZoneOffsetMinutes(timeZone: string | number | undefined): nu
   const named = typeof timeZone === "string" && timeZone.includes("/");
   throw new OptionError(
     `Expected \`timeZone\` to be 'UTC', a fixed offset like '+02:00' or '-0500', or minutes east of UTC, got ${JSON.stringify(timeZone)}` +
-      (named ? " (this format takes fixed offsets only; the JSON, CSV, access-log, Apache error, tutorial and raw formats also take named zones)" : ""),
+      (named ? " (named zones are not supported by this format: give the offset the log was written in; the JSON, CSV, access-log, Apache error, tutorial and raw formats take named zones)" : ""),
   );
 }
 
