@@ -24,6 +24,7 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
+import { growSklearnForest, toFloat32Matrix } from "./sklearn-tree-builder";
 import { BaseDetector, validatePositiveInteger } from "./base";
 import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
 
@@ -76,7 +77,18 @@ export interface IsolationForestOptions extends DetectorOptions {
    * Default: 'wasm'.
    */
   readonly engine?: "wasm" | "js";
+  /**
+   * How trees are drawn: 'fast' (siemlab's own stream, float64 values) or 'sklearn' (scikit-learn 1.2's
+   * trees for `random_state = seed`, draw for draw, X cast to float32 as scikit-learn does: scores equal
+   * scikit-learn's to rounding, fit several times slower; see src/detectors/sklearn-tree-builder.ts).
+   * Default: 'fast'.
+   */
+  readonly treeBuilder?: TreeBuilder;
 }
+
+/** Values of {@link IsolationForestOptions.treeBuilder}. */
+export type TreeBuilder = "fast" | "sklearn";
+const TREE_BUILDERS: readonly TreeBuilder[] = ["fast", "sklearn"];
 
 /** The fitted forest: all trees' nodes concatenated in flat typed arrays (the layout the kernel scores). */
 type Forest = KernelForest;
@@ -86,6 +98,8 @@ interface FittedForest {
   readonly nFeaturesIn: number;
   readonly maxSamplesUsed: number;
   readonly maxFeaturesUsed: number;
+  /** Rows are cast to float32 before scoring (treeBuilder 'sklearn'). */
+  readonly float32: boolean;
   /** WebAssembly scorer, built on first use; null when unavailable or engine is 'js'. */
   kernel: ForestKernel | null | undefined;
 }
@@ -106,6 +120,7 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
   readonly engine: "wasm" | "js";
+  readonly treeBuilder: TreeBuilder;
 
   constructor(options: IsolationForestOptions = {}) {
     super("IsolationForest", options);
@@ -130,6 +145,12 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     this.engine = options.engine ?? "wasm";
     if (this.engine !== "wasm" && this.engine !== "js") {
       throw new OptionError(`Expected \`engine\` to be 'wasm' or 'js', got ${JSON.stringify(this.engine)}`);
+    }
+    this.treeBuilder = options.treeBuilder ?? "fast";
+    if (!TREE_BUILDERS.includes(this.treeBuilder)) {
+      throw new OptionError(
+        `Expected \`treeBuilder\` to be 'fast' or 'sklearn', got ${JSON.stringify(this.treeBuilder)}${didYouMean(this.treeBuilder, TREE_BUILDERS)}`,
+      );
     }
   }
 
@@ -170,14 +191,16 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     if (maxFeaturesUsed > d) {
       throw new OptionError(`Expected \`maxFeatures\` to be at most the ${d} features of X, got ${mf}: lower it or pass a fraction`);
     }
-    const forest = growForest(dense, {
+    const grow = {
       nEstimators: this.nEstimators,
       maxSamples: maxSamplesUsed,
       maxFeatures: maxFeaturesUsed,
       bootstrap: this.bootstrap,
       seed: this.seed,
-    });
-    return { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, kernel: undefined };
+    };
+    const float32 = this.treeBuilder === "sklearn";
+    const forest = float32 ? growSklearnForest(toFloat32Matrix(dense), { ...grow, averagePathLength }) : growForest(dense, grow);
+    return { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, float32, kernel: undefined };
   }
 
   /** scikit-learn's offset for 'auto'. */
@@ -189,7 +212,8 @@ export class IsolationForest extends BaseDetector<FittedForest> {
    * `-2^(-mean path length / c(maxSamples))` per row, in [-1, 0): lower = more abnormal (scikit-learn's
    * `score_samples`).
    */
-  protected override scoreModel(model: FittedForest, X: DenseMatrix): Float64Array {
+  protected override scoreModel(model: FittedForest, input: DenseMatrix): Float64Array {
+    const X = model.float32 ? toFloat32Matrix(input) : input;
     if (model.kernel === undefined) model.kernel = this.engine === "wasm" ? ForestKernel.create(model.forest) : null;
     const sums = new Float64Array(X.rows);
     if (model.kernel !== null) model.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
@@ -199,6 +223,27 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     for (let r = 0; r < sums.length; r++) sums[r] = -Math.pow(2, -(denominator !== 0 ? sums[r] / denominator : 1));
     return sums;
   }
+}
+
+/** ` (did you mean 'x'?)` for a value close to one of `options` (case, or at most 2 edits), else "". */
+function didYouMean(value: unknown, options: readonly string[]): string {
+  if (typeof value !== "string") return "";
+  const v = value.toLowerCase();
+  for (const o of options) {
+    const close = (v.length >= 2 && o.startsWith(v.slice(0, 2))) || editDistance(v, o) <= 2;
+    if (close || (o === "sklearn" && v.includes("scikit"))) return ` (did you mean '${o}'?)`;
+  }
+  return "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 interface GrowOptions {
