@@ -12,14 +12,18 @@
  * Trees live in flat typed arrays; scoring walks them block by block with a small branch-free WebAssembly
  * kernel (src/detectors/iforest-kernel.ts; `engine: 'js'` selects the plain loop, with identical results).
  *
- * Differences from scikit-learn, on purpose: computations stay in float64 (scikit-learn casts X to
- * float32, which rounds large values such as epoch-millisecond timestamps); the random stream differs
- * (scikit-learn's trees draw from their own generator), so individual trees differ while scores agree in
- * distribution (the parity benchmark compares ROC AUC over seeds). One measurable side effect: in
- * scikit-learn 1.2 a tree's splitter seed and its subsample come from the same first draw of one
- * RandomState, which correlates thresholds with the subsample and shifts mean scores by about -0.0015
- * (on test/fixtures/numpy-iforest-sklearn.json: -0.4338 vs -0.4327 when that seed is decorrelated in
- * scikit-learn itself, -0.4320 here); ours draws them independently.
+ * Two tree builders. `treeBuilder: 'sklearn'` grows scikit-learn 1.2's own trees for `random_state =
+ * seed` (src/detectors/sklearn-tree-builder.ts): X cast to float32, the same bagging seeds, subsamples and
+ * splitter draws, so `scoreSamples`, `offset` and `decisionFunction` equal scikit-learn's to about 1e-16
+ * (test/detectors/isolation-forest-sklearn.test.ts runs scikit-learn live); use it to compare numbers
+ * with Python. The default `'fast'` builder differs on purpose: computations stay in float64 (scikit-learn
+ * rounds large values such as epoch-millisecond timestamps to float32) and the random stream is its own, so
+ * individual trees differ while scores agree in distribution (the parity benchmark compares ROC AUC over
+ * seeds). One measurable side effect: in scikit-learn 1.2 a tree's splitter seed and its subsample come
+ * from the same first draw of one RandomState, which correlates thresholds with the subsample and shifts
+ * mean scores by about -0.0015 (on test/fixtures/numpy-iforest-sklearn.json: -0.4338 vs -0.4327 when that
+ * seed is decorrelated in scikit-learn itself, -0.4320 here); 'fast' draws them independently, 'sklearn'
+ * keeps the quirk.
  */
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
