@@ -37,7 +37,7 @@
 import { DataError } from "../errors";
 import { RandomState, sampleWithoutReplacement } from "../random";
 import type { KernelForest } from "./iforest-kernel";
-import type { DenseMatrix } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** np.iinfo(np.int32).max: the bound of the bagging seeds and of each tree's random_state. */
 const MAX_INT = 2147483647;

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { IsolationForest, type IsolationForestOptions } from "../../src/detectors/isolation-forest";
 import { SklearnRandR, toFloat32Matrix } from "../../src/detectors/sklearn-tree-builder";
-import type { DenseMatrix } from "../../src/detectors/types";
+import type { DenseMatrix } from "../../src/matrix";
 import { DataError, OptionError } from "../../src/errors";
 import { loadAdbench } from "../../src/eval/npz";
 import { sharedDatasetsDir } from "../../src/ingest/datasets";
 import { RandomState, sampleWithoutReplacement } from "../../src/random";
-import { simulateLoginAttempts } from "../../src/simulate";
+import { simulateLoginAttempts } from "../../src/simulate/samples";
 
 // treeBuilder 'sklearn' against scikit-learn itself: Debian's python3-sklearn 1.2.1, run live by
 // test/detectors/sklearn_iforest_oracle.py on the same rows, seeds and options.
