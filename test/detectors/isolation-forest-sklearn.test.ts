@@ -145,17 +145,46 @@ describe.skipIf(version === null)("treeBuilder 'sklearn' equals scikit-learn 1.2
     cases.push(inline("tutorial", tutorial, { seed: 4, maxSamples: 20, nEstimators: 37 }));
     cases.push(inline("tutorial", tutorial, { seed: 5, bootstrap: true, contamination: 0.1 }));
     cases.push(inline("tutorial", tutorial, { seed: 6, maxSamples: 2, nEstimators: 10 }));
+    cases.push(inline("tutorial", tutorial, { seed: 8, maxSamples: 500 })); // more than n: capped at 53, as scikit-learn
     expectParity(cases);
   });
 
   it("constant and duplicated features (the splitter's constant-feature bookkeeping)", () => {
     const rs = new RandomState(5);
-    const rows = Array.from({ length: 300 }, () => [rs.poisson(3), 7, rs.randint(0, 2), rs.randint(0, 3) * 0.1]);
+    // The last column takes 1 and the next float32 above it: constant by scikit-learn's float32 rule
+    // (max <= min + 1e-7 in float32), not in float64.
+    const next = 1 + 2 ** -23;
+    const rows = Array.from({ length: 300 }, () => [rs.poisson(3), 7, rs.randint(0, 2), rs.randint(0, 3) * 0.1, rs.randint(0, 2) ? 1 : next]);
     const cases = [
       inline("constant/duplicates", rows, { seed: 0 }),
       inline("constant/duplicates", rows, { seed: 1, maxFeatures: 0.5, contamination: 0.05 }),
       inline("constant/duplicates", rows, { seed: 2, bootstrap: true, maxSamples: 1 }),
     ];
+    expectParity(cases);
+  });
+
+  it("random small data sets (ties, constant columns, scales 1 to 1e5) with random options", () => {
+    const rs = new RandomState(2026);
+    const cases: Case[] = [];
+    for (let k = 0; k < 16; k++) {
+      const n = 2 + rs.randint(0, 200);
+      const d = 1 + rs.randint(0, 6);
+      const kind = k % 3;
+      const rows = Array.from({ length: n }, () =>
+        Array.from({ length: d }, (_, j) => (kind === 0 ? rs.randint(0, 4) : kind === 1 ? rs.normal(0, 10 ** j) : j === 0 ? 5 : rs.poisson(2))),
+      );
+      const maxSamples = (["auto", 0.3, 1, 2 + rs.randint(0, 300)] as const)[rs.randint(0, 4)];
+      cases.push(
+        inline(`random #${k} (${n}×${d})`, rows, {
+          seed: rs.randint(0, 2 ** 32 - 1),
+          contamination: rs.rand() < 0.5 ? "auto" : 0.1,
+          maxSamples,
+          maxFeatures: rs.randint(1, d + 1),
+          bootstrap: rs.rand() < 0.3,
+          nEstimators: 1 + rs.randint(0, 30),
+        }),
+      );
+    }
     expectParity(cases);
   });
 
