@@ -159,6 +159,8 @@ describe.skipIf(version === null)("treeBuilder 'sklearn' equals scikit-learn 1.2
       inline("constant/duplicates", rows, { seed: 0 }),
       inline("constant/duplicates", rows, { seed: 1, maxFeatures: 0.5, contamination: 0.05 }),
       inline("constant/duplicates", rows, { seed: 2, bootstrap: true, maxSamples: 1 }),
+      inline("all rows equal", Array.from({ length: 40 }, () => [3, -1]), { seed: 3, contamination: 0.1 }),
+      inline("one row", [[2.5]], { seed: 4 }),
     ];
     expectParity(cases);
   });
