@@ -307,6 +307,9 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       text += "\nEvent types from syslog auth messages (--event):\n";
       for (const [t, d] of Object.entries(AUTH_EVENT_TYPES)) text += `  ${t.padEnd(30)} ${d}\n`;
       text += "  http_request                   access log lines (apache/nginx)\n";
+      text += "  access_denied, auth_failure,   Apache error log lines (auth_failure: basic/digest user and\n";
+      text += "  file_not_found, client_error,  password failures, with the user); server_message has no client\n";
+      text += "  server_message\n";
       io.stdout.write(text);
       return 0;
     }
