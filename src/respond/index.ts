@@ -1,6 +1,7 @@
 // Public exports of src/respond. Add one `export * from "./module"` line per module.
 export * from "./ipAddress";
 export * from "./username";
+export * from "./system-accounts";
 export * from "./anomalyScore";
 export * from "./finding";
 export * from "./policy";
