@@ -17,4 +17,5 @@ export * from "./executePlan";
 export * from "./context";
 export * from "./summary";
 export * from "./redact";
+export * from "./reply-check";
 export * from "./llm";
