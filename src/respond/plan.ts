@@ -1,8 +1,8 @@
 import type { LogEvent } from "../events";
-import { ANOMALY_SCORE_THRESHOLD } from "./anomalyScore";
+import { ANOMALY_SCORE_THRESHOLD } from "./anomaly-score";
 import type { EntityType, Finding } from "./finding";
-import { IpRangeSet, addressCount, parseIp, privateRangeOf } from "./ipAddress";
-import type { ParsedIp } from "./ipAddress";
+import { IpRangeSet, addressCount, parseIp, privateRangeOf } from "./ip-address";
+import type { ParsedIp } from "./ip-address";
 import { DEFAULT_MIN_CIDR_PREFIX, selectTier, validatePolicy } from "./policy";
 import { DEFAULT_UID_MIN, systemAccountReason } from "./system-accounts";
 import type { ActionKind, PolicyTier, ResponsePolicy } from "./policy";
