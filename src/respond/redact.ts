@@ -26,19 +26,19 @@ export interface SecretRule {
 // Names whose value is a secret: any name containing one of these (PGPASSWORD, AWS_SECRET_ACCESS_KEY,
 // GITHUB_TOKEN, client_secret, db-passwd, MYSQL_PWD's "pwd" part, …).
 const SECRET_NAME_PARTS = ["password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "accesskey", "access_key", "privatekey", "private_key", "credential", "signature"];
-// Names that are secrets only as a whole word of the name (MYSQL_PWD, DB_PASS, pw=, auth=…): "pwd" alone is
-// the working directory (sudo logs "PWD=/home/alice") and stays.
+// Names that are secrets only as a whole word of the name (MYSQL_PWD, DB_PASS, pw=, auth=…); "PWD=" with a
+// path is the working directory (sudo logs "PWD=/home/alice") and stays.
 const SECRET_NAME_WORDS = new Set(["pass", "pw", "pwd", "auth", "authorization", "cookie", "session", "sessionid", "sid", "jwt", "otp", "pin", "key"]);
 // With ":" as the separator only unambiguous names count ("pam_unix(sshd:auth): authentication failure" stays).
-const STRONG_WORDS = new Set(["pass", "pw", "pwd"]);
+const STRONG_WORDS = new Set(["pass", "pw", "pwd", "cookie"]);
 
-function secretName(name: string, sep: string): boolean {
+function secretName(name: string, sep: string, value = ""): boolean {
   const n = name.toLowerCase();
   if (SECRET_NAME_PARTS.some((p) => n.includes(p))) return true;
   const words = n.split(/[_.-]/);
-  if (words.length === 1 && n === "pwd") return false;
+  if (n === "pwd" && /^["']?[/~]/.test(value)) return false; // PWD=/home/alice: the working directory
   if (words.length === 1 && n === "key") return false; // "key=…" alone is usually an index, not a secret
-  return sep.includes(":") ? words.some((w) => STRONG_WORDS.has(w)) && words.length > 1 || n === "pass" : words.some((w) => SECRET_NAME_WORDS.has(w));
+  return sep.includes(":") ? words.some((w) => STRONG_WORDS.has(w)) : words.some((w) => SECRET_NAME_WORDS.has(w));
 }
 
 const VALUE = String.raw`"[^"\n]{0,512}"|'[^'\n]{0,512}'|[^\s,;&"'<>{}\[\]]{1,512}`;
@@ -70,14 +70,17 @@ export const SECRET_PATTERNS: readonly SecretRule[] = [
     re: /(?<![\w-])-p([^\s\d'"][^\s]{0,511}|\d[^\s]{0,511}|'[^'\n]{0,512}'|"[^"\n]{0,512}")/g,
     replace: (_m, g, text, offset) => {
       // "-p2222" is an ssh port; a glued -p value is a password for the database and sshpass tools.
-      const before = text.slice(Math.max(0, offset - 200), offset);
-      return /^\d+$/.test(g[0]!) && !TOOLS_WITH_P.test(before) ? undefined : "-p[REDACTED]";
+      // A glued lower-case word is an option (-passin, -pipe); a number is a port (ssh -p2222) — unless a tool
+      // that takes -p<password> comes before it on the line.
+      const line = text.slice(Math.max(0, offset - 200), offset);
+      const before = line.slice(line.lastIndexOf("\n") + 1);
+      return /^(?:\d+|[a-z]+)$/.test(g[0]!) && !TOOLS_WITH_P.test(before) ? undefined : "-p[REDACTED]";
     },
   },
   {
     name: "key=value credential",
     re: new RegExp(String.raw`(?<![\w.-])([A-Za-z_][\w.-]{0,63})(["']?)(\s{0,3}[=:]\s{0,3})(${VALUE})`, "g"),
-    replace: (_m, g) => (secretName(g[0]!, g[2]!) ? `${g[0]}${g[1]}${g[2]}[REDACTED]` : undefined),
+    replace: (_m, g) => (secretName(g[0]!, g[2]!, g[3]) ? `${g[0]}${g[1]}${g[2]}[REDACTED]` : undefined),
   },
   { name: "OpenAI-style key", re: /\bsk-[A-Za-z0-9_-]{16,512}/g, replace: () => "[REDACTED_KEY]" },
   { name: "Stripe-style key", re: /\b[spr]k_(?:live|test)_[A-Za-z0-9]{10,256}/g, replace: () => "[REDACTED_KEY]" },
@@ -105,6 +108,34 @@ function redactKeyBlocks(text: string, rule: SecretRule, bump: (name: string, n:
     bump(rule.name, 1);
     at = end ? PRIVATE_KEY_END.lastIndex : text.length;
     begin.lastIndex = at;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Apply one rule left to right. A match the rule declines (e.g. `x: …` whose name is not a secret's) is
+ * not consumed: the search resumes at its value, so `x: password=pw` still redacts `pw`. Every
+ * quantifier is bounded, so this stays linear in the text length.
+ */
+function applyRule(text: string, rule: SecretRule, bump: (name: string, n: number) => void): string {
+  const re = new RegExp(rule.re.source, rule.re.flags.includes("g") ? rule.re.flags : rule.re.flags + "g");
+  let out = "";
+  let at = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0] === "") {
+      re.lastIndex++;
+      continue;
+    }
+    const r = rule.replace(m[0], m.slice(1), text, m.index);
+    if (r === undefined) {
+      // Resume where the last group (the value) starts: a secret's name inside it still gets its chance.
+      const last = m[m.length - 1] ?? "";
+      re.lastIndex = Math.max(m.index + 1, m.index + m[0].length - last.length);
+      continue;
+    }
+    bump(rule.name, 1);
+    out += text.slice(at, m.index) + r;
+    at = re.lastIndex;
   }
   return out + text.slice(at);
 }
@@ -178,15 +209,7 @@ export class Redactor {
         out = redactKeyBlocks(out, rule, bump);
         continue;
       }
-      const src = out;
-      out = src.replace(rule.re, (...m) => {
-        const offset = m.findIndex((x) => typeof x === "number");
-        const groups = m.slice(1, offset) as (string | undefined)[];
-        const r = rule.replace(m[0] as string, groups, src, m[offset] as number);
-        if (r === undefined) return m[0] as string;
-        this.bump(rule.name, 1);
-        return r;
-      });
+      out = applyRule(out, rule, bump);
     }
     for (const re of this.patterns) {
       const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
