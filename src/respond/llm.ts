@@ -338,9 +338,11 @@ export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOpti
     return fallback(e instanceof LlmFailure ? e.message : `unexpected error (${(e as Error).message})`);
   }
   // The reply is untrusted too: everything it names must be in the evidence the model was given.
+  // Numbers, addresses and URLs inside the sample log lines do not count: an attacker writes those.
+  const computed = { ...prompt.evidence, sampleMessages: undefined };
   const check = checkReplyAgainstEvidence(reply, {
-    text: prompt.block.json + "\n" + JSON.stringify(prompt.evidence),
-    data: prompt.evidence,
+    text: JSON.stringify(computed),
+    data: computed,
     placeholders: redactor.placeholders,
     alsoAllowed: [0, 50, 100],
   });

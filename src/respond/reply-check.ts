@@ -59,8 +59,9 @@ function numbersOf(text: string, data: unknown): number[] {
  * untrusted): every URL, IP address or CIDR range, placeholder (IP_n, USER_n) and number the reply names
  * must occur in the evidence. Numbers match when equal after rounding to the reply's precision (97.1 for
  * 97.06; 10 for 10.4), also as a percentage or, for durations, in minutes or hours. Host and user names in
- * free text are not checked (with entity redaction on, the model only ever saw placeholders). Linear in the
- * reply length.
+ * free text are not checked (with entity redaction on, the model only ever saw placeholders). Pass as
+ * evidence only what the reply may cite: `llmSummary` leaves out the sample log lines, whose numbers and
+ * links an attacker chooses. Linear in the reply length.
  *
  * @example
  * checkReplyAgainstEvidence("Block 10.0.0.0/8 now", { text: '{"ips":["IP_1"],"failures":50}', placeholders: ["IP_1"] })
