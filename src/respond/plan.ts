@@ -162,15 +162,18 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
           const allowed = allowIps.match(text);
           const priv = policy.blockPrivateRanges ? undefined : privateRangeOf(text);
           const key = p.family === 4 ? "ipv4" : "ipv6";
-          if (p.prefix !== undefined && p.prefix < minPrefix[p.family]) {
-            push(kind, text, "ip", "rejected_invalid",
-              `${what}${from} is wider than the policy allows for ${key.toUpperCase().replace("IPV", "IPv")} (prefix /${minPrefix[p.family]} or longer); ` +
-                `raise minCidrPrefix.${key} in the policy only if blocking that many addresses is intended`);
-          } else if (allowed) {
-            push(kind, text, "ip", "skipped_allowlist", `${what}${from} ${p.prefix === undefined ? "is" : "overlaps"} allow-listed ${allowed} (allowList.ips)`);
+          // Protected ranges first (raising the prefix limit would not change those), then the prefix limit.
+          if (allowed) {
+            push(kind, text, "ip", "skipped_allowlist", p.prefix === undefined
+              ? `${text}${from} is allow-listed (allowList.ips contains ${allowed})`
+              : `${what}${from} overlaps allow-listed ${allowed} (allowList.ips)`);
           } else if (priv) {
             push(kind, text, "ip", "skipped_allowlist",
               `${what}${from} ${p.prefix === undefined ? "is in" : "overlaps"} private/internal range ${priv}; set blockPrivateRanges: true in the policy to allow blocking it`);
+          } else if (p.prefix !== undefined && p.prefix < minPrefix[p.family]) {
+            push(kind, text, "ip", "rejected_invalid",
+              `${what}${from} is wider than the policy allows for ${key.toUpperCase().replace("IPV", "IPv")} (prefix /${minPrefix[p.family]} or longer); ` +
+                `raise minCidrPrefix.${key} in the policy only if blocking that many addresses is intended`);
           } else push(kind, text, "ip", "planned", undefined, p.normalisedFrom);
         }
       } else if (kind === "lock_user") {
