@@ -41,8 +41,8 @@ Options for features, detect and parse (reading the log):
   --year YEAR          year of the first line for syslog without years (default: inferred from today)
   --tz ZONE            time zone of timestamps without one: UTC, +02:00, -0500, or an IANA name such
                        as Europe/Berlin (daylight saving: a repeated hour reads as its first pass, a
-                       skipped hour is moved forward; named zones: JSON, CSV, access, Apache error,
-                       tutorial, raw) (default: UTC)
+                       skipped hour is moved forward; stamps with their own offset keep it)
+                       (default: UTC)
   --epoch-unit UNIT    unit of numeric JSON/CSV timestamps: s, ms, us, ns, or auto (by magnitude:
                        1e8 <= s < 1e11 <= ms < 1e14 <= us < 1e17 <= ns < 1e20) (default: auto)
   --max-line N         cut lines longer than N characters (default: 65536)

@@ -116,6 +116,13 @@ describe("siemlab parse", () => {
   });
 });
 
+it("features --tz Europe/Berlin on an auth.log counts in UTC windows", () => {
+  const auth = ["Jan  1 12:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2", "Jul  1 12:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2"].join("\n");
+  const r = run(["features", "-", "--tz", "Europe/Berlin", "--year", "2025", "--sparse", "--event", "failed_password"], auth);
+  expect(r.code).toBe(0);
+  expect(r.out.trim().split("\n").slice(1)).toEqual(["198.51.100.23,2025-01-01T11:00:00.000Z,1", "198.51.100.23,2025-07-01T10:00:00.000Z,1"]);
+});
+
 describe("terminal safety through the CLI", () => {
   const hostile = [
     '192.0.2.66 - \u001b]0;pwned\u0007 [10/Oct/2023:13:55:36 +0000] "GET /\u001b[2J HTTP/1.1" 404 1 "-" "\u202egnp.exe"',

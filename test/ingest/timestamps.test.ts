@@ -208,6 +208,14 @@ describe("impossible dates are rejects with the reason in every format", () => {
     expect(iso(one("apache-error", ["[Mon Jul 01 12:00:00 2024] [error] [client 192.0.2.1] x"]).time)).toBe("2024-07-01T10:00:00.000Z");
     expect(iso(one("raw", ["2024-10-27 02:30:00 the repeated hour"]).time)).toBe("2024-10-27T00:30:00.000Z");
     expect(iso(one("combined", ['192.0.2.1 - - [01/Jul/2024:12:00:00 +0000] "GET / HTTP/1.1" 200 1']).time)).toBe("2024-07-01T12:00:00.000Z");
+    // RFC 3164 through the registry (withNamedZones): BSD stamps and zone-less ISO stamps move, stamps with an offset do not.
+    const sys = parseLogLines(
+      ["Mar 31 02:30:00 gw sshd[1]: x", "Jul  1 12:00:00 gw sshd[1]: x", "Oct 27 02:30:00 gw sshd[1]: x", "<13>2024-07-01T12:00:00+05:00 gw app: x", "2024-07-01T12:00:00.5 gw app: x"],
+      { ...opts, format: "rfc3164", year: 2024 },
+    );
+    expect(sys.events.map((e) => iso(e.time))).toEqual([
+      "2024-03-31T01:30:00.000Z", "2024-07-01T10:00:00.000Z", "2024-10-27T00:30:00.000Z", "2024-07-01T07:00:00.000Z", "2024-07-01T10:00:00.500Z",
+    ]);
   });
 });
 
