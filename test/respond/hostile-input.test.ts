@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { contextTimelineChart, investigationContext } from "../../src/respond/context";
 import { OptionError } from "../../src/errors";
 import type { LogEvent } from "../../src/events";
+import { consoleLog } from "../../src/respond/executors/alert";
+import { ticketBaseId } from "../../src/respond/executors/ticket";
 import * as r from "../../src/respond/index";
 import type { Executor, PlannedAction, ResponsePolicy } from "../../src/respond/index";
 import { T0, failures, finding } from "./helpers";
@@ -120,7 +122,7 @@ describe("3 · dryRun fails closed: only the boolean false executes", () => {
     const hook = await server((_q, _i, res) => res.end("ok"));
     const lines: string[] = [];
     const executors: Executor[] = [
-      r.consoleLog({ write: (l) => lines.push(l) }),
+      consoleLog({ write: (l) => lines.push(l) }),
       r.consoleAlert({ write: (l) => lines.push(l) }),
       r.jsonLinesAlert({ path: path.join(dir, "alerts.jsonl") }),
       r.webhookAlert({ url: `${hook.url}/hook`, retries: 0 }),
@@ -350,7 +352,7 @@ describe("6 · tickets: unique, collision-free ids; nothing overwrites an earlie
     const tickets = files.map((fn) => JSON.parse(fs.readFileSync(path.join(dir, fn), "utf8")) as r.Ticket);
     expect(new Set(tickets.map((t) => t.id)).size).toBe(5);
     for (const [i, fn] of files.entries()) expect(fn).toBe(`${tickets[i].id}.json`);
-    expect(tickets.filter((t) => t.entity === "a:b").map((t) => t.id).sort()).toEqual([r.ticketBaseId(plan[0]), `${r.ticketBaseId(plan[0])}-2`, `${r.ticketBaseId(plan[0])}-3`]);
+    expect(tickets.filter((t) => t.entity === "a:b").map((t) => t.id).sort()).toEqual([ticketBaseId(plan[0]), `${ticketBaseId(plan[0])}-2`, `${ticketBaseId(plan[0])}-3`]);
     for (const x of rows) expect(x.detail).toMatch(/^wrote ticket \S+ to /);
   });
 });
