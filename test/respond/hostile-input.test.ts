@@ -536,3 +536,19 @@ describe("9 · Plotly template text from logs is shown literally", () => {
     for (const d of spec.data as { hovertemplate?: string }[]) if (d.hovertemplate) expect(d.hovertemplate).toBe("%{text}<extra></extra>");
   });
 });
+
+describe("8 · the evidence check accepts what a faithful summary says", () => {
+  it("counts, rounding, percentages, durations in minutes, array lengths, dates and placeholders", () => {
+    const evidence = {
+      entity: "IP_1", windowStart: "2015-12-10T10:55:00.000Z", windowSeconds: 300, failures: 289, users: ["USER_1", "USER_2", "USER_3"],
+      rateRatio: 1.97, anomalyScore: 85.1, contamination: "0.05", detectors: ["iforest", "threshold-rule"], sampleMessages: [],
+    };
+    const faithful =
+      "IP_1 made 289 failed logins against 3 accounts (USER_1, USER_2 and USER_3) in the 5-minute window from 2015-12-10 10:55 UTC, " +
+      "about 2× its usual rate; anomaly score 85/100 at contamination 5%, 2 detectors agree.";
+    expect(r.checkReplyAgainstEvidence(faithful, { text: JSON.stringify(evidence), data: evidence, placeholders: ["IP_1", "USER_1", "USER_2", "USER_3"], alsoAllowed: [100] }))
+      .toEqual({ ok: true, mismatches: [] });
+    expect(r.checkReplyAgainstEvidence("USER_4 from 203.0.113.9 made 290 attempts", { text: JSON.stringify(evidence), data: evidence, placeholders: ["IP_1"] }).mismatches)
+      .toEqual(["placeholder USER_4", "address 203.0.113.9", "number 290"]);
+  });
+});
