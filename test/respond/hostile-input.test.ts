@@ -9,10 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { contextTimelineChart, investigationContext } from "../../src/respond/context";
 import { OptionError } from "../../src/errors";
 import type { LogEvent } from "../../src/events";
-import { consoleLog } from "../../src/respond/executors/alert";
-import { ticketBaseId } from "../../src/respond/executors/ticket";
 import * as r from "../../src/respond/index";
 import type { Executor, PlannedAction, ResponsePolicy } from "../../src/respond/index";
+import { ticketBaseId } from "../../src/respond/executors/ticket";
 import { T0, failures, finding } from "./helpers";
 import { startServer } from "./server";
 
@@ -122,7 +121,7 @@ describe("3 · dryRun fails closed: only the boolean false executes", () => {
     const hook = await server((_q, _i, res) => res.end("ok"));
     const lines: string[] = [];
     const executors: Executor[] = [
-      consoleLog({ write: (l) => lines.push(l) }),
+      r.consoleLog({ write: (l) => lines.push(l) }),
       r.consoleAlert({ write: (l) => lines.push(l) }),
       r.jsonLinesAlert({ path: path.join(dir, "alerts.jsonl") }),
       r.webhookAlert({ url: `${hook.url}/hook`, retries: 0 }),
