@@ -255,15 +255,16 @@ describe("4 · webhook: no redirects followed, bodies capped, outcome as it happ
       res.writeHead(200);
       res.write("partial");
     });
-    const half = await r.webhookAlert({ url: stall.url, retries: 0, timeoutMs: 150 }).execute(action);
-    expect(half).toEqual({ ok: true, detail: `POST ${stall.url}/…: HTTP 200 (response body not read: timed out after 150 ms)`, attempts: 1 });
+    const half = await r.webhookAlert({ url: stall.url, retries: 0, timeoutMs: 1000 }).execute(action);
+    expect(half).toEqual({ ok: true, detail: `POST ${stall.url}/…: HTTP 200 (response body not read: timed out after 1000 ms)`, attempts: 1 });
   });
 });
 
 describe("4 · LLM client: hang, 500, malformed JSON, redirect and a huge body all fall back; the reply is capped", () => {
   const events = failures(5, "203.0.113.7", "alice");
   const f = finding({ entity: "alice", entityType: "user", events });
-  const opts = (url: string) => ({ baseUrl: url, model: "m", env: {}, events, timeoutMs: 400 });
+  // A generous timeout (a loaded machine must not turn a fast answer into a timeout); the hang case uses 400 ms.
+  const opts = (url: string, timeoutMs = 10_000) => ({ baseUrl: url, model: "m", env: {}, events, timeoutMs });
 
   it("stops reading a huge reply at maxResponseBytes (streamed, never buffered whole)", async () => {
     const sent = { bytes: 0, finished: false };
@@ -295,9 +296,9 @@ describe("4 · LLM client: hang, 500, malformed JSON, redirect and a huge body a
     ["hang", () => undefined, "the request timed out after 400 ms"],
     ["500", (res: http.ServerResponse) => { res.statusCode = 500; res.end("overloaded"); }, "the endpoint answered HTTP 500: overloaded"],
     ["malformed JSON", (res: http.ServerResponse) => res.end('{"choices": [ {"message": '), "the reply was not JSON"],
-  ])("falls back on %s", async (_name, handler, why) => {
+  ])("falls back on %s", async (name, handler, why) => {
     const llm = await server((_q, _i, res) => handler(res));
-    const s = await r.llmSummary(f, opts(llm.url));
+    const s = await r.llmSummary(f, opts(llm.url, name === "hang" ? 400 : 10_000));
     expect([s.source, s.note]).toEqual(["template", `LLM summary unavailable: ${why}. Showing the deterministic summary.`]);
   });
 });
