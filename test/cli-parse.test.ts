@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { hostileLines } from "../src/ingest/hostile-lines";
 import { caseFile, casePresent, readCase } from "./ingest/cases-dir";
 
 const BIN = path.resolve("bin/siemlab.js");
@@ -140,6 +141,18 @@ describe("terminal safety through the CLI", () => {
     expect(events[1].fields.path).toBe("/\u001b[31m");
     expect(r.err).toContain('line 3: expected an access log line');
     expect(r.err).toContain('"\\x1b[31mjunk\\u202e line"');
+  });
+
+  it("the hostile-line generator's output (injections, ANSI, bidi, NUL, lone surrogates) never reaches the terminal raw", () => {
+    const file = path.join(tmp, "hostile.log");
+    fs.writeFileSync(file, hostileLines({ count: 400, seed: 7, longLength: 5000 }).join("\n"));
+    for (const args of [["parse", file], ["parse", file, "--csv"], ["features", file, "--by", "user", "--sparse"], ["parse", file, "--format", "raw"]]) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(RAW_CONTROL.test(r.out), `stdout of ${args.join(" ")}`).toBe(false);
+      expect(RAW_CONTROL.test(r.err), `stderr of ${args.join(" ")}`).toBe(false);
+      expect(r.err).toMatch(/lines read 400, parsed \d+, rejected \d+/);
+    }
   });
 
   it("parse --csv and features: cells escaped, formulas neutralised", () => {
