@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
@@ -38,7 +39,8 @@ Options for features and detect:
   --window DURATION    window length: 30s, 1m, 5m, 1h, 1d, ... (default: 1m)
   --sparse             print only non-zero rows (default: zero-filled, quiet windows print 0);
                        with detect, the detector is then fitted on the non-zero rows only
-  --year YEAR          year of the first line for syslog without years (default: inferred from today)
+  --year YEAR          year of the first line for syslog without years (default: inferred from the
+                       file's modification time, or now for stdin; the year chosen is shown)
   --tz OFFSET          time zone of timestamps without one: UTC, +02:00, -0500 (default: UTC)
   --max-line N         cut lines longer than N characters (default: 65536)
 
@@ -110,6 +112,9 @@ function summaryText(s: ParseSummary, extra: string): string {
     (c.invalidUtf8 + c.truncated > 0 ? ` (invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated})` : "") +
     `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
     `siemlab: events by type: ${types || "(none)"}\n` +
+    (s.notes?.yearSource === "inferred" && s.notes.year !== undefined ? `siemlab: year ${s.notes.yearReason} (--year overrides)\n` : "") +
+    (c.folded ? `siemlab: ${c.folded} events from folded lines ("message repeated N times")\n` : "") +
+    (c.companions ? `siemlab: ${c.companions} companion records paired with the sshd record of the same attempt (counted once)\n` : "") +
     extra
   );
 }
@@ -210,6 +215,8 @@ async function featuresCommand(
     summary = await parseLogStream(source, { onEvent: (e) => acc.add(e) }, {
       format: formatName,
       year,
+      // Year-less syslog: the year is inferred so that the file does not end after it was last written.
+      referenceDate: year === undefined ? referenceDateOf(source) : undefined,
       timeZone: str("tz"),
       maxLineLength: maxLine,
     });
@@ -242,6 +249,16 @@ async function featuresCommand(
     ),
   );
   return 0;
+}
+
+/** A file's modification time (the latest its lines can be), or now for stdin and unreadable paths. */
+function referenceDateOf(source: unknown): number {
+  if (typeof source !== "string") return Date.now();
+  try {
+    return fs.statSync(source).mtimeMs;
+  } catch {
+    return Date.now();
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../ingest/lazy-danfo";
 import type { DenseMatrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
-import type { LogEvent } from "../events";
+import { isFailedAttempt, type LogEvent } from "../events";
 import { parseDuration } from "./duration";
 
 /** Which entity a row belongs to: an event field or a function (undefined = event skipped). */
@@ -161,7 +161,8 @@ function plan(features: readonly WindowFeature[]): Plan {
   };
   const columns: string[] = [];
   const outputs: Array<[0 | 1 | 2, number, number]> = [];
-  const failures = () => addNumeric("failures", (e) => (e.outcome === "failure" ? 1 : 0));
+  // Failed attempts: a companion record of an attempt counted elsewhere (PAM beside sshd) is not another one.
+  const failures = () => addNumeric("failures", (e) => (isFailedAttempt(e) ? 1 : 0));
   const successes = () => addNumeric("successes", (e) => (e.outcome === "success" ? 1 : 0));
   for (const f of features) {
     if (typeof f === "string") {

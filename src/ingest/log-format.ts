@@ -63,6 +63,15 @@ export interface FormatOptions {
   readonly fieldMap?: Readonly<Partial<Record<MappedField, string | readonly string[]>>>;
   /** CSV: the field delimiter. Default: ','. */
   readonly delimiter?: string;
+  /**
+   * Year-less syslog without `year`: how many lines are read (and held) before the year is fixed; the whole
+   * input when it is shorter, so the last line can say which year the file ends in. Default: 100,000.
+   */
+  readonly yearLookahead?: number;
+  /** Syslog: the largest N of a folded line (`message repeated N times`) expanded into N events; a line claiming more is a reject. Default: 10,000. */
+  readonly maxFolded?: number;
+  /** Syslog: pair the PAM / `Invalid user` records with sshd's record of the same attempt (`LogEvent.companionOf`). Default: true. */
+  readonly pairAttempts?: boolean;
 }
 
 /** LogEvent fields that JSON lines and CSV can map from their own field names. */
