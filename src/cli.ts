@@ -188,7 +188,7 @@ async function featuresCommand(
   if (command === "detect") {
     const c = str("contamination");
     if (c !== undefined && c !== "auto") {
-      if (!/^\d*\.?\d+$/.test(c) || !(+c > 0 && +c <= 0.5)) throw new UsageError(`--contamination expects 'auto' or a number in (0, 0.5], got '${c}'`);
+      if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(c) || !(+c > 0 && +c <= 0.5)) throw new UsageError(`--contamination expects 'auto' or a number in (0, 0.5], got '${c}'`);
       contamination = +c;
     }
     seed = integer("seed", str("seed"), 0, 4294967295) ?? 0;

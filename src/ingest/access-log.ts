@@ -6,7 +6,7 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 const Q = '"((?:[^"\\\\]|\\\\.)*)"';
 // client ident authuser [time] "request" status bytes ["referrer" "user agent"] [anything else]
-const LINE = new RegExp(`^(\\S+) (\\S+) (\\S+) \\[([^\\]]{1,64})\\] ${Q} (\\d{3}) (\\d+|-)(?: ${Q} ${Q})?(.*)$`);
+const LINE = new RegExp(`^(\\S+) (\\S+) (\\S+) \\[([^\\]]{1,64})\\] ${Q} (\\d{3}) (\\d+|-)(?: ${Q} ${Q})?([\\s\\S]*)$`);
 const TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-])(\d{2})(\d{2}))?$/;
 const SHAPE =
   'expected an access log line `IP - user [10/Oct/2000:13:55:36 -0700] "GET /path HTTP/1.1" 200 2326 "referrer" "agent"`';

@@ -50,10 +50,9 @@ export const AUTH_EVENT_TYPES: Readonly<Record<string, string>> = {
   other: "anything else",
 };
 
-// User names are read greedily up to the LAST " from ADDR": a name can carry injected " from X port N" text,
-// and the address sshd appends comes after it (fail2ban reads it the same way).
-const FAILED_ACCEPTED =
-  /^(Failed|Accepted) (\S+) for ((?:invalid|illegal) user )?(.*) from ([^ ]+)(?: port (\d+))?(?: (ssh2?))?(?:: (.*))?$/;
+// User names run up to the LAST " from ADDR": a name can carry injected " from X port N" text, and the
+// address sshd appends comes after it (fail2ban reads it the same way). The tail is read by hand (linear).
+const FAILED_ACCEPTED_HEAD = /^(Failed|Accepted) ([^ ]+) for ((?:invalid|illegal) user )?/;
 const INVALID_USER = /^(?:[Ii]nvalid|[Ii]llegal) user (.*) from ([^ ]+?)(?: port (\d+))?$/;
 const PREAUTH_INVALID = /^input_userauth_request: invalid user (.*?) \[preauth\]$/;
 const BREAK_IN_REVERSE = /^reverse mapping checking getaddrinfo for (\S+) \[(\S+)\] failed/;
@@ -70,7 +69,52 @@ const CHANGE_OF_USERNAME = /^Disconnecting (?:(?:authenticating|invalid) )?user 
 const ROOT_REFUSED = /^ROOT LOGIN REFUSED (?:ON (\S+) )?FROM ([^ ]+?)(?: port (\d+))?$/;
 const REFUSED_CONNECT = /^refused connect from (\S+) \(([^ )]+)\)/;
 /** sshd's `error: PAM: Authentication failure for U from H` / `authentication error for illegal user U from H via A` / `User not known … for U from H`. */
-const SSHD_PAM_ERROR = /^PAM: (?:[Aa]uthentication (?:failure|error|failed)|(User not known) to the underlying authentication module) for (?:(?:invalid|illegal) user )?(.*) from ([^ ]+?)(?: via \S+)?$/;
+const SSHD_PAM_ERROR_HEAD = /^PAM: (?:[Aa]uthentication (?:failure|error|failed)|(User not known) to the underlying authentication module) for (?:(?:invalid|illegal) user )?/;
+
+/** `ADDR[ port N][ ssh2|ssh][: detail]` to the end of `text` from `at`, or undefined (what sshd appends after " from "). */
+function addressTail(text: string, at: number): { ip: string; port?: string; proto?: string; detail?: string } | undefined {
+  let sp = text.indexOf(" ", at);
+  if (sp < 0) sp = text.length;
+  if (sp === at) return undefined;
+  let ip = text.slice(at, sp);
+  let q = sp;
+  let portText: string | undefined;
+  let proto: string | undefined;
+  if (text.startsWith(" port ", q)) {
+    let k = q + 6;
+    while (k < text.length && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k > q + 6) {
+      portText = text.slice(q + 6, k);
+      q = k;
+    }
+  }
+  for (const p of [" ssh2", " ssh"]) {
+    if (text.startsWith(p, q) && (q + p.length === text.length || text.charCodeAt(q + p.length) === 58)) {
+      proto = p.slice(1);
+      q += p.length;
+      break;
+    }
+  }
+  if (q === text.length) return { ip, port: portText, proto };
+  if (text.startsWith(": ", q)) return { ip, port: portText, proto, detail: text.slice(q + 2) };
+  // "from ADDR: detail" (no port): the colon belongs to the tail, not the address.
+  if (q === sp && portText === undefined && ip.endsWith(":") && ip.length > 1 && text.charCodeAt(sp) === 32) {
+    ip = ip.slice(0, -1);
+    return { ip, detail: text.slice(sp + 1) };
+  }
+  return undefined;
+}
+
+/** The last " from " at or after `min` whose tail reads as {@link addressTail} (up to 8 tried from the right). */
+function lastFrom(text: string, min: number): { at: number; tail: NonNullable<ReturnType<typeof addressTail>> } | undefined {
+  let f = text.lastIndexOf(" from ");
+  for (let tries = 0; f >= min && tries < 8; tries++) {
+    const tail = addressTail(text, f + 6);
+    if (tail !== undefined) return { at: f, tail };
+    f = f === 0 ? -1 : text.lastIndexOf(" from ", f - 1);
+  }
+  return undefined;
+}
 const BAD_PROTOCOL = /^Bad protocol version identification .* from (\S+?)(?: port (\d+))?$/;
 const NEGOTIATE = /^Unable to negotiate with (\S+?)(?: port (\d+))?:/;
 const PAM_PREFIX = /^pam_unix\(([^:)]*):([^)]*)\): /;
@@ -189,18 +233,19 @@ function classifySshd(message: string): AuthFacts | undefined {
     {
       const fast = failedAccepted(message);
       if (fast !== undefined) return fast;
-      m = FAILED_ACCEPTED.exec(message);
-      if (m) {
+      m = FAILED_ACCEPTED_HEAD.exec(message);
+      const fa = m ? lastFrom(message, m[0].length) : undefined;
+      if (m && fa) {
         const ok = m[1] === "Accepted";
         const fields: Record<string, string | number | boolean | null> = { method: m[2] };
         if (m[3]) fields.invalidUser = true;
-        if (m[8]) fields.detail = m[8];
+        if (fa.tail.detail) fields.detail = fa.tail.detail;
         return {
           eventType: (ok ? "accepted_" : "failed_") + methodType(m[2]),
           outcome: ok ? "success" : "failure",
-          user: m[4],
-          srcIp: m[5],
-          srcPort: port(m[6]),
+          user: message.slice(m[0].length, fa.at),
+          srcIp: fa.tail.ip,
+          srcPort: port(fa.tail.port),
           fields,
         };
       }
@@ -288,9 +333,18 @@ function classifySshd(message: string): AuthFacts | undefined {
         return { eventType: "pam_more_failures", outcome: "failure", srcIp, user, fields: { count: +m[1] } };
       }
       if (message.startsWith("PAM service(")) return { eventType: "pam_max_retries" };
-      m = SSHD_PAM_ERROR.exec(message);
+      m = SSHD_PAM_ERROR_HEAD.exec(message);
       if (m) {
-        return { eventType: "auth_failure", outcome: "failure", user: m[2], srcIp: m[3], fields: m[1] ? { reason: "user not known" } : undefined };
+        const f = message.lastIndexOf(" from ");
+        if (f >= m[0].length) {
+          const rest = message.slice(f + 6);
+          const sp = rest.indexOf(" ");
+          const ip = sp < 0 ? rest : rest.slice(0, sp);
+          if (ip !== "" && (sp < 0 || (rest.startsWith(" via ", sp) && rest.indexOf(" ", sp + 5) < 0))) {
+            const user = message.slice(m[0].length, f);
+            return { eventType: "auth_failure", outcome: "failure", user, srcIp: ip, fields: m[1] ? { reason: "user not known" } : undefined };
+          }
+        }
       }
       break;
     case 83: // S
@@ -357,7 +411,7 @@ function sudoFacts(message: string): AuthFacts | undefined {
 function classifyGeneric(message: string, process?: string): AuthFacts | undefined {
   const pam = PAM_PREFIX.exec(message);
   if (pam) return classifyPam(pam[1], message.slice(pam[0].length)) ?? { eventType: "other", fields: { service: pam[1] } };
-  const base = process === undefined ? "" : process.replace(/\(.*$/, "");
+  const base = process === undefined ? "" : (process.includes("(") ? process.slice(0, process.indexOf("(")) : process);
   if (process !== undefined && process.includes("(pam_unix)")) {
     const facts = classifyPam(base, message);
     if (facts) return facts;

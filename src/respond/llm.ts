@@ -126,7 +126,7 @@ async function chatCompletion(url: string, body: unknown, apiKey: string | undef
   if (!Array.isArray(choices) || choices.length === 0) throw new LlmFailure("the reply had no choices");
   const content = (choices[0] as { message?: { content?: unknown } })?.message?.content;
   if (typeof content !== "string") throw new LlmFailure("the reply's choices[0].message.content is not a string");
-  const cleaned = content.replace(/<think>[\s\S]*?<\/think>/g, "").trim();
+  const cleaned = content.replace(/<think>(?:(?!<\/?think>)[\s\S])*<\/think>/g, "").trim();
   if (cleaned === "") throw new LlmFailure("the reply was empty");
   return cleaned;
 }
@@ -173,7 +173,7 @@ export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOpti
   if (!model) return fallback("no model configured (set SIEMLAB_LLM_MODEL or pass model)");
   let url: URL;
   try {
-    url = new URL(baseUrl.replace(/\/+$/, "") + "/chat/completions");
+    url = new URL(baseUrl.replace(/(?<!\/)\/+$/, "") + "/chat/completions");
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
   } catch {
     return fallback(`SIEMLAB_LLM_BASE_URL is not an http(s) URL (${JSON.stringify(baseUrl.slice(0, 80))})`);

@@ -14,7 +14,7 @@ export interface RedactorOptions {
 /** Built-in secret patterns: key=value credentials, bearer tokens, cloud/API keys, JWTs, URL passwords, key blocks. */
 export const SECRET_PATTERNS: readonly { readonly name: string; readonly re: RegExp; readonly replace: string }[] = [
   { name: "private key", re: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, replace: "[REDACTED_PRIVATE_KEY]" },
-  { name: "url credentials", re: /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, replace: "$1[REDACTED]@" },
+  { name: "url credentials", re: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, replace: "$1[REDACTED]@" },
   { name: "bearer token", re: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, replace: "$1 [REDACTED]" },
   {
     name: "key=value credential",
@@ -25,11 +25,11 @@ export const SECRET_PATTERNS: readonly { readonly name: string; readonly re: Reg
   { name: "AWS access key", re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: "[REDACTED_KEY]" },
   { name: "GitHub token", re: /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, replace: "[REDACTED_KEY]" },
   { name: "Slack token", re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, replace: "[REDACTED_KEY]" },
-  { name: "JWT", re: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: "[REDACTED_JWT]" },
+  { name: "JWT", re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: "[REDACTED_JWT]" },
   { name: "long hex secret", re: /\b[A-Fa-f0-9]{32,}\b/g, replace: "[REDACTED_HEX]" },
 ];
 
-const IPV6_CANDIDATE = /[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g;
+const IPV6_CANDIDATE = /(?<![0-9A-Fa-f:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/g;
 const IPV4_CANDIDATE = /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9])/g;
 
 function escapeRegExp(s: string): string {
@@ -103,7 +103,7 @@ export class Redactor {
     if (!this.entities) return out;
     // IPv6 first (it may embed an IPv4 tail), then IPv4 (also inside "10.0.0.1:22").
     out = out.replace(IPV6_CANDIDATE, (tok) => {
-      const bare = tok.replace(/^[.:]+|[.:]+$/g, (edge) => (edge === "::" ? edge : ""));
+      const bare = tok.replace(/^[.:]+|(?<![.:])[.:]+$/g, (edge) => (edge === "::" ? edge : ""));
       for (const cand of [tok, bare]) {
         if (cand.length >= 3 && isIP(cand)) {
           this.bump("ip", 1);
