@@ -12,6 +12,7 @@ export interface PendingLine {
   hold: number;
 }
 
+/** Options of {@link AttemptPairing}. */
 export interface AttemptPairingOptions {
   /** How long (log time, ms) a PAM / `Invalid user` line waits for sshd's record of the attempt. Default: 60,000. */
   readonly windowMs?: number;

@@ -353,13 +353,13 @@ function classifySshd(message: string): AuthFacts | undefined {
     case 101: // e
     case 102: // f
       // "error: " and "fatal: " wrap the same messages (fail2ban reads both): classify what they wrap.
-      if (message.startsWith("error: ")) {
-        const inner = classifySshd(message.slice(7));
-        return inner ?? { eventType: "sshd_error" };
-      }
-      if (message.startsWith("fatal: ")) {
-        const inner = classifySshd(message.slice(7));
-        return inner ?? { eventType: "sshd_error", fields: { fatal: true } };
+      if (message.startsWith("error: ") || message.startsWith("fatal: ")) {
+        // Peel every "error: " / "fatal: " (a loop, not recursion: a crafted line may nest thousands).
+        const fatal = message.charCodeAt(0) === 102;
+        let p = 0;
+        while (message.startsWith("error: ", p) || message.startsWith("fatal: ", p)) p += 7;
+        const inner = classifySshd(message.slice(p));
+        return inner ?? (fatal ? { eventType: "sshd_error", fields: { fatal: true } } : { eventType: "sshd_error" });
       }
       break;
   }

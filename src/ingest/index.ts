@@ -21,3 +21,4 @@ export * from "./hostile-lines";
 export * from "./drain";
 export * from "./simulate-attacks";
 export * from "./lazy-danfo";
+export * from "./adversarial-lines";
