@@ -19,6 +19,15 @@ const DYNAMIC: Readonly<Record<string, string>> = {
   "respond/redact.ts": "re-flags the literal SECRET_PATTERNS, or matches an escaped literal user name (escapeRegExp: no quantifiers)",
 };
 
+/**
+ * Regexes the analyser flags whose every quantifier is bounded, so each start position costs at most a fixed
+ * number of steps (linear in the input, with that constant): exact source → why it stays. Not on the parse path.
+ */
+const BOUNDED: Readonly<Record<string, string>> = {
+  "(?<![\\w-])(-u|-U|--user|--proxy-user)(=|\\s{0,4})(\"?)([^\\s:\"'@]{0,128}):([^\\s\"']{1,512})\\3":
+    "respond/redact.ts curl -u: user ≤ 128, password ≤ 512 characters per start (prompt redaction, not parsing)",
+};
+
 interface Found {
   readonly where: string;
   readonly source: string;
@@ -42,6 +51,17 @@ function fold(e: ts.Expression, consts: Map<string, ts.Expression>, depth = 0): 
       const v = fold(span.expression, consts, depth + 1);
       if (v === undefined) return undefined;
       s += v + span.literal.text;
+    }
+    return s;
+  }
+  if (ts.isTaggedTemplateExpression(e) && e.tag.getText() === "String.raw") {
+    const t = e.template;
+    if (ts.isNoSubstitutionTemplateLiteral(t)) return t.rawText;
+    let s = t.head.rawText ?? "";
+    for (const span of t.templateSpans) {
+      const v = fold(span.expression, consts, depth + 1);
+      if (v === undefined) return undefined;
+      s += v + (span.literal.rawText ?? "");
     }
     return s;
   }
@@ -92,8 +112,8 @@ describe("regular expressions in src/ (recheck static ReDoS analysis)", () => {
 
   it("collects the regex literals of every source file, and new RegExp over constants", () => {
     expect(found.length).toBeGreaterThan(100);
-    // The access-log line is built with a template over a const: folded and checked like a literal.
-    expect(found.some((f) => f.where.startsWith("ingest/access-log.ts") && f.source.startsWith("^(\\S+) (\\S+) (\\S+)"))).toBe(true);
+    // Patterns built with String.raw templates over consts (redaction rules) are folded and checked like literals.
+    expect(found.filter((f) => f.where.startsWith("respond/redact.ts") && f.source.startsWith("(?<![\\w")).length).toBeGreaterThanOrEqual(2);
     expect([...new Set(dynamic)].sort()).toEqual(Object.keys(DYNAMIC).sort());
   });
 
@@ -101,8 +121,9 @@ describe("regular expressions in src/ (recheck static ReDoS analysis)", () => {
     const bad: string[] = [];
     for (const f of found) {
       const r = checkSync(f.source, f.flags, { timeout: 60_000, randomSeed: 42 });
+      if (r.status === "vulnerable" && r.complexity.type === "polynomial" && BOUNDED[f.source] !== undefined) continue;
       if (r.status !== "safe") {
-        const why = r.status === "vulnerable" ? r.complexity.summary : r.status === "unknown" ? `unknown: ${r.error.kind}` : r.status;
+        const why = r.status === "vulnerable" ? r.complexity.summary : `unknown: ${r.error.kind}`;
         bad.push(`${f.where} /${f.source}/${f.flags}: ${why}`);
       }
     }

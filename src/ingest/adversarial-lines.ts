@@ -78,7 +78,8 @@ export function adversarialLines(length = 50_000): AdversarialLine[] {
     { classifier: "rfc5424 header", format: "rfc5424", line: "<38>1 2024-01-02T03:04:05Z h a 1 - " + rep("[a b=\"c\"]") + " x", eventType: "other" },
     { classifier: "tutorial", format: "tutorial", line: "2025-03-06 08:00:00, INFO, " + rep(", user: a") + " b c", eventType: null },
     { classifier: "tutorial (valid)", format: "tutorial", line: "2025-03-06 08:00:00, INFO, " + rep(", user: a") + ", user: bob", eventType: "other" },
-    { classifier: "access log", format: "combined", line: '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "' + rep('\\"') + '" 200 ' + rep("0") + " x", eventType: "http_request" },
+    { classifier: "access log", format: "combined", line: '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "' + rep('\\"') + '" 200 123', eventType: "http_request" },
+    { classifier: "access log (referrer, agent)", format: "combined", line: '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 123 "' + rep('a\\" "') + '"', eventType: "http_request" },
   ];
   // Every syslog line again with a U+2028 before its end: where a regex ends in `(.*)$` it now fails there.
   const terminated = lines
