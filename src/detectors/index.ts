@@ -10,3 +10,4 @@ export * from "./correlation-rule";
 export * from "./isolation-forest";
 export * from "./ml-isolation-forest";
 export * from "./registry";
+export * from "./anomaly-scale";

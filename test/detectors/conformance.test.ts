@@ -44,6 +44,9 @@ describe.each(detectorRegistry.map((e) => [e.name, e] as const))("detector %s fo
     const det = entry.create({ seed: 0 }).fit(X);
     expect(det.name).toBe(entry.name);
     expect(det.nFeaturesIn).toBe(D);
+    // The 0–100 anomaly score's scale is learnt at fit, like the offset.
+    expect(det.anomalyScale).toBeGreaterThan(0);
+    expect(Number.isFinite(det.anomalyScale)).toBe(true);
   });
 
   it("keeps scikit-learn's sign relations: score = decision + offset, predict = sign(decision)", () => {
