@@ -19,7 +19,9 @@
  * scikit-learn 1.2 a tree's splitter seed and its subsample come from the same first draw of one
  * RandomState, which correlates thresholds with the subsample and shifts mean scores by about -0.0015
  * (on test/fixtures/numpy-iforest-sklearn.json: -0.4338 vs -0.4327 when that seed is decorrelated in
- * scikit-learn itself, -0.4320 here); ours draws them independently.
+ * scikit-learn itself, -0.4320 here); ours draws them independently. Constant data: a mean path length
+ * within 1e-12 (relative) of c(maxSamples) scores exactly -0.5, so 'auto' flags no row of constant data;
+ * scikit-learn 1.2.1 flags all of them through a 1e-16 rounding residue.
  */
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
@@ -34,6 +36,8 @@ const EULER_GAMMA = 0.5772156649015329;
 const FEATURE_THRESHOLD = 1e-7;
 /** Largest seed drawn for each tree, as scikit-learn's MAX_INT (2**31 - 1). */
 const MAX_INT = 2147483647;
+/** Relative rounding of a sum of path lengths over trees that still counts as "exactly c(maxSamples)". */
+const RATIO_TIE = 1e-12;
 /** Rows scored per block: keeps a block of X in cache while every tree walks it. */
 const SCORE_CHUNK = 1024;
 
@@ -196,8 +200,16 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     if (model.kernel !== null) model.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
     else pathLengthSums(model.forest, X, sums);
     // scikit-learn: -2^(-depths / denominator), with depths / denominator := 1 when denominator is 0.
+    // Departure from scikit-learn 1.2.1, on purpose: a ratio within RATIO_TIE of 1 (a mean path length of
+    // exactly c(maxSamples), up to the rounding of summing over trees) is snapped to 1, so the score is
+    // exactly -0.5 = the 'auto' offset and the row is an inlier. Without it, 256 identical rows (every
+    // tree a single leaf) score -0.5 - 1e-16 and all are flagged, as they are in scikit-learn.
     const denominator = this.nEstimators * averagePathLength(model.maxSamplesUsed);
-    for (let r = 0; r < sums.length; r++) sums[r] = -Math.pow(2, -(denominator !== 0 ? sums[r] / denominator : 1));
+    for (let r = 0; r < sums.length; r++) {
+      let ratio = denominator !== 0 ? sums[r] / denominator : 1;
+      if (Math.abs(ratio - 1) <= RATIO_TIE) ratio = 1;
+      sums[r] = -Math.pow(2, -ratio);
+    }
     return sums;
   }
 }

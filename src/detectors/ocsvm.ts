@@ -288,6 +288,14 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   protected override fitModel(M: DenseMatrix): SvmState {
     const gamma = resolveRbfGamma(this.gamma, M);
     const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheMB: this.cacheMB });
+    if (!Number.isFinite(sol.rho)) {
+      // libsvm's calculate_rho: with no free α and no α at 0 (every row at the bound, i.e. nu·n = n), the
+      // offset is (+∞ + lb) / 2; scikit-learn then returns an infinite offset_ and flags or passes every row.
+      throw new OptionError(
+        `\`nu\` ${this.nu} puts all ${M.rows} training rows at the bound (α = 1), so the offset ρ is not finite: ` +
+          `use nu < 1 (nu bounds the fraction of training outliers from above; 0.5 is the default)`,
+      );
+    }
     const d = M.cols;
     const idx: number[] = [];
     for (let i = 0; i < M.rows; i++) if (sol.alpha[i] > 0) idx.push(i);

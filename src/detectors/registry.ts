@@ -32,6 +32,11 @@ export interface DetectorCapabilities {
    * the number of training rows flagged exactly (ties allowed). Default: true.
    */
   readonly contaminationPercentile?: boolean;
+  /**
+   * The detector scores rows other than its training rows with its default options (LOF's outlier-detection
+   * mode scores only the training rows, as scikit-learn's `novelty=False`). Default: true.
+   */
+  readonly scoresNewRows?: boolean;
   /** Training rows the conformance suite uses for this detector (keep slow detectors fast). Default: 200. */
   readonly conformanceRows?: number;
   /** Why a field above differs from its default. Default: none. */
@@ -77,6 +82,10 @@ export const detectorRegistry: RegisteredDetector[] = [
       "Compares each row's local density with its 20 nearest neighbours' (scikit-learn semantics). Finds points in sparse pockets next to dense clusters; O(n²) exact neighbours, so subsample beyond ~10k rows; scale features first.",
     create: (options) => new LocalOutlierFactor(options as LocalOutlierFactorOptions),
     deterministic: true,
+    capabilities: {
+      scoresNewRows: false,
+      why: "novelty: false (the default, as scikit-learn) scores only the training rows; pass novelty: true to score new rows",
+    },
   },
   {
     name: "ocsvm",
