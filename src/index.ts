@@ -23,3 +23,4 @@ export * from "./lazy-danfo";
 export * from "./random";
 export * from "./simulate/samples";
 export * from "./simulate/attacks";
+export * from "./simulate/entity-scenario";

@@ -11,3 +11,4 @@ export * from "./isolation-forest";
 export * from "./ml-isolation-forest";
 export * from "./registry";
 export * from "./anomaly-scale";
+export * from "./entity-baseline";

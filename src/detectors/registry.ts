@@ -17,6 +17,7 @@ import { LocalOutlierFactor, type LocalOutlierFactorOptions } from "./lof";
 import { OneClassSVM, type OneClassSVMOptions } from "./ocsvm";
 import { RobustZScore, type RobustZScoreOptions } from "./robust-zscore";
 import { ThresholdRule, type ThresholdRuleOptions } from "./threshold-rule";
+import { EntityBaseline, type EntityBaselineOptions } from "./entity-baseline";
 import type { Detector, DetectorOptions } from "./types";
 
 /** Options passed to a registry factory: the shared ones plus any detector-specific option. */
@@ -117,6 +118,14 @@ export const detectorRegistry: RegisteredDetector[] = [
     description:
       "The correlation-rule baseline: feature `column` (default 0) ≥ `threshold` (default 8) is an alert, e.g. failures per window. Explainable and exact for known attacks; blind to anything the rule does not name.",
     create: (options) => new ThresholdRule(options as ThresholdRuleOptions),
+    deterministic: true,
+  },
+  {
+    name: "entity-baseline",
+    title: "Per-entity baseline",
+    description:
+      "Each window against its entity's own history (robust median/MAD per feature) and the population's for new or short-history entities. Pass `entityColumn` (entityFeatures(..., { entityColumn: true }) puts it at 0); without it, one population.",
+    create: (options) => new EntityBaseline(options as EntityBaselineOptions),
     deterministic: true,
   },
 ];

@@ -9,3 +9,4 @@ export * from "./window-frame";
 export * from "./entity-window-count";
 export * from "./template-counts";
 export * from "./entity-verdicts";
+export * from "./entity-features";
