@@ -9,3 +9,5 @@ export { ATTACK_LABELS, simulateAttacks, labelSimulatedWindows, writeSimulatedSa
 export type { SimLabel, SimLineLabel, SimulatedLog, SimulatedAttack, SimulatedAttacks, SimulateAttacksOptions, SimWindowLabel } from "./attacks";
 export { SCENARIO_ATTACKS, simulateEntityScenario, scenarioWindowLabels } from "./entity-scenario";
 export type { ScenarioLabel, ScenarioIncident, EntityScenario, EntityScenarioOptions } from "./entity-scenario";
+export { benchmarkEntityScenario } from "./scenario-benchmark";
+export type { ScenarioBenchmarkOptions, ScenarioBenchmarkRow } from "./scenario-benchmark";
