@@ -22,8 +22,11 @@ export interface Finding {
    * so it does not depend on the batch; see `decisionToAnomalyScore`.
    */
   readonly anomalyScore: number;
-  /** Elastic's severity band of `anomalyScore`: warning / minor / major / critical at 0 / 25 / 50 / 75. */
-  readonly severity: AnomalySeverity;
+  /**
+   * Elastic's severity band of `anomalyScore`: warning / minor / major / critical at 0 / 25 / 50 / 75. Set by
+   * {@link findingsFromScores}; a finding built by hand may leave it out (it is `severityOf(anomalyScore)`).
+   */
+  readonly severity?: AnomalySeverity;
   /** Primary detector name (e.g. "iforest"). */
   readonly detector: string;
   /** Names of every detector or rule that flagged this window (its length is the agreement count). */
