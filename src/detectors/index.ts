@@ -29,5 +29,6 @@ export type { SlidingWindowRuleOptions, SlidingWindowHit } from "./correlation-r
 export { createDetector, listDetectors, getDetectorEntry } from "./registry";
 export type { DetectorFactoryOptions, DetectorCapabilities, RegisteredDetector } from "./registry";
 export { decisionScale } from "./anomaly-scale";
+export { isolationPathAttribution } from "./iforest-attribution";
 export { EntityBaseline } from "./entity-baseline";
 export type { EntityBaselineOptions, BaselineTail, FeatureDeviation, RowExplanation } from "./entity-baseline";
