@@ -56,8 +56,11 @@ describe("LocalOutlierFactor on repeated values", () => {
 describe("OneClassSVM rejects nu values that leave the offset undefined", () => {
   it("explains which nu works for the number of rows", () => {
     const X = Array.from({ length: 10 }, (_, i) => [i, (i * 3) % 4]);
-    expect(() => new OneClassSVM({ nu: 1 }).fit(X)).toThrow(OptionError);
-    expect(() => new OneClassSVM({ nu: 1 }).fit(X)).toThrow(/`nu` 1 puts all 10 training rows at the bound.*use nu < 1/);
+    expect(() => new OneClassSVM({ nu: 1 })).toThrow(OptionError);
+    expect(() => new OneClassSVM({ nu: 1 })).toThrow(/in \(0, 1\), got 1: nu = 1 puts every training row at the bound.*use nu < 1/);
+    expect(() => new OneClassSVM({ nu: 1.5 })).toThrow(/in \(0, 1\), got 1.5/);
+    // Just below 1 one α stays free, so ρ is its gradient: finite.
+    expect(Number.isFinite(new OneClassSVM({ nu: 0.95 }).fit(X).offset)).toBe(true);
     expect(Number.isFinite(new OneClassSVM({ nu: 0.5 }).fit(X).offset)).toBe(true);
   });
 });
