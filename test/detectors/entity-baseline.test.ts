@@ -90,3 +90,19 @@ describe("EntityBaseline on the labelled scenario (seeded)", () => {
     });
   }
 });
+
+describe("EntityBaseline behind the Detector contract", () => {
+  it("is taken unchanged by the contamination sweep (labels from the scenario)", async () => {
+    const { contaminationSweep } = await import("../../src/eval/sweep");
+    const sim = simulateEntityScenario({ seed: 1 });
+    const { events } = parseLogLines(sim.lines, { year: 2025 });
+    const f = entityFeatures(events, { by: "srcIp", window: "1h", entityColumn: true });
+    const labels = scenarioWindowLabels(sim, f.windowMs);
+    const y = f.keys.map((k) => (["quiet_burst", "slow_spray", "unusual_hour", "brute_force"].includes(labels.get(`${k.entity}|${k.windowStart}`) ?? "") ? 1 : 0));
+    const det = new EntityBaseline({ entityColumn: 0, tails: f.tails, minScale: f.minScales }).fit(f.matrix);
+    const rows = contaminationSweep(det, f.matrix, { labels: y, contaminations: [0.005, 0.01, 0.02], days: sim.days });
+    expect(rows.map((r) => r.flagged)).toEqual([...rows.map((r) => r.flagged)].sort((a, b) => a - b));
+    expect(rows[0].precision).toBe(1);
+    expect(rows[2].recall).toBeGreaterThan(0.85);
+  });
+});
