@@ -9,6 +9,7 @@ import {
   fittedAnomalyScores,
   severityOf,
 } from "../../src/respond/anomaly-score";
+import { loadPolicy, selectTier } from "../../src/respond/policy";
 import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 import type { DenseMatrix } from "../../src/matrix";
 
@@ -87,5 +88,20 @@ describe("scores fixed at fit time", () => {
     expect(worst.anomalyScore).toBeGreaterThan(50);
     expect(worst.severity).toBe(severityOf(worst.anomalyScore));
     expect(["major", "critical"]).toContain(worst.severity);
+  });
+
+  it("the response policy's tier of a window does not depend on the batch it was scored in", () => {
+    const policy = loadPolicy("data/policy/default.json");
+    const det = createDetector("iforest", { seed: 1, contamination: 0.05 }).fit(train);
+    const keys = Array.from({ length: query.rows }, (_, i) => ({ entity: `e${i}`, windowStart: 0 }));
+    const rule = (X: DenseMatrix, from: number) => ({ name: "rule", decision: Array.from({ length: X.rows }, (_, i) => ((from + i) % 2 ? -1 : 1)) });
+    const all = findingsFromScores({ keys, scoredBy: [scoredByDetector(det, query), rule(query, 0)] });
+    for (const f of all.slice(0, 5)) {
+      const i = Number(f.entity.slice(1));
+      const one = { data: query.data.slice(i * query.cols, (i + 1) * query.cols), rows: 1, cols: query.cols };
+      const alone = findingsFromScores({ keys: [keys[i]], scoredBy: [scoredByDetector(det, one), rule(one, i)] })[0];
+      expect(selectTier(alone, policy)?.name).toBe(selectTier(f, policy)?.name);
+      expect(alone.anomalyScore).toBe(f.anomalyScore);
+    }
   });
 });
