@@ -30,5 +30,7 @@ export { createDetector, listDetectors, getDetectorEntry } from "./registry";
 export type { DetectorFactoryOptions, DetectorCapabilities, RegisteredDetector } from "./registry";
 export { decisionScale } from "./anomaly-scale";
 export { isolationPathAttribution } from "./iforest-attribution";
+export { actualVsTypical } from "./actual-vs-typical";
+export type { ActualVsTypical, ActualVsTypicalOptions } from "./actual-vs-typical";
 export { EntityBaseline } from "./entity-baseline";
 export type { EntityBaselineOptions, BaselineTail, FeatureDeviation, RowExplanation } from "./entity-baseline";
