@@ -12,6 +12,7 @@ import { DataError, NotFittedError, OptionError } from "../errors";
 import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 import { percentile } from "../percentile";
 import { checkSeed } from "../random";
+import { decisionScale } from "./anomaly-scale";
 import type { Contamination, Detector, DetectorOptions } from "./types";
 
 /**
@@ -153,8 +154,8 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   readonly contamination: Contamination;
   /** The seed used by `fit` (recorded, for the contract, by detectors that make no random choice too). */
   readonly seed: number;
-  /** The fitted model and offset; null until `fit`. */
-  private fitted: { readonly model: Model; readonly offset: number } | null = null;
+  /** The fitted model, offset and anomaly-score scale; null until `fit`. */
+  private fitted: { readonly model: Model; readonly offset: number; readonly anomalyScale: number } | null = null;
 
   /**
    * Validates the shared options (`contamination` default 'auto', `seed` default 0). `className` names the
@@ -180,20 +181,34 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     return requireFitted(this.fitted, this.className).offset;
   }
 
+  /**
+   * Scale of the 0–100 anomaly score, learnt at fit: the robust spread ({@link decisionScale}) of the
+   * training scores. Fixed until the next `fit`, so a row's anomaly score does not depend on its batch.
+   */
+  get anomalyScale(): number {
+    return requireFitted(this.fitted, this.className).anomalyScale;
+  }
+
   /** Number of features seen by `fit`. */
   get nFeaturesIn(): number {
     return this.fittedModel().nFeaturesIn;
   }
 
-  /** Fits on X (rows × features) and sets `offset`. Replaces all previous state. Returns this. */
+  /** Fits on X (rows × features), sets `offset` and `anomalyScale`. Replaces all previous state. Returns this. */
   fit(X: Matrix): this {
     this.fitted = null;
     const dense = toDense(X, "X");
     const model = this.fitModel(dense);
     const c = this.contamination;
-    const offset = c === "auto" ? this.autoOffset(model, dense) : offsetFromContamination(this.scoreModel(model, dense), c);
-    this.fitted = { model, offset };
+    const trainScores = this.trainingScores(model, dense);
+    const offset = c === "auto" ? this.autoOffset(model, dense) : offsetFromContamination(trainScores, c);
+    this.fitted = { model, offset, anomalyScale: decisionScale(trainScores) };
     return this;
+  }
+
+  /** Scores of the training rows, for the offset and the anomaly scale. Default: `scoreModel(model, X)`. */
+  protected trainingScores(model: Model, X: DenseMatrix): Float64Array {
+    return this.scoreModel(model, X);
   }
 
   /** Raw normality score per row: lower = more abnormal. */

@@ -28,10 +28,11 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
+import { isolationPathAttribution } from "./iforest-attribution";
 import { growSklearnForest, toFloat32Matrix } from "./sklearn-tree-builder";
 import { BaseDetector, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
-import type { DenseMatrix } from "../matrix";
+import type { DenseMatrix, Matrix } from "../matrix";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -39,6 +40,8 @@ const EULER_GAMMA = 0.5772156649015329;
 const FEATURE_THRESHOLD = 1e-7;
 /** Largest seed drawn for each tree, as scikit-learn's MAX_INT (2**31 - 1). */
 const MAX_INT = 2147483647;
+/** Relative rounding of a sum of path lengths over trees that still counts as "exactly c(maxSamples)". */
+const RATIO_TIE = 1e-12;
 /** Rows scored per block: keeps a block of X in cache while every tree walks it. */
 const SCORE_CHUNK = 1024;
 
@@ -216,6 +219,19 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   }
 
   /**
+   * Which features isolated each row: shares summing to 1 per row (rows × features, row-major), from the
+   * splits on each row's path in every tree weighted by 1 / path length (see `isolationPathAttribution`).
+   *
+   * @example
+   * const forest = new IsolationForest({ seed: 0 }).fit(X);
+   * forest.featureAttribution([[10, 0]]).data; // ≈ [0.9, 0.1]: feature 0 isolated it
+   */
+  featureAttribution(X: Matrix): DenseMatrix {
+    const { model, dense } = this.fittedInput(X);
+    return isolationPathAttribution(model.forest, model.float32 ? toFloat32Matrix(dense) : dense);
+  }
+
+  /**
    * `-2^(-mean path length / c(maxSamples))` per row, in [-1, 0): lower = more abnormal (scikit-learn's
    * `score_samples`).
    */
@@ -226,8 +242,16 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     if (model.kernel !== null) model.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
     else pathLengthSums(model.forest, X, sums);
     // scikit-learn: -2^(-depths / denominator), with depths / denominator := 1 when denominator is 0.
+    // Departure from scikit-learn 1.2.1, on purpose: a ratio within RATIO_TIE of 1 (a mean path length of
+    // exactly c(maxSamples), up to the rounding of summing over trees) is snapped to 1, so the score is
+    // exactly -0.5 = the 'auto' offset and the row is an inlier. Without it, 256 identical rows (every
+    // tree a single leaf) score -0.5 - 1e-16 and all are flagged, as they are in scikit-learn.
     const denominator = this.nEstimators * averagePathLength(model.maxSamplesUsed);
-    for (let r = 0; r < sums.length; r++) sums[r] = -Math.pow(2, -(denominator !== 0 ? sums[r] / denominator : 1));
+    for (let r = 0; r < sums.length; r++) {
+      let ratio = denominator !== 0 ? sums[r] / denominator : 1;
+      if (Math.abs(ratio - 1) <= RATIO_TIE) ratio = 1;
+      sums[r] = -Math.pow(2, -ratio);
+    }
     return sums;
   }
 }

@@ -8,10 +8,22 @@
  * - LOF(p) = mean over p's neighbours o of lrd(o) / lrd(p); the score is `-LOF` (scikit-learn's
  *   `negative_outlier_factor_`): about -1 for inliers, much lower for outliers.
  *
- * Scoring the training matrix itself (same shape and values) returns the training
- * `negative_outlier_factor_`, where each row's neighbours exclude the row itself. Scoring any other rows
- * follows scikit-learn's `novelty=True` `score_samples`: neighbours are searched among the training rows,
- * a new row identical to a training row has it as a neighbour at distance 0.
+ * Two modes, chosen explicitly with `novelty` (as scikit-learn's `novelty` parameter), never guessed from
+ * the query:
+ * - `novelty: false` (default, outlier detection): the model scores its own training rows. `scoreSamples`
+ *   accepts only the training matrix (same shape and values) and returns `negative_outlier_factor_`, each
+ *   row's neighbours excluding the row itself; any other rows are a DataError that says to pass
+ *   `novelty: true`.
+ * - `novelty: true` (novelty detection): every query row is new, scored as scikit-learn's `score_samples`:
+ *   neighbours are searched among the training rows, so a row identical to a training row has it as a
+ *   neighbour at distance 0 (scoring the training rows this way is not their outlier factor).
+ * In both modes the offset is the 'auto' -1.5 or the contamination percentile of
+ * `negative_outlier_factor_`, as scikit-learn.
+ *
+ * When a value is repeated more than k times, some rows have a k-distance of 0 and their density is only
+ * bounded by the 1e-10 guard, so LOF scores stop meaning anything: `fit` then records a warning in
+ * `warnings` and emits it as a Node process warning (scikit-learn: "Duplicate values are leading to
+ * incorrect results. Increase the number of neighbors for more accurate results.").
  *
  * Neighbours are exact: a k-d tree for up to 15 features (brute force, O(n²·d), on wider data); subsample
  * large data sets, since every query still costs more as n grows.
@@ -32,6 +44,11 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
   readonly nNeighbors?: number;
   /** Neighbour search: 'auto' (k-d tree for ≤ 15 features and > 256 rows, else brute force), 'brute' or 'kd-tree'; all exact and identical. Default: 'auto'. */
   readonly algorithm?: NeighborAlgorithm;
+  /**
+   * false: outlier detection, score only the training rows (their `negativeOutlierFactor`); true: novelty
+   * detection, score any rows as new. Default: false (scikit-learn's default).
+   */
+  readonly novelty?: boolean;
 }
 
 interface LofState {
@@ -44,6 +61,8 @@ interface LofState {
   readonly lrd: Float64Array;
   /** scikit-learn's negative_outlier_factor_ of the training rows. */
   readonly negativeOutlierFactor: Float64Array;
+  /** Warnings raised by `fit` (e.g. duplicates beyond k). */
+  readonly warnings: readonly string[];
 }
 
 function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
@@ -68,6 +87,8 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
   /** Requested number of neighbours (the fitted value is capped at n - 1, see {@link nNeighborsFitted}). */
   readonly nNeighbors: number;
   readonly algorithm: NeighborAlgorithm;
+  /** Novelty detection (score any rows as new) rather than outlier detection of the training rows. */
+  readonly novelty: boolean;
 
   constructor(options: LocalOutlierFactorOptions = {}) {
     super("LocalOutlierFactor", options);
@@ -77,6 +98,15 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
     if (this.algorithm !== "auto" && this.algorithm !== "brute" && this.algorithm !== "kd-tree") {
       throw new OptionError(`Expected \`algorithm\` to be 'auto', 'brute' or 'kd-tree', got ${String(options.algorithm)}`);
     }
+    this.novelty = options.novelty ?? false;
+    if (typeof this.novelty !== "boolean") {
+      throw new OptionError(`Expected \`novelty\` to be true or false, got ${String(options.novelty)}`);
+    }
+  }
+
+  /** Warnings raised by the last `fit` (empty when none), e.g. values repeated more than k times. */
+  get warnings(): readonly string[] {
+    return this.fittedModel().warnings;
   }
 
   /** Neighbours used by the fitted model: min(nNeighbors, n - 1). */
@@ -106,7 +136,18 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
       for (let t = 0; t < k; t++) s += lrd[indices[i * k + t]] / lrd[i];
       nof[i] = -(s / k);
     }
-    return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof };
+    const warnings: string[] = [];
+    let zeroKDistance = 0;
+    for (let i = 0; i < n; i++) if (kDistance[i] < 1e-10) zeroKDistance++;
+    if (zeroKDistance > 0) {
+      const w =
+        `LocalOutlierFactor: ${zeroKDistance} of ${n} training rows repeat a value at least k = ${k} more times ` +
+        `(k-distance 0), so their LOF scores are meaningless: increase nNeighbors above the largest repeat count, ` +
+        `or de-duplicate / add features`;
+      warnings.push(w);
+      if (typeof process !== "undefined" && typeof process.emitWarning === "function") process.emitWarning(w, "SiemlabWarning");
+    }
+    return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
   }
 
   /** scikit-learn's offset for 'auto'. */
@@ -114,9 +155,23 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
     return -1.5;
   }
 
-  /** `-LOF` per row; the training matrix itself gets its training `negativeOutlierFactor` (self excluded). */
+  /** The offset is taken from `negativeOutlierFactor` in both modes, as scikit-learn. */
+  protected override trainingScores(st: LofState): Float64Array {
+    return st.negativeOutlierFactor;
+  }
+
+  /**
+   * `-LOF` per row. novelty false: Q must be the training matrix, scored by its `negativeOutlierFactor`
+   * (self excluded); novelty true: every row of Q is new.
+   */
   protected override scoreModel(st: LofState, Q: DenseMatrix): Float64Array {
-    if (sameMatrix(Q, st.train)) return st.negativeOutlierFactor.slice();
+    if (!this.novelty) {
+      if (sameMatrix(Q, st.train)) return st.negativeOutlierFactor.slice();
+      throw new DataError(
+        `LocalOutlierFactor with novelty: false (outlier detection) scores only its training rows (${st.train.rows} × ${st.train.cols}), ` +
+          `got ${Q.rows} × ${Q.cols} other rows: pass { novelty: true } to score new rows`,
+      );
+    }
     const k = st.k;
     const { indices, distances } = kNearestNeighbors(st.train, Q, k, false, this.algorithm);
     const lrdQ = reachabilityDensity(indices, distances, st.kDistance, Q.rows, k);

@@ -25,7 +25,11 @@ import type { DenseMatrix } from "../matrix";
 
 /** Options of {@link OneClassSVM}. */
 export interface OneClassSVMOptions extends DetectorOptions {
-  /** Upper bound on the fraction of training errors and lower bound on the fraction of support vectors, in (0, 1]. Default: 0.5 (scikit-learn's). */
+  /**
+   * Upper bound on the fraction of training errors and lower bound on the fraction of support vectors, in
+   * (0, 1). Default: 0.5 (scikit-learn's). scikit-learn accepts 1, which puts every row at the bound and
+   * leaves the offset infinite; siemlab refuses it.
+   */
   readonly nu?: number;
   /** RBF width: 'scale' = 1 / (d · Var(X)) over all values of X, 'auto' = 1 / d, or a positive number. Default: 'scale'. */
   readonly gamma?: "scale" | "auto" | number;
@@ -245,8 +249,14 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   constructor(options: OneClassSVMOptions = {}) {
     super("OneClassSVM", options);
     this.nu = options.nu ?? 0.5;
-    if (typeof this.nu !== "number" || !(this.nu > 0 && this.nu <= 1)) {
-      throw new OptionError(`Expected \`nu\` to be a number in (0, 1], got ${String(options.nu)}`);
+    if (this.nu === 1) {
+      throw new OptionError(
+        "Expected `nu` to be a number in (0, 1), got 1: nu = 1 puts every training row at the bound (α = 1), so the offset ρ " +
+          "is infinite (scikit-learn returns an infinite offset_ and flags nothing or everything); use nu < 1, e.g. 0.5",
+      );
+    }
+    if (typeof this.nu !== "number" || !(this.nu > 0 && this.nu < 1)) {
+      throw new OptionError(`Expected \`nu\` to be a number in (0, 1), got ${String(options.nu)}`);
     }
     this.gamma = options.gamma ?? "scale";
     if (!(this.gamma === "scale" || this.gamma === "auto" || (typeof this.gamma === "number" && this.gamma > 0 && Number.isFinite(this.gamma)))) {
@@ -288,6 +298,14 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   protected override fitModel(M: DenseMatrix): SvmState {
     const gamma = resolveRbfGamma(this.gamma, M);
     const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheMB: this.cacheMB });
+    if (!Number.isFinite(sol.rho)) {
+      // libsvm's calculate_rho: with no free α and no α at 0 (every row at the bound, i.e. nu·n = n), the
+      // offset is (+∞ + lb) / 2; scikit-learn then returns an infinite offset_ and flags or passes every row.
+      throw new OptionError(
+        `\`nu\` ${this.nu} puts all ${M.rows} training rows at the bound (α = 1), so the offset ρ is not finite: ` +
+          `use nu < 1 (nu bounds the fraction of training outliers from above; 0.5 is the default)`,
+      );
+    }
     const d = M.cols;
     const idx: number[] = [];
     for (let i = 0; i < M.rows; i++) if (sol.alpha[i] > 0) idx.push(i);

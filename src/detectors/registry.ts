@@ -17,6 +17,7 @@ import { LocalOutlierFactor, type LocalOutlierFactorOptions } from "./lof";
 import { OneClassSVM, type OneClassSVMOptions } from "./ocsvm";
 import { RobustZScore, type RobustZScoreOptions } from "./robust-zscore";
 import { ThresholdRule, type ThresholdRuleOptions } from "./threshold-rule";
+import { EntityBaseline, type EntityBaselineOptions } from "./entity-baseline";
 import type { Detector, DetectorOptions } from "./types";
 
 /** Options passed to a registry factory: the shared ones plus any detector-specific option. */
@@ -32,6 +33,11 @@ export interface DetectorCapabilities {
    * the number of training rows flagged exactly (ties allowed). Default: true.
    */
   readonly contaminationPercentile?: boolean;
+  /**
+   * The detector scores rows other than its training rows with its default options (LOF's outlier-detection
+   * mode scores only the training rows, as scikit-learn's `novelty=False`). Default: true.
+   */
+  readonly scoresNewRows?: boolean;
   /** Training rows the conformance suite uses for this detector (keep slow detectors fast). Default: 200. */
   readonly conformanceRows?: number;
   /** Why a field above differs from its default. Default: none. */
@@ -77,6 +83,10 @@ export const detectorRegistry: RegisteredDetector[] = [
       "Compares each row's local density with its 20 nearest neighbours' (scikit-learn semantics). Finds points in sparse pockets next to dense clusters; O(n²) exact neighbours, so subsample beyond ~10k rows; scale features first.",
     create: (options) => new LocalOutlierFactor(options as LocalOutlierFactorOptions),
     deterministic: true,
+    capabilities: {
+      scoresNewRows: false,
+      why: "novelty: false (the default, as scikit-learn) scores only the training rows; pass novelty: true to score new rows",
+    },
   },
   {
     name: "ocsvm",
@@ -108,6 +118,14 @@ export const detectorRegistry: RegisteredDetector[] = [
     description:
       "The correlation-rule baseline: feature `column` (default 0) ≥ `threshold` (default 8) is an alert, e.g. failures per window. Explainable and exact for known attacks; blind to anything the rule does not name.",
     create: (options) => new ThresholdRule(options as ThresholdRuleOptions),
+    deterministic: true,
+  },
+  {
+    name: "entity-baseline",
+    title: "Per-entity baseline",
+    description:
+      "Each window against its entity's own history (robust median/MAD per feature) and the population's for new or short-history entities. Pass `entityColumn` (entityFeatures(..., { entityColumn: true }) puts it at 0); without it, one population.",
+    create: (options) => new EntityBaseline(options as EntityBaselineOptions),
     deterministic: true,
   },
 ];

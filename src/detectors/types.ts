@@ -22,6 +22,11 @@ export interface Detector {
   readonly offset: number;
   /** Number of features seen by `fit`. */
   readonly nFeaturesIn: number;
+  /**
+   * Scale of the 0–100 anomaly score, learnt at fit (see `decisionScale`); every detector built on
+   * `BaseDetector` records it. Optional for detectors written elsewhere: without it, anomaly scores use scale 1.
+   */
+  readonly anomalyScale?: number;
   /** Fit on X (rows × features). Replaces all previous state. Returns this. */
   fit(X: Matrix): this;
   /** Raw normality score per row: lower = more abnormal. */

@@ -15,3 +15,5 @@ export { templateWindowCounts } from "./template-counts";
 export type { TemplateWindowCounts } from "./template-counts";
 export { entityVerdicts, featureCells } from "./entity-verdicts";
 export type { EntityVerdict, EntityVerdictsOptions, FeatureCell } from "./entity-verdicts";
+export { ENTITY_FEATURES, entityFeatures, entityCode } from "./entity-features";
+export type { EntityFeatureName, EntityFeatures, EntityFeaturesOptions, FeatureTail } from "./entity-features";

@@ -1,11 +1,20 @@
+/**
+ * The 0–100 anomaly score and Elastic's severity bands. The score's scale is a property of the fitted
+ * detector (`anomalyScale`, learnt at fit like `offset`), never of the batch being scored: the same row
+ * gets the same score whether it is scored alone, with a quiet hour or with an attack.
+ *
+ * @example
+ * const forest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
+ * fittedAnomalyScores(forest, X.slice(0, 1)); // same value as fittedAnomalyScores(forest, X)[0]
+ */
 import { DataError, OptionError } from "../errors";
-import { medianOfSorted } from "../percentile";
+import type { Detector } from "../detectors/types";
+import type { Matrix } from "../matrix";
 
 export interface AnomalyScoreOptions {
   /**
-   * Decision-function distance that moves the score from 50 to ~73 (one "unit" past the threshold).
-   * Default: the robust spread of the decision values given (1.4826 × median absolute deviation), or,
-   * when that is 0, their standard deviation, or 1.
+   * Decision-function distance that moves the score from 50 to ~73 (one "unit" past the threshold): use
+   * the fitted detector's `anomalyScale`. Default: 1 (a fixed scale; never the spread of the batch given).
    */
   readonly scale?: number;
 }
@@ -13,40 +22,46 @@ export interface AnomalyScoreOptions {
 /** The anomaly score of a row exactly on the detector's threshold (decision function 0). */
 export const ANOMALY_SCORE_THRESHOLD = 50;
 
+/** Elastic's anomaly severity names, from least to most severe. */
+export type AnomalySeverity = "warning" | "minor" | "major" | "critical";
+
 /**
- * The default scale of {@link decisionToAnomalyScore}: 1.4826 × the median absolute deviation of the decision
- * values (a robust standard deviation that the outliers themselves do not inflate); falls back to the
- * standard deviation, then to 1, when the values are (nearly) constant.
+ * Lower bound of each severity band on the 0–100 score, as Elastic's anomaly detection: warning [0, 25),
+ * minor [25, 50), major [50, 75), critical [75, 100]. A flagged row (decision < 0) is major or critical.
+ */
+export const ANOMALY_SEVERITY_BANDS: readonly { readonly severity: AnomalySeverity; readonly min: number }[] = [
+  { severity: "warning", min: 0 },
+  { severity: "minor", min: 25 },
+  { severity: "major", min: 50 },
+  { severity: "critical", min: 75 },
+];
+
+/**
+ * The Elastic severity band of a 0–100 anomaly score (see {@link ANOMALY_SEVERITY_BANDS}).
  *
  * @example
- * decisionScale([0.1, 0.12, 0.09, 0.11, -0.2]) // ≈ 0.0148
+ * severityOf(10);   // "warning"
+ * severityOf(50);   // "major"
+ * severityOf(95.3); // "critical"
  */
-export function decisionScale(decision: ArrayLike<number>): number {
-  const n = decision.length;
-  if (n === 0) return 1;
-  const v = Float64Array.from(decision).sort();
-  const med = medianOfSorted(v);
-  const dev = Float64Array.from(v, (x) => Math.abs(x - med)).sort();
-  const mad = 1.4826 * medianOfSorted(dev);
-  if (mad > 1e-12) return mad;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += v[i] / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
-  const sd = Math.sqrt(ss / n);
-  return sd > 1e-12 ? sd : 1;
+export function severityOf(anomalyScore: number): AnomalySeverity {
+  if (!(anomalyScore >= 0 && anomalyScore <= 100)) {
+    throw new DataError(`Expected an anomaly score in [0, 100], got ${anomalyScore}`);
+  }
+  let band: AnomalySeverity = "warning";
+  for (const b of ANOMALY_SEVERITY_BANDS) if (anomalyScore >= b.min) band = b.severity;
+  return band;
 }
 
 /**
  * Map detector decision-function values (scikit-learn convention: negative = outlier) to a 0–100 anomaly
  * score: `100 / (1 + exp(decision / scale))`. A row on the threshold scores exactly 50, outliers score
  * above 50 (≈73 at one scale past the threshold, ≈88 at two, ≈95 at three), inliers below 50.
- * The mapping is monotone, so rankings never change; with the default scale, it is relative to the
- * spread of the batch given, so score a whole batch at once.
+ * Monotone (rankings never change) and row by row: pass the fitted detector's `anomalyScale`
+ * (or use {@link fittedAnomalyScores}), so the score of a row never depends on the other rows.
  *
  * @example
- * decisionToAnomalyScore([0.1, 0.12, 0.09, 0.11, -0.2]) // last ≈ 100, others < 50
- * decisionToAnomalyScore([0, -1, 1], { scale: 1 })      // [50, 73.1, 26.9]
+ * decisionToAnomalyScore([0, -1, 1], { scale: 1 }); // [50, 73.1, 26.9]
  */
 export function decisionToAnomalyScore(decision: ArrayLike<number>, options: AnomalyScoreOptions = {}): Float64Array {
   for (let i = 0; i < decision.length; i++) {
@@ -54,9 +69,21 @@ export function decisionToAnomalyScore(decision: ArrayLike<number>, options: Ano
       throw new DataError(`Decision value at row ${i} is ${decision[i]}; anomaly scores need finite decision-function values`);
     }
   }
-  const scale = options.scale ?? decisionScale(decision);
+  const scale = options.scale ?? 1;
   if (!(scale > 0) || !Number.isFinite(scale)) {
-    throw new OptionError(`Expected \`scale\` to be a positive finite number, got ${scale}`);
+    throw new OptionError(`Expected \`scale\` to be a positive finite number (a fitted detector's \`anomalyScale\`), got ${scale}`);
   }
   return Float64Array.from(decision, (d) => 100 / (1 + Math.exp(d / scale)));
+}
+
+/**
+ * 0–100 anomaly scores of X by a fitted detector, on the scale it learnt at fit (`anomalyScale`; 1 for a
+ * detector that records none). The same row gets the same score in any batch.
+ *
+ * @example
+ * const forest = new IsolationForest({ seed: 42 }).fit(X);
+ * fittedAnomalyScores(forest, [X[0]])[0] === fittedAnomalyScores(forest, X)[0]; // true
+ */
+export function fittedAnomalyScores(detector: Detector, X: Matrix): Float64Array {
+  return decisionToAnomalyScore(detector.decisionFunction(X), { scale: detector.anomalyScale });
 }

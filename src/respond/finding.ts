@@ -1,7 +1,7 @@
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import type { Contamination, Detector } from "../detectors/types";
-import { decisionToAnomalyScore } from "./anomaly-score";
+import { type AnomalySeverity, decisionToAnomalyScore, severityOf } from "./anomaly-score";
 import type { Matrix } from "../matrix";
 
 /** What kind of entity a finding is about. */
@@ -17,8 +17,16 @@ export interface Finding {
   readonly windowEnd: number;
   /** Decision-function value of the primary detector (negative = outlier). */
   readonly score: number;
-  /** 0–100 anomaly score derived from `score` (50 = on the threshold); see `decisionToAnomalyScore`. */
+  /**
+   * 0–100 anomaly score derived from `score` on the primary detector's fitted scale (50 = on the threshold),
+   * so it does not depend on the batch; see `decisionToAnomalyScore`.
+   */
   readonly anomalyScore: number;
+  /**
+   * Elastic's severity band of `anomalyScore`: warning / minor / major / critical at 0 / 25 / 50 / 75. Set by
+   * {@link findingsFromScores}; a finding built by hand may leave it out (it is `severityOf(anomalyScore)`).
+   */
+  readonly severity?: AnomalySeverity;
   /** Primary detector name (e.g. "iforest"). */
   readonly detector: string;
   /** Names of every detector or rule that flagged this window (its length is the agreement count). */
@@ -48,6 +56,8 @@ export interface ScoredBy {
   readonly offset?: number;
   readonly contamination?: Contamination;
   readonly seed?: number;
+  /** The detector's fitted `anomalyScale` (scale of the 0–100 score). Default: 1. */
+  readonly scale?: number;
 }
 
 /** The row key of a windowed feature matrix. */
@@ -73,7 +83,11 @@ export interface FindingsOptions {
   readonly events?: readonly LogEvent[];
   /** Keep rows flagged by at least this many detectors. Default: 1. */
   readonly minAgreeing?: number;
-  /** Scale of the 0–100 anomaly score (see `decisionToAnomalyScore`). Default: robust spread of the primary decisions. */
+  /**
+   * Scale of the 0–100 anomaly score (see `decisionToAnomalyScore`). Default: the primary `scoredBy`'s
+   * `scale` (its detector's fitted `anomalyScale`, recorded by {@link scoredByDetector}), else 1; never the
+   * spread of the batch.
+   */
   readonly scale?: number;
 }
 
@@ -123,6 +137,7 @@ export function scoredByDetector(
     offset: detector.offset,
     contamination: meta.contamination ?? d.contamination,
     seed: meta.seed ?? d.seed,
+    scale: detector.anomalyScale,
   };
 }
 
@@ -161,7 +176,7 @@ export function findingsFromScores(options: FindingsOptions): Finding[] {
     throw new DataError(`The matrix has ${rowCount(options.matrix)} rows but there are ${n} keys; pass the matrix the keys describe`);
   }
   const primary = scoredBy[0];
-  const anomaly = decisionToAnomalyScore(primary.decision, { scale: options.scale });
+  const anomaly = decisionToAnomalyScore(primary.decision, { scale: options.scale ?? primary.scale });
   const byEntity = new Map<string, LogEvent[]>();
   for (const e of options.events ?? []) {
     const k = entityOf(e, entityType);
@@ -194,6 +209,7 @@ export function findingsFromScores(options: FindingsOptions): Finding[] {
       windowEnd,
       score: primary.decision[i],
       anomalyScore: anomaly[i],
+      severity: severityOf(anomaly[i]),
       detector: primary.name,
       detectors: flagged,
       offset: primary.offset,

@@ -7,8 +7,8 @@ export { ACTION_KINDS, DEFAULT_MIN_CIDR_PREFIX, PolicyError, validatePolicy, loa
 export type { ActionKind, CidrPrefixLimits, TierCondition, PolicyTier, AllowList, ResponsePolicy } from "./policy";
 export { SYSTEM_ACCOUNTS, parsePasswd } from "./system-accounts";
 export type { PasswdUids } from "./system-accounts";
-export { ANOMALY_SCORE_THRESHOLD, decisionToAnomalyScore } from "./anomaly-score";
-export type { AnomalyScoreOptions } from "./anomaly-score";
+export { ANOMALY_SCORE_THRESHOLD, ANOMALY_SEVERITY_BANDS, decisionToAnomalyScore, fittedAnomalyScores, severityOf } from "./anomaly-score";
+export type { AnomalyScoreOptions, AnomalySeverity } from "./anomaly-score";
 export { scoredByDetector, findingsFromScores } from "./finding";
 export type { EntityType, Finding, ScoredBy, WindowKey, FindingsOptions } from "./finding";
 export { planResponse, planRows } from "./plan";

@@ -7,3 +7,7 @@ export { simulateCounts, simulateLoginAttempts, simulateBlobWithOutliers } from 
 export type { SimulateCountsOptions, SimulateLoginAttemptsOptions, LoginAttempts, SimulateBlobOptions, LabelledMatrix } from "./samples";
 export { ATTACK_LABELS, simulateAttacks, labelSimulatedWindows, writeSimulatedSamples } from "./attacks";
 export type { SimLabel, SimLineLabel, SimulatedLog, SimulatedAttack, SimulatedAttacks, SimulateAttacksOptions, SimWindowLabel } from "./attacks";
+export { SCENARIO_ATTACKS, simulateEntityScenario, scenarioWindowLabels } from "./entity-scenario";
+export type { ScenarioLabel, ScenarioIncident, EntityScenario, EntityScenarioOptions } from "./entity-scenario";
+export { benchmarkEntityScenario } from "./scenario-benchmark";
+export type { ScenarioBenchmarkOptions, ScenarioBenchmarkRow } from "./scenario-benchmark";

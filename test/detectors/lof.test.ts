@@ -35,7 +35,9 @@ describe("LocalOutlierFactor against scikit-learn", () => {
       const lof = new LocalOutlierFactor({ nNeighbors: c.nNeighbors, contamination: c.contamination }).fit(X);
       expectClose(lof.scoreSamples(X), c.negativeOutlierFactor, 1e-9);
       expectClose(lof.negativeOutlierFactor, c.negativeOutlierFactor, 1e-9);
-      expectClose(lof.scoreSamples(Xnew), c.noveltyScores, 1e-9);
+      const novel = new LocalOutlierFactor({ nNeighbors: c.nNeighbors, contamination: c.contamination, novelty: true }).fit(X);
+      expectClose(novel.scoreSamples(Xnew), c.noveltyScores, 1e-9);
+      expect(novel.offset).toBe(lof.offset);
       expect(lof.offset).toBeCloseTo(c.offset, 9);
       expect(lof.nNeighborsFitted).toBe(Math.min(c.nNeighbors, X.length - 1));
     });
@@ -55,13 +57,18 @@ describe("LocalOutlierFactor", () => {
   it("scores a fresh copy of the training rows like the training rows (self excluded)", () => {
     const lof = new LocalOutlierFactor({ nNeighbors: 3 }).fit(X);
     expect(Array.from(lof.scoreSamples(X.map((r) => [...r])))).toEqual(Array.from(lof.negativeOutlierFactor));
-    // A subset is "new data": a row then finds itself at distance 0.
-    expect(lof.scoreSamples([X[5]])[0]).not.toBe(lof.negativeOutlierFactor[5]);
+    // Other rows need novelty: true, chosen explicitly, never guessed from the query.
+    expect(() => lof.scoreSamples([X[5]])).toThrow(/novelty: false.*pass \{ novelty: true \} to score new rows/);
+    const novel = new LocalOutlierFactor({ nNeighbors: 3, novelty: true }).fit(X);
+    // A novelty query identical to a training row finds that row at distance 0, even for the training matrix.
+    expect(novel.scoreSamples([X[5]])[0]).not.toBe(lof.negativeOutlierFactor[5]);
+    expect(novel.scoreSamples(X)[5]).toBe(novel.scoreSamples([X[5]])[0]);
+    expect(() => new LocalOutlierFactor({ novelty: "yes" as unknown as boolean })).toThrow(/`novelty` to be true or false/);
   });
   it("refit replaces the model", () => {
-    const a = new LocalOutlierFactor({ nNeighbors: 2 }).fit([[0], [1], [2], [50]]);
+    const a = new LocalOutlierFactor({ nNeighbors: 2, novelty: true }).fit([[0], [1], [2], [50]]);
     a.fit(X);
-    const b = new LocalOutlierFactor({ nNeighbors: 2 }).fit(X);
+    const b = new LocalOutlierFactor({ nNeighbors: 2, novelty: true }).fit(X);
     expect(Array.from(a.scoreSamples([[3, 3]]))).toEqual(Array.from(b.scoreSamples([[3, 3]])));
     expect(a.nFeaturesIn).toBe(2);
   });

@@ -63,7 +63,7 @@ describe("OneClassSVM", () => {
     expect(Array.from(s).every(Number.isFinite)).toBe(true);
   });
   it("gives clear errors", () => {
-    expect(() => new OneClassSVM({ nu: 0 })).toThrow(/`nu` to be a number in \(0, 1\]/);
+    expect(() => new OneClassSVM({ nu: 0 })).toThrow(/`nu` to be a number in \(0, 1\)/);
     expect(() => new OneClassSVM({ gamma: -1 })).toThrow(OptionError);
     expect(() => new OneClassSVM().predict(X)).toThrow(NotFittedError);
     expect(() => new OneClassSVM().fit(X).predict([[1]])).toThrow(DataError);

@@ -14,6 +14,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
     windowEnd: T0 + 60_000,
     score: -0.2,
     anomalyScore: 95,
+    severity: "critical",
     detector: "iforest",
     detectors: ["iforest", "rule:failed_logins"],
     offset: -0.5,
