@@ -8,6 +8,7 @@ import { WindowAccumulator, type WindowFeatures } from "./features/window-counts
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
+import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
 
 /** Where the CLI reads and writes (process streams by default; tests pass their own). */
@@ -59,6 +60,9 @@ Examples:
   siemlab simulate --out /tmp/sim && siemlab features /tmp/sim/access.log --by ip --window 5m
 `;
 
+/** Event types the parsers produce for auth logs and access logs (the `--event` typo check). */
+const KNOWN_EVENT_TYPES: readonly string[] = [...Object.keys(AUTH_EVENT_TYPES), "http_request"];
+
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -95,7 +99,7 @@ function byKey(v: string | undefined): EntityKey {
     case "process":
       return "process";
     default:
-      throw new UsageError(`--by expects ip, user, host or process, got '${v}'`);
+      throw new UsageError(`--by expects ip, user, host or process, got '${v}'${didYouMean(String(v), ["ip", "user", "host", "process"], "'")}`);
   }
 }
 
@@ -172,9 +176,16 @@ async function featuresCommand(
   }
   const events = str("event")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (str("event") !== undefined && (events === undefined || events.length === 0)) throw new UsageError("--event expects an event type such as failed_password");
+  for (const t of events ?? []) {
+    // A near miss of a known type is a typo (exit 2), not a request for an empty CSV; other names may be
+    // event types of JSON/CSV logs, checked against what the input held once it is read.
+    const near = KNOWN_EVENT_TYPES.includes(t) ? undefined : closestName(t, KNOWN_EVENT_TYPES);
+    if (near !== undefined) throw new UsageError(`--event: unknown event type '${t}' (did you mean '${near}'?); 'siemlab formats' lists them`);
+  }
   const formatName = str("format") ?? "auto";
   if (formatName !== "auto" && !listLogFormats().some((f) => f.name === formatName || (f.aliases ?? []).includes(formatName))) {
-    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${formatName}'`);
+    const names = listLogFormats().flatMap((f) => [f.name, ...(f.aliases ?? [])]);
+    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${formatName}'${didYouMean(formatName, names, "'")}`);
   }
   const year = integer("year", str("year"), 1, 9999);
   const maxLine = integer("max-line", str("max-line"), 1, 1 << 30);
@@ -232,6 +243,12 @@ async function featuresCommand(
     detectNote = `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n`;
   }
   const rows = await writeCsv(io.stdout, features, sparse, extra);
+  const seen = Object.keys(summary.counts.byEventType);
+  for (const t of events ?? []) {
+    if (summary.counts.byEventType[t] === undefined) {
+      io.stderr.write(`siemlab: warning: no '${t}' event in the input${didYouMean(t, seen, "'")}; types seen: ${seen.join(", ") || "(none)"}\n`);
+    }
+  }
   const skipped = features.skippedNoEntity + features.skippedNoTime;
   io.stderr.write(
     summaryText(
@@ -258,7 +275,8 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      const flag = /Unknown option '--([^']+)'/.exec((e as Error).message)?.[1];
+      throw new UsageError((e as Error).message + (flag === undefined ? "" : didYouMean(flag, Object.keys(OPTIONS).map((k) => k), "'").replace("'", "'--")));
     }
     const { values, positionals } = parsed;
     if (values.version) {

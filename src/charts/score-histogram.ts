@@ -9,6 +9,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, thresholdLine } from "./theme";
 import { percentile } from "../percentile";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ScoreHistogramOptions} (unknown names fail with a suggestion). */
+const SCORE_HISTOGRAM_OPTIONS_KEYS: OptionKeys<ScoreHistogramOptions> = { scores: true, contaminations: true, thresholds: true, labels: true, bins: true, title: true, xTitle: true };
 
 /** A named threshold on the score axis. */
 export interface ScoreThreshold {
@@ -64,6 +68,7 @@ export function contaminationThreshold(scores: ArrayLike<number>, contamination:
  * const spec = scoreHistogram({ scores: model.decisionFunction(X), contaminations: [0.01, 0.05, 0.1] });
  */
 export function scoreHistogram(options: ScoreHistogramOptions): PlotlySpec {
+  checkOptions(options, SCORE_HISTOGRAM_OPTIONS_KEYS, "scoreHistogram");
   const scores = Array.from(options.scores);
   const finite = scores.filter((v) => Number.isFinite(v));
   if (finite.length === 0) throw new DataError("Expected at least one finite score to draw a histogram, got none");

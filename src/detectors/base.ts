@@ -11,6 +11,7 @@
 import { DataError, NotFittedError, OptionError } from "../errors";
 import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 import { percentile } from "../percentile";
+import { checkOptions, type OptionKeys } from "../options";
 import { checkSeed } from "../random";
 import type { Contamination, Detector, DetectorOptions } from "./types";
 
@@ -119,6 +120,9 @@ export function subtractOffset(scores: ArrayLike<number>, offset: number): Float
   return out;
 }
 
+/** The option names every detector shares ({@link DetectorOptions}). */
+export const DETECTOR_OPTION_KEYS: OptionKeys<DetectorOptions> = { contamination: true, seed: true };
+
 /** What every fitted model records, whatever else it learns. */
 export interface FittedModel {
   /** Number of features seen by `fit`. */
@@ -157,13 +161,17 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   private fitted: { readonly model: Model; readonly offset: number } | null = null;
 
   /**
-   * Validates the shared options (`contamination` default 'auto', `seed` default 0). `className` names the
-   * detector in error messages, e.g. "IsolationForest is not fitted yet: call fit(X) first".
+   * Validates the shared options (`contamination` default 'auto', `seed` default 0) and rejects option names
+   * not in `optionKeys` (default: only the shared two; a detector with options of its own passes all its
+   * names, e.g. `{ ...DETECTOR_OPTION_KEYS, nNeighbors: true }`). `className` names the detector in error
+   * messages, e.g. "IsolationForest is not fitted yet: call fit(X) first".
    */
   protected constructor(
     protected readonly className: string,
     options: DetectorOptions,
+    optionKeys: { readonly [name: string]: true } = DETECTOR_OPTION_KEYS,
   ) {
+    checkOptions(options, optionKeys as OptionKeys<DetectorOptions>, className);
     this.contamination = validateContamination(options.contamination ?? "auto");
     this.seed = validateSeed(options.seed ?? 0);
   }

@@ -9,6 +9,10 @@
  */
 import { OptionError } from "../errors";
 import type { LogEvent } from "../events";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link SlidingWindowRuleOptions} (unknown names fail with a suggestion). */
+const SLIDING_WINDOW_RULE_OPTIONS_KEYS: OptionKeys<SlidingWindowRuleOptions> = { by: true, eventTypes: true, threshold: true, windowSeconds: true };
 
 /** Options of {@link slidingWindowRule}. */
 export interface SlidingWindowRuleOptions {
@@ -45,6 +49,7 @@ export interface SlidingWindowHit {
  * // [{ entity: "203.0.113.9", firstTime: …, lastTime: …, count: 12, lineNos: [40, 41, …] }]
  */
 export function slidingWindowRule(events: readonly LogEvent[], options: SlidingWindowRuleOptions = {}): SlidingWindowHit[] {
+  checkOptions(options, SLIDING_WINDOW_RULE_OPTIONS_KEYS, "slidingWindowRule");
   const by = options.by ?? "srcIp";
   if (by !== "srcIp" && by !== "user" && by !== "host") {
     throw new OptionError(`Expected \`by\` to be 'srcIp', 'user' or 'host', got ${String(options.by)}`);

@@ -4,7 +4,8 @@
  * {@link BaseDetector} and the matrix helpers. Explicit list (test/public-api.test.ts pins it).
  */
 export type { Contamination, DetectorOptions, Detector } from "./types";
-export { BaseDetector, checkFeatureCount, offsetFromContamination, validatePositiveInteger } from "./base";
+export { BaseDetector, DETECTOR_OPTION_KEYS, checkFeatureCount, offsetFromContamination, validatePositiveInteger } from "./base";
+export type { OptionKeys } from "../options";
 export type { FittedModel } from "./base";
 export { toDense } from "../matrix";
 export type { DenseMatrix, Matrix } from "../matrix";

@@ -24,9 +24,10 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -79,6 +80,9 @@ export interface IsolationForestOptions extends DetectorOptions {
   readonly engine?: "wasm" | "js";
 }
 
+/** Every option name of {@link IsolationForestOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ISOLATION_FOREST_OPTION_KEYS: OptionKeys<IsolationForestOptions> = { ...DETECTOR_OPTION_KEYS, nEstimators: true, maxSamples: true, maxFeatures: true, bootstrap: true, engine: true };
+
 /** The fitted forest: all trees' nodes concatenated in flat typed arrays (the layout the kernel scores). */
 type Forest = KernelForest;
 
@@ -109,7 +113,7 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   readonly engine: "wasm" | "js";
 
   constructor(options: IsolationForestOptions = {}) {
-    super("IsolationForest", options);
+    super("IsolationForest", options, ISOLATION_FOREST_OPTION_KEYS);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
     this.maxSamples = options.maxSamples ?? "auto";

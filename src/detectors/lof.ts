@@ -21,10 +21,11 @@
  * subsamples: identical to ~1e-14 without ties, ROC AUC within 0.003 with them).
  */
 import { DataError, OptionError } from "../errors";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import { kNearestNeighbors, type NeighborAlgorithm } from "./nearest-neighbors";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link LocalOutlierFactor}. */
 export interface LocalOutlierFactorOptions extends DetectorOptions {
@@ -33,6 +34,9 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
   /** Neighbour search: 'auto' (k-d tree for ≤ 15 features and > 256 rows, else brute force), 'brute' or 'kd-tree'; all exact and identical. Default: 'auto'. */
   readonly algorithm?: NeighborAlgorithm;
 }
+
+/** Every option name of {@link LocalOutlierFactorOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true };
 
 interface LofState {
   readonly train: DenseMatrix;
@@ -70,7 +74,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
   readonly algorithm: NeighborAlgorithm;
 
   constructor(options: LocalOutlierFactorOptions = {}) {
-    super("LocalOutlierFactor", options);
+    super("LocalOutlierFactor", options, LOCAL_OUTLIER_FACTOR_OPTION_KEYS);
     this.nNeighbors = options.nNeighbors ?? 20;
     validatePositiveInteger("nNeighbors", this.nNeighbors);
     this.algorithm = options.algorithm ?? "auto";

@@ -20,9 +20,10 @@
  * value scikit-learn gives it) instead of NaN.
  */
 import { RandomState } from "../random";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** The part of the package's (untyped) API this wrapper uses. */
 interface MlIsolationForestModel {
@@ -68,6 +69,9 @@ export interface MlIsolationForestOptions extends DetectorOptions {
   readonly seed?: number;
 }
 
+/** Every option name of {@link MlIsolationForestOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ML_ISOLATION_FOREST_OPTION_KEYS: OptionKeys<MlIsolationForestOptions> = { ...DETECTOR_OPTION_KEYS, nEstimators: true };
+
 interface MlState {
   /** The trained package model; null for a single training row (scored -0.5). */
   readonly model: MlIsolationForestModel | null;
@@ -87,7 +91,7 @@ export class MlIsolationForest extends BaseDetector<MlState> {
   readonly nEstimators: number;
 
   constructor(options: MlIsolationForestOptions = {}) {
-    super("MlIsolationForest", options);
+    super("MlIsolationForest", options, ML_ISOLATION_FOREST_OPTION_KEYS);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
   }

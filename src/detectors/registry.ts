@@ -10,6 +10,7 @@
  * const det = createDetector("iforest", { contamination: 0.05, seed: 42 });
  */
 import { OptionError } from "../errors";
+import { didYouMean } from "../options";
 import { IsolationForest, type IsolationForestOptions } from "./isolation-forest";
 import { MlIsolationForest, type MlIsolationForestOptions } from "./ml-isolation-forest";
 import { Autoencoder, type AutoencoderOptions } from "./autoencoder";
@@ -46,7 +47,7 @@ export interface RegisteredDetector {
   readonly title: string;
   /** One or two sentences: what it does and when to use it. */
   readonly description: string;
-  /** Builds an unfitted detector. Unknown options are passed through to the detector's constructor. */
+  /** Builds an unfitted detector. Options go to the detector's constructor, which rejects unknown names. */
   readonly create: (options?: DetectorFactoryOptions) => Detector;
   /** True when the detector makes no random choice (its seed is only recorded). Default: false. */
   readonly deterministic?: boolean;
@@ -122,7 +123,7 @@ export function getDetectorEntry(name: string): RegisteredDetector {
   const entry = detectorRegistry.find((d) => d.name === name);
   if (entry === undefined) {
     throw new OptionError(
-      `Unknown detector ${JSON.stringify(name)}: expected one of ${detectorRegistry.map((d) => JSON.stringify(d.name)).join(", ")}`,
+      `Unknown detector ${JSON.stringify(name)}${typeof name === "string" ? didYouMean(name, detectorRegistry.map((d) => d.name)) : ""}: expected one of ${detectorRegistry.map((d) => JSON.stringify(d.name)).join(", ")}`,
     );
   }
   return entry;

@@ -10,6 +10,10 @@ import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
 import { type Matrix, toDense } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link CompareDetectorsOptions} (unknown names fail with a suggestion). */
+const COMPARE_DETECTORS_OPTIONS_KEYS: OptionKeys<CompareDetectorsOptions> = { detectors: true, datasets: true, seeds: true, contamination: true, k: true, onRun: true };
 
 /** How to build a detector for one run: its display name and a factory. */
 export interface DetectorEntry {
@@ -112,6 +116,7 @@ export function detectorEntries(names?: readonly string[]): DetectorEntry[] {
  * showTable(summarizeComparison(rows));
  */
 export function compareDetectors(options: CompareDetectorsOptions): ComparisonRow[] {
+  checkOptions(options, COMPARE_DETECTORS_OPTIONS_KEYS, "compareDetectors");
   const { datasets } = options;
   if (!Array.isArray(options.detectors) || options.detectors.length === 0) {
     throw new OptionError("Expected `detectors` to be a non-empty array of registry names or {name, create} entries, e.g. detectorEntries()");

@@ -4,6 +4,10 @@
 import { readFileSync } from "node:fs";
 import { DataError, OptionError, ParseError } from "../errors";
 import type { LabelledData } from "./labelled-data";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link LoadLabelledCsvOptions} (unknown names fail with a suggestion). */
+const LOAD_LABELLED_CSV_OPTIONS_KEYS: OptionKeys<LoadLabelledCsvOptions> = { labelColumn: true, delimiter: true, dropColumns: true };
 
 /** Splits one CSV line; supports double-quoted fields with "" escapes. */
 function splitCsvLine(line: string, delimiter: string): string[] {
@@ -59,6 +63,7 @@ export interface LoadLabelledCsvOptions {
  * const { X, y, columns } = loadLabelledCsv("data/labelled.csv", { labelColumn: "is_attack" });
  */
 export function loadLabelledCsv(path: string, options: LoadLabelledCsvOptions = {}): LabelledData {
+  checkOptions(options, LOAD_LABELLED_CSV_OPTIONS_KEYS, "loadLabelledCsv");
   const labelColumn = options.labelColumn ?? "label";
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length === 0) throw new OptionError("Expected `delimiter` to be a non-empty string, got \"\"");

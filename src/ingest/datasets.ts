@@ -3,6 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DataError, OptionError } from "../errors";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link DatasetLookupOptions} (unknown names fail with a suggestion). */
+const DATASET_LOOKUP_OPTIONS_KEYS: OptionKeys<DatasetLookupOptions> = { dataDir: true, sharedDir: true, cacheDir: true, download: true, url: true, verify: true };
 
 /** A public data set siemlab can find or fetch by name. */
 export interface DatasetInfo {
@@ -159,6 +163,7 @@ function candidates(info: DatasetInfo, options: DatasetLookupOptions): string[] 
  * const p = findDatasetSync("loghub/OpenSSH_2k"); if (p) console.log(fs.readFileSync(p, "utf8").slice(0, 80));
  */
 export function findDatasetSync(name: string, options: DatasetLookupOptions = {}): string | undefined {
+  checkOptions(options, DATASET_LOOKUP_OPTIONS_KEYS, "findDatasetSync");
   const info = getDatasetInfo(name);
   for (const file of candidates(info, options)) {
     if (!fs.existsSync(file)) continue;
@@ -186,6 +191,7 @@ export function findDatasetSync(name: string, options: DatasetLookupOptions = {}
  * const { counts } = await parseLog(file, { year: 2015 });
  */
 export async function loadDatasetPath(name: string, options: DatasetLookupOptions = {}): Promise<string> {
+  checkOptions(options, DATASET_LOOKUP_OPTIONS_KEYS, "loadDatasetPath");
   const info = getDatasetInfo(name);
   const local = findDatasetSync(name, options);
   if (local) return local;

@@ -3,6 +3,10 @@ import * as zlib from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ReadLinesOptions} (unknown names fail with a suggestion). */
+export const READ_LINES_OPTIONS_KEYS: OptionKeys<ReadLinesOptions> = { maxLineLength: true, chunkSize: true };
 
 /** Bit flags on a {@link LogLine}: what the reader had to repair. */
 export const LineFlags = {
@@ -77,6 +81,7 @@ function finishLine(text: string, lineNo: number, flags: number, max: number): L
  * readLinesSync("a\r\nb\n").map((l) => l.text) // ["a", "b"]
  */
 export function readLinesSync(input: string | readonly string[], options: ReadLinesOptions = {}): LogLine[] {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLinesSync");
   const max = maxLineOf(options);
   const out: LogLine[] = [];
   if (typeof input === "string") {
@@ -192,6 +197,7 @@ export interface TextBatch {
  * for await (const b of readTextBatches("big.log")) count += b.texts.length;
  */
 export async function* readTextBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<TextBatch, void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readTextBatches");
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
     const all = readLinesSync(source as readonly string[], options);
@@ -326,6 +332,7 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
  * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
  */
 export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLineBatches");
   for await (const b of readTextBatches(source, options)) {
     const out: LogLine[] = new Array(b.texts.length);
     for (let i = 0; i < b.texts.length; i++) out[i] = { lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] };
@@ -344,5 +351,6 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
  * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
  */
 export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine, void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLines");
   for await (const batch of readLineBatches(source, options)) yield* batch;
 }

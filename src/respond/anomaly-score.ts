@@ -1,5 +1,9 @@
 import { DataError, OptionError } from "../errors";
 import { medianOfSorted } from "../percentile";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link AnomalyScoreOptions} (unknown names fail with a suggestion). */
+const ANOMALY_SCORE_OPTIONS_KEYS: OptionKeys<AnomalyScoreOptions> = { scale: true };
 
 export interface AnomalyScoreOptions {
   /**
@@ -49,6 +53,7 @@ export function decisionScale(decision: ArrayLike<number>): number {
  * decisionToAnomalyScore([0, -1, 1], { scale: 1 })      // [50, 73.1, 26.9]
  */
 export function decisionToAnomalyScore(decision: ArrayLike<number>, options: AnomalyScoreOptions = {}): Float64Array {
+  checkOptions(options, ANOMALY_SCORE_OPTIONS_KEYS, "decisionToAnomalyScore");
   for (let i = 0; i < decision.length; i++) {
     if (!Number.isFinite(decision[i])) {
       throw new DataError(`Decision value at row ${i} is ${decision[i]}; anomaly scores need finite decision-function values`);

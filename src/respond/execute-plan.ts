@@ -7,10 +7,17 @@ import { blockIpCommand } from "./executors/block-ip";
 import type { Executor } from "./executors/executor";
 import { lockUserCommand } from "./executors/lock-user";
 import { ticketFor } from "./executors/ticket";
-import { planResponse } from "./plan";
+import { planResponse, PLAN_OPTIONS_KEYS } from "./plan";
 import type { PlanOptions, PlannedAction } from "./plan";
 import type { ActionKind, ResponsePolicy } from "./policy";
 import type { Finding } from "./finding";
+import { checkOptions, type OptionKeys, pickOptions } from "../options";
+
+/** Every option name of {@link ExecuteOptions} (unknown names fail with a suggestion). */
+const EXECUTE_OPTIONS_KEYS: OptionKeys<ExecuteOptions> = { dryRun: true, executors: true, audit: true, dedup: true, dedupWindowSeconds: true, now: true };
+
+/** Every option name of {@link RespondOptions} (unknown names fail with a suggestion). */
+const RESPOND_OPTIONS_KEYS: OptionKeys<RespondOptions> = { dryRun: true, executors: true, audit: true, dedup: true, dedupWindowSeconds: true, now: true, maxEvents: true };
 
 export interface ExecuteOptions {
   /** Only render what would be done. Real execution needs `dryRun: false` AND an executor for the action kind. Default: true. */
@@ -70,6 +77,7 @@ export function previewAction(action: PlannedAction): string {
  * await executePlan(plan, { dryRun: false, executors: [webhookAlert({ url })] });
  */
 export async function executePlan(plan: readonly PlannedAction[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
+  checkOptions(options, EXECUTE_OPTIONS_KEYS, "executePlan");
   const dryRun = options.dryRun ?? true;
   const executors = options.executors ?? [];
   const audit = options.audit ?? new AuditLog();
@@ -157,7 +165,8 @@ export async function respond(
   policy: ResponsePolicy,
   options: RespondOptions = {},
 ): Promise<ExecutionReport & { readonly plan: PlannedAction[] }> {
-  const plan = planResponse(findings, policy, options);
-  const report = await executePlan(plan, { ...options, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
+  checkOptions(options, RESPOND_OPTIONS_KEYS, "respond");
+  const plan = planResponse(findings, policy, pickOptions(options, PLAN_OPTIONS_KEYS));
+  const report = await executePlan(plan, { ...pickOptions(options, EXECUTE_OPTIONS_KEYS), dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
   return { ...report, plan };
 }

@@ -3,6 +3,10 @@ import type { LogEvent } from "../events";
 import type { Contamination, Detector } from "../detectors/types";
 import { decisionToAnomalyScore } from "./anomaly-score";
 import type { Matrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link FindingsOptions} (unknown names fail with a suggestion). */
+const FINDINGS_OPTIONS_KEYS: OptionKeys<FindingsOptions> = { keys: true, scoredBy: true, entityType: true, windowMs: true, matrix: true, featureNames: true, events: true, minAgreeing: true, scale: true };
 
 /** What kind of entity a finding is about. */
 export type EntityType = "ip" | "user" | "host";
@@ -139,6 +143,7 @@ export function scoredByDetector(
  * findings[0].entity // "203.0.113.7"
  */
 export function findingsFromScores(options: FindingsOptions): Finding[] {
+  checkOptions(options, FINDINGS_OPTIONS_KEYS, "findingsFromScores");
   const { keys, scoredBy } = options;
   const n = keys.length;
   const entityType = options.entityType ?? "ip";

@@ -1,7 +1,21 @@
 import type { Finding } from "./finding";
 import { Redactor } from "./redact";
-import { incidentFacts, summaryText } from "./summary";
+import { incidentFacts, SUMMARY_OPTIONS_KEYS, summaryText } from "./summary";
 import type { IncidentFacts, SummaryOptions } from "./summary";
+import { checkOptions, type OptionKeys, pickOptions } from "../options";
+
+
+/** Every option name of {@link LlmOptions} (unknown names fail with a suggestion). */
+const LLM_OPTIONS_KEYS: OptionKeys<LlmOptions> = { baseUrl: true, model: true, apiKey: true, timeoutMs: true, redactEntities: true, restorePlaceholders: true, omitFields: true, secrets: true, patterns: true, temperature: true, maxTokens: true, env: true };
+
+/** The option names {@link buildSummaryPrompt} reads. */
+const PROMPT_OPTIONS_KEYS: OptionKeys<Pick<LlmOptions, "redactEntities" | "omitFields" | "secrets" | "patterns" | "apiKey">> = {
+  redactEntities: true,
+  omitFields: true,
+  secrets: true,
+  patterns: true,
+  apiKey: true,
+};
 
 /** One chat message of an OpenAI-compatible chat-completions request. */
 export interface ChatMessage {
@@ -72,6 +86,7 @@ export function buildSummaryPrompt(
   facts: IncidentFacts,
   options: Pick<LlmOptions, "redactEntities" | "omitFields" | "secrets" | "patterns" | "apiKey"> = {},
 ): { readonly messages: ChatMessage[]; readonly redactor: Redactor } {
+  checkOptions(options, PROMPT_OPTIONS_KEYS, "buildSummaryPrompt");
   const users = [...facts.users, ...(facts.entityType === "user" ? [facts.entity] : [])];
   const redactor = new Redactor({
     entities: options.redactEntities ?? true,
@@ -143,7 +158,8 @@ async function chatCompletion(url: string, body: unknown, apiKey: string | undef
  * console.log(s.note ?? `(by ${s.model})`, s.text);
  */
 export async function llmSummary(finding: Finding, options: LlmOptions & SummaryOptions = {}): Promise<LlmSummary> {
-  return llmSummaryFromFacts(incidentFacts(finding, options), options);
+  checkOptions(options, { ...LLM_OPTIONS_KEYS, ...SUMMARY_OPTIONS_KEYS }, "llmSummary");
+  return llmSummaryFromFacts(incidentFacts(finding, pickOptions(options, SUMMARY_OPTIONS_KEYS)), pickOptions(options, LLM_OPTIONS_KEYS));
 }
 
 /**
@@ -154,13 +170,14 @@ export async function llmSummary(finding: Finding, options: LlmOptions & Summary
  * s.source // "template" (s.note: "LLM summary unavailable: no endpoint configured …")
  */
 export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOptions = {}): Promise<LlmSummary> {
+  checkOptions(options, LLM_OPTIONS_KEYS, "llmSummaryFromFacts");
   const env = options.env ?? process.env;
   const baseUrl = (options.baseUrl ?? env.SIEMLAB_LLM_BASE_URL ?? "").trim();
   const model = (options.model ?? env.SIEMLAB_LLM_MODEL ?? "").trim();
   const apiKey = options.apiKey ?? (env.SIEMLAB_LLM_API_KEY || undefined);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const template = summaryText(facts);
-  const { messages, redactor } = buildSummaryPrompt(facts, { ...options, apiKey });
+  const { messages, redactor } = buildSummaryPrompt(facts, pickOptions({ ...options, apiKey }, PROMPT_OPTIONS_KEYS));
   const base = { prompt: messages, template, placeholders: redactor.placeholders, redactions: { ...redactor.stats } };
   const fallback = (why: string): LlmSummary => ({
     ...base,

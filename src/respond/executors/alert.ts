@@ -3,6 +3,16 @@ import type { PlannedAction } from "../plan";
 import { safely } from "./executor";
 import type { Executor, ExecutorOutcome } from "./executor";
 import { appendLineExecutor, requireOutputPath } from "./file-output";
+import { checkOptions, type OptionKeys } from "../../options";
+
+/** Every option name of {@link ConsoleAlertOptions} (unknown names fail with a suggestion). */
+const CONSOLE_ALERT_OPTIONS_KEYS: OptionKeys<ConsoleAlertOptions> = { write: true, name: true };
+
+/** Every option name of {@link JsonLinesAlertOptions} (unknown names fail with a suggestion). */
+const JSON_LINES_ALERT_OPTIONS_KEYS: OptionKeys<JsonLinesAlertOptions> = { path: true, name: true };
+
+/** Every option name of {@link WebhookAlertOptions} (unknown names fail with a suggestion). */
+const WEBHOOK_ALERT_OPTIONS_KEYS: OptionKeys<WebhookAlertOptions> = { url: true, timeoutMs: true, retries: true, backoffMs: true, headers: true, payload: true, name: true };
 
 /**
  * One-line alert text for an action.
@@ -63,6 +73,7 @@ export interface ConsoleAlertOptions {
  * await executePlan(plan, { dryRun: false, executors: { alert: consoleAlert() } });
  */
 export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
+  checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleAlert");
   return consoleLineExecutor("alert", "ALERT", options);
 }
 
@@ -73,6 +84,7 @@ export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
  * await executePlan(plan, { dryRun: false, executors: { log: consoleLog() } });
  */
 export function consoleLog(options: ConsoleAlertOptions = {}): Executor {
+  checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleLog");
   return consoleLineExecutor("log", "WARN", options);
 }
 
@@ -108,6 +120,7 @@ export interface JsonLinesAlertOptions {
  * jsonLinesAlert({ path: "out/alerts.jsonl" })
  */
 export function jsonLinesAlert(options: JsonLinesAlertOptions): Executor {
+  checkOptions(options, JSON_LINES_ALERT_OPTIONS_KEYS, "jsonLinesAlert");
   const file = requireOutputPath(options?.path, "path", "the JSON-lines file alerts are appended to", 'jsonLinesAlert({ path: "out/alerts.jsonl" })');
   return appendLineExecutor({
     name: options.name ?? "jsonl",
@@ -188,6 +201,7 @@ export async function postJsonWithRetry(
  * webhookAlert({ url: process.env.SLACK_WEBHOOK_URL!, timeoutMs: 3000, retries: 2 })
  */
 export function webhookAlert(options: WebhookAlertOptions): Executor {
+  checkOptions(options, WEBHOOK_ALERT_OPTIONS_KEYS, "webhookAlert");
   let url: URL;
   try {
     url = new URL(options.url);
