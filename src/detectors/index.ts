@@ -11,7 +11,7 @@ export { toDense } from "../matrix";
 export type { DenseMatrix, Matrix } from "../matrix";
 export { percentile, medianOfSorted } from "../percentile";
 export { IsolationForest } from "./isolation-forest";
-export type { IsolationForestOptions } from "./isolation-forest";
+export type { IsolationForestOptions, TreeBuilder } from "./isolation-forest";
 export { MlIsolationForest } from "./ml-isolation-forest";
 export type { MlIsolationForestOptions } from "./ml-isolation-forest";
 export { LocalOutlierFactor } from "./lof";
