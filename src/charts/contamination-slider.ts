@@ -41,7 +41,8 @@ export interface ContaminationSliderOptions {
  * updates "N flagged" in the title. The figure is self-contained (Plotly `sliders` with `method: "update"`).
  *
  * @example
- * const spec = contaminationSliderChart({ scores: model.scoreSamples(X), x: minutes, contaminations: [0.02, 0.05, 0.1] });
+ * const spec = contaminationSliderChart({ scores: model.scoreSamples(X), contaminations: [0.02, 0.05, 0.1] });
+ * spec.layout.sliders?.[0].steps?.length; // 3
  */
 export function contaminationSliderChart(options: ContaminationSliderOptions): PlotlySpec {
   checkOptions(options, CONTAMINATION_SLIDER_OPTIONS_KEYS, "contaminationSliderChart");

@@ -63,7 +63,7 @@ interface AeState {
  * @example
  * const ae = new Autoencoder({ epochs: 20, seed: 1 }).fit(X);
  * const errors = ae.reconstructionErrors(X); // per row, standardised units
- * ae.predict(X); // -1 where the error exceeds mean + 3·std of the training errors
+ * ae.predict(X); // per row: -1 where the error exceeds mean + 3·std of the training errors
  */
 export class Autoencoder extends BaseDetector<AeState> {
   readonly name = "autoencoder";

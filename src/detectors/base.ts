@@ -79,7 +79,7 @@ export function offsetFromContamination(trainScores: ArrayLike<number>, contamin
  * The error for using a detector before `fit`: "IsolationForest is not fitted yet: call fit(X) first".
  *
  * @example
- * throw notFittedError("IsolationForest");
+ * throw notFittedError("IsolationForest"); // throws: IsolationForest is not fitted yet: call fit(X) first
  */
 export function notFittedError(name: string): NotFittedError {
   return new NotFittedError(`${name} is not fitted yet: call fit(X) first`);
@@ -89,7 +89,8 @@ export function notFittedError(name: string): NotFittedError {
  * Returns the fitted state, or throws {@link notFittedError} when it is still null.
  *
  * @example
- * const state = requireFitted(this.state, "IsolationForest");
+ * requireFitted({ nFeaturesIn: 2 }, "IsolationForest").nFeaturesIn; // 2
+ * requireFitted(null, "IsolationForest"); // throws: IsolationForest is not fitted yet
  */
 export function requireFitted<T>(state: T | null | undefined, name: string): T {
   if (state === null || state === undefined) throw notFittedError(name);

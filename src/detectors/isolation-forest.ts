@@ -128,7 +128,7 @@ interface FittedForest {
  * const { counts } = simulateLoginAttempts();
  * const X = counts.map((c) => [c]);
  * const iforest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
- * iforest.predict(X); // -1 at minutes 50, 51, 52 (the spikes), 1 elsewhere
+ * iforest.predict(X).slice(49); // Int8Array [1, -1, -1, -1]: minutes 50, 51, 52 (the spikes) are outliers
  * // scikit-learn's own trees for random_state=42: its offset_ (-0.7457 at 0.02) and labels (50, 52)
  * new IsolationForest({ contamination: 0.02, seed: 42, treeBuilder: "sklearn" }).fit(X).offset;
  */

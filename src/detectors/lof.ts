@@ -64,8 +64,8 @@ function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
  * the training scores. Deterministic: the `seed` is recorded but nothing is random.
  *
  * @example
- * const lof = new LocalOutlierFactor({ nNeighbors: 5 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5], [8, 8]]);
- * lof.predict([[8, 8]]); // Int8Array [-1]
+ * const lof = new LocalOutlierFactor({ nNeighbors: 2 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
+ * lof.predict([[0.5, 0.5], [8, 8]]); // Int8Array [1, -1]
  */
 export class LocalOutlierFactor extends BaseDetector<LofState> {
   readonly name = "lof";

@@ -84,7 +84,7 @@ interface MlState {
  * @example
  * const X = simulateLoginAttempts().counts.map((c) => [c]);
  * const ml = new MlIsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
- * ml.predict(X); // -1 for the three spikes
+ * ml.predict(X).slice(49); // Int8Array [1, -1, -1, -1]: the three spikes
  */
 export class MlIsolationForest extends BaseDetector<MlState> {
   readonly name = "ml-iforest";

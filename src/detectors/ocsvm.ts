@@ -235,7 +235,7 @@ export function resolveRbfGamma(gamma: "scale" | "auto" | number, X: DenseMatrix
  * Deterministic: the `seed` is recorded but nothing is random.
  *
  * @example
- * const svm = new OneClassSVM({ nu: 0.1 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
+ * const svm = new OneClassSVM({ nu: 0.1, gamma: 0.5 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
  * svm.predict([[0.5, 0.5], [6, 6]]); // Int8Array [1, -1]
  */
 export class OneClassSVM extends BaseDetector<SvmState> {

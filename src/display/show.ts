@@ -105,7 +105,7 @@ export function chartDisplayBundle(spec: PlotlySpec, options: ShowOptions & { re
  * notebook you edit interactively, so clearing or re-running the first chart cell never loses the bundle.
  *
  * @example
- * sl.initPlotly();
+ * initPlotly();
  */
 export function initPlotly(): void {
   if (sendDisplay(plotlyLoaderBundle())) setInjected(true);

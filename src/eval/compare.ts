@@ -175,7 +175,7 @@ export function compareDetectors(options: CompareDetectorsOptions): ComparisonRo
  * Mean over seeds per (detector, data set), in first-seen order. Plain Map aggregation (no Danfo groupby).
  *
  * @example
- * summarizeComparison(rows); // [{ detector: "iforest", dataset: "blob", runs: 5, rocAuc: 0.97, rocAucStd: 0.004, … }]
+ * summarizeComparison(rows); // [{ detector: "iforest", dataset: "blob", runs: 2, rocAuc: 1, rocAucStd: 0, … }, …]
  */
 export function summarizeComparison(rows: readonly ComparisonRow[]): ComparisonSummaryRow[] {
   const groups = new Map<string, ComparisonRow[]>();

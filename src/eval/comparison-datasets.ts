@@ -68,7 +68,7 @@ export interface ComparisonDatasets {
  *
  * @example
  * const { datasets, note } = loadComparisonDatasets({ maxRows: 4000 });
- * console.log(note); // "ADBench from ../shared/datasets/adbench: 16_http (4000 of 567498 rows), 6_cardio (1831 rows)"
+ * console.log(note); // e.g. "ADBench from ../shared/datasets/adbench: 16_http (4000 of 567498 rows), 6_cardio (1831 rows)"
  */
 export function loadComparisonDatasets(options: ComparisonDatasetsOptions = {}): ComparisonDatasets {
   checkOptions(options, COMPARISON_DATASETS_OPTIONS_KEYS, "loadComparisonDatasets");
@@ -141,7 +141,7 @@ export const SIM_AUTH_COLUMNS: readonly string[] = ["failures", "distinctUsers",
  *
  * @example
  * const sim = simulatedAuthWindows({ seed: 0 });
- * [sim.rows, sim.anomalies, sim.columns]; // [~140, ~20, ["failures", "distinctUsers", "count", "successes"]]
+ * [sim.rows, sim.anomalies, sim.columns]; // [162, 22, ["failures", "distinctUsers", "count", "successes"]]
  */
 export function simulatedAuthWindows(options: SimulatedAuthWindowsOptions = {}): ComparisonDataset {
   checkOptions(options, SIMULATED_AUTH_WINDOWS_OPTIONS_KEYS, "simulatedAuthWindows");

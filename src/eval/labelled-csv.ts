@@ -60,7 +60,10 @@ export interface LoadLabelledCsvOptions {
  * Malformed lines raise a ParseError with the line number.
  *
  * @example
- * const { X, y, columns } = loadLabelledCsv("data/labelled.csv", { labelColumn: "is_attack" });
+ * fs.mkdirSync("out", { recursive: true });
+ * fs.writeFileSync("out/labelled.csv", "failures,users,is_attack\n1,1,0\n40,9,1\n");
+ * const { X, y, columns } = loadLabelledCsv("out/labelled.csv", { labelColumn: "is_attack" });
+ * [X.rows, columns, y]; // [2, ["failures", "users"], Int8Array [0, 1]]
  */
 export function loadLabelledCsv(path: string, options: LoadLabelledCsvOptions = {}): LabelledData {
   checkOptions(options, LOAD_LABELLED_CSV_OPTIONS_KEYS, "loadLabelledCsv");

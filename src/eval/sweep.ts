@@ -153,7 +153,8 @@ export interface MaxAlertsAnswer {
  * Refit with `{ contamination: answer.contamination }` to apply it.
  *
  * @example
- * contaminationForMaxAlerts(forest, X, 20);          // { contamination: 0.0199…, offset: -0.62, flagged: 20, allowed: 20 }
+ * const forest = new IsolationForest({ seed: 0 }).fit(X); // X: 300 rows
+ * contaminationForMaxAlerts(forest, X, 20);          // { contamination: 0.0669, offset: -0.548, flagged: 20, allowed: 20 }
  * contaminationForMaxAlerts(forest, X, 5, { days: 7 }); // at most 5 alerts per day over 7 days
  */
 export function contaminationForMaxAlerts(

@@ -78,9 +78,12 @@ export function saveHtml(spec: PlotlySpec, path: string, options: HtmlExportOpti
  * Abort every http(s) request of a page: rendering must never depend on the network.
  *
  * @example
+ * const browser = await launchChromium();
  * const page = await browser.newPage();
  * await blockNetwork(page);
- * await page.goto("https://example.org") // rejects: "page.goto: net::ERR_FAILED at https://example.org/"
+ * const failed = await page.goto("https://example.org").then(() => "", (e: Error) => e.message);
+ * failed.startsWith("page.goto: net::ERR_FAILED"); // true
+ * await browser.close();
  */
 export async function blockNetwork(page: Page): Promise<void> {
   await page.route(/^(https?|wss?|ftp):/i, (route) => route.abort());
@@ -92,7 +95,7 @@ export async function blockNetwork(page: Page): Promise<void> {
  *
  * @example
  * const r = await openChartRenderer();
- * try { await r.savePng(spec1, "docs/a.png"); await r.saveSvg(spec2, "docs/b.svg"); } finally { await r.close(); }
+ * try { await r.savePng(spec1, "out/a.png"); await r.saveSvg(spec2, "out/b.svg"); } finally { await r.close(); }
  */
 export interface ChartRenderer {
   render(spec: PlotlySpec, format: "png" | "svg", options?: ImageExportOptions): Promise<Buffer>;
@@ -177,7 +180,7 @@ export async function renderChartImage(spec: PlotlySpec, format: "png" | "svg", 
  * Save a chart as PNG (default 900×500 CSS px at scale 2), rendered by headless Chromium.
  *
  * @example
- * await savePng(spec, "docs/timeline.png", { width: 900, height: 420 });
+ * await savePng(spec, "out/timeline.png", { width: 900, height: 420 });
  */
 export async function savePng(spec: PlotlySpec, path: string, options: ImageExportOptions = {}): Promise<void> {
   checkOptions(options, IMAGE_EXPORT_OPTIONS_KEYS, "savePng");
@@ -193,7 +196,7 @@ export async function savePng(spec: PlotlySpec, path: string, options: ImageExpo
  * Save a chart as SVG (vector; text stays text), rendered by headless Chromium.
  *
  * @example
- * await saveSvg(spec, "docs/timeline.svg");
+ * await saveSvg(spec, "out/timeline.svg");
  */
 export async function saveSvg(spec: PlotlySpec, path: string, options: ImageExportOptions = {}): Promise<void> {
   checkOptions(options, IMAGE_EXPORT_OPTIONS_KEYS, "saveSvg");

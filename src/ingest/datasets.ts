@@ -55,7 +55,7 @@ for (const d of [
  * Add a data set to the catalogue (e.g. a private mirror of a log sample). Refuses a taken name.
  *
  * @example
- * registerDataset({ name: "mine/auth", file: "mine/auth.log", url: "https://example.org/auth.log", sha256: "…", description: "…" });
+ * registerDataset({ name: "mine/auth", file: "mine/auth.log", url: "https://example.org/auth.log", sha256: "0".repeat(64), description: "my auth.log" });
  */
 export function registerDataset(info: DatasetInfo): void {
   if (catalogue.has(info.name)) throw new OptionError(`Dataset ${JSON.stringify(info.name)} is already registered; pick another name.`);
@@ -89,7 +89,7 @@ export function getDatasetInfo(name: string): DatasetInfo {
  * The repository root: the nearest folder up from the working directory (then this file) whose package.json is siemlab's.
  *
  * @example
- * repoRoot() // "/work/main" when run anywhere inside a checkout at /work/main
+ * repoRoot() // the checkout's root, e.g. "/work/main" when run anywhere inside a checkout at /work/main
  */
 export function repoRoot(): string {
   const starts = [process.cwd()];
@@ -115,7 +115,7 @@ export function repoRoot(): string {
  * Where the shared real data sets live: env SIEMLAB_SHARED_DATASETS, else `<repo>/../shared/datasets`.
  *
  * @example
- * sharedDatasetsDir() // "/work/shared/datasets" for a checkout at /work/main, SIEMLAB_SHARED_DATASETS unset
+ * sharedDatasetsDir() // e.g. "/work/shared/datasets" for a checkout at /work/main, SIEMLAB_SHARED_DATASETS unset
  */
 export function sharedDatasetsDir(): string {
   return process.env.SIEMLAB_SHARED_DATASETS ?? path.resolve(repoRoot(), "../shared/datasets");

@@ -40,7 +40,7 @@ for (const f of [tutorialFormat, rfc5424Format, rfc3164Format, accessLogFormat, 
  * All registered formats, in auto-detection preference order.
  *
  * @example
- * listLogFormats().map((f) => f.name) // ["tutorial", "rfc5424", "rfc3164", "combined", "apache-error", "jsonl", "csv", "raw"]
+ * listLogFormats().map((f) => f.name) // ["tutorial", "rfc5424", "rfc3164", "combined", "apache-error", "jsonl", "csv", …] ("raw" last)
  */
 export function listLogFormats(): LogFormat[] {
   return [...registry.values()].sort((a, b) => a.priority - b.priority);

@@ -194,7 +194,9 @@ export interface TextBatch {
  * with no object allocated per line (for callers that read millions of lines, such as `parseLogStream`).
  *
  * @example
- * for await (const b of readTextBatches("big.log")) count += b.texts.length;
+ * let count = 0;
+ * for await (const b of readTextBatches("data/sim/auth.log")) count += b.texts.length;
+ * count; // 1235
  */
 export async function* readTextBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<TextBatch, void, undefined> {
   checkOptions(options, READ_LINES_OPTIONS_KEYS, "readTextBatches");
@@ -329,7 +331,9 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
  * per line, for callers that read millions of lines. Same sources, options, repairs and errors.
  *
  * @example
- * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
+ * let count = 0;
+ * for await (const batch of readLineBatches("data/sim/auth.log")) for (const line of batch) count++;
+ * count; // 1235
  */
 export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
   checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLineBatches");

@@ -88,6 +88,7 @@ export function parseTutorialLog(input: string | readonly string[], options: Tut
  * The tutorial's DataFrame: columns timestamp (a Danfo datetime column), level, message, user.
  *
  * @example
+ * const text = fs.readFileSync("data/seed-tutorial.log", "utf8");
  * tutorialEventsToDataFrame(parseTutorialLog(text).events).print();
  */
 export function tutorialEventsToDataFrame(events: readonly LogEvent[]): dfd.DataFrame {

@@ -45,7 +45,7 @@ export interface ExecutionReport {
  * the nftables command, the usermod command, or the ticket JSON. Throws a DataError on invalid targets.
  *
  * @example
- * previewAction(action) // "nft add element inet filter siemlab_blocklist { 203.0.113.7 }"
+ * previewAction(action).split(";")[0] // "ALERT [medium] 198.51.100.23 (ip): anomaly 92.8/100, decision -0.1378 by iforest"
  */
 export function previewAction(action: PlannedAction): string {
   const kind: ActionKind = action.kind;

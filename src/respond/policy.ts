@@ -220,7 +220,7 @@ export function tierMatches(finding: Finding, when: TierCondition): boolean {
  * The first tier of the policy whose conditions the finding satisfies, or undefined (no response).
  *
  * @example
- * selectTier(finding, policy)?.name // "high"
+ * selectTier(finding, policy)?.name // "medium"
  */
 export function selectTier(finding: Finding, policy: ResponsePolicy): PolicyTier | undefined {
   return policy.tiers.find((t) => tierMatches(finding, t.when));

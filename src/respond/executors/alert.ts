@@ -18,7 +18,7 @@ const WEBHOOK_ALERT_OPTIONS_KEYS: OptionKeys<WebhookAlertOptions> = { url: true,
  * One-line alert text for an action.
  *
  * @example
- * alertText(action) // "[high] 203.0.113.7 (ip): anomaly 97.1/100, decision -0.1432 by iforest; 2025-03-06T08:50:00.000Z … 8 events"
+ * alertText(action).split("; ")[1] // "window 2025-03-06T10:40:00.000Z – 2025-03-06T10:45:00.000Z, 160 event(s)"
  */
 export function alertText(action: PlannedAction): string {
   const ev = action.evidence;
@@ -44,7 +44,7 @@ export interface SlackPayload {
  * The Slack-compatible payload a webhook alert sends; hostile log text is escaped (`&`, `<`, `>`).
  *
  * @example
- * slackPayload(action).text // "[high] 203.0.113.7 (ip): anomaly …"
+ * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 92.8/100, decision -0.1378 by iforest"
  */
 export function slackPayload(action: PlannedAction): SlackPayload {
   const ev = action.evidence;
@@ -70,7 +70,7 @@ export interface ConsoleAlertOptions {
  * Alert executor printing one line per alert (kind "alert"; use `kind: "log"` through {@link consoleLog}).
  *
  * @example
- * await executePlan(plan, { dryRun: false, executors: { alert: consoleAlert() } });
+ * await executePlan(plan, { dryRun: false, executors: [consoleAlert()] });
  */
 export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
   checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleAlert");
@@ -81,7 +81,7 @@ export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
  * The "log" action: a warning line (console by default).
  *
  * @example
- * await executePlan(plan, { dryRun: false, executors: { log: consoleLog() } });
+ * await executePlan(plan, { dryRun: false, executors: [consoleLog()] });
  */
 export function consoleLog(options: ConsoleAlertOptions = {}): Executor {
   checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleLog");
@@ -198,7 +198,7 @@ export async function postJsonWithRetry(
  * exponential back-off, and no exceptions: an unreachable endpoint gives a failed result, not a crash.
  *
  * @example
- * webhookAlert({ url: process.env.SLACK_WEBHOOK_URL!, timeoutMs: 3000, retries: 2 })
+ * webhookAlert({ url: process.env.SLACK_WEBHOOK_URL ?? url, timeoutMs: 3000, retries: 2 })
  */
 export function webhookAlert(options: WebhookAlertOptions): Executor {
   checkOptions(options, WEBHOOK_ALERT_OPTIONS_KEYS, "webhookAlert");

@@ -23,7 +23,7 @@ export interface Ticket {
  * The ticket object for an action (deterministic: built from the evidence only).
  *
  * @example
- * ticketFor(action).title // "[high] Anomalous activity from ip 203.0.113.7"
+ * ticketFor(action).title // "[medium] Anomalous activity from ip 198.51.100.23"
  */
 export function ticketFor(action: PlannedAction): Ticket {
   const ev = action.evidence;
