@@ -77,3 +77,11 @@ describe("every options object of the public API is strict", () => {
     typo(() => sl.respond.validatePolicy({ name: "p", tiers: [], dedupWindow: 5 }), /did you mean "dedupWindowSeconds"/);
   });
 });
+
+describe("the three registries suggest the closest name", () => {
+  it("formats, data sets and detectors", () => {
+    expect(() => sl.ingest.getLogFormat("rfc3146")).toThrow(/Unknown log format "rfc3146" \(did you mean "rfc3164"\?\)/);
+    expect(() => sl.ingest.getDatasetInfo("loghub/OpenSSH_2K")).toThrow(/\(did you mean "loghub\/OpenSSH_2k"\?\)/);
+    expect(() => sl.detect.getDetectorEntry("iforst")).toThrow(/\(did you mean "iforest"\?\)/);
+  });
+});

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DataError, OptionError } from "../errors";
-import { checkOptions, type OptionKeys } from "../options";
+import { checkOptions, didYouMean, type OptionKeys } from "../options";
 
 /** Every option name of {@link DatasetLookupOptions} (unknown names fail with a suggestion). */
 const DATASET_LOOKUP_OPTIONS_KEYS: OptionKeys<DatasetLookupOptions> = { dataDir: true, sharedDir: true, cacheDir: true, download: true, url: true, verify: true };
@@ -81,7 +81,7 @@ export function listDatasets(): DatasetInfo[] {
  */
 export function getDatasetInfo(name: string): DatasetInfo {
   const d = catalogue.get(name);
-  if (!d) throw new OptionError(`Unknown dataset ${JSON.stringify(name)}. Known: ${[...catalogue.keys()].join(", ")}`);
+  if (!d) throw new OptionError(`Unknown dataset ${JSON.stringify(name)}${didYouMean(name, [...catalogue.keys()])}. Known: ${[...catalogue.keys()].join(", ")}`);
   return d;
 }
 

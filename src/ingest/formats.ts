@@ -8,6 +8,7 @@ import { rawLineFormat } from "./raw-lines";
 import { rfc3164Format } from "./syslog-rfc3164";
 import { rfc5424Format } from "./syslog-rfc5424";
 import { tutorialFormat } from "./tutorial-format";
+import { didYouMean } from "../options";
 
 const registry = new Map<string, LogFormat>();
 const aliases = new Map<string, string>();
@@ -57,7 +58,7 @@ export function getLogFormat(name: string): LogFormat {
   const f = registry.get(key) ?? registry.get(aliases.get(key) ?? "");
   if (!f) {
     throw new OptionError(
-      `Unknown log format ${JSON.stringify(name)}. Expected 'auto' or one of: ${listLogFormats().map((x) => x.name).join(", ")}`,
+      `Unknown log format ${JSON.stringify(name)}${didYouMean(name, [...registry.keys(), ...aliases.keys()])}. Expected 'auto' or one of: ${listLogFormats().map((x) => x.name).join(", ")}`,
     );
   }
   return f;
