@@ -82,6 +82,29 @@ function freeNames(code: string): string[] {
   return [...used].filter((n) => !declared.has(n) && !GLOBALS.has(n));
 }
 
+/** Top-level `;`-separated statements of one line (strings and brackets respected). */
+function splitStatements(line: string): string[] {
+  const out: string[] = [];
+  let level = 0;
+  let quote = "";
+  let start = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if ("([{".includes(c)) level++;
+    else if (")]}".includes(c)) level--;
+    else if (c === ";" && level === 0) {
+      out.push(line.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(line.slice(start).trim());
+  return out.filter((s) => s !== "");
+}
+
 const depth = (s: string) => (s.match(/[([{]/g)?.length ?? 0) - (s.match(/[)\]}]/g)?.length ?? 0);
 
 /** The example as a function body, with a check after each line that states a value. */
@@ -98,13 +121,17 @@ function instrument(ex: Example): string {
     level += depth(stripped.slice(0, cut >= 0 ? cut : undefined));
     const complete = startLevel === 0 && level === 0 && code.trim() !== "";
     if (!complete || comment === "") return void body.push(raw);
-    const expr = code.trim().replace(/;$/, "");
+    // `a; b; c // value`: run a and b, check c.
+    const parts = splitStatements(code.trim().replace(/;$/, ""));
+    if (parts.length > 1) body.push(parts.slice(0, -1).join("; ") + ";");
+    const expr = parts[parts.length - 1];
     const decl = /^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/.exec(expr);
     const logged = /^console\.log\(([^,]*)\)$/.exec(expr);
     const statement = /^(?:const|let|var|class|function|if|for|while|return|throw|import|export|type|interface)\b/.test(expr);
     const arg = (s: string) => JSON.stringify(s);
     if (/^throws\b/.test(comment)) {
-      const message = comment.replace(/^throws\s*(?:\w*Error\b)?:?\s*/, "").replace(/…$/, "").trim();
+      let message = comment.replace(/^throws\s*(?:\w*Error\b)?:?\s*/, "").replace(/…$/, "").trim();
+      if (/^".*"$/.test(message)) message = JSON.parse(message);
       body.push(`await __throws(${arg(where)}, async () => { ${code} }, ${arg(message)});`);
     } else if (decl && __statesValue(comment)) {
       body.push(code, `__check(${arg(where)}, ${decl[1]}, ${arg(comment)});`);

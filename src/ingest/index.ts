@@ -21,3 +21,8 @@ export { hostileLines } from "./hostile-lines";
 export type { HostileLinesOptions } from "./hostile-lines";
 export { WILDCARD, DEFAULT_DRAIN_MASKS, Drain, mineTemplates, templatesToDataFrame } from "./drain";
 export type { DrainOptions, DrainTemplate, MinedTemplates } from "./drain";
+export { resolveTimeZone } from "./time-zone";
+export type { TimeZone } from "./time-zone";
+export { civilToUtc, epochToMs, parseIsoTimestamp, parseClfTimestamp, readTimeValue } from "./timestamps";
+export type { CivilTime, EpochUnit, TimeValueOptions } from "./timestamps";
+export { decodeAccessLogEscapes } from "./access-log";

@@ -3,8 +3,10 @@
  * default), executors behind one interface, the audit log, investigation context, summaries and the LLM
  * client. Explicit list (test/public-api.test.ts pins it).
  */
-export { ACTION_KINDS, PolicyError, validatePolicy, loadPolicy, selectTier } from "./policy";
-export type { ActionKind, TierCondition, PolicyTier, AllowList, ResponsePolicy } from "./policy";
+export { ACTION_KINDS, DEFAULT_MIN_CIDR_PREFIX, PolicyError, validatePolicy, loadPolicy, selectTier } from "./policy";
+export type { ActionKind, CidrPrefixLimits, TierCondition, PolicyTier, AllowList, ResponsePolicy } from "./policy";
+export { SYSTEM_ACCOUNTS, parsePasswd } from "./system-accounts";
+export type { PasswdUids } from "./system-accounts";
 export { ANOMALY_SCORE_THRESHOLD, decisionToAnomalyScore } from "./anomaly-score";
 export type { AnomalyScoreOptions } from "./anomaly-score";
 export { scoredByDetector, findingsFromScores } from "./finding";
@@ -14,8 +16,8 @@ export type { EventExcerpt, Evidence, PlanStatus, PlannedAction, PlanOptions } f
 export { previewAction, executePlan, respond } from "./execute-plan";
 export type { ExecuteOptions, ExecutionReport, RespondOptions } from "./execute-plan";
 export type { ExecutorOutcome, Executor } from "./executors/executor";
-export { slackPayload, consoleAlert, jsonLinesAlert, webhookAlert } from "./executors/alert";
-export type { SlackPayload, ConsoleAlertOptions, JsonLinesAlertOptions, WebhookAlertOptions } from "./executors/alert";
+export { slackPayload, consoleAlert, consoleLog, jsonLinesAlert, webhookAlert } from "./executors/alert";
+export type { SlackPayload, ConsoleAlertOptions, JsonLinesAlertOptions, WebhookAlertOptions, PostJsonOptions, RedirectPolicy } from "./executors/alert";
 export { blockIpCommand, blockIpCommandFile, blocklistFile } from "./executors/block-ip";
 export type { FirewallFormat, BlockCommandOptions, BlockIpFileOptions } from "./executors/block-ip";
 export { lockUserCommand, lockUserCommandFile } from "./executors/lock-user";
@@ -32,5 +34,7 @@ export { incidentFacts, summaryText, summarizeIncident } from "./summary";
 export type { SummaryOptions, FeatureComparison, IncidentFacts, IncidentSummary } from "./summary";
 export { Redactor } from "./redact";
 export type { RedactorOptions } from "./redact";
-export { buildSummaryPrompt, llmSummary, llmSummaryFromFacts, formatLlmSummary } from "./llm";
-export type { ChatMessage, LlmOptions, LlmSummary } from "./llm";
+export { buildSummaryPrompt, llmRequestPreview, llmSummary, llmSummaryFromFacts, llmSummaryHtml, formatLlmSummary } from "./llm";
+export type { ChatMessage, LlmOptions, LlmRequestPreview, LlmSummary, SummaryPrompt } from "./llm";
+export { checkReplyAgainstEvidence } from "./reply-check";
+export type { ReplyCheck, ReplyEvidence } from "./reply-check";

@@ -19,7 +19,8 @@ export function format(v: unknown, depth = 0): string {
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Error) return `${v.name}: ${v.message}`;
   if (typeof v === "object") {
-    const entries = Object.entries(v as object);
+    // Properties holding undefined are left out, as JSON and the doc comments leave them out.
+    const entries = Object.entries(v as object).filter(([, x]) => x !== undefined);
     if (entries.length === 0) return "{}";
     return `{ ${entries.map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${format(x, depth + 1)}`).join(", ")} }`;
   }
@@ -74,12 +75,16 @@ export function matches(actual: unknown, comment: string): boolean {
     const y = e[i];
     if (y === undefined) return false;
     if (y.kind === "punct" && y.value === "…") return true;
+    // ", … }" in the comment: more may follow, none did.
+    if (y.kind === "punct" && y.value === "," && e[i + 1]?.value === "…" && x.kind === "punct" && (x.value === "}" || x.value === "]")) return true;
     if (x.kind === "num" && y.kind === "num") {
       const tol = Math.max(0.5 * 10 ** -y.decimals, approx ? Math.abs(y.value) * 0.01 : 0) + 1e-12 * Math.abs(y.value);
       if (!(Math.abs(x.value - y.value) <= tol) && !(Number.isNaN(x.value) && Number.isNaN(y.value))) return false;
       continue;
     }
     if (x.kind === "word" && x.value === "NaN" && y.kind === "word" && y.value === "NaN") continue;
+    // "text …" states the start of a string.
+    if (x.kind === "str" && y.kind === "str" && y.value.endsWith("…") && x.value.startsWith(y.value.slice(0, -1).trimEnd())) continue;
     if (x.kind !== y.kind || x.value !== y.value) {
       // Integers written without a fraction part in typed-array/array listings: already handled as numbers.
       return false;
