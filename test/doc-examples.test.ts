@@ -62,7 +62,7 @@ const GLOBALS = new Set(
 
 /** Names an example uses as variables but does not declare (property names and string contents excluded). */
 function freeNames(code: string): string[] {
-  const text = code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""').replace(/\/\/.*$/gm, "");
+  const text = code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""').replace(/\/\/.*$/gm, "").replace(/\.\.\./g, "   ");
   const declared = new Set<string>();
   for (const m of text.matchAll(/\b(?:const|let|var|class|function)\s+([A-Za-z_$][\w$]*)/g)) declared.add(m[1]);
   for (const m of text.matchAll(/\b(?:const|let|var)\s*[{[]([^}\]=]*)[}\]]/g)) {

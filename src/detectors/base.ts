@@ -43,16 +43,6 @@ export function validateContamination(c: Contamination): Contamination {
 }
 
 /**
- * Returns `seed` if it is an integer in [0, 2**32 - 1] (what NumPy's RandomState accepts), else throws.
- *
- * @example
- * validateSeed(42); // 42
- */
-export function validateSeed(seed: number): number {
-  return checkSeed(seed);
-}
-
-/**
  * Throws an OptionError unless `v` is an integer >= 1.
  *
  * @example
@@ -174,7 +164,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   ) {
     checkOptions(options, optionKeys as OptionKeys<DetectorOptions>, className);
     this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
+    this.seed = checkSeed(options.seed ?? 0);
   }
 
   /** Learns the model from the training rows. */

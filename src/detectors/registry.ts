@@ -10,7 +10,7 @@
  * const det = createDetector("iforest", { contamination: 0.05, seed: 42 });
  */
 import { OptionError } from "../errors";
-import { didYouMean } from "../options";
+import { checkOptions, didYouMean } from "../options";
 import { IsolationForest, type IsolationForestOptions } from "./isolation-forest";
 import { MlIsolationForest, type MlIsolationForestOptions } from "./ml-isolation-forest";
 import { Autoencoder, type AutoencoderOptions } from "./autoencoder";
@@ -112,6 +112,29 @@ export const detectorRegistry: RegisteredDetector[] = [
     deterministic: true,
   },
 ];
+
+/**
+ * Adds a detector to the registry (notebooks, comparisons and the conformance suite then see it), the same
+ * shape as `registerLogFormat` and `registerDataset`: refuses a name already taken unless `override` is true,
+ * which replaces the entry in place.
+ *
+ * @example
+ * registerDetector({ ...getDetectorEntry("robust-zscore"), name: "robust-z-rms", create: (o) => new RobustZScore({ ...o, combine: "rms" }) });
+ * listDetectors().map((d) => d.name).includes("robust-z-rms"); // true
+ */
+export function registerDetector(entry: RegisteredDetector, options: { readonly override?: boolean } = {}): void {
+  checkOptions(options, { override: true }, "registerDetector");
+  if (typeof entry?.name !== "string" || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(entry.name)) {
+    throw new OptionError(`Expected a detector \`name\` in kebab-case such as "my-detector", got ${JSON.stringify(entry?.name)}`);
+  }
+  if (typeof entry.create !== "function") throw new OptionError(`Expected detector ${JSON.stringify(entry.name)} to have a \`create(options)\` function`);
+  const at = detectorRegistry.findIndex((d) => d.name === entry.name);
+  if (at >= 0 && !options.override) {
+    throw new OptionError(`Detector name ${JSON.stringify(entry.name)} is already registered. Use { override: true } to replace it.`);
+  }
+  if (at >= 0) detectorRegistry[at] = entry;
+  else detectorRegistry.push(entry);
+}
 
 /**
  * The registry entry called `name`; throws an OptionError listing the known names otherwise.

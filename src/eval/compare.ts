@@ -8,7 +8,7 @@ import { lazyDanfo } from "../lazy-danfo";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
 import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
-import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
+import { outlierScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
 import { type Matrix, toDense } from "../matrix";
 import { checkOptions, type OptionKeys } from "../options";
 
@@ -58,7 +58,7 @@ export interface ComparisonRow {
   readonly rocAuc: number;
   /** Average precision (PR AUC) of −scoreSamples. */
   readonly averagePrecision: number;
-  /** Precision among the k highest anomaly scores (k = number of anomalies unless set). */
+  /** Precision among the k highest outlier scores (k = number of anomalies unless set). */
   readonly precisionAtK: number;
   /** Rows `predict` flags at the given contamination, and their precision / recall / F1. */
   readonly flagged: number;
@@ -142,7 +142,7 @@ export function compareDetectors(options: CompareDetectorsOptions): ComparisonRo
         detector.fit(M);
         const fitSeconds = now() - t;
         t = now();
-        const scores = anomalyScores(detector.scoreSamples(M));
+        const scores = outlierScores(detector.scoreSamples(M));
         const flags = flagsFromPredictions(detector.predict(M));
         const scoreSeconds = now() - t;
         const cm = confusionMatrix(ds.y, flags);
@@ -256,7 +256,7 @@ export function flaggedByDetector(
   });
 }
 
-/** One detector's anomaly scores on a labelled data set, in the shape the ROC / PR chart builders take. */
+/** One detector's outlier scores on a labelled data set, in the shape the ROC / PR chart builders take. */
 export interface ScoredDetector {
   readonly name: string;
   readonly labels: BinaryLabels;
@@ -265,7 +265,7 @@ export interface ScoredDetector {
 }
 
 /**
- * Fits each detector on X (one seed) and returns its anomaly scores with the labels, ready for
+ * Fits each detector on X (one seed) and returns its outlier scores with the labels, ready for
  * `rocChart` / `prChart`.
  *
  * @example
@@ -282,7 +282,7 @@ export function scoreDetectors(
   if (y.length !== M.rows) throw new DataError(`Expected one label per row of X (${M.rows}), got ${y.length}`);
   return detectors.map(resolveEntry).map((entry) => {
     const det = entry.create({ seed: options.seed ?? 0, contamination: options.contamination ?? "auto" }).fit(M);
-    return { name: entry.name, labels: y, scores: anomalyScores(det.scoreSamples(M)) };
+    return { name: entry.name, labels: y, scores: outlierScores(det.scoreSamples(M)) };
   });
 }
 

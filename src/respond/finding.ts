@@ -4,6 +4,7 @@ import type { Contamination, Detector } from "../detectors/types";
 import { decisionToAnomalyScore } from "./anomaly-score";
 import type { Matrix } from "../matrix";
 import { checkOptions, type OptionKeys } from "../options";
+import { entityGetter } from "../features/entity-key";
 
 /** Every option name of {@link FindingsOptions} (unknown names fail with a suggestion). */
 const FINDINGS_OPTIONS_KEYS: OptionKeys<FindingsOptions> = { keys: true, scoredBy: true, entityType: true, windowMs: true, matrix: true, featureNames: true, events: true, minAgreeing: true, scale: true };
@@ -100,7 +101,7 @@ function rowCount(m: Matrix): number {
  * entityOf({ lineNo: 1, time: 0, eventType: "failed_password", message: "", user: "root", srcIp: "203.0.113.7" }, "user") // "root"
  */
 export function entityOf(event: LogEvent, entityType: EntityType): string | undefined {
-  return entityType === "ip" ? event.srcIp : entityType === "user" ? event.user : event.host;
+  return entityGetter(entityType)(event);
 }
 
 function uniq(values: (string | undefined)[]): string[] {
