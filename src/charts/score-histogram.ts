@@ -10,6 +10,7 @@ import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, thresholdLine } from "./theme";
 import { percentile } from "../percentile";
 import { checkOptions, type OptionKeys } from "../options";
+import { validateContamination } from "../detectors/base";
 
 /** Every option name of {@link ScoreHistogramOptions} (unknown names fail with a suggestion). */
 const SCORE_HISTOGRAM_OPTIONS_KEYS: OptionKeys<ScoreHistogramOptions> = { scores: true, contaminations: true, thresholds: true, labels: true, bins: true, title: true, xTitle: true };
@@ -51,8 +52,8 @@ export interface ScoreHistogramOptions {
  * contaminationThreshold([-0.3, 0.1, 0.2, 0.3], 0.25); // { value: 0, flagged: 1 }
  */
 export function contaminationThreshold(scores: ArrayLike<number>, contamination: number): { value: number; flagged: number } {
-  if (!(contamination > 0 && contamination <= 0.5)) {
-    throw new OptionError(`Expected each contamination to be a number in (0, 0.5], got ${contamination}`);
+  if (typeof contamination !== "number" || validateContamination(contamination) === "auto") {
+    throw new OptionError(`Expected each contamination to be a number in (0, 0.5], got ${String(contamination)}`);
   }
   const value = percentile(scores, 100 * contamination);
   let flagged = 0;
