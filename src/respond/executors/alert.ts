@@ -45,7 +45,7 @@ export interface SlackPayload {
  * The Slack-compatible payload a webhook alert sends; hostile log text is escaped (`&`, `<`, `>`).
  *
  * @example
- * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 92.8/100, decision -0.1378 by iforest"
+ * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
  */
 export function slackPayload(action: PlannedAction): SlackPayload {
   const ev = action.evidence;
