@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { LocalOutlierFactor } from "../src/detectors/lof";
 import { OneClassSVM } from "../src/detectors/ocsvm";
 import type { Detector } from "../src/detectors/types";
-import { anomalyScores, rocAuc } from "../src/eval/metrics";
+import { outlierScores, rocAuc } from "../src/eval/metrics";
 import { sharedDatasetsDir } from "../src/ingest/datasets";
 
 const repoRoot = resolve(__dirname, "..");
@@ -65,7 +65,7 @@ function main(): void {
         worst = Math.max(worst, Math.abs(s[i] - ref.scores[i]));
         scale = Math.max(scale, Math.abs(ref.scores[i]));
       }
-      const auc = rocAuc(r.y, anomalyScores(s));
+      const auc = rocAuc(r.y, outlierScores(s));
       console.log(
         [f.replace(".npz", ""), `${r.rows}×${r.cols}`, name, auc.toFixed(4), ref.auc.toFixed(4), worst.toExponential(1),
           (worst / scale).toExponential(1), secs.toFixed(2), ref.seconds.toFixed(2), (ref.seconds / secs).toFixed(2)].join("\t"),

@@ -8,12 +8,13 @@ import type { ParseLogOptions, ParseSummary } from "./ingest/parse-log";
 import { resolveTimeZone } from "./ingest/time-zone";
 import { checkEpochUnit } from "./ingest/timestamps";
 import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
+import { didYouMean } from "./options";
 
 /**
  * A usage error: the CLI prints it with a pointer to --help and exits with code 2.
  *
  * @example
- * throw new UsageError("--by expects ip, user, host or process, got 'mac'");
+ * throw new UsageError("--by expects ip, user, host or process, got 'mac'"); // throws: --by expects ip
  */
 export class UsageError extends SiemlabError {}
 
@@ -53,7 +54,8 @@ export function ingestOptions(values: OptionValues): ParseLogOptions {
   const str = (k: string) => values[k] as string | undefined;
   const format = str("format") ?? "auto";
   if (format !== "auto" && !listLogFormats().some((f) => f.name === format || (f.aliases ?? []).includes(format))) {
-    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${format}'`);
+    const names = listLogFormats().flatMap((f) => [f.name, ...(f.aliases ?? [])]);
+    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${format}'${didYouMean(format, names, "'")}`);
   }
   const tz = str("tz");
   try {
@@ -147,7 +149,7 @@ export class RejectSample {
  * speed, events by type, and a read error when the input could not be read to its end.
  *
  * @example
- * process.stderr.write(summaryText(await parseLogStream("auth.log", { onEvent() {} }), ""));
+ * process.stderr.write(summaryText(await parseLogStream("data/sim/auth.log", { onEvent() {} }), ""));
  */
 export function summaryText(s: ParseSummary, extra: string): string {
   const c = s.counts;

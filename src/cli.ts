@@ -8,6 +8,7 @@ import { WindowAccumulator, type WindowFeatures } from "./features/window-counts
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
+import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
 import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
@@ -90,6 +91,9 @@ Examples:
   siemlab simulate --out /tmp/sim && siemlab features /tmp/sim/access.log --by ip --window 5m
 `;
 
+/** Event types the parsers produce for auth logs and access logs (the `--event` typo check). */
+const KNOWN_EVENT_TYPES: readonly string[] = [...Object.keys(AUTH_EVENT_TYPES), "http_request"];
+
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -125,7 +129,7 @@ function byKey(v: string | undefined): EntityKey {
     case "process":
       return "process";
     default:
-      throw new UsageError(`--by expects ip, user, host or process, got '${v}'`);
+      throw new UsageError(`--by expects ip, user, host or process, got '${v}'${didYouMean(String(v), ["ip", "user", "host", "process"], "'")}`);
   }
 }
 
@@ -175,6 +179,12 @@ async function featuresCommand(
   }
   const events = str("event")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (str("event") !== undefined && (events === undefined || events.length === 0)) throw new UsageError("--event expects an event type such as failed_password");
+  for (const t of events ?? []) {
+    // A near miss of a known type is a typo (exit 2), not a request for an empty CSV; other names may be
+    // event types of JSON/CSV logs, checked against what the input held once it is read.
+    const near = KNOWN_EVENT_TYPES.includes(t) ? undefined : closestName(t, KNOWN_EVENT_TYPES);
+    if (near !== undefined) throw new UsageError(`--event: unknown event type '${t}' (did you mean '${near}'?); 'siemlab formats' lists them`);
+  }
   for (const k of ["csv", "rejects"]) if (values[k] !== undefined) throw new UsageError(`--${k} only applies to 'siemlab parse'`);
   const parseOptions = ingestOptions(values);
   const maxRows = integerOption("max-rows", str("max-rows"), 1, 1e9) ?? CLI_MAX_ROWS;
@@ -228,6 +238,12 @@ async function featuresCommand(
     detectNote = `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n`;
   }
   const rows = await writeCsv(io.stdout, features, sparse, extra);
+  const seen = Object.keys(summary.counts.byEventType);
+  for (const t of events ?? []) {
+    if (summary.counts.byEventType[t] === undefined) {
+      io.stderr.write(`siemlab: warning: no '${t}' event in the input${didYouMean(t, seen, "'")}; types seen: ${seen.join(", ") || "(none)"}\n`);
+    }
+  }
   const skipped = features.skippedNoEntity + features.skippedNoTime;
   const shown = rejects.lines();
   io.stderr.write(
@@ -274,7 +290,8 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      const flag = /Unknown option '--([^']+)'/.exec((e as Error).message)?.[1];
+      throw new UsageError((e as Error).message + (flag === undefined ? "" : didYouMean(flag, Object.keys(OPTIONS).map((k) => k), "'").replace("'", "'--")));
     }
     const { values, positionals } = parsed;
     if (values.version) {

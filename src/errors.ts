@@ -1,3 +1,6 @@
+import { sep } from "node:path";
+import { inspect } from "node:util";
+
 /**
  * Error classes shared by every siemlab module. All extend {@link SiemlabError}, so a notebook can
  * catch any library error with one `instanceof` check.
@@ -11,6 +14,44 @@ export class SiemlabError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /**
+   * How the error prints in a notebook (tslab shows errors with `console.error`, i.e. `util.inspect`) and in
+   * Node's uncaught-error report: the message first, then the frames of the caller's code with the one
+   * siemlab call they made, the library's internal frames counted but hidden. `error.stack` keeps every
+   * frame; set `SIEMLAB_FULL_STACK=1` to print them all.
+   */
+  [inspect.custom](): string {
+    return process.env.SIEMLAB_FULL_STACK === "1" ? (this.stack ?? `${this.name}: ${this.message}`) : shortStack(this);
+  }
+}
+
+/** The folder of siemlab's own sources: frames from files under it are library-internal. */
+const LIBRARY_DIR = __dirname + sep;
+
+/** Node's and tslab's own frames: never the user's code. */
+const RUNTIME_FRAME = /\(node:|\(internal\/|node_modules[\\/]|^\s*at (?:node:|internal\/)/;
+
+/**
+ * `Name: message` followed by the caller's frames (at most 6) and, just above the first of them, the siemlab
+ * function it called; library and runtime frames are replaced by a count.
+ *
+ * @example
+ * shortStack(new OptionError("Expected `seed` to be an integer")).split("\n")[0]; // "OptionError: Expected `seed` to be an integer"
+ */
+export function shortStack(error: Error): string {
+  const lines = (error.stack ?? "").split("\n");
+  const head = `${error.name}: ${error.message}`;
+  const frames = lines.filter((l) => /^\s+at /.test(l));
+  const isLibrary = (f: string) => f.includes(LIBRARY_DIR);
+  const firstUser = frames.findIndex((f) => !isLibrary(f) && !RUNTIME_FRAME.test(f));
+  if (firstUser < 0) return [head, ...frames.slice(0, 3), frames.length > 3 ? `    … ${frames.length - 3} more frames` : ""].filter((l) => l !== "").join("\n");
+  const shown: string[] = [];
+  if (firstUser > 0 && isLibrary(frames[firstUser - 1])) shown.push(frames[firstUser - 1].replace(LIBRARY_DIR, "siemlab/"));
+  const user = frames.slice(firstUser).filter((f) => !isLibrary(f) && !RUNTIME_FRAME.test(f)).slice(0, 6);
+  shown.push(...user);
+  const hidden = frames.length - shown.length;
+  return [head, ...shown, hidden > 0 ? `    (${hidden} siemlab and runtime frames hidden; SIEMLAB_FULL_STACK=1 shows them)` : ""].filter((l) => l !== "").join("\n");
 }
 
 /** An option has an invalid value; the message says which values are accepted. */

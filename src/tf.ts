@@ -41,7 +41,7 @@ function errorText(e: unknown): string {
  *
  * @example
  * const info = await initTf();
- * console.log(info.summary); // "TensorFlow.js 4.22.0 backend: wasm (native tfjs-node not installed: …)"
+ * console.log(info.summary); // e.g. "TensorFlow.js 4.22.0 backend: wasm (native tfjs-node not installed: …)"
  */
 export async function initTf(): Promise<TfBackendInfo> {
   if (chosen) return chosen;

@@ -83,11 +83,24 @@ describe("siemlab CLI", () => {
     [["detect", "x.log", "--detector", "nope"], /Unknown detector "nope"/],
     [["features", "x.log", "--seed", "1"], /--seed only applies to 'siemlab detect'/],
     [["frobnicate"], /unknown command 'frobnicate'/],
+    [["features", "x.log", "--event", "failed_pasword"], /--event: unknown event type 'failed_pasword' \(did you mean 'failed_password'\?\)/],
+    [["features", "x.log", "--evnt", "failed_password"], /Unknown option '--evnt'.*\(did you mean '--event'\?\)/],
+    [["features", "x.log", "--by", "usr"], /got 'usr' \(did you mean 'user'\?\)/],
+    [["features", "x.log", "--format", "rfc3146"], /\(did you mean 'rfc3164'\?\)/],
+    [["detect", "x.log", "--detector", "iforst"], /Unknown detector "iforst" \(did you mean "iforest"\?\)/],
   ])("bad usage %j → exit 2 with a clear message", (args, message) => {
     const r = run(args as string[]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message as RegExp);
     expect(r.err).toContain("Run 'siemlab --help' for usage.");
+  });
+
+  it("an event type the input never held is a warning with the types seen (custom JSON types are allowed)", () => {
+    const file = path.join(tmp, "auth-for-warning.log");
+    fs.writeFileSync(file, AUTH);
+    const r = run(["features", file, "--event", "user_login", "--year", "2025"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/warning: no 'user_login' event in the input; types seen: .*failed_password/);
   });
 
   it("a missing file is exit 1 naming the path", () => {

@@ -10,6 +10,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, chartMarkers, thresholdLine } from "./theme";
 import { plotlyXValues, type ChartX } from "./time-axis";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ContaminationSliderOptions} (unknown names fail with a suggestion). */
+const CONTAMINATION_SLIDER_OPTIONS_KEYS: OptionKeys<ContaminationSliderOptions> = { scores: true, x: true, contaminations: true, initial: true, title: true, xTitle: true, yTitle: true, hoverText: true };
 
 /** Options of {@link contaminationSliderChart}. */
 export interface ContaminationSliderOptions {
@@ -37,9 +41,11 @@ export interface ContaminationSliderOptions {
  * updates "N flagged" in the title. The figure is self-contained (Plotly `sliders` with `method: "update"`).
  *
  * @example
- * const spec = contaminationSliderChart({ scores: model.scoreSamples(X), x: minutes, contaminations: [0.02, 0.05, 0.1] });
+ * const spec = contaminationSliderChart({ scores: model.scoreSamples(X), contaminations: [0.02, 0.05, 0.1] });
+ * spec.layout.sliders?.[0].steps?.length; // 3
  */
 export function contaminationSliderChart(options: ContaminationSliderOptions): PlotlySpec {
+  checkOptions(options, CONTAMINATION_SLIDER_OPTIONS_KEYS, "contaminationSliderChart");
   const scores = Array.from(options.scores);
   const n = scores.length;
   if (n === 0) throw new DataError("Expected at least one score, got none");

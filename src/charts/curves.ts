@@ -7,6 +7,10 @@ import { escapePlotlyText } from "./escape";
 import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors } from "./theme";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link CurveChartOptions} (unknown names fail with a suggestion). */
+const CURVE_CHART_OPTIONS_KEYS: OptionKeys<CurveChartOptions> = { title: true, digits: true };
 
 /**
  * Scores of one detector with ground truth, from which a curve is computed. Give either `scores`
@@ -97,6 +101,7 @@ function trapezoid(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * ]);
  */
 export function rocChart(series: readonly (RocSeries | DetectorScores)[], options: CurveChartOptions = {}): PlotlySpec {
+  checkOptions(options, CURVE_CHART_OPTIONS_KEYS, "rocChart");
   const digits = options.digits ?? 3;
   const data: PlotlySpec["data"] = series.map((s, k) => {
     let fpr: ArrayLike<number>, tpr: ArrayLike<number>, auc: number;
@@ -142,6 +147,7 @@ export function rocChart(series: readonly (RocSeries | DetectorScores)[], option
  * const spec = prChart([{ name: "IsolationForest", labels: y, decision: iforest.decisionFunction(X) }]);
  */
 export function prChart(series: readonly (PrSeries | DetectorScores)[], options: CurveChartOptions = {}): PlotlySpec {
+  checkOptions(options, CURVE_CHART_OPTIONS_KEYS, "prChart");
   const digits = options.digits ?? 3;
   let baseline: number | undefined;
   const data: PlotlySpec["data"] = series.map((s, k) => {

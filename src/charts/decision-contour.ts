@@ -9,6 +9,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, chartMarkers } from "./theme";
 import { type Matrix, toDense } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link DecisionContourOptions} (unknown names fail with a suggestion). */
+const DECISION_CONTOUR_OPTIONS_KEYS: OptionKeys<DecisionContourOptions> = { detector: true, X: true, labels: true, gridSize: true, padding: true, title: true, xTitle: true, yTitle: true, hoverText: true };
 
 /** Options of {@link decisionContourChart}. */
 export interface DecisionContourOptions {
@@ -45,6 +49,7 @@ function round(v: number): number {
  * const spec = decisionContourChart({ detector: model, X: X2, xTitle: "failed logins / 5 min", yTitle: "distinct users" });
  */
 export function decisionContourChart(options: DecisionContourOptions): PlotlySpec {
+  checkOptions(options, DECISION_CONTOUR_OPTIONS_KEYS, "decisionContourChart");
   const { detector } = options;
   const M = toDense(options.X);
   if (M.cols !== 2) throw new DataError(`Expected \`X\` with exactly 2 feature columns for a 2-D picture, got ${M.cols}; select two features first`);

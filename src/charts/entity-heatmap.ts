@@ -7,6 +7,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors } from "./theme";
 import { plotlyXValues, type ChartX } from "./time-axis";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link EntityHeatmapOptions} (unknown names fail with a suggestion). */
+const ENTITY_HEATMAP_OPTIONS_KEYS: OptionKeys<EntityHeatmapOptions> = { title: true, valueTitle: true, entityTitle: true, maxEntities: true, missingValue: true };
 
 /** One entity × window cell (a row of an entity-window feature table). */
 export interface HeatmapCell {
@@ -47,6 +51,7 @@ export interface EntityHeatmapOptions {
  * ], { title: "Failed logins per user and 5-minute window", valueTitle: "failed logins" });
  */
 export function entityHeatmap(cells: readonly HeatmapCell[], options: EntityHeatmapOptions = {}): PlotlySpec {
+  checkOptions(options, ENTITY_HEATMAP_OPTIONS_KEYS, "entityHeatmap");
   if (cells.length === 0) throw new DataError("Expected at least one heatmap cell, got none");
   const maxEntities = options.maxEntities ?? 30;
   if (!Number.isInteger(maxEntities) || maxEntities < 1) throw new OptionError(`Expected \`maxEntities\` to be a positive integer, got ${maxEntities}`);

@@ -11,6 +11,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors } from "./theme";
 import { plotlyDate, plotlyXValues, type ChartX } from "./time-axis";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link EntityTimelineOptions} (unknown names fail with a suggestion). */
+const ENTITY_TIMELINE_OPTIONS_KEYS: OptionKeys<EntityTimelineOptions> = { events: true, entity: true, anomalies: true, anomalyWindows: true, title: true, maxMessageChars: true };
 
 /** A time span to shade as anomalous (e.g. a flagged 5-minute window). */
 export interface AnomalyWindow {
@@ -47,6 +51,7 @@ function clip(s: string, n: number): string {
  * const spec = entityTimelineChart({ events: eventsOfMallory, entity: "mallory", anomalyWindows: [{ start: t0, end: t1 }] });
  */
 export function entityTimelineChart(options: EntityTimelineOptions): PlotlySpec {
+  checkOptions(options, ENTITY_TIMELINE_OPTIONS_KEYS, "entityTimelineChart");
   const all = options.events;
   const mask = anomalyMask(options.anomalies, all.length);
   const maxChars = options.maxMessageChars ?? 160;

@@ -9,6 +9,11 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, thresholdLine } from "./theme";
 import { percentile } from "../percentile";
+import { checkOptions, type OptionKeys } from "../options";
+import { validateContamination } from "../detectors/base";
+
+/** Every option name of {@link ScoreHistogramOptions} (unknown names fail with a suggestion). */
+const SCORE_HISTOGRAM_OPTIONS_KEYS: OptionKeys<ScoreHistogramOptions> = { scores: true, contaminations: true, thresholds: true, labels: true, bins: true, title: true, xTitle: true };
 
 /** A named threshold on the score axis. */
 export interface ScoreThreshold {
@@ -47,8 +52,8 @@ export interface ScoreHistogramOptions {
  * contaminationThreshold([-0.3, 0.1, 0.2, 0.3], 0.25); // { value: 0, flagged: 1 }
  */
 export function contaminationThreshold(scores: ArrayLike<number>, contamination: number): { value: number; flagged: number } {
-  if (!(contamination > 0 && contamination <= 0.5)) {
-    throw new OptionError(`Expected each contamination to be a number in (0, 0.5], got ${contamination}`);
+  if (typeof contamination !== "number" || validateContamination(contamination) === "auto") {
+    throw new OptionError(`Expected each contamination to be a number in (0, 0.5], got ${String(contamination)}`);
   }
   const value = percentile(scores, 100 * contamination);
   let flagged = 0;
@@ -64,6 +69,7 @@ export function contaminationThreshold(scores: ArrayLike<number>, contamination:
  * const spec = scoreHistogram({ scores: model.decisionFunction(X), contaminations: [0.01, 0.05, 0.1] });
  */
 export function scoreHistogram(options: ScoreHistogramOptions): PlotlySpec {
+  checkOptions(options, SCORE_HISTOGRAM_OPTIONS_KEYS, "scoreHistogram");
   const scores = Array.from(options.scores);
   const finite = scores.filter((v) => Number.isFinite(v));
   if (finite.length === 0) throw new DataError("Expected at least one finite score to draw a histogram, got none");

@@ -6,6 +6,10 @@ import { DataError } from "../errors";
 import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors } from "./theme";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link SweepChartOptions} (unknown names fail with a suggestion). */
+const SWEEP_CHART_OPTIONS_KEYS: OptionKeys<SweepChartOptions> = { title: true, perDay: true };
 
 /** One row of a contamination sweep: what src/eval's `contaminationSweep` returns (extra fields are ignored). */
 export interface SweepChartRow {
@@ -39,6 +43,7 @@ export interface SweepChartOptions {
  * ]);
  */
 export function sweepChart(rows: readonly SweepChartRow[], options: SweepChartOptions = {}): PlotlySpec {
+  checkOptions(options, SWEEP_CHART_OPTIONS_KEYS, "sweepChart");
   if (rows.length === 0) throw new DataError("Expected at least one sweep row, got none");
   const sorted = [...rows].sort((a, b) => a.contamination - b.contamination);
   const x = sorted.map((r) => formatNumber(r.contamination));

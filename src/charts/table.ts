@@ -7,6 +7,10 @@ import { OptionError } from "../errors";
 import { escapeHtmlText } from "./escape";
 import { formatNumber } from "./format";
 import { plotlyDate } from "./time-axis";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link TableOptions} (unknown names fail with a suggestion). */
+const TABLE_OPTIONS_KEYS: OptionKeys<TableOptions> = { maxRows: true, caption: true, digits: true, maxCellChars: true, index: true, columns: true };
 
 /** What a table shows: an array of row objects, or anything shaped like a Danfo DataFrame. */
 /** Rows (any plain objects: event records, rejects, result rows) or a Danfo DataFrame. */
@@ -156,6 +160,7 @@ const TABLE_STYLE =
  * htmlTable([{ user: "alice", failures: 12 }, { user: "<script>", failures: 0.5 }], { caption: "Top users" });
  */
 export function htmlTable(input: TableInput, options: TableOptions = {}): string {
+  checkOptions(options, TABLE_OPTIONS_KEYS, "htmlTable");
   const l = layoutTable(input, options);
   const { columns, rows, index } = l.grid;
   const cell = (v: unknown) => {
@@ -188,6 +193,7 @@ export function htmlTable(input: TableInput, options: TableOptions = {}): string
  * console.log(textTable([{ user: "alice", failures: 12 }]));
  */
 export function textTable(input: TableInput, options: TableOptions = {}): string {
+  checkOptions(options, TABLE_OPTIONS_KEYS, "textTable");
   const l = layoutTable(input, options);
   const { columns, rows, index } = l.grid;
   const fmt = (v: unknown) => formatCell(v, l.digits, Math.min(l.maxCellChars, 60)).replace(/[\r\n\t]/g, " ");

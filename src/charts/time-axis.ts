@@ -33,7 +33,7 @@ export function plotlyDate(ms: number): string {
  * local time zone. Throws {@link DataError} for strings that are not dates and for mixed kinds.
  *
  * @example
- * plotlyXValues([new Date(Date.UTC(2024, 0, 1)), "2024-01-01T00:01:00Z"]); // ["2024-01-01 00:00:00", "2024-01-01 00:01:00"]
+ * plotlyXValues([new Date(Date.UTC(2024, 0, 1)), "2024-01-01T00:01:00Z"]).values; // ["2024-01-01 00:00:00", "2024-01-01 00:01:00"]
  */
 export function plotlyXValues(x: readonly ChartX[] | ArrayLike<number>): { values: (number | string)[]; isTime: boolean } {
   const n = x.length;

@@ -8,6 +8,10 @@ import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, chartMarkers } from "./theme";
 import { plotlyXValues, type ChartX } from "./time-axis";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link TimelineChartOptions} (unknown names fail with a suggestion). */
+const TIMELINE_CHART_OPTIONS_KEYS: OptionKeys<TimelineChartOptions> = { x: true, y: true, anomalies: true, title: true, xTitle: true, yTitle: true, hoverText: true, name: true, anomalyName: true };
 
 /** Options of {@link timelineChart}. All strings are raw text (escaped by the builder). */
 export interface TimelineChartOptions {
@@ -43,6 +47,7 @@ export interface TimelineChartOptions {
  * // show(spec);
  */
 export function timelineChart(options: TimelineChartOptions): PlotlySpec {
+  checkOptions(options, TIMELINE_CHART_OPTIONS_KEYS, "timelineChart");
   const { values: x, isTime } = plotlyXValues(options.x);
   const n = x.length;
   if (options.y.length !== n) {

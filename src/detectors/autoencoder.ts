@@ -18,9 +18,10 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { getTf } from "../tf";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix, Matrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link Autoencoder}. */
 export interface AutoencoderOptions extends DetectorOptions {
@@ -35,6 +36,9 @@ export interface AutoencoderOptions extends DetectorOptions {
   /** Adam learning rate. Default: 0.01. */
   readonly learningRate?: number;
 }
+
+/** Every option name of {@link AutoencoderOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const AUTOENCODER_OPTION_KEYS: OptionKeys<AutoencoderOptions> = { ...DETECTOR_OPTION_KEYS, hiddenSizes: true, activation: true, epochs: true, batchSize: true, learningRate: true };
 
 interface Layer {
   readonly inSize: number;
@@ -59,7 +63,7 @@ interface AeState {
  * @example
  * const ae = new Autoencoder({ epochs: 20, seed: 1 }).fit(X);
  * const errors = ae.reconstructionErrors(X); // per row, standardised units
- * ae.predict(X); // -1 where the error exceeds mean + 3·std of the training errors
+ * ae.predict(X); // per row: -1 where the error exceeds mean + 3·std of the training errors
  */
 export class Autoencoder extends BaseDetector<AeState> {
   readonly name = "autoencoder";
@@ -70,7 +74,7 @@ export class Autoencoder extends BaseDetector<AeState> {
   readonly learningRate: number;
 
   constructor(options: AutoencoderOptions = {}) {
-    super("Autoencoder", options);
+    super("Autoencoder", options, AUTOENCODER_OPTION_KEYS);
     this.hiddenSizes = options.hiddenSizes;
     if (this.hiddenSizes !== undefined) {
       if (!Array.isArray(this.hiddenSizes) || this.hiddenSizes.length === 0) {

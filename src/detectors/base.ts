@@ -11,6 +11,7 @@
 import { DataError, NotFittedError, OptionError } from "../errors";
 import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 import { percentile } from "../percentile";
+import { checkOptions, type OptionKeys } from "../options";
 import { checkSeed } from "../random";
 import { decisionScale } from "./anomaly-scale";
 import type { Contamination, Detector, DetectorOptions } from "./types";
@@ -43,16 +44,6 @@ export function validateContamination(c: Contamination): Contamination {
 }
 
 /**
- * Returns `seed` if it is an integer in [0, 2**32 - 1] (what NumPy's RandomState accepts), else throws.
- *
- * @example
- * validateSeed(42); // 42
- */
-export function validateSeed(seed: number): number {
-  return checkSeed(seed);
-}
-
-/**
  * Throws an OptionError unless `v` is an integer >= 1.
  *
  * @example
@@ -79,7 +70,7 @@ export function offsetFromContamination(trainScores: ArrayLike<number>, contamin
  * The error for using a detector before `fit`: "IsolationForest is not fitted yet: call fit(X) first".
  *
  * @example
- * throw notFittedError("IsolationForest");
+ * throw notFittedError("IsolationForest"); // throws: IsolationForest is not fitted yet: call fit(X) first
  */
 export function notFittedError(name: string): NotFittedError {
   return new NotFittedError(`${name} is not fitted yet: call fit(X) first`);
@@ -89,7 +80,8 @@ export function notFittedError(name: string): NotFittedError {
  * Returns the fitted state, or throws {@link notFittedError} when it is still null.
  *
  * @example
- * const state = requireFitted(this.state, "IsolationForest");
+ * requireFitted({ nFeaturesIn: 2 }, "IsolationForest").nFeaturesIn; // 2
+ * requireFitted(null, "IsolationForest"); // throws: IsolationForest is not fitted yet
  */
 export function requireFitted<T>(state: T | null | undefined, name: string): T {
   if (state === null || state === undefined) throw notFittedError(name);
@@ -119,6 +111,9 @@ export function subtractOffset(scores: ArrayLike<number>, offset: number): Float
   for (let i = 0; i < scores.length; i++) out[i] = scores[i] - offset;
   return out;
 }
+
+/** The option names every detector shares ({@link DetectorOptions}). */
+export const DETECTOR_OPTION_KEYS: OptionKeys<DetectorOptions> = { contamination: true, seed: true };
 
 /** What every fitted model records, whatever else it learns. */
 export interface FittedModel {
@@ -158,15 +153,19 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   private fitted: { readonly model: Model; readonly offset: number; readonly anomalyScale: number } | null = null;
 
   /**
-   * Validates the shared options (`contamination` default 'auto', `seed` default 0). `className` names the
-   * detector in error messages, e.g. "IsolationForest is not fitted yet: call fit(X) first".
+   * Validates the shared options (`contamination` default 'auto', `seed` default 0) and rejects option names
+   * not in `optionKeys` (default: only the shared two; a detector with options of its own passes all its
+   * names, e.g. `{ ...DETECTOR_OPTION_KEYS, nNeighbors: true }`). `className` names the detector in error
+   * messages, e.g. "IsolationForest is not fitted yet: call fit(X) first".
    */
   protected constructor(
     protected readonly className: string,
     options: DetectorOptions,
+    optionKeys: { readonly [name: string]: true } = DETECTOR_OPTION_KEYS,
   ) {
+    checkOptions(options, optionKeys as OptionKeys<DetectorOptions>, className);
     this.contamination = validateContamination(options.contamination ?? "auto");
-    this.seed = validateSeed(options.seed ?? 0);
+    this.seed = checkSeed(options.seed ?? 0);
   }
 
   /** Learns the model from the training rows. */

@@ -9,6 +9,11 @@
  */
 import { OptionError } from "../errors";
 import type { LogEvent } from "../events";
+import { checkOptions, didYouMean, type OptionKeys } from "../options";
+import { entityGetter } from "../features/entity-key";
+
+/** Every option name of {@link SlidingWindowRuleOptions} (unknown names fail with a suggestion). */
+const SLIDING_WINDOW_RULE_OPTIONS_KEYS: OptionKeys<SlidingWindowRuleOptions> = { by: true, eventTypes: true, threshold: true, windowSeconds: true };
 
 /** Options of {@link slidingWindowRule}. */
 export interface SlidingWindowRuleOptions {
@@ -45,10 +50,12 @@ export interface SlidingWindowHit {
  * // [{ entity: "203.0.113.9", firstTime: …, lastTime: …, count: 12, lineNos: [40, 41, …] }]
  */
 export function slidingWindowRule(events: readonly LogEvent[], options: SlidingWindowRuleOptions = {}): SlidingWindowHit[] {
+  checkOptions(options, SLIDING_WINDOW_RULE_OPTIONS_KEYS, "slidingWindowRule");
   const by = options.by ?? "srcIp";
   if (by !== "srcIp" && by !== "user" && by !== "host") {
-    throw new OptionError(`Expected \`by\` to be 'srcIp', 'user' or 'host', got ${String(options.by)}`);
+    throw new OptionError(`Expected \`by\` to be 'srcIp', 'user' or 'host', got ${String(options.by)}${didYouMean(String(options.by), ["srcIp", "user", "host"], "'")}`);
   }
+  const entity = entityGetter(by);
   const types = options.eventTypes ?? ["failed_password"];
   if (!Array.isArray(types) || types.length === 0 || types.some((t) => typeof t !== "string")) {
     throw new OptionError("Expected `eventTypes` to be a non-empty array of event type names, e.g. ['failed_password']");
@@ -67,7 +74,7 @@ export function slidingWindowRule(events: readonly LogEvent[], options: SlidingW
   const byEntity = new Map<string, LogEvent[]>();
   for (const e of events) {
     if (!wanted.has(e.eventType) || Number.isNaN(e.time)) continue;
-    const key = e[by];
+    const key = entity(e);
     if (key === undefined || key === "") continue;
     let list = byEntity.get(key);
     if (!list) byEntity.set(key, (list = []));

@@ -30,7 +30,8 @@ import { OptionError } from "../errors";
 import type { DenseMatrix, Matrix } from "../matrix";
 import { medianOfSorted } from "../percentile";
 import { decisionScale } from "./anomaly-scale";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
+import type { OptionKeys } from "../options";
 import type { DetectorOptions } from "./types";
 
 /** Which way a feature is unusual: 'upper' (only above the baseline) or 'both' (either way). */
@@ -78,6 +79,12 @@ interface BaselineModel {
 }
 
 /** One feature's part in a row's deviation (see {@link EntityBaseline.explain}). */
+/** Every option name of {@link EntityBaselineOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ENTITY_BASELINE_OPTION_KEYS: OptionKeys<EntityBaselineOptions> = {
+  ...DETECTOR_OPTION_KEYS, entityColumn: true, minHistory: true, tails: true, minScale: true,
+  populationPrior: true, population: true, threshold: true,
+};
+
 export interface FeatureDeviation {
   /** Column index in X. */
   readonly column: number;
@@ -129,7 +136,7 @@ export class EntityBaseline extends BaseDetector<BaselineModel> {
   readonly threshold: number;
 
   constructor(options: EntityBaselineOptions = {}) {
-    super("EntityBaseline", options);
+    super("EntityBaseline", options, ENTITY_BASELINE_OPTION_KEYS);
     this.entityColumn = options.entityColumn;
     if (this.entityColumn !== undefined && !(Number.isInteger(this.entityColumn) && this.entityColumn >= 0)) {
       throw new OptionError(`Expected \`entityColumn\` to be a column index ≥ 0 (e.g. 0 for entityFeatures' entity_id), got ${String(this.entityColumn)}`);

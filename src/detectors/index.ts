@@ -4,13 +4,14 @@
  * {@link BaseDetector} and the matrix helpers. Explicit list (test/public-api.test.ts pins it).
  */
 export type { Contamination, DetectorOptions, Detector } from "./types";
-export { BaseDetector, checkFeatureCount, offsetFromContamination, validatePositiveInteger } from "./base";
+export { BaseDetector, DETECTOR_OPTION_KEYS, checkFeatureCount, offsetFromContamination, validatePositiveInteger } from "./base";
+export type { OptionKeys } from "../options";
 export type { FittedModel } from "./base";
 export { toDense } from "../matrix";
 export type { DenseMatrix, Matrix } from "../matrix";
 export { percentile, medianOfSorted } from "../percentile";
 export { IsolationForest } from "./isolation-forest";
-export type { IsolationForestOptions } from "./isolation-forest";
+export type { IsolationForestOptions, TreeBuilder } from "./isolation-forest";
 export { MlIsolationForest } from "./ml-isolation-forest";
 export type { MlIsolationForestOptions } from "./ml-isolation-forest";
 export { LocalOutlierFactor } from "./lof";
@@ -26,7 +27,9 @@ export { ThresholdRule } from "./threshold-rule";
 export type { ThresholdRuleOptions } from "./threshold-rule";
 export { slidingWindowRule } from "./correlation-rule";
 export type { SlidingWindowRuleOptions, SlidingWindowHit } from "./correlation-rule";
-export { createDetector, listDetectors, getDetectorEntry } from "./registry";
+export { createDetector, listDetectors, getDetectorEntry, registerDetector } from "./registry";
+export { checkConformance, conformanceChecks } from "./conformance";
+export type { DetectorUnderTest, ConformanceCheck, ConformanceResult } from "./conformance";
 export type { DetectorFactoryOptions, DetectorCapabilities, RegisteredDetector } from "./registry";
 export { decisionScale } from "./anomaly-scale";
 export { isolationPathAttribution } from "./iforest-attribution";

@@ -30,9 +30,10 @@ import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
 import { isolationPathAttribution } from "./iforest-attribution";
 import { growSklearnForest, toFloat32Matrix } from "./sklearn-tree-builder";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix, Matrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -94,6 +95,17 @@ export interface IsolationForestOptions extends DetectorOptions {
   readonly treeBuilder?: TreeBuilder;
 }
 
+/** Every option name of {@link IsolationForestOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ISOLATION_FOREST_OPTION_KEYS: OptionKeys<IsolationForestOptions> = {
+  ...DETECTOR_OPTION_KEYS,
+  nEstimators: true,
+  maxSamples: true,
+  maxFeatures: true,
+  bootstrap: true,
+  engine: true,
+  treeBuilder: true,
+};
+
 /** Values of {@link IsolationForestOptions.treeBuilder}. */
 export type TreeBuilder = "fast" | "sklearn";
 const TREE_BUILDERS: readonly TreeBuilder[] = ["fast", "sklearn"];
@@ -119,7 +131,7 @@ interface FittedForest {
  * const { counts } = simulateLoginAttempts();
  * const X = counts.map((c) => [c]);
  * const iforest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
- * iforest.predict(X); // -1 at minutes 50, 51, 52 (the spikes), 1 elsewhere
+ * iforest.predict(X).slice(49); // Int8Array [1, -1, -1, -1]: minutes 50, 51, 52 (the spikes) are outliers
  * // scikit-learn's own trees for random_state=42: its offset_ (-0.7457 at 0.02) and labels (50, 52)
  * new IsolationForest({ contamination: 0.02, seed: 42, treeBuilder: "sklearn" }).fit(X).offset;
  */
@@ -133,7 +145,7 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   readonly treeBuilder: TreeBuilder;
 
   constructor(options: IsolationForestOptions = {}) {
-    super("IsolationForest", options);
+    super("IsolationForest", options, ISOLATION_FOREST_OPTION_KEYS);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
     this.maxSamples = options.maxSamples ?? "auto";

@@ -33,10 +33,11 @@
  * subsamples: identical to ~1e-14 without ties, ROC AUC within 0.003 with them).
  */
 import { DataError, OptionError } from "../errors";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import { kNearestNeighbors, type NeighborAlgorithm } from "./nearest-neighbors";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link LocalOutlierFactor}. */
 export interface LocalOutlierFactorOptions extends DetectorOptions {
@@ -50,6 +51,9 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
    */
   readonly novelty?: boolean;
 }
+
+/** Every option name of {@link LocalOutlierFactorOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, novelty: true };
 
 interface LofState {
   readonly train: DenseMatrix;
@@ -79,8 +83,9 @@ function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
  * the training scores. Deterministic: the `seed` is recorded but nothing is random.
  *
  * @example
- * const lof = new LocalOutlierFactor({ nNeighbors: 5 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5], [8, 8]]);
- * lof.predict([[8, 8]]); // Int8Array [-1]
+ * const X = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]];
+ * const lof = new LocalOutlierFactor({ nNeighbors: 2, novelty: true }).fit(X);
+ * lof.predict([[0.5, 0.5], [8, 8]]); // Int8Array [1, -1]
  */
 export class LocalOutlierFactor extends BaseDetector<LofState> {
   readonly name = "lof";
@@ -91,7 +96,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
   readonly novelty: boolean;
 
   constructor(options: LocalOutlierFactorOptions = {}) {
-    super("LocalOutlierFactor", options);
+    super("LocalOutlierFactor", options, LOCAL_OUTLIER_FACTOR_OPTION_KEYS);
     this.nNeighbors = options.nNeighbors ?? 20;
     validatePositiveInteger("nNeighbors", this.nNeighbors);
     this.algorithm = options.algorithm ?? "auto";

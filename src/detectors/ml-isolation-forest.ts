@@ -20,9 +20,10 @@
  * value scikit-learn gives it) instead of NaN.
  */
 import { RandomState } from "../random";
-import { BaseDetector, validatePositiveInteger } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** The part of the package's (untyped) API this wrapper uses. */
 interface MlIsolationForestModel {
@@ -68,6 +69,9 @@ export interface MlIsolationForestOptions extends DetectorOptions {
   readonly seed?: number;
 }
 
+/** Every option name of {@link MlIsolationForestOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ML_ISOLATION_FOREST_OPTION_KEYS: OptionKeys<MlIsolationForestOptions> = { ...DETECTOR_OPTION_KEYS, nEstimators: true };
+
 interface MlState {
   /** The trained package model; null for a single training row (scored -0.5). */
   readonly model: MlIsolationForestModel | null;
@@ -80,14 +84,14 @@ interface MlState {
  * @example
  * const X = simulateLoginAttempts().counts.map((c) => [c]);
  * const ml = new MlIsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
- * ml.predict(X); // -1 for the three spikes
+ * ml.predict(X).slice(49); // Int8Array [1, -1, -1, -1]: the three spikes
  */
 export class MlIsolationForest extends BaseDetector<MlState> {
   readonly name = "ml-iforest";
   readonly nEstimators: number;
 
   constructor(options: MlIsolationForestOptions = {}) {
-    super("MlIsolationForest", options);
+    super("MlIsolationForest", options, ML_ISOLATION_FOREST_OPTION_KEYS);
     this.nEstimators = options.nEstimators ?? 100;
     validatePositiveInteger("nEstimators", this.nEstimators);
   }

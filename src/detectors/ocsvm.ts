@@ -18,10 +18,11 @@
  * roughly O(n²) or worse: keep n to a few thousand rows (subsample larger sets).
  */
 import { DataError, OptionError } from "../errors";
-import { BaseDetector } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import { squaredDistance } from "./distance";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link OneClassSVM}. */
 export interface OneClassSVMOptions extends DetectorOptions {
@@ -40,6 +41,9 @@ export interface OneClassSVMOptions extends DetectorOptions {
   /** Memory for cached kernel rows, in MB. Default: 256. */
   readonly cacheMB?: number;
 }
+
+/** Every option name of {@link OneClassSVMOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ONE_CLASS_SVM_OPTION_KEYS: OptionKeys<OneClassSVMOptions> = { ...DETECTOR_OPTION_KEYS, nu: true, gamma: true, tol: true, maxIter: true, cacheMB: true };
 
 interface SvmState {
   readonly nFeaturesIn: number;
@@ -235,7 +239,7 @@ export function resolveRbfGamma(gamma: "scale" | "auto" | number, X: DenseMatrix
  * Deterministic: the `seed` is recorded but nothing is random.
  *
  * @example
- * const svm = new OneClassSVM({ nu: 0.1 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
+ * const svm = new OneClassSVM({ nu: 0.1, gamma: 0.5 }).fit([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]]);
  * svm.predict([[0.5, 0.5], [6, 6]]); // Int8Array [1, -1]
  */
 export class OneClassSVM extends BaseDetector<SvmState> {
@@ -247,7 +251,7 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   readonly cacheMB: number;
 
   constructor(options: OneClassSVMOptions = {}) {
-    super("OneClassSVM", options);
+    super("OneClassSVM", options, ONE_CLASS_SVM_OPTION_KEYS);
     this.nu = options.nu ?? 0.5;
     if (this.nu === 1) {
       throw new OptionError(

@@ -10,6 +10,7 @@
  * const det = createDetector("iforest", { contamination: 0.05, seed: 42 });
  */
 import { OptionError } from "../errors";
+import { checkOptions, didYouMean } from "../options";
 import { IsolationForest, type IsolationForestOptions } from "./isolation-forest";
 import { MlIsolationForest, type MlIsolationForestOptions } from "./ml-isolation-forest";
 import { Autoencoder, type AutoencoderOptions } from "./autoencoder";
@@ -52,7 +53,7 @@ export interface RegisteredDetector {
   readonly title: string;
   /** One or two sentences: what it does and when to use it. */
   readonly description: string;
-  /** Builds an unfitted detector. Unknown options are passed through to the detector's constructor. */
+  /** Builds an unfitted detector. Options go to the detector's constructor, which rejects unknown names. */
   readonly create: (options?: DetectorFactoryOptions) => Detector;
   /** True when the detector makes no random choice (its seed is only recorded). Default: false. */
   readonly deterministic?: boolean;
@@ -131,6 +132,29 @@ export const detectorRegistry: RegisteredDetector[] = [
 ];
 
 /**
+ * Adds a detector to the registry (notebooks, comparisons and the conformance suite then see it), the same
+ * shape as `registerLogFormat` and `registerDataset`: refuses a name already taken unless `override` is true,
+ * which replaces the entry in place.
+ *
+ * @example
+ * registerDetector({ ...getDetectorEntry("robust-zscore"), name: "robust-z-rms", create: (o) => new RobustZScore({ ...o, combine: "rms" }) });
+ * listDetectors().map((d) => d.name).includes("robust-z-rms"); // true
+ */
+export function registerDetector(entry: RegisteredDetector, options: { readonly override?: boolean } = {}): void {
+  checkOptions(options, { override: true }, "registerDetector");
+  if (typeof entry?.name !== "string" || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(entry.name)) {
+    throw new OptionError(`Expected a detector \`name\` in kebab-case such as "my-detector", got ${JSON.stringify(entry?.name)}`);
+  }
+  if (typeof entry.create !== "function") throw new OptionError(`Expected detector ${JSON.stringify(entry.name)} to have a \`create(options)\` function`);
+  const at = detectorRegistry.findIndex((d) => d.name === entry.name);
+  if (at >= 0 && !options.override) {
+    throw new OptionError(`Detector name ${JSON.stringify(entry.name)} is already registered. Use { override: true } to replace it.`);
+  }
+  if (at >= 0) detectorRegistry[at] = entry;
+  else detectorRegistry.push(entry);
+}
+
+/**
  * The registry entry called `name`; throws an OptionError listing the known names otherwise.
  *
  * @example
@@ -140,7 +164,7 @@ export function getDetectorEntry(name: string): RegisteredDetector {
   const entry = detectorRegistry.find((d) => d.name === name);
   if (entry === undefined) {
     throw new OptionError(
-      `Unknown detector ${JSON.stringify(name)}: expected one of ${detectorRegistry.map((d) => JSON.stringify(d.name)).join(", ")}`,
+      `Unknown detector ${JSON.stringify(name)}${typeof name === "string" ? didYouMean(name, detectorRegistry.map((d) => d.name)) : ""}: expected one of ${detectorRegistry.map((d) => JSON.stringify(d.name)).join(", ")}`,
     );
   }
   return entry;

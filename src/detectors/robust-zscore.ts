@@ -15,16 +15,20 @@
  * recommended cut-off). Deterministic: the `seed` is recorded but nothing is random.
  */
 import { OptionError } from "../errors";
-import { BaseDetector } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import type { DetectorOptions } from "./types";
 import { medianOfSorted } from "../percentile";
 import type { DenseMatrix, Matrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link RobustZScore}. */
 export interface RobustZScoreOptions extends DetectorOptions {
   /** How per-feature |z| values combine into one row score: 'max' or 'rms' (root mean square). Default: 'max'. */
   readonly combine?: "max" | "rms";
 }
+
+/** Every option name of {@link RobustZScoreOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const ROBUST_Z_SCORE_OPTION_KEYS: OptionKeys<RobustZScoreOptions> = { ...DETECTOR_OPTION_KEYS, combine: true };
 
 /** Largest |z| reported for a value that differs from a constant training feature. */
 export const ROBUST_Z_CAP = 1e12;
@@ -48,7 +52,7 @@ export class RobustZScore extends BaseDetector<RzState> {
   readonly combine: "max" | "rms";
 
   constructor(options: RobustZScoreOptions = {}) {
-    super("RobustZScore", options);
+    super("RobustZScore", options, ROBUST_Z_SCORE_OPTION_KEYS);
     this.combine = options.combine ?? "max";
     if (this.combine !== "max" && this.combine !== "rms") {
       throw new OptionError(`Expected \`combine\` to be 'max' or 'rms', got ${String(options.combine)}`);

@@ -11,9 +11,10 @@
  * Deterministic: the `seed` is recorded but nothing is random.
  */
 import { DataError, OptionError } from "../errors";
-import { BaseDetector, type FittedModel } from "./base";
+import { BaseDetector, DETECTOR_OPTION_KEYS, type FittedModel } from "./base";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
+import type { OptionKeys } from "../options";
 
 /** Options of {@link ThresholdRule}. */
 export interface ThresholdRuleOptions extends DetectorOptions {
@@ -22,6 +23,9 @@ export interface ThresholdRuleOptions extends DetectorOptions {
   /** Rows whose feature value is ≥ this are outliers (with contamination 'auto'). Default: 8. */
   readonly threshold?: number;
 }
+
+/** Every option name of {@link ThresholdRuleOptions} (checked by the constructor: unknown names fail with a suggestion). */
+const THRESHOLD_RULE_OPTION_KEYS: OptionKeys<ThresholdRuleOptions> = { ...DETECTOR_OPTION_KEYS, column: true, threshold: true };
 
 /**
  * The smallest double greater than x (x finite): the offset that makes "value ≥ threshold" strict.
@@ -59,7 +63,7 @@ export class ThresholdRule extends BaseDetector<FittedModel> {
   readonly threshold: number;
 
   constructor(options: ThresholdRuleOptions = {}) {
-    super("ThresholdRule", options);
+    super("ThresholdRule", options, THRESHOLD_RULE_OPTION_KEYS);
     this.column = options.column ?? 0;
     if (!Number.isInteger(this.column) || this.column < 0) {
       throw new OptionError(`Expected \`column\` to be a feature index (integer ≥ 0), got ${String(options.column)}`);

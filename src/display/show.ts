@@ -13,6 +13,10 @@ import { jsonForScript } from "../charts/escape";
 import { sendDisplay, type DisplayBundle } from "./display";
 import { plotlyBundle, plotlyChartHtml, plotlyLoaderHtml } from "./plotly-html";
 import type { PlotlySpec } from "../charts/spec";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ShowOptions} (unknown names fail with a suggestion). */
+const SHOW_OPTIONS_KEYS: OptionKeys<ShowOptions> = { height: true, width: true };
 
 /** Options of {@link show}. */
 export interface ShowOptions {
@@ -101,7 +105,7 @@ export function chartDisplayBundle(spec: PlotlySpec, options: ShowOptions & { re
  * notebook you edit interactively, so clearing or re-running the first chart cell never loses the bundle.
  *
  * @example
- * sl.initPlotly();
+ * initPlotly();
  */
 export function initPlotly(): void {
   if (sendDisplay(plotlyLoaderBundle())) setInjected(true);
@@ -116,6 +120,7 @@ export function initPlotly(): void {
  * sl.show(sl.timelineChart({ x: [0, 1, 2], y: [3, 9, 3], anomalies: [1], title: "Logins" }), { height: 350 });
  */
 export function show(spec: PlotlySpec, options: ShowOptions = {}): void {
+  checkOptions(options, SHOW_OPTIONS_KEYS, "show");
   if (!injectedFlag()) {
     if (!sendDisplay(plotlyLoaderBundle())) {
       console.log(`show(): not running in a Jupyter kernel (tslab), so nothing is drawn: ${chartSummary(spec)}. Use saveHtml / savePng to write it to a file.`);

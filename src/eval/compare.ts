@@ -8,8 +8,12 @@ import { lazyDanfo } from "../lazy-danfo";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
 import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
-import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
+import { outlierScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
 import { type Matrix, toDense } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link CompareDetectorsOptions} (unknown names fail with a suggestion). */
+const COMPARE_DETECTORS_OPTIONS_KEYS: OptionKeys<CompareDetectorsOptions> = { detectors: true, datasets: true, seeds: true, contamination: true, k: true, onRun: true };
 
 /** How to build a detector for one run: its display name and a factory. */
 export interface DetectorEntry {
@@ -54,7 +58,7 @@ export interface ComparisonRow {
   readonly rocAuc: number;
   /** Average precision (PR AUC) of −scoreSamples. */
   readonly averagePrecision: number;
-  /** Precision among the k highest anomaly scores (k = number of anomalies unless set). */
+  /** Precision among the k highest outlier scores (k = number of anomalies unless set). */
   readonly precisionAtK: number;
   /** Rows `predict` flags at the given contamination, and their precision / recall / F1. */
   readonly flagged: number;
@@ -112,6 +116,7 @@ export function detectorEntries(names?: readonly string[]): DetectorEntry[] {
  * showTable(summarizeComparison(rows));
  */
 export function compareDetectors(options: CompareDetectorsOptions): ComparisonRow[] {
+  checkOptions(options, COMPARE_DETECTORS_OPTIONS_KEYS, "compareDetectors");
   const { datasets } = options;
   if (!Array.isArray(options.detectors) || options.detectors.length === 0) {
     throw new OptionError("Expected `detectors` to be a non-empty array of registry names or {name, create} entries, e.g. detectorEntries()");
@@ -137,7 +142,7 @@ export function compareDetectors(options: CompareDetectorsOptions): ComparisonRo
         detector.fit(M);
         const fitSeconds = now() - t;
         t = now();
-        const scores = anomalyScores(detector.scoreSamples(M));
+        const scores = outlierScores(detector.scoreSamples(M));
         const flags = flagsFromPredictions(detector.predict(M));
         const scoreSeconds = now() - t;
         const cm = confusionMatrix(ds.y, flags);
@@ -170,7 +175,7 @@ export function compareDetectors(options: CompareDetectorsOptions): ComparisonRo
  * Mean over seeds per (detector, data set), in first-seen order. Plain Map aggregation (no Danfo groupby).
  *
  * @example
- * summarizeComparison(rows); // [{ detector: "iforest", dataset: "blob", runs: 5, rocAuc: 0.97, rocAucStd: 0.004, … }]
+ * summarizeComparison(rows); // [{ detector: "iforest", dataset: "blob", runs: 2, rocAuc: 1, rocAucStd: 0, … }, …]
  */
 export function summarizeComparison(rows: readonly ComparisonRow[]): ComparisonSummaryRow[] {
   const groups = new Map<string, ComparisonRow[]>();
@@ -251,7 +256,7 @@ export function flaggedByDetector(
   });
 }
 
-/** One detector's anomaly scores on a labelled data set, in the shape the ROC / PR chart builders take. */
+/** One detector's outlier scores on a labelled data set, in the shape the ROC / PR chart builders take. */
 export interface ScoredDetector {
   readonly name: string;
   readonly labels: BinaryLabels;
@@ -260,7 +265,7 @@ export interface ScoredDetector {
 }
 
 /**
- * Fits each detector on X (one seed) and returns its anomaly scores with the labels, ready for
+ * Fits each detector on X (one seed) and returns its outlier scores with the labels, ready for
  * `rocChart` / `prChart`.
  *
  * @example
@@ -277,7 +282,7 @@ export function scoreDetectors(
   if (y.length !== M.rows) throw new DataError(`Expected one label per row of X (${M.rows}), got ${y.length}`);
   return detectors.map(resolveEntry).map((entry) => {
     const det = entry.create({ seed: options.seed ?? 0, contamination: options.contamination ?? "auto" }).fit(M);
-    return { name: entry.name, labels: y, scores: anomalyScores(det.scoreSamples(M)) };
+    return { name: entry.name, labels: y, scores: outlierScores(det.scoreSamples(M)) };
   });
 }
 

@@ -15,6 +15,13 @@ import type { LabelledDataset } from "./compare";
 import { loadAdbench } from "./npz";
 import { subsampleLabelled } from "./subsample";
 import type { DenseMatrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ComparisonDatasetsOptions} (unknown names fail with a suggestion). */
+const COMPARISON_DATASETS_OPTIONS_KEYS: OptionKeys<ComparisonDatasetsOptions> = { adbench: true, maxRows: true, seed: true, dir: true, simulatedAuth: true };
+
+/** Every option name of {@link SimulatedAuthWindowsOptions} (unknown names fail with a suggestion). */
+const SIMULATED_AUTH_WINDOWS_OPTIONS_KEYS: OptionKeys<SimulatedAuthWindowsOptions> = { seed: true, windowMinutes: true };
 
 /** Options of {@link loadComparisonDatasets}. */
 export interface ComparisonDatasetsOptions {
@@ -61,9 +68,10 @@ export interface ComparisonDatasets {
  *
  * @example
  * const { datasets, note } = loadComparisonDatasets({ maxRows: 4000 });
- * console.log(note); // "ADBench from ../shared/datasets/adbench: 16_http (4000 of 567498 rows), 6_cardio (1831 rows)"
+ * console.log(note); // e.g. "ADBench from ../shared/datasets/adbench: 16_http (4000 of 567498 rows), 6_cardio (1831 rows)"
  */
 export function loadComparisonDatasets(options: ComparisonDatasetsOptions = {}): ComparisonDatasets {
+  checkOptions(options, COMPARISON_DATASETS_OPTIONS_KEYS, "loadComparisonDatasets");
   const names = options.adbench ?? ["16_http", "6_cardio"];
   const maxRows = options.maxRows ?? 4000;
   if (!Number.isInteger(maxRows) || maxRows < 10) throw new OptionError(`Expected \`maxRows\` to be an integer ≥ 10, got ${String(maxRows)}`);
@@ -133,9 +141,10 @@ export const SIM_AUTH_COLUMNS: readonly string[] = ["failures", "distinctUsers",
  *
  * @example
  * const sim = simulatedAuthWindows({ seed: 0 });
- * [sim.rows, sim.anomalies, sim.columns]; // [~140, ~20, ["failures", "distinctUsers", "count", "successes"]]
+ * [sim.rows, sim.anomalies, sim.columns]; // [162, 22, ["failures", "distinctUsers", "count", "successes"]]
  */
 export function simulatedAuthWindows(options: SimulatedAuthWindowsOptions = {}): ComparisonDataset {
+  checkOptions(options, SIMULATED_AUTH_WINDOWS_OPTIONS_KEYS, "simulatedAuthWindows");
   const seed = options.seed ?? 0;
   const minutes = options.windowMinutes ?? 5;
   if (!(minutes > 0) || !Number.isFinite(minutes)) throw new OptionError(`Expected \`windowMinutes\` to be a positive number, got ${String(minutes)}`);

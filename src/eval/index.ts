@@ -5,7 +5,7 @@
  */
 export {
   flagsFromPredictions,
-  anomalyScores,
+  outlierScores,
   rocCurve,
   rocAuc,
   precisionRecallCurve,

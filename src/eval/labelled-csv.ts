@@ -4,6 +4,10 @@
 import { readFileSync } from "node:fs";
 import { DataError, OptionError, ParseError } from "../errors";
 import type { LabelledData } from "./labelled-data";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link LoadLabelledCsvOptions} (unknown names fail with a suggestion). */
+const LOAD_LABELLED_CSV_OPTIONS_KEYS: OptionKeys<LoadLabelledCsvOptions> = { labelColumn: true, delimiter: true, dropColumns: true };
 
 /** Splits one CSV line; supports double-quoted fields with "" escapes. */
 function splitCsvLine(line: string, delimiter: string): string[] {
@@ -56,9 +60,13 @@ export interface LoadLabelledCsvOptions {
  * Malformed lines raise a ParseError with the line number.
  *
  * @example
- * const { X, y, columns } = loadLabelledCsv("data/labelled.csv", { labelColumn: "is_attack" });
+ * fs.mkdirSync("out", { recursive: true });
+ * fs.writeFileSync("out/labelled.csv", "failures,users,is_attack\n1,1,0\n40,9,1\n");
+ * const { X, y, columns } = loadLabelledCsv("out/labelled.csv", { labelColumn: "is_attack" });
+ * [X.rows, columns, y]; // [2, ["failures", "users"], Int8Array [0, 1]]
  */
 export function loadLabelledCsv(path: string, options: LoadLabelledCsvOptions = {}): LabelledData {
+  checkOptions(options, LOAD_LABELLED_CSV_OPTIONS_KEYS, "loadLabelledCsv");
   const labelColumn = options.labelColumn ?? "label";
   const delimiter = options.delimiter ?? ",";
   if (delimiter.length === 0) throw new OptionError("Expected `delimiter` to be a non-empty string, got \"\"");

@@ -5,7 +5,7 @@
  * Conventions used by every function here:
  * - `labels`: 1 = anomaly (the positive class), 0 = normal. Booleans are accepted too.
  * - `scores`: HIGHER = MORE ANOMALOUS. A detector's `scoreSamples` follows the opposite convention
- *   (lower = more abnormal), so pass its negation: {@link anomalyScores} does that for you.
+ *   (lower = more abnormal), so pass its negation: {@link outlierScores} does that for you.
  * - `flagged`: 1 = flagged as anomaly, 0 = not flagged. A detector's `predict` returns 1 / -1 with -1 =
  *   outlier; convert it with {@link flagsFromPredictions}.
  */
@@ -101,13 +101,14 @@ export function flagsFromPredictions(predictions: ArrayLike<number>): Uint8Array
 }
 
 /**
- * Negates a detector's `scoreSamples` (lower = more abnormal) into anomaly scores (higher = more
- * anomalous), the convention every metric in this module expects.
+ * Negates a detector's `scoreSamples` (lower = more abnormal) into outlier scores (higher = more abnormal;
+ * PyOD's `decision_scores_` convention, scikit-learn's `-score_samples`), the convention every metric in this
+ * module expects. Not the 0–100 anomaly score of a finding ({@link decisionToAnomalyScore}).
  *
  * @example
- * rocAuc(y, anomalyScores(detector.scoreSamples(X)));
+ * rocAuc(y, outlierScores(detector.scoreSamples(X)));
  */
-export function anomalyScores(scoreSamples: ArrayLike<number>): Float64Array {
+export function outlierScores(scoreSamples: ArrayLike<number>): Float64Array {
   const out = new Float64Array(scoreSamples.length);
   for (let i = 0; i < out.length; i++) out[i] = -scoreSamples[i];
   return out;
@@ -197,7 +198,7 @@ export function rocCurve(labels: BinaryLabels, scores: ArrayLike<number>): RocCu
 /**
  * Area under the ROC curve, as scikit-learn's `roc_auc_score(labels, scores)`: ties between an anomaly
  * and a normal row count one half. Scores: higher = more anomalous (negate `scoreSamples`, see
- * {@link anomalyScores}). 0.5 = random ranking, 1 = every anomaly ranked above every normal row.
+ * {@link outlierScores}). 0.5 = random ranking, 1 = every anomaly ranked above every normal row.
  *
  * @example
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75

@@ -55,7 +55,7 @@ function readerFor(descr: string, where: string): { size: number; read: Reader }
  * Parses one `.npy` file (format versions 1, 2 and 3) into an {@link NpyArray}.
  *
  * @example
- * const a = parseNpy(readFileSync("x.npy")); // { descr: "<f8", shape: [3, 2], data: Float64Array(6), ... }
+ * const a = parseNpy(npyBytes); // { descr: "<f8", shape: [3, 2], fortranOrder: false, data: Float64Array [0, 1, 2, 3, 4, 5] }
  */
 export function parseNpy(buf: Uint8Array, name = "array"): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

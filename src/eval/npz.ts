@@ -83,8 +83,8 @@ function readZip(buf: Buffer, where: string): Map<string, Uint8Array> {
  * Every array of a NumPy `.npz` archive (`np.savez` / `np.savez_compressed`), by name without ".npy".
  *
  * @example
- * const arrays = loadNpz("data.npz");
- * arrays.X.shape; // e.g. [683, 9]
+ * const arrays = loadNpz(path.join(sharedDatasetsDir(), "adbench/4_breastw.npz"));
+ * arrays.X.shape; // [683, 9]
  */
 export function loadNpz(path: string): Record<string, NpyArray> {
   const buf = readFileSync(path);

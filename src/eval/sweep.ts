@@ -8,6 +8,13 @@ import type { Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { type BinaryLabels, confusionMatrix, precisionRecallF1FromCounts } from "./metrics";
 import { type Matrix, toDense } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ContaminationSweepOptions} (unknown names fail with a suggestion). */
+const CONTAMINATION_SWEEP_OPTIONS_KEYS: OptionKeys<ContaminationSweepOptions> = { contaminations: true, labels: true, days: true, times: true };
+
+/** Every option name of {@link MaxAlertsOptions} (unknown names fail with a suggestion). */
+const MAX_ALERTS_OPTIONS_KEYS: OptionKeys<MaxAlertsOptions> = { days: true, times: true };
 
 /** The contaminations {@link contaminationSweep} tries by default. */
 export const DEFAULT_SWEEP_CONTAMINATIONS: readonly number[] = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
@@ -83,6 +90,7 @@ function countBelow(scores: Float64Array, offset: number): number {
  * // [{ contamination: 0.001, offset: -0.71, flagged: 10, precision: 1, recall: 0.1, f1: 0.18, alertsPerDay: 1.4 }, …]
  */
 export function contaminationSweep(detector: Detector, X: Matrix, options: ContaminationSweepOptions = {}): ContaminationSweepRow[] {
+  checkOptions(options, CONTAMINATION_SWEEP_OPTIONS_KEYS, "contaminationSweep");
   const M = toDense(X, "X");
   const cs = options.contaminations ?? DEFAULT_SWEEP_CONTAMINATIONS;
   if (!Array.isArray(cs) || cs.length === 0) {
@@ -145,7 +153,8 @@ export interface MaxAlertsAnswer {
  * Refit with `{ contamination: answer.contamination }` to apply it.
  *
  * @example
- * contaminationForMaxAlerts(forest, X, 20);          // { contamination: 0.0199…, offset: -0.62, flagged: 20, allowed: 20 }
+ * const forest = new IsolationForest({ seed: 0 }).fit(X); // X: 300 rows
+ * contaminationForMaxAlerts(forest, X, 20);          // { contamination: 0.0669, offset: -0.548, flagged: 20, allowed: 20 }
  * contaminationForMaxAlerts(forest, X, 5, { days: 7 }); // at most 5 alerts per day over 7 days
  */
 export function contaminationForMaxAlerts(
@@ -154,6 +163,7 @@ export function contaminationForMaxAlerts(
   maxAlerts: number,
   options: MaxAlertsOptions = {},
 ): MaxAlertsAnswer | null {
+  checkOptions(options, MAX_ALERTS_OPTIONS_KEYS, "contaminationForMaxAlerts");
   if (typeof maxAlerts !== "number" || !(maxAlerts >= 0) || !Number.isFinite(maxAlerts)) {
     throw new OptionError(`Expected \`maxAlerts\` to be a number ≥ 0, got ${String(maxAlerts)}`);
   }

@@ -10,6 +10,13 @@ import { escapeHtmlText } from "../charts/escape";
 import { launchChromium } from "./chromium";
 import { plotlyBundle, plotlyChartHtml, plotlyLoaderHtml } from "../display/plotly-html";
 import type { PlotlySpec } from "../charts/spec";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link HtmlExportOptions} (unknown names fail with a suggestion). */
+const HTML_EXPORT_OPTIONS_KEYS: OptionKeys<HtmlExportOptions> = { title: true, height: true, width: true };
+
+/** Every option name of {@link ImageExportOptions} (unknown names fail with a suggestion). */
+const IMAGE_EXPORT_OPTIONS_KEYS: OptionKeys<ImageExportOptions> = { width: true, height: true, scale: true };
 
 /** Options of {@link standaloneHtml} and {@link saveHtml}. */
 export interface HtmlExportOptions {
@@ -44,6 +51,7 @@ function titleOf(spec: PlotlySpec): string | undefined {
  */
 export function standaloneHtml(spec: PlotlySpec, options: HtmlExportOptions = {}): string {
   // Chart titles are already escaped for Plotly (entities); the page <title> shows the same text.
+  checkOptions(options, HTML_EXPORT_OPTIONS_KEYS, "standaloneHtml");
   const title = options.title !== undefined ? escapeHtmlText(options.title) : (titleOf(spec) ?? "siemlab chart");
   const height = options.height ?? (typeof spec.layout.height === "number" ? spec.layout.height : 500);
   return (
@@ -61,6 +69,7 @@ export function standaloneHtml(spec: PlotlySpec, options: HtmlExportOptions = {}
  * saveHtml(spec, "out/logins.html");
  */
 export function saveHtml(spec: PlotlySpec, path: string, options: HtmlExportOptions = {}): void {
+  checkOptions(options, HTML_EXPORT_OPTIONS_KEYS, "saveHtml");
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, standaloneHtml(spec, options));
 }
@@ -69,9 +78,12 @@ export function saveHtml(spec: PlotlySpec, path: string, options: HtmlExportOpti
  * Abort every http(s) request of a page: rendering must never depend on the network.
  *
  * @example
+ * const browser = await launchChromium();
  * const page = await browser.newPage();
  * await blockNetwork(page);
- * await page.goto("https://example.org") // rejects: "page.goto: net::ERR_FAILED at https://example.org/"
+ * const failed = await page.goto("https://example.org").then(() => "", (e: Error) => e.message);
+ * failed.startsWith("page.goto: net::ERR_FAILED"); // true
+ * await browser.close();
  */
 export async function blockNetwork(page: Page): Promise<void> {
   await page.route(/^(https?|wss?|ftp):/i, (route) => route.abort());
@@ -83,7 +95,7 @@ export async function blockNetwork(page: Page): Promise<void> {
  *
  * @example
  * const r = await openChartRenderer();
- * try { await r.savePng(spec1, "docs/a.png"); await r.saveSvg(spec2, "docs/b.svg"); } finally { await r.close(); }
+ * try { await r.savePng(spec1, "out/a.png"); await r.saveSvg(spec2, "out/b.svg"); } finally { await r.close(); }
  */
 export interface ChartRenderer {
   render(spec: PlotlySpec, format: "png" | "svg", options?: ImageExportOptions): Promise<Buffer>;
@@ -155,6 +167,7 @@ export async function openChartRenderer(): Promise<ChartRenderer> {
  * const png = await renderChartImage(spec, "png", { width: 800, height: 400 });
  */
 export async function renderChartImage(spec: PlotlySpec, format: "png" | "svg", options: ImageExportOptions = {}): Promise<Buffer> {
+  checkOptions(options, IMAGE_EXPORT_OPTIONS_KEYS, "renderChartImage");
   const r = await openChartRenderer();
   try {
     return await r.render(spec, format, options);
@@ -167,9 +180,10 @@ export async function renderChartImage(spec: PlotlySpec, format: "png" | "svg", 
  * Save a chart as PNG (default 900×500 CSS px at scale 2), rendered by headless Chromium.
  *
  * @example
- * await savePng(spec, "docs/timeline.png", { width: 900, height: 420 });
+ * await savePng(spec, "out/timeline.png", { width: 900, height: 420 });
  */
 export async function savePng(spec: PlotlySpec, path: string, options: ImageExportOptions = {}): Promise<void> {
+  checkOptions(options, IMAGE_EXPORT_OPTIONS_KEYS, "savePng");
   const r = await openChartRenderer();
   try {
     await r.savePng(spec, path, options);
@@ -182,9 +196,10 @@ export async function savePng(spec: PlotlySpec, path: string, options: ImageExpo
  * Save a chart as SVG (vector; text stays text), rendered by headless Chromium.
  *
  * @example
- * await saveSvg(spec, "docs/timeline.svg");
+ * await saveSvg(spec, "out/timeline.svg");
  */
 export async function saveSvg(spec: PlotlySpec, path: string, options: ImageExportOptions = {}): Promise<void> {
+  checkOptions(options, IMAGE_EXPORT_OPTIONS_KEYS, "saveSvg");
   const r = await openChartRenderer();
   try {
     await r.saveSvg(spec, path, options);

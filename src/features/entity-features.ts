@@ -17,6 +17,7 @@
  */
 import type * as dfd from "danfojs-node";
 import { OptionError } from "../errors";
+import { checkOptions, type OptionKeys } from "../options";
 import type { LogEvent } from "../events";
 import type { DenseMatrix } from "../matrix";
 import { parseDuration } from "./duration";
@@ -124,6 +125,12 @@ export interface EntityFeaturesOptions {
   readonly maxRows?: number;
 }
 
+/** Every option name of {@link EntityFeaturesOptions} (unknown names fail with a suggestion). */
+const ENTITY_FEATURES_OPTIONS_KEYS: OptionKeys<EntityFeaturesOptions> = {
+  by: true, window: true, features: true, target: true, failuresBeforeSuccess: true, rareBelow: true,
+  filter: true, zeroFill: true, entityColumn: true, maxRows: true,
+};
+
 /** The matrix {@link entityFeatures} builds, with its row keys and the meaning of every column. */
 export interface EntityFeatures {
   /** Entity of each row; rows are entity by entity (sorted), windows ascending. */
@@ -206,6 +213,7 @@ interface Agg {
  * f.toRows(); // [[12, 1], [30, 30], …]: the second row tried 30 users in one hour
  */
 export function entityFeatures(events: readonly LogEvent[], options: EntityFeaturesOptions = {}): EntityFeatures {
+  checkOptions(options, ENTITY_FEATURES_OPTIONS_KEYS, "entityFeatures");
   const by = options.by ?? "srcIp";
   const getEntity = entityGetter(by);
   const byName = fieldName(by);

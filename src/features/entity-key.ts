@@ -1,11 +1,14 @@
 import { OptionError } from "../errors";
 import type { LogEvent } from "../events";
+import { didYouMean } from "../options";
 
 /** Which entity a row belongs to: an event field or a function (undefined = event skipped). */
 export type EntityKey = "srcIp" | "ip" | "user" | "host" | "process" | ((event: LogEvent) => string | undefined);
 
 /**
- * The field reader for an {@link EntityKey} (default 'srcIp'); throws an OptionError for an unknown key.
+ * The field reader for an {@link EntityKey} (default 'srcIp'); throws an OptionError for an unknown key. The one
+ * entity-key mapping: window features, the sliding-window rule and response findings (entity type 'ip' →
+ * `srcIp`) all read entities through it.
  *
  * @example
  * entityGetter("user")({ lineNo: 1, time: 0, eventType: "x", message: "", user: "root" }); // "root"
@@ -24,6 +27,8 @@ export function entityGetter(by: EntityKey | undefined): (e: LogEvent) => string
     case "process":
       return (e) => e.process;
     default:
-      throw new OptionError(`Expected \`by\` to be 'srcIp' (or 'ip'), 'user', 'host', 'process' or a function, got ${JSON.stringify(b)}`);
+      throw new OptionError(
+        `Expected \`by\` to be 'srcIp' (or 'ip'), 'user', 'host', 'process' or a function, got ${JSON.stringify(b)}${typeof b === "string" ? didYouMean(b, ["srcIp", "ip", "user", "host", "process"], "'") : ""}`,
+      );
   }
 }

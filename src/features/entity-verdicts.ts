@@ -1,5 +1,9 @@
 import { DataError, OptionError } from "../errors";
 import type { WindowFeatures } from "./window-counts";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link EntityVerdictsOptions} (unknown names fail with a suggestion). */
+const ENTITY_VERDICTS_OPTIONS_KEYS: OptionKeys<EntityVerdictsOptions> = { features: true, predictions: true, ruleHits: true, column: true, includeUnflagged: true };
 
 /** One entity's verdicts: what the detector and the rule said, with the evidence. */
 export interface EntityVerdict {
@@ -38,6 +42,7 @@ export interface EntityVerdictsOptions {
  * const v = entityVerdicts({ features: f, predictions: forest.predict(f.matrix), ruleHits: slidingWindowRule(events) });
  */
 export function entityVerdicts(options: EntityVerdictsOptions): EntityVerdict[] {
+  checkOptions(options, ENTITY_VERDICTS_OPTIONS_KEYS, "entityVerdicts");
   const { features, predictions } = options;
   const rows = features.matrix.rows;
   const cols = features.matrix.cols;

@@ -8,6 +8,10 @@ import { type Plan, plan, type WindowFeature } from "./window-plan";
 import { windowFrame } from "./window-frame";
 import { densestSpan, type ZeroFillCap } from "./zero-fill-cap";
 import type { DenseMatrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link WindowCountsOptions} (unknown names fail with a suggestion). */
+const WINDOW_COUNTS_OPTIONS_KEYS: OptionKeys<WindowCountsOptions> = { by: true, window: true, filter: true, features: true, zeroFill: true, start: true, end: true, maxRows: true };
 
 export interface WindowCountsOptions {
   /** Entity of each row: 'srcIp' (alias 'ip'), 'user', 'host', 'process', or a function. Default: 'srcIp'. */
@@ -177,6 +181,7 @@ export class WindowAccumulator {
   private readonly countOnly: boolean;
 
   constructor(options: WindowCountsOptions = {}) {
+    checkOptions(options, WINDOW_COUNTS_OPTIONS_KEYS, "WindowAccumulator");
     this.options = options;
     this.windowMs = parseDuration(options.window ?? "1m");
     this.entity = entityGetter(options.by);
@@ -507,6 +512,7 @@ export class WindowAccumulator {
  * f.matrix.rows; f.keys[0]; f.toDataFrame().head().print();
  */
 export function windowCounts(events: Iterable<LogEvent>, options: WindowCountsOptions = {}): WindowFeatures {
+  checkOptions(options, WINDOW_COUNTS_OPTIONS_KEYS, "windowCounts");
   const acc = new WindowAccumulator(options);
   for (const e of events) acc.add(e);
   return acc.finish();

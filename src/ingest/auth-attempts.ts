@@ -86,6 +86,9 @@ interface Session {
  * order, lines of other sessions logged while one waited may come before it.
  *
  * @example
+ * const pamText = "Dec 10 06:55:46 LabSZ sshd[24200]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root";
+ * const failedText = "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2";
+ * const [pamEvent, failedEvent] = parseLogLines([pamText, failedText], { format: "rfc3164", year: 2024, pairAttempts: false }).events;
  * const pairing = new AttemptPairing();
  * const out: PendingLine[] = [];
  * pairing.offer(pamEvent, 1, pamText, pamEvent, out); // true: held

@@ -3,6 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DataError, OptionError } from "../errors";
+import { checkOptions, didYouMean, type OptionKeys } from "../options";
+
+/** Every option name of {@link DatasetLookupOptions} (unknown names fail with a suggestion). */
+const DATASET_LOOKUP_OPTIONS_KEYS: OptionKeys<DatasetLookupOptions> = { dataDir: true, sharedDir: true, cacheDir: true, download: true, url: true, verify: true };
 
 /** A public data set siemlab can find or fetch by name. */
 export interface DatasetInfo {
@@ -51,7 +55,7 @@ for (const d of [
  * Add a data set to the catalogue (e.g. a private mirror of a log sample). Refuses a taken name.
  *
  * @example
- * registerDataset({ name: "mine/auth", file: "mine/auth.log", url: "https://example.org/auth.log", sha256: "…", description: "…" });
+ * registerDataset({ name: "mine/auth", file: "mine/auth.log", url: "https://example.org/auth.log", sha256: "0".repeat(64), description: "my auth.log" });
  */
 export function registerDataset(info: DatasetInfo): void {
   if (catalogue.has(info.name)) throw new OptionError(`Dataset ${JSON.stringify(info.name)} is already registered; pick another name.`);
@@ -77,7 +81,7 @@ export function listDatasets(): DatasetInfo[] {
  */
 export function getDatasetInfo(name: string): DatasetInfo {
   const d = catalogue.get(name);
-  if (!d) throw new OptionError(`Unknown dataset ${JSON.stringify(name)}. Known: ${[...catalogue.keys()].join(", ")}`);
+  if (!d) throw new OptionError(`Unknown dataset ${JSON.stringify(name)}${didYouMean(name, [...catalogue.keys()])}. Known: ${[...catalogue.keys()].join(", ")}`);
   return d;
 }
 
@@ -85,7 +89,7 @@ export function getDatasetInfo(name: string): DatasetInfo {
  * The repository root: the nearest folder up from the working directory (then this file) whose package.json is siemlab's.
  *
  * @example
- * repoRoot() // "/work/main" when run anywhere inside a checkout at /work/main
+ * repoRoot() // the checkout's root, e.g. "/work/main" when run anywhere inside a checkout at /work/main
  */
 export function repoRoot(): string {
   const starts = [process.cwd()];
@@ -111,7 +115,7 @@ export function repoRoot(): string {
  * Where the shared real data sets live: env SIEMLAB_SHARED_DATASETS, else `<repo>/../shared/datasets`.
  *
  * @example
- * sharedDatasetsDir() // "/work/shared/datasets" for a checkout at /work/main, SIEMLAB_SHARED_DATASETS unset
+ * sharedDatasetsDir() // e.g. "/work/shared/datasets" for a checkout at /work/main, SIEMLAB_SHARED_DATASETS unset
  */
 export function sharedDatasetsDir(): string {
   return process.env.SIEMLAB_SHARED_DATASETS ?? path.resolve(repoRoot(), "../shared/datasets");
@@ -159,6 +163,7 @@ function candidates(info: DatasetInfo, options: DatasetLookupOptions): string[] 
  * const p = findDatasetSync("loghub/OpenSSH_2k"); if (p) console.log(fs.readFileSync(p, "utf8").slice(0, 80));
  */
 export function findDatasetSync(name: string, options: DatasetLookupOptions = {}): string | undefined {
+  checkOptions(options, DATASET_LOOKUP_OPTIONS_KEYS, "findDatasetSync");
   const info = getDatasetInfo(name);
   for (const file of candidates(info, options)) {
     if (!fs.existsSync(file)) continue;
@@ -186,6 +191,7 @@ export function findDatasetSync(name: string, options: DatasetLookupOptions = {}
  * const { counts } = await parseLog(file, { year: 2015 });
  */
 export async function loadDatasetPath(name: string, options: DatasetLookupOptions = {}): Promise<string> {
+  checkOptions(options, DATASET_LOOKUP_OPTIONS_KEYS, "loadDatasetPath");
   const info = getDatasetInfo(name);
   const local = findDatasetSync(name, options);
   if (local) return local;

@@ -2,6 +2,10 @@ import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../lazy-danfo";
 import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link DrainOptions} (unknown names fail with a suggestion). */
+const DRAIN_OPTIONS_KEYS: OptionKeys<DrainOptions> = { depth: true, similarityThreshold: true, maxChildren: true, masks: true };
 
 /** The wildcard that stands for a variable token in a template. */
 export const WILDCARD = "<*>";
@@ -68,6 +72,7 @@ export class Drain {
   private readonly clusters: Cluster[] = [];
 
   constructor(options: DrainOptions = {}) {
+    checkOptions(options, DRAIN_OPTIONS_KEYS, "Drain");
     this.depth = options.depth ?? 4;
     this.similarityThreshold = options.similarityThreshold ?? 0.4;
     this.maxChildren = options.maxChildren ?? 100;
@@ -207,6 +212,7 @@ export interface MinedTemplates {
  * templatesToDataFrame(templates).print();
  */
 export function mineTemplates(messages: readonly (string | LogEvent)[], options: DrainOptions = {}): MinedTemplates {
+  checkOptions(options, DRAIN_OPTIONS_KEYS, "mineTemplates");
   const drain = new Drain(options);
   const ids = new Int32Array(messages.length);
   for (let i = 0; i < messages.length; i++) {

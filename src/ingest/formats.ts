@@ -9,6 +9,7 @@ import { rawLineFormat } from "./raw-lines";
 import { rfc3164Format } from "./syslog-rfc3164";
 import { rfc5424Format } from "./syslog-rfc5424";
 import { tutorialFormat } from "./tutorial-format";
+import { didYouMean } from "../options";
 
 const registry = new Map<string, LogFormat>();
 const aliases = new Map<string, string>();
@@ -42,7 +43,7 @@ for (const f of [tutorialFormat, rfc5424Format, withNamedZones(rfc3164Format), a
  * All registered formats, in auto-detection preference order.
  *
  * @example
- * listLogFormats().map((f) => f.name) // ["tutorial", "rfc5424", "rfc3164", "combined", "apache-error", "jsonl", "csv", "raw"]
+ * listLogFormats().map((f) => f.name) // ["tutorial", "rfc5424", "rfc3164", "combined", "apache-error", "jsonl", "csv", …] ("raw" last)
  */
 export function listLogFormats(): LogFormat[] {
   return [...registry.values()].sort((a, b) => a.priority - b.priority);
@@ -59,7 +60,7 @@ export function getLogFormat(name: string): LogFormat {
   const f = registry.get(key) ?? registry.get(aliases.get(key) ?? "");
   if (!f) {
     throw new OptionError(
-      `Unknown log format ${JSON.stringify(name)}. Expected 'auto' or one of: ${listLogFormats().map((x) => x.name).join(", ")}`,
+      `Unknown log format ${JSON.stringify(name)}${didYouMean(name, [...registry.keys(), ...aliases.keys()])}. Expected 'auto' or one of: ${listLogFormats().map((x) => x.name).join(", ")}`,
     );
   }
   return f;

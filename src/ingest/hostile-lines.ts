@@ -1,5 +1,9 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link HostileLinesOptions} (unknown names fail with a suggestion). */
+const HOSTILE_LINES_OPTIONS_KEYS: OptionKeys<HostileLinesOptions> = { count: true, seed: true, longLength: true };
 
 export interface HostileLinesOptions {
   /** Number of lines. Default: 1000. */
@@ -53,6 +57,7 @@ const INJECTIONS = [
  * hostileLines({ count: 5, seed: 1 }).length // 5
  */
 export function hostileLines(options: HostileLinesOptions = {}): string[] {
+  checkOptions(options, HOSTILE_LINES_OPTIONS_KEYS, "hostileLines");
   const count = options.count ?? 1000;
   if (!Number.isInteger(count) || count < 0) throw new OptionError(`Expected \`count\` to be a non-negative integer, got ${String(count)}`);
   const longLength = options.longLength ?? 100000;

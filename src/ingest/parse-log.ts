@@ -2,7 +2,14 @@ import type { LogEvent, Reject } from "../events";
 import { OptionError } from "../errors";
 import { getLogFormat, listLogFormats } from "./formats";
 import { DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
-import { LineFlags, readLinesSync, readTextBatches, type LineSource, type LogLine, type ReadLinesOptions, type TextBatch } from "./read-lines";
+import { LineFlags, readLinesSync, readTextBatches, type LineSource, type LogLine, type ReadLinesOptions, type TextBatch, READ_LINES_OPTIONS_KEYS } from "./read-lines";
+import { checkOptions, type OptionKeys, pickOptions } from "../options";
+
+/** Every option name of {@link FormatOptions} (unknown names fail with a suggestion). */
+const FORMAT_OPTIONS_KEYS: OptionKeys<FormatOptions> = { year: true, timeZone: true, referenceDate: true, fieldMap: true, delimiter: true, epochUnit: true, yearLookahead: true, maxFolded: true, pairAttempts: true };
+
+/** Every option name of {@link ParseLogOptions} (unknown names fail with a suggestion). */
+const PARSE_LOG_OPTIONS_KEYS: OptionKeys<ParseLogOptions> = { format: true, sampleLines: true, year: true, timeZone: true, referenceDate: true, fieldMap: true, delimiter: true, maxLineLength: true, chunkSize: true, epochUnit: true, maxBytes: true, yearLookahead: true, maxFolded: true, pairAttempts: true };
 
 export interface ParseLogOptions extends FormatOptions, ReadLinesOptions {
   /** A registered format name or alias, or 'auto' to detect it from the first lines. Default: 'auto'. */
@@ -303,6 +310,7 @@ function completeness(e: LogEvent): number {
  * [d.format, d.confidence] // ["rfc3164", 1]
  */
 export function detectLogFormat(lines: readonly (string | LogLine)[], options: FormatOptions = {}): FormatDetection {
+  checkOptions(options, FORMAT_OPTIONS_KEYS, "detectLogFormat");
   const sample = lines.map((l, i): LogLine => (typeof l === "string" ? { lineNo: i + 1, text: l, flags: 0 } : l));
   const total = sample.filter((l) => l.text.trim() !== "").length;
   const scores: FormatScore[] = [];
@@ -351,7 +359,7 @@ function createFor(format: LogFormat, options: ParseLogOptions): LineParser {
 function resolveFormat(options: ParseLogOptions, sample: () => LogLine[]): { format: LogFormat; detection?: FormatDetection } {
   const name = options.format ?? "auto";
   if (name.toLowerCase() !== "auto") return { format: getLogFormat(name) };
-  const detection = detectLogFormat(sample(), options);
+  const detection = detectLogFormat(sample(), pickOptions(options, FORMAT_OPTIONS_KEYS));
   return { format: getLogFormat(detection.format), detection };
 }
 
@@ -364,7 +372,8 @@ function resolveFormat(options: ParseLogOptions, sample: () => LogLine[]): { for
  * console.log(r.format, r.counts);
  */
 export function parseLogLines(input: string | readonly string[], options: ParseLogOptions = {}): ParseResult {
-  const lines = readLinesSync(input, options);
+  checkOptions(options, PARSE_LOG_OPTIONS_KEYS, "parseLogLines");
+  const lines = readLinesSync(input, pickOptions(options, READ_LINES_OPTIONS_KEYS));
   const n = checkSample(options.sampleLines);
   const { format, detection } = resolveFormat(options, () => lines.slice(0, n));
   const events: LogEvent[] = [];
@@ -395,9 +404,10 @@ function feedBatch(driver: LineDriver, b: TextBatch, from: number): void {
  * const s = await parseLogStream("data/sim/auth.log", { onEvent: (e) => { if (e.eventType === "failed_password") failures++; } });
  */
 export async function parseLogStream(source: LineSource, sink: ParseSink, options: ParseLogOptions = {}): Promise<ParseSummary> {
+  checkOptions(options, PARSE_LOG_OPTIONS_KEYS, "parseLogStream");
   const started = performance.now();
   const n = checkSample(options.sampleLines);
-  const batches = readTextBatches(source, options);
+  const batches = readTextBatches(source, pickOptions(options, READ_LINES_OPTIONS_KEYS));
   const auto = (options.format ?? "auto").toLowerCase() === "auto";
   const head: LogLine[] = [];
   let rest: TextBatch | undefined;
@@ -453,6 +463,7 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
  * const { events, rejects, counts, format } = await parseLog("data/sim/auth.log", { format: "auto", year: 2025 });
  */
 export async function parseLog(source: LineSource, options: ParseLogOptions = {}): Promise<ParseResult> {
+  checkOptions(options, PARSE_LOG_OPTIONS_KEYS, "parseLog");
   const events: LogEvent[] = [];
   const rejects: Reject[] = [];
   const s = await parseLogStream(source, { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) }, options);

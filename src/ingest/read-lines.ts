@@ -3,6 +3,10 @@ import * as zlib from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ReadLinesOptions} (unknown names fail with a suggestion). */
+export const READ_LINES_OPTIONS_KEYS: OptionKeys<ReadLinesOptions> = { maxLineLength: true, chunkSize: true, maxBytes: true };
 
 /** Bit flags on a {@link LogLine}: what the reader had to repair. */
 export const LineFlags = {
@@ -83,6 +87,7 @@ function finishLine(text: string, lineNo: number, flags: number, max: number): L
  * readLinesSync("a\r\nb\n").map((l) => l.text) // ["a", "b"]
  */
 export function readLinesSync(input: string | readonly string[], options: ReadLinesOptions = {}): LogLine[] {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLinesSync");
   const max = maxLineOf(options);
   const out: LogLine[] = [];
   if (typeof input === "string") {
@@ -215,9 +220,12 @@ export interface TextBatch {
  * with no object allocated per line (for callers that read millions of lines, such as `parseLogStream`).
  *
  * @example
- * for await (const b of readTextBatches("big.log")) count += b.texts.length;
+ * let count = 0;
+ * for await (const b of readTextBatches("data/sim/auth.log")) count += b.texts.length;
+ * count; // 1235
  */
 export async function* readTextBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<TextBatch, void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readTextBatches");
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
     const all = readLinesSync(source as readonly string[], options);
@@ -383,9 +391,12 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
  * per line, for callers that read millions of lines. Same sources, options, repairs and errors.
  *
  * @example
- * for await (const batch of readLineBatches("big.log")) for (const line of batch) count++;
+ * let count = 0;
+ * for await (const batch of readLineBatches("data/sim/auth.log")) for (const line of batch) count++;
+ * count; // 1235
  */
 export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLineBatches");
   for await (const b of readTextBatches(source, options)) {
     if (b.readError !== undefined) throw new DataError(b.readError);
     const out: LogLine[] = new Array(b.texts.length);
@@ -405,5 +416,6 @@ export async function* readLineBatches(source: LineSource, options: ReadLinesOpt
  * for await (const line of readLines("data/sim/auth.log")) console.log(line.lineNo, line.text);
  */
 export async function* readLines(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine, void, undefined> {
+  checkOptions(options, READ_LINES_OPTIONS_KEYS, "readLines");
   for await (const batch of readLineBatches(source, options)) yield* batch;
 }

@@ -148,7 +148,7 @@ function lastRepeated(message: string, from = 0): number {
  * const p = createRfc3164Parser({ year: 2024 });
  * p.parseLine("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4", 1) // DEFERRED: held for pairing
  * p.parseLine("Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user admin from 1.2.3.4 port 22 ssh2", 2)
- * p.drain(false) // [line 1 (companionOf: 2), line 2]
+ * p.drain(false).map((l) => l.lineNo); // [1, 2] (line 1 becomes a companion of line 2)
  */
 export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   const offsetMs = timeZoneOffsetMinutes(options.timeZone) * 60000;

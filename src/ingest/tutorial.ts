@@ -2,6 +2,10 @@ import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../lazy-danfo";
 import { ParseError } from "../errors";
 import type { LogEvent, Reject } from "../events";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link TutorialParseOptions} (unknown names fail with a suggestion). */
+const TUTORIAL_PARSE_OPTIONS_KEYS: OptionKeys<TutorialParseOptions> = { strict: true };
 
 /** Result of parsing the tutorial's comma format: parsed events plus every line that was not. */
 export interface TutorialParseResult {
@@ -89,6 +93,7 @@ export function parseTutorialLine(raw: string, lineNo: number): LogEvent | Rejec
  * const { events, rejects } = parseTutorialLog(fs.readFileSync("data/seed-tutorial.log", "utf8"));
  */
 export function parseTutorialLog(input: string | readonly string[], options: TutorialParseOptions = {}): TutorialParseResult {
+  checkOptions(options, TUTORIAL_PARSE_OPTIONS_KEYS, "parseTutorialLog");
   const lines = typeof input === "string" ? input.replace(/^\uFEFF/, "").split("\n") : input;
   let end = lines.length;
   while (end > 0 && lines[end - 1].trim() === "") end--;
@@ -110,6 +115,7 @@ export function parseTutorialLog(input: string | readonly string[], options: Tut
  * The tutorial's DataFrame: columns timestamp (a Danfo datetime column), level, message, user.
  *
  * @example
+ * const text = fs.readFileSync("data/seed-tutorial.log", "utf8");
  * tutorialEventsToDataFrame(parseTutorialLog(text).events).print();
  */
 export function tutorialEventsToDataFrame(events: readonly LogEvent[]): dfd.DataFrame {

@@ -10,6 +10,10 @@
 import { DataError, OptionError } from "../errors";
 import type { Detector } from "../detectors/types";
 import type { Matrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link AnomalyScoreOptions} (unknown names fail with a suggestion). */
+const ANOMALY_SCORE_OPTIONS_KEYS: OptionKeys<AnomalyScoreOptions> = { scale: true };
 
 export interface AnomalyScoreOptions {
   /**
@@ -64,6 +68,7 @@ export function severityOf(anomalyScore: number): AnomalySeverity {
  * decisionToAnomalyScore([0, -1, 1], { scale: 1 }); // [50, 73.1, 26.9]
  */
 export function decisionToAnomalyScore(decision: ArrayLike<number>, options: AnomalyScoreOptions = {}): Float64Array {
+  checkOptions(options, ANOMALY_SCORE_OPTIONS_KEYS, "decisionToAnomalyScore");
   for (let i = 0; i < decision.length; i++) {
     if (!Number.isFinite(decision[i])) {
       throw new DataError(`Decision value at row ${i} is ${decision[i]}; anomaly scores need finite decision-function values`);

@@ -3,6 +3,10 @@ import * as path from "node:path";
 import type * as dfd from "danfojs-node";
 import { lazyDanfo } from "../lazy-danfo";
 import type { Reject } from "../events";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link AuditLogOptions} (unknown names fail with a suggestion). */
+const AUDIT_LOG_OPTIONS_KEYS: OptionKeys<AuditLogOptions> = { path: true };
 
 /** What happened to one planned action. */
 export type AuditStatus =
@@ -67,6 +71,7 @@ export class AuditLog {
   private readonly _rows: AuditRow[] = [];
 
   constructor(options: AuditLogOptions = {}) {
+    checkOptions(options, AUDIT_LOG_OPTIONS_KEYS, "AuditLog");
     this.path = options.path;
     if (this.path) fs.mkdirSync(path.dirname(this.path), { recursive: true });
   }

@@ -5,6 +5,10 @@ import { OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link ContextOptions} (unknown names fail with a suggestion). */
+const CONTEXT_OPTIONS_KEYS: OptionKeys<ContextOptions> = { marginMs: true, includeRelated: true, maxRows: true };
 
 export interface ContextOptions {
   /** Time before the window start and after the window end to include, in ms. Default: 15 minutes. */
@@ -95,6 +99,7 @@ export function investigationContext(
   events: readonly LogEvent[],
   options: ContextOptions = {},
 ): InvestigationContext {
+  checkOptions(options, CONTEXT_OPTIONS_KEYS, "investigationContext");
   const marginMs = options.marginMs ?? 15 * 60_000;
   const maxRows = options.maxRows ?? 200;
   if (!(marginMs >= 0)) throw new OptionError(`Expected \`marginMs\` to be a number of ms ≥ 0, got ${marginMs}`);

@@ -1,5 +1,9 @@
 import { OptionError } from "../errors";
 import type { AuditRow } from "./audit";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link DeduplicatorOptions} (unknown names fail with a suggestion). */
+const DEDUPLICATOR_OPTIONS_KEYS: OptionKeys<DeduplicatorOptions> = { windowSeconds: true };
 
 export interface DeduplicatorOptions {
   /** The same entity and action are not repeated within this many seconds. Default: 3600. */
@@ -21,6 +25,7 @@ export class Deduplicator {
   private readonly last = new Map<string, number>();
 
   constructor(options: DeduplicatorOptions = {}) {
+    checkOptions(options, DEDUPLICATOR_OPTIONS_KEYS, "Deduplicator");
     const w = options.windowSeconds ?? 3600;
     if (!(typeof w === "number" && Number.isFinite(w) && w >= 0)) {
       throw new OptionError(`Expected \`windowSeconds\` to be a number of seconds ≥ 0, got ${w}`);

@@ -7,11 +7,18 @@ import { blockIpCommand } from "./executors/block-ip";
 import type { Executor } from "./executors/executor";
 import { lockUserCommand } from "./executors/lock-user";
 import { ticketFor } from "./executors/ticket";
-import { planResponse } from "./plan";
+import { planResponse, PLAN_OPTIONS_KEYS } from "./plan";
 import { validatePolicy } from "./policy";
 import type { PlanOptions, PlannedAction } from "./plan";
 import type { ActionKind, ResponsePolicy } from "./policy";
 import type { Finding } from "./finding";
+import { checkOptions, type OptionKeys, pickOptions } from "../options";
+
+/** Every option name of {@link ExecuteOptions} (unknown names fail with a suggestion). */
+const EXECUTE_OPTIONS_KEYS: OptionKeys<ExecuteOptions> = { dryRun: true, executors: true, audit: true, dedup: true, dedupWindowSeconds: true, now: true };
+
+/** Every option name of {@link RespondOptions} (unknown names fail with a suggestion). */
+const RESPOND_OPTIONS_KEYS: OptionKeys<RespondOptions> = { dryRun: true, executors: true, audit: true, dedup: true, dedupWindowSeconds: true, now: true, maxEvents: true, uids: true };
 
 export interface ExecuteOptions {
   /**
@@ -63,7 +70,7 @@ export function checkDryRun(value: unknown, where = "dryRun"): boolean {
  * the nftables command, the usermod command, or the ticket JSON. Throws a DataError on invalid targets.
  *
  * @example
- * previewAction(action) // "nft add element inet filter siemlab_blocklist { 203.0.113.7 }"
+ * previewAction(action).split(";")[0] // "ALERT [medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
  */
 export function previewAction(action: PlannedAction): string {
   const kind: ActionKind = action.kind;
@@ -95,6 +102,7 @@ export function previewAction(action: PlannedAction): string {
  * await executePlan(plan, { dryRun: false, executors: [webhookAlert({ url })] });
  */
 export async function executePlan(plan: readonly PlannedAction[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
+  checkOptions(options, EXECUTE_OPTIONS_KEYS, "executePlan");
   const dryRun = checkDryRun((options as { dryRun?: unknown }).dryRun);
   const executors = options.executors ?? [];
   const audit = options.audit ?? new AuditLog();
@@ -184,10 +192,11 @@ export async function respond(
   policy: ResponsePolicy,
   options: RespondOptions = {},
 ): Promise<ExecutionReport & { readonly plan: PlannedAction[] }> {
+  checkOptions(options, RESPOND_OPTIONS_KEYS, "respond");
   // Both settings are checked before anything is planned; the call's own dryRun wins over the policy's.
   const fromOptions = (options as { dryRun?: unknown }).dryRun;
   const dryRun = fromOptions === undefined ? checkDryRun(validatePolicy(policy).dryRun, "policy.dryRun") : checkDryRun(fromOptions);
-  const plan = planResponse(findings, policy, options);
-  const report = await executePlan(plan, { ...options, dryRun, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
+  const plan = planResponse(findings, policy, pickOptions(options, PLAN_OPTIONS_KEYS));
+  const report = await executePlan(plan, { ...pickOptions(options, EXECUTE_OPTIONS_KEYS), dryRun, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
   return { ...report, plan };
 }

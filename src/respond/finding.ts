@@ -3,6 +3,11 @@ import type { LogEvent } from "../events";
 import type { Contamination, Detector } from "../detectors/types";
 import { type AnomalySeverity, decisionToAnomalyScore, severityOf } from "./anomaly-score";
 import type { Matrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+import { entityGetter } from "../features/entity-key";
+
+/** Every option name of {@link FindingsOptions} (unknown names fail with a suggestion). */
+const FINDINGS_OPTIONS_KEYS: OptionKeys<FindingsOptions> = { keys: true, scoredBy: true, entityType: true, windowMs: true, matrix: true, featureNames: true, events: true, minAgreeing: true, scale: true };
 
 /** What kind of entity a finding is about. */
 export type EntityType = "ip" | "user" | "host";
@@ -110,7 +115,7 @@ function rowCount(m: Matrix): number {
  * entityOf({ lineNo: 1, time: 0, eventType: "failed_password", message: "", user: "root", srcIp: "203.0.113.7" }, "user") // "root"
  */
 export function entityOf(event: LogEvent, entityType: EntityType): string | undefined {
-  return entityType === "ip" ? event.srcIp : entityType === "user" ? event.user : event.host;
+  return entityGetter(entityType)(event);
 }
 
 function uniq(values: (string | undefined)[]): string[] {
@@ -154,6 +159,7 @@ export function scoredByDetector(
  * findings[0].entity // "203.0.113.7"
  */
 export function findingsFromScores(options: FindingsOptions): Finding[] {
+  checkOptions(options, FINDINGS_OPTIONS_KEYS, "findingsFromScores");
   const { keys, scoredBy } = options;
   const n = keys.length;
   const entityType = options.entityType ?? "ip";

@@ -4,8 +4,9 @@ import type { Finding } from "./finding";
 import { checkReplyAgainstEvidence, displaySafeText } from "./reply-check";
 import { readBodyCapped } from "./http-body";
 import { Redactor } from "./redact";
-import { incidentFacts, summaryText } from "./summary";
+import { incidentFacts, SUMMARY_OPTIONS_KEYS, summaryText } from "./summary";
 import type { IncidentFacts, SummaryOptions } from "./summary";
+import { checkOptions, type OptionKeys, pickOptions } from "../options";
 
 /** One chat message of an OpenAI-compatible chat-completions request. */
 export interface ChatMessage {
@@ -133,6 +134,18 @@ export interface SummaryPrompt {
   readonly block: UntrustedBlock;
 }
 
+/** Every option name of {@link LlmOptions} (unknown names fail with a suggestion). */
+const LLM_OPTIONS_KEYS: OptionKeys<LlmOptions> = {
+  baseUrl: true, model: true, apiKey: true, timeoutMs: true, maxResponseBytes: true, redactEntities: true,
+  restorePlaceholders: true, omitFields: true, secrets: true, patterns: true, logSource: true, temperature: true,
+  maxTokens: true, env: true,
+};
+
+/** The option names {@link buildSummaryPrompt} reads. */
+const PROMPT_OPTIONS_KEYS: OptionKeys<Pick<LlmOptions, "redactEntities" | "omitFields" | "secrets" | "patterns" | "apiKey" | "logSource">> = {
+  redactEntities: true, omitFields: true, secrets: true, patterns: true, apiKey: true, logSource: true,
+};
+
 /**
  * Build the redacted chat messages for an incident's facts. Only computed evidence goes in; secrets are
  * removed and (by default) IPs/usernames become placeholders. Instructions are in the system message
@@ -145,6 +158,7 @@ export function buildSummaryPrompt(
   facts: IncidentFacts,
   options: Pick<LlmOptions, "redactEntities" | "omitFields" | "secrets" | "patterns" | "apiKey" | "logSource"> = {},
 ): SummaryPrompt {
+  checkOptions(options, PROMPT_OPTIONS_KEYS, "buildSummaryPrompt");
   const users = [...facts.users, ...(facts.entityType === "user" ? [facts.entity] : [])];
   const redactor = new Redactor({
     entities: options.redactEntities ?? true,
@@ -204,7 +218,7 @@ function resolveConfig(options: LlmOptions) {
 
 function requestParts(facts: IncidentFacts, options: LlmOptions) {
   const cfg = resolveConfig(options);
-  const prompt = buildSummaryPrompt(facts, { ...options, apiKey: cfg.apiKey });
+  const prompt = buildSummaryPrompt(facts, pickOptions({ ...options, apiKey: cfg.apiKey }, PROMPT_OPTIONS_KEYS));
   const body = JSON.stringify({
     model: cfg.model,
     messages: prompt.messages,
@@ -225,6 +239,7 @@ function requestParts(facts: IncidentFacts, options: LlmOptions) {
  * console.log(p.url, p.body);
  */
 export function llmRequestPreview(facts: IncidentFacts, options: LlmOptions = {}): LlmRequestPreview {
+  checkOptions(options, LLM_OPTIONS_KEYS, "llmRequestPreview");
   const { cfg, prompt, body } = requestParts(facts, options);
   return {
     url: cfg.url?.href,
@@ -302,7 +317,8 @@ async function chatCompletion(url: string, body: string, apiKey: string | undefi
  * console.log(s.note ?? `(by ${s.model})`, s.text);
  */
 export async function llmSummary(finding: Finding, options: LlmOptions & SummaryOptions = {}): Promise<LlmSummary> {
-  return llmSummaryFromFacts(incidentFacts(finding, options), options);
+  checkOptions(options, { ...LLM_OPTIONS_KEYS, ...SUMMARY_OPTIONS_KEYS }, "llmSummary");
+  return llmSummaryFromFacts(incidentFacts(finding, pickOptions(options, SUMMARY_OPTIONS_KEYS)), pickOptions(options, LLM_OPTIONS_KEYS));
 }
 
 /**
@@ -313,6 +329,7 @@ export async function llmSummary(finding: Finding, options: LlmOptions & Summary
  * s.source // "template" (s.note: "LLM summary unavailable: no endpoint configured …")
  */
 export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOptions = {}): Promise<LlmSummary> {
+  checkOptions(options, LLM_OPTIONS_KEYS, "llmSummaryFromFacts");
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxResponseBytes ?? 1_048_576;
   const template = summaryText(facts);
@@ -375,7 +392,7 @@ export function formatLlmSummary(s: LlmSummary): string {
  * can never become markup, links or script.
  *
  * @example
- * display.html(llmSummaryHtml(await llmSummary(finding)));
+ * llmSummaryHtml(await llmSummary(finding)).startsWith("<div"); // true
  */
 export function llmSummaryHtml(s: LlmSummary): string {
   return `<div class="siemlab-llm-summary" style="white-space: pre-wrap">${escapeHtmlText(formatLlmSummary(s))}</div>`;

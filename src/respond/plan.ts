@@ -7,6 +7,10 @@ import { DEFAULT_MIN_CIDR_PREFIX, selectTier, validatePolicy } from "./policy";
 import { DEFAULT_UID_MIN, systemAccountReason } from "./system-accounts";
 import type { ActionKind, PolicyTier, ResponsePolicy } from "./policy";
 import { validateUsername } from "./username";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link PlanOptions} (unknown names fail with a suggestion). */
+export const PLAN_OPTIONS_KEYS: OptionKeys<PlanOptions> = { maxEvents: true, uids: true };
 
 /** A short, display-safe copy of one matching event. */
 export interface EventExcerpt {
@@ -103,6 +107,7 @@ function tierReason(f: Finding, tier: PolicyTier): string {
  * plan.filter((a) => a.status === "planned").map((a) => `${a.kind} ${a.target}`);
  */
 export function planResponse(findings: readonly Finding[], policy: ResponsePolicy, options: PlanOptions = {}): PlannedAction[] {
+  checkOptions(options, PLAN_OPTIONS_KEYS, "planResponse");
   validatePolicy(policy);
   const maxEvents = options.maxEvents ?? 20;
   const allowIps = new IpRangeSet(policy.allowList?.ips ?? []);

@@ -3,6 +3,7 @@ import { OptionError } from "../errors";
 import { parseIp } from "./ip-address";
 import { USERNAME_PATTERN as USERNAME } from "./username";
 import type { EntityType, Finding } from "./finding";
+import { didYouMean } from "../options";
 
 /** Every response action a policy can name. */
 export const ACTION_KINDS = ["log", "alert", "block_ip", "lock_user", "open_ticket"] as const;
@@ -103,31 +104,7 @@ export class PolicyError extends OptionError {
   }
 }
 
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-function suggest(value: string, options: readonly string[]): string {
-  let best = "";
-  let bestD = Infinity;
-  for (const o of options) {
-    const v = value.toLowerCase();
-    // A typo of the option's start ("blok" → "block_ip") counts almost as much as a typo of the whole.
-    const d = Math.min(editDistance(v, o), v.length >= 3 ? editDistance(v, o.slice(0, v.length)) + 0.5 : Infinity);
-    if (d < bestD) [best, bestD] = [o, d];
-  }
-  return bestD <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : "";
-}
+const suggest = (value: string, options: readonly string[]): string => didYouMean(value, options);
 
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v));
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -298,7 +275,7 @@ export function tierMatches(finding: Finding, when: TierCondition): boolean {
  * The first tier of the policy whose conditions the finding satisfies, or undefined (no response).
  *
  * @example
- * selectTier(finding, policy)?.name // "high"
+ * selectTier(finding, policy)?.name // "medium"
  */
 export function selectTier(finding: Finding, policy: ResponsePolicy): PolicyTier | undefined {
   return policy.tiers.find((t) => tierMatches(finding, t.when));

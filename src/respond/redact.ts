@@ -1,4 +1,8 @@
 import { isIP } from "node:net";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link RedactorOptions} (unknown names fail with a suggestion). */
+const REDACTOR_OPTIONS_KEYS: OptionKeys<RedactorOptions> = { entities: true, users: true, secrets: true, patterns: true };
 
 export interface RedactorOptions {
   /** Replace IP addresses and the given usernames with stable placeholders (IP_1, USER_1, …). Default: true. */
@@ -171,6 +175,7 @@ export class Redactor {
   readonly stats: Record<string, number> = {};
 
   constructor(options: RedactorOptions = {}) {
+    checkOptions(options, REDACTOR_OPTIONS_KEYS, "Redactor");
     this.entities = options.entities ?? true;
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
     this.patterns = options.patterns ?? [];

@@ -2,6 +2,10 @@ import { isFailedAttempt, type LogEvent } from "../events";
 import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
 import type { PlannedAction } from "./plan";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link SummaryOptions} (unknown names fail with a suggestion). */
+export const SUMMARY_OPTIONS_KEYS: OptionKeys<SummaryOptions> = { events: true, history: true, plan: true };
 
 export interface SummaryOptions {
   /** All events (any entity): the entity's other windows give its usual rate. Default: only `finding.events`. */
@@ -105,6 +109,7 @@ const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? o
  * incidentFacts(finding, { events }).rateRatio // e.g. 10.4
  */
 export function incidentFacts(finding: Finding, options: SummaryOptions = {}): IncidentFacts {
+  checkOptions(options, SUMMARY_OPTIONS_KEYS, "incidentFacts");
   const { entity, entityType, windowStart, windowEnd } = finding;
   const windowMs = windowEnd - windowStart;
   const all = options.events ?? finding.events ?? [];
@@ -251,6 +256,7 @@ export function summaryText(f: IncidentFacts): string {
  * summarizeIncident(findings[0], { events, plan }).text
  */
 export function summarizeIncident(finding: Finding, options: SummaryOptions = {}): IncidentSummary {
+  checkOptions(options, SUMMARY_OPTIONS_KEYS, "summarizeIncident");
   const facts = incidentFacts(finding, options);
   return { text: summaryText(facts), facts };
 }

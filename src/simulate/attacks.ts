@@ -2,6 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link SimulateAttacksOptions} (unknown names fail with a suggestion). */
+const SIMULATE_ATTACKS_OPTIONS_KEYS: OptionKeys<SimulateAttacksOptions> = { seed: true, start: true, hours: true, users: true, host: true, webRate: true, attacks: true };
 
 /** Ground truth of a simulated line. Attack labels: brute_force, password_spraying, request_flood, exfiltration. */
 export type SimLabel = "normal" | "background" | "brute_force" | "password_spraying" | "request_flood" | "exfiltration";
@@ -116,6 +120,7 @@ function finish(items: Pending[], stamp: (t: number) => string, access: boolean)
  * sim.auth.lines.length; sim.attacks.map((a) => `${a.kind} ${a.srcIp}`);
  */
 export function simulateAttacks(options: SimulateAttacksOptions = {}): SimulatedAttacks {
+  checkOptions(options, SIMULATE_ATTACKS_OPTIONS_KEYS, "simulateAttacks");
   const seed = options.seed ?? 42;
   const rng = new RandomState(seed);
   const start = options.start === undefined ? Date.parse("2025-03-06T06:00:00Z") : new Date(options.start).getTime();
@@ -332,6 +337,7 @@ export function labelSimulatedWindows(log: SimulatedLog, options: { readonly win
  * writeSimulatedSamples("data/sim");
  */
 export function writeSimulatedSamples(dir: string, options: SimulateAttacksOptions = {}): string[] {
+  checkOptions(options, SIMULATE_ATTACKS_OPTIONS_KEYS, "writeSimulatedSamples");
   const sim = simulateAttacks(options);
   fs.mkdirSync(dir, { recursive: true });
   const iso = (t: number) => new Date(t).toISOString();

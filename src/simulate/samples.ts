@@ -10,6 +10,16 @@
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import type { DenseMatrix } from "../matrix";
+import { checkOptions, type OptionKeys } from "../options";
+
+/** Every option name of {@link SimulateCountsOptions} (unknown names fail with a suggestion). */
+const SIMULATE_COUNTS_OPTIONS_KEYS: OptionKeys<SimulateCountsOptions> = { size: true, lam: true, seed: true };
+
+/** Every option name of {@link SimulateLoginAttemptsOptions} (unknown names fail with a suggestion). */
+const SIMULATE_LOGIN_ATTEMPTS_OPTIONS_KEYS: OptionKeys<SimulateLoginAttemptsOptions> = { minutes: true, lam: true, spikes: true, seed: true };
+
+/** Every option name of {@link SimulateBlobOptions} (unknown names fail with a suggestion). */
+const SIMULATE_BLOB_OPTIONS_KEYS: OptionKeys<SimulateBlobOptions> = { n: true, d: true, outlierFraction: true, spread: true, seed: true };
 
 export interface SimulateCountsOptions {
   /** Number of counts to draw. Default: 50. */
@@ -27,6 +37,7 @@ export interface SimulateCountsOptions {
  * simulateCounts({ size: 5 }); // [5, 4, 4, 5, 5]
  */
 export function simulateCounts(options: SimulateCountsOptions = {}): number[] {
+  checkOptions(options, SIMULATE_COUNTS_OPTIONS_KEYS, "simulateCounts");
   const size = options.size ?? 50;
   if (!Number.isInteger(size) || size < 0) {
     throw new OptionError(`Expected \`size\` to be a non-negative integer, got ${String(size)}`);
@@ -65,6 +76,7 @@ export interface LoginAttempts {
  * isSpike.filter(Boolean).length; // 3
  */
 export function simulateLoginAttempts(options: SimulateLoginAttemptsOptions = {}): LoginAttempts {
+  checkOptions(options, SIMULATE_LOGIN_ATTEMPTS_OPTIONS_KEYS, "simulateLoginAttempts");
   const spikes = options.spikes ?? [30, 40, 50];
   for (const s of spikes) {
     if (!Number.isFinite(s) || s < 0) throw new OptionError(`Expected every spike to be a count >= 0, got ${String(s)}`);
@@ -106,6 +118,7 @@ export interface LabelledMatrix {
  * X.rows; // 200
  */
 export function simulateBlobWithOutliers(options: SimulateBlobOptions = {}): LabelledMatrix {
+  checkOptions(options, SIMULATE_BLOB_OPTIONS_KEYS, "simulateBlobWithOutliers");
   const n = options.n ?? 1000;
   const d = options.d ?? 2;
   const frac = options.outlierFraction ?? 0.01;

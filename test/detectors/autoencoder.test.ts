@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { NotFittedError, OptionError } from "../../src/errors";
-import { anomalyScores, rocAuc } from "../../src/eval/metrics";
+import { outlierScores, rocAuc } from "../../src/eval/metrics";
 import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 import { getTf } from "../../src/tf";
 
@@ -13,7 +13,7 @@ describe("Autoencoder", () => {
   it("ranks the blob's outliers high and follows the sign convention", () => {
     const ae = new Autoencoder(opts).fit(X);
     const s = ae.scoreSamples(X);
-    expect(rocAuc(y, anomalyScores(s))).toBeGreaterThan(0.95);
+    expect(rocAuc(y, outlierScores(s))).toBeGreaterThan(0.95);
     const e = ae.reconstructionErrors(X);
     for (let i = 0; i < 5; i++) expect(s[i]).toBe(-e[i]);
     const d = ae.decisionFunction(X);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
-import { BaseDetector, type FittedModel, checkFeatureCount, offsetFromContamination, predictFromDecision, requireFitted, subtractOffset, validateContamination, validatePositiveInteger, validateSeed } from "../../src/detectors/base";
+import { BaseDetector, type FittedModel, checkFeatureCount, offsetFromContamination, predictFromDecision, requireFitted, subtractOffset, validateContamination, validatePositiveInteger } from "../../src/detectors/base";
+import { checkSeed } from "../../src/random";
 import type { DetectorOptions } from "../../src/detectors/types";
 import { percentile } from "../../src/percentile";
 import { type DenseMatrix, toDense } from "../../src/matrix";
@@ -43,8 +44,8 @@ describe("validation helpers", () => {
   });
 
   it("seed, positive integers, feature count, fitted state", () => {
-    expect(validateSeed(7)).toBe(7);
-    expect(() => validateSeed(-3)).toThrow(OptionError);
+    expect(checkSeed(7)).toBe(7);
+    expect(() => checkSeed(-3)).toThrow(OptionError);
     expect(() => validatePositiveInteger("nEstimators", 0)).toThrow("Expected `nEstimators` to be a positive integer, got 0");
     expect(() => checkFeatureCount(2, 3, "IsolationForest")).toThrow("Expected 3 features (as seen by IsolationForest.fit), got 2");
     expect(() => requireFitted(null, "IsolationForest")).toThrow(NotFittedError);

@@ -27,7 +27,14 @@ describe("detector registry", () => {
 
   it("rejects unknown names and bad options with fix-it messages", () => {
     expect(() => createDetector("iforrest")).toThrow(OptionError);
-    expect(() => getDetectorEntry("iforrest")).toThrow(/Unknown detector "iforrest": expected one of "iforest", "ml-iforest"/);
+    expect(() => getDetectorEntry("iforrest")).toThrow(/Unknown detector "iforrest" \(did you mean "iforest"\?\): expected one of "iforest", "ml-iforest"/);
     expect(() => createDetector("iforest", { contamination: 0.7 })).toThrow("got 0.7");
+    expect(() => createDetector("iforest", { nEstimator: 10 })).toThrow(/Unknown option `nEstimator` for IsolationForest \(did you mean `nEstimators`\?\)/);
+  });
+
+  it("every registered detector rejects an unknown option, suggesting the closest name", () => {
+    for (const entry of detectorRegistry) {
+      expect(() => entry.create({ contamnation: 0.1 }), entry.name).toThrow(/Unknown option `contamnation` for \w+ \(did you mean `contamination`\?\)/);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/errors";
 import {
-  anomalyScores,
+  outlierScores,
   averagePrecision,
   confusionMatrix,
   flagsFromPredictions,
@@ -94,7 +94,7 @@ describe("confusionMatrix and precisionRecallF1", () => {
     expect(Array.from(flagsFromPredictions(Int8Array.of(1, -1, 1)))).toEqual([0, 1, 0]);
     expect(() => flagsFromPredictions([0])).toThrow(DataError);
   });
-  it("anomalyScores negates scoreSamples", () => {
-    expect(Array.from(anomalyScores([-0.5, 0.25]))).toEqual([0.5, -0.25]);
+  it("outlierScores negates scoreSamples", () => {
+    expect(Array.from(outlierScores([-0.5, 0.25]))).toEqual([0.5, -0.25]);
   });
 });

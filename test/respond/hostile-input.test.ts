@@ -459,7 +459,8 @@ describe("7 · secrets never reach an LLM", () => {
     const f = finding({ entity: "alice", entityType: "user", events });
     const llm = await server((_q, _i, res) => res.end(JSON.stringify({ choices: [{ message: { content: "USER_1 had 3 failed logins from IP_1." } }] })));
     const options = { baseUrl: llm.url, model: "m", apiKey: "sk-live-key-0123456789abcdef", env: {}, events };
-    const preview = r.llmRequestPreview(r.incidentFacts(f, { events }), options);
+    const { events: _forFacts, ...llmOptions } = options; // the preview takes LLM options only (strict)
+    const preview = r.llmRequestPreview(r.incidentFacts(f, { events }), llmOptions);
     expect(preview.url).toBe(`${llm.url}/chat/completions`);
     expect(preview.headers).toEqual({ "content-type": "application/json", authorization: "Bearer [REDACTED]" });
     expect(llm.received).toHaveLength(0); // nothing sent by the preview

@@ -4,12 +4,22 @@ import { safely } from "./executor";
 import type { Executor, ExecutorOutcome } from "./executor";
 import { appendLineExecutor, requireOutputPath } from "./file-output";
 import { readBodyCapped } from "../http-body";
+import { checkOptions, type OptionKeys } from "../../options";
+
+/** Every option name of {@link ConsoleAlertOptions} (unknown names fail with a suggestion). */
+const CONSOLE_ALERT_OPTIONS_KEYS: OptionKeys<ConsoleAlertOptions> = { write: true, name: true };
+
+/** Every option name of {@link JsonLinesAlertOptions} (unknown names fail with a suggestion). */
+const JSON_LINES_ALERT_OPTIONS_KEYS: OptionKeys<JsonLinesAlertOptions> = { path: true, name: true };
+
+/** Every option name of {@link WebhookAlertOptions} (unknown names fail with a suggestion). */
+const WEBHOOK_ALERT_OPTIONS_KEYS: OptionKeys<WebhookAlertOptions> = { url: true, timeoutMs: true, retries: true, backoffMs: true, headers: true, payload: true, name: true, redirects: true, maxResponseBytes: true };
 
 /**
  * One-line alert text for an action.
  *
  * @example
- * alertText(action) // "[high] 203.0.113.7 (ip): anomaly 97.1/100, decision -0.1432 by iforest; 2025-03-06T08:50:00.000Z … 8 events"
+ * alertText(action).split("; ")[1] // "window 2025-03-06T10:40:00.000Z – 2025-03-06T10:45:00.000Z, 160 event(s)"
  */
 export function alertText(action: PlannedAction): string {
   const ev = action.evidence;
@@ -35,7 +45,7 @@ export interface SlackPayload {
  * The Slack-compatible payload a webhook alert sends; hostile log text is escaped (`&`, `<`, `>`).
  *
  * @example
- * slackPayload(action).text // "[high] 203.0.113.7 (ip): anomaly …"
+ * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
  */
 export function slackPayload(action: PlannedAction): SlackPayload {
   const ev = action.evidence;
@@ -61,9 +71,10 @@ export interface ConsoleAlertOptions {
  * Alert executor printing one line per alert (kind "alert"; use `kind: "log"` through {@link consoleLog}).
  *
  * @example
- * await executePlan(plan, { dryRun: false, executors: { alert: consoleAlert() } });
+ * await executePlan(plan, { dryRun: false, executors: [consoleAlert()] });
  */
 export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
+  checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleAlert");
   return consoleLineExecutor("alert", "ALERT", options);
 }
 
@@ -71,9 +82,10 @@ export function consoleAlert(options: ConsoleAlertOptions = {}): Executor {
  * The "log" action: a warning line (console by default).
  *
  * @example
- * await executePlan(plan, { dryRun: false, executors: { log: consoleLog() } });
+ * await executePlan(plan, { dryRun: false, executors: [consoleLog()] });
  */
 export function consoleLog(options: ConsoleAlertOptions = {}): Executor {
+  checkOptions(options, CONSOLE_ALERT_OPTIONS_KEYS, "consoleLog");
   return consoleLineExecutor("log", "WARN", options);
 }
 
@@ -109,6 +121,7 @@ export interface JsonLinesAlertOptions {
  * jsonLinesAlert({ path: "out/alerts.jsonl" })
  */
 export function jsonLinesAlert(options: JsonLinesAlertOptions): Executor {
+  checkOptions(options, JSON_LINES_ALERT_OPTIONS_KEYS, "jsonLinesAlert");
   const file = requireOutputPath(options?.path, "path", "the JSON-lines file alerts are appended to", 'jsonLinesAlert({ path: "out/alerts.jsonl" })');
   return appendLineExecutor({
     name: options.name ?? "jsonl",
@@ -242,9 +255,10 @@ export async function postJsonWithRetry(url: string, body: unknown, options: Pos
  * exponential back-off, and no exceptions: an unreachable endpoint gives a failed result, not a crash.
  *
  * @example
- * webhookAlert({ url: process.env.SLACK_WEBHOOK_URL!, timeoutMs: 3000, retries: 2 })
+ * webhookAlert({ url: process.env.SLACK_WEBHOOK_URL ?? url, timeoutMs: 3000, retries: 2 })
  */
 export function webhookAlert(options: WebhookAlertOptions): Executor {
+  checkOptions(options, WEBHOOK_ALERT_OPTIONS_KEYS, "webhookAlert");
   let url: URL;
   try {
     url = new URL(options.url);

@@ -3,6 +3,13 @@ import { parseIp } from "../ip-address";
 import type { PlannedAction } from "../plan";
 import type { Executor } from "./executor";
 import { appendLineExecutor, requireOutputPath } from "./file-output";
+import { checkOptions, type OptionKeys, pickOptions } from "../../options";
+
+/** Every option name of {@link BlockCommandOptions} (unknown names fail with a suggestion). */
+const BLOCK_COMMAND_OPTIONS_KEYS: OptionKeys<BlockCommandOptions> = { format: true, nftTable: true, nftSet: true, chain: true, allowCidr: true };
+
+/** Every option name of {@link BlockIpFileOptions} (unknown names fail with a suggestion). */
+const BLOCK_IP_FILE_OPTIONS_KEYS: OptionKeys<BlockIpFileOptions> = { path: true, name: true, format: true, nftTable: true, nftSet: true, chain: true, allowCidr: true };
 
 /** Command dialect for IP blocks. */
 export type FirewallFormat = "nftables" | "iptables";
@@ -37,6 +44,7 @@ function checkName(key: string, v: string): string {
  */
 export function blockIpCommand(ip: string, options: BlockCommandOptions = {}): string {
   // Every option is checked, whichever format is used, so a bad value never waits for a format switch.
+  checkOptions(options, BLOCK_COMMAND_OPTIONS_KEYS, "blockIpCommand");
   const format = options.format ?? "nftables";
   if (format !== "nftables" && format !== "iptables") {
     throw new OptionError(`Expected \`format\` to be "nftables" or "iptables", got ${JSON.stringify(format)}`);
@@ -67,13 +75,14 @@ export interface BlockIpFileOptions extends BlockCommandOptions {
  * blockIpCommandFile({ path: "out/block.nft", format: "nftables" })
  */
 export function blockIpCommandFile(options: BlockIpFileOptions): Executor {
+  checkOptions(options, BLOCK_IP_FILE_OPTIONS_KEYS, "blockIpCommandFile");
   const file = requireOutputPath(options?.path, "path", "the file block commands are appended to", '{ path: "out/block.nft" }');
-  blockIpCommand("192.0.2.1", options); // validates the options now, not at execution time
+  blockIpCommand("192.0.2.1", pickOptions(options, BLOCK_COMMAND_OPTIONS_KEYS)); // validates the options now, not at execution time
   return appendLineExecutor({
     name: options.name ?? `${options.format ?? "nftables"}-file`,
     kind: "block_ip",
     path: file,
-    render: (a: PlannedAction) => blockIpCommand(a.target, options),
+    render: (a: PlannedAction) => blockIpCommand(a.target, pickOptions(options, BLOCK_COMMAND_OPTIONS_KEYS)),
   });
 }
 

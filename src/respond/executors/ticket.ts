@@ -29,7 +29,7 @@ export interface Ticket {
  * file-name mapping folds together (`:` and `_`, or past the cut) never share a base id.
  *
  * @example
- * ticketBaseId(action) // "high_open_ticket_203.0.113.7_1741248000000-3f1c0a9be2d4"
+ * ticketBaseId(action) // "medium_alert_198.51.100.23_1741257600000-70d624e608de"
  */
 export function ticketBaseId(action: Pick<PlannedAction, "id">): string {
   const hash = createHash("sha256").update(action.id).digest("hex").slice(0, 12);
@@ -41,7 +41,7 @@ export function ticketBaseId(action: Pick<PlannedAction, "id">): string {
  * {@link ticketBaseId}; {@link ticketFile} passes the unique id it claimed on disk.
  *
  * @example
- * ticketFor(action).title // "[high] Anomalous activity from ip 203.0.113.7"
+ * ticketFor(action).title // "[medium] Anomalous activity from ip 198.51.100.23"
  */
 export function ticketFor(action: PlannedAction, options: { readonly id?: string } = {}): Ticket {
   const ev = action.evidence;

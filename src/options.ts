@@ -1,0 +1,120 @@
+/**
+ * Strict options, one mechanism for the whole library: every options object is checked against the names
+ * its type declares, and an unknown name fails with the closest known one (`nEstimator` → "did you mean
+ * `nEstimators`?") instead of being silently ignored. The same suggestion serves enumerations (event types,
+ * detector and format names, policy actions).
+ *
+ * @example
+ * checkOptions({ nEstimator: 10 }, { nEstimators: true, seed: true }, "IsolationForest"); // throws: Unknown option `nEstimator` for IsolationForest (did you mean `nEstimators`?)
+ */
+import { OptionError } from "./errors";
+
+/**
+ * Every option name of an options type, as a runtime object: `{ nEstimators: true, seed: true, … }`. The
+ * compiler checks it both ways (a missing or an extra name is a type error), so the list cannot drift from
+ * the type.
+ */
+export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
+
+/**
+ * Levenshtein distance (insertions, deletions, substitutions, each cost 1).
+ *
+ * @example
+ * editDistance("nEstimator", "nEstimators"); // 1
+ */
+export function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/**
+ * The known name closest to `value` by edit distance (case-insensitive; a typo of a name's start counts
+ * almost as much as a typo of the whole, so "blok" finds "block_ip"), or undefined when none is close:
+ * at most 2 edits, or a third of the shorter name's length for long names.
+ *
+ * @example
+ * closestName("failed_pasword", ["failed_password", "accepted_password"]); // "failed_password"
+ * closestName("zzz", ["count", "failures"]);                              // undefined
+ */
+export function closestName(value: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const v = value.toLowerCase();
+  for (const k of known) {
+    const o = k.toLowerCase();
+    const d = Math.min(editDistance(v, o), v.length >= 3 ? editDistance(v, o.slice(0, v.length)) + 0.5 : Infinity);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(Math.min(best.length, value.length) / 3)) ? best : undefined;
+}
+
+/**
+ * ` (did you mean "x"?)` for the name closest to `value`, or "" when none is close; `quote` wraps the
+ * suggestion (default `"`; options use a backtick).
+ *
+ * @example
+ * didYouMean("blok", ["log", "alert", "block_ip"]); // ' (did you mean "block_ip"?)'
+ */
+export function didYouMean(value: string, known: readonly string[], quote = '"'): string {
+  const best = closestName(value, known);
+  return best === undefined ? "" : ` (did you mean ${quote}${best}${quote}?)`;
+}
+
+/**
+ * Returns `options` (`{}` when undefined) after checking it is a plain object whose every key is in `keys`;
+ * otherwise throws an OptionError naming `where`, the unknown key, the closest known one and the full list.
+ * Keys whose value is `undefined` are checked too (a misspelt key is wrong whatever its value).
+ *
+ * @example
+ * checkOptions({ seed: 1 }, { seed: true, contamination: true }, "IsolationForest"); // { seed: 1 }
+ * checkOptions({ sed: 1 }, { seed: true }, "IsolationForest"); // throws: Unknown option `sed` for IsolationForest (did you mean `seed`?); expected one of: seed
+ */
+export function checkOptions<T extends object>(options: T | undefined, keys: OptionKeys<T>, where: string): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new OptionError(`Expected the options of ${where} to be an object such as { ${Object.keys(keys)[0] ?? ""}: … }, got ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`);
+  }
+  const known = Object.keys(keys);
+  for (const key of Object.keys(options)) {
+    if (!Object.prototype.hasOwnProperty.call(keys, key)) {
+      throw new OptionError(`Unknown option \`${key}\` for ${where}${didYouMean(key, known, "`")}; expected one of: ${known.join(", ")}`);
+    }
+  }
+  return options;
+}
+
+/**
+ * Returns `value` if it is one of `choices`; otherwise throws an OptionError naming `what`, the closest choice
+ * and the full list.
+ *
+ * @example
+ * checkChoice("brute", ["auto", "brute", "kd-tree"], "algorithm"); // "brute"
+ * checkChoice("kdtree", ["auto", "brute", "kd-tree"], "algorithm"); // throws: Unknown algorithm "kdtree" (did you mean "kd-tree"?); expected one of: auto, brute, kd-tree
+ */
+export function checkChoice<C extends string>(value: unknown, choices: readonly C[], what: string): C {
+  if (typeof value === "string" && (choices as readonly string[]).includes(value)) return value as C;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  throw new OptionError(`Unknown ${what} ${shown}${typeof value === "string" ? didYouMean(value, choices) : ""}; expected one of: ${choices.join(", ")}`);
+}
+
+/**
+ * The entries of `options` whose names are in `keys`: what a function that checked a wider options object
+ * passes on to a narrower one (e.g. `parseLog`'s options to `readLines`).
+ *
+ * @example
+ * pickOptions({ seed: 1, format: "csv" }, { seed: true }); // { seed: 1 }
+ */
+export function pickOptions<T extends object>(options: object, keys: OptionKeys<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) if (Object.prototype.hasOwnProperty.call(keys, k)) out[k] = v;
+  return out as T;
+}
