@@ -273,6 +273,16 @@ describe("one attempt is one attempt: sshd and PAM records paired", () => {
     expect(get("5.36.59.76")).toBe(6);
   });
 
+  it("pairs the same way while the year is being inferred (lines held for both), and in a lookahead of 3 lines", () => {
+    const given = parseLogLines(SESSION, { format: "rfc3164", year: 2015 });
+    for (const yearLookahead of [100_000, 3]) {
+      const r = parseLogLines(SESSION, { format: "rfc3164", referenceDate: "2016-01-10", yearLookahead });
+      expect(r.notes?.year).toBe(2015);
+      expect(r.counts).toEqual(given.counts);
+      expect(r.events.map((e) => [e.lineNo, e.companionOf, e.time])).toEqual(given.events.map((e) => [e.lineNo, e.companionOf, e.time]));
+    }
+  });
+
   it("without pairing (pairAttempts: false) every record stands alone", () => {
     const r = parseLogLines(SESSION, { format: "rfc3164", year: 2015, pairAttempts: false });
     expect(r.counts.companions).toBeUndefined();
