@@ -145,10 +145,8 @@ export class AttemptPairing {
     switch (role) {
       case Role.Before: {
         if (Array.isArray(result)) return false;
-        // An event's line needs no text (a year-lookahead line, `pending`, keeps its own), and its strings are
-        // copied: slices of the reader's text chunk would keep the whole chunk alive while held.
         const ev = e;
-        const line: HeldLine = { lineNo, text: pending === undefined ? "" : text, result: ev, hold: 1, event: ev, deadline: t + this.windowMs, next: undefined, later: undefined };
+        const line: HeldLine = { lineNo, text, result: ev, hold: 1, event: ev, deadline: t + this.windowMs, next: undefined, later: undefined };
         if (pending !== undefined) {
           // The lookahead list holds `pending`; the pairing settles it through this record.
           (line as { shadow?: PendingLine }).shadow = pending;

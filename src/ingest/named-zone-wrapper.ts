@@ -1,5 +1,5 @@
 import type { LogEvent } from "../events";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { DEFERRED, type FormatOptions, type LineParser, type LogFormat, type SettledLine } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 
 /** Whether a syslog line's stamp carries its own UTC offset (an RFC 3339 stamp ending in Z or ±hh:mm). */
@@ -44,9 +44,20 @@ export function withNamedZones(format: LogFormat): LogFormat {
         if (text !== undefined && stampHasOffset(text)) return r;
         return { ...r, time: zone.toUtc(r.time) };
       };
+      const moveSettled = (s: SettledLine): SettledLine => {
+        const r = s.result;
+        if (typeof r === "string") return s;
+        return { ...s, result: Array.isArray(r) ? r.map((e) => move(e, s.text) as LogEvent) : (move(r as LogEvent, s.text) as LogEvent) };
+      };
       return {
-        parseLine: (text, lineNo) => move(inner.parseLine(text, lineNo), text) as LogEvent | string | null,
+        parseLine: (text, lineNo) => {
+          const r = inner.parseLine(text, lineNo);
+          return r === DEFERRED ? r : (move(r, text) as LogEvent | string | null);
+        },
         finish: inner.finish ? () => move(inner.finish!(), undefined) as LogEvent | string | undefined : undefined,
+        // Lines the parser settles late (year inference, sshd/PAM pairing, folded lines) are moved too.
+        drain: inner.drain ? (final) => inner.drain!(final)?.map(moveSettled) : undefined,
+        notes: inner.notes ? () => inner.notes!() : undefined,
       };
     },
   };
