@@ -1,5 +1,5 @@
 import type { LogEvent } from "../events";
-import { DEFERRED, type FormatOptions, type LineParser, type LogFormat, type SettledLine } from "./log-format";
+import type { FormatOptions, LineParser, LogFormat } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 
 /** Whether a syslog line's stamp carries its own UTC offset (an RFC 3339 stamp ending in Z or ±hh:mm). */
@@ -39,24 +39,23 @@ export function withNamedZones(format: LogFormat): LogFormat {
       const zone = tz === undefined ? undefined : resolveTimeZone(tz);
       if (zone === undefined || zone.fixedOffsetMinutes !== undefined) return format.createParser(options);
       const inner = format.createParser({ ...options, timeZone: undefined });
-      const move = (r: LogEvent | string | null | undefined, text: string | undefined): typeof r => {
-        if (r === null || r === undefined || typeof r === "string" || !Number.isFinite(r.time)) return r;
-        if (text !== undefined && stampHasOffset(text)) return r;
-        return { ...r, time: zone.toUtc(r.time) };
-      };
-      const moveSettled = (s: SettledLine): SettledLine => {
-        const r = s.result;
-        if (typeof r === "string") return s;
-        return { ...s, result: Array.isArray(r) ? r.map((e) => move(e, s.text) as LogEvent) : (move(r as LogEvent, s.text) as LogEvent) };
-      };
+      const moveEvent = (e: LogEvent, text: string | undefined): LogEvent =>
+        !Number.isFinite(e.time) || (text !== undefined && stampHasOffset(text)) ? e : { ...e, time: zone.toUtc(e.time) };
+      const move = <R>(r: R, text: string | undefined): R =>
+        (r !== null && typeof r === "object" ? moveEvent(r as unknown as LogEvent, text) : r) as R;
+      const drain = inner.drain;
       return {
-        parseLine: (text, lineNo) => {
-          const r = inner.parseLine(text, lineNo);
-          return r === DEFERRED ? r : (move(r, text) as LogEvent | string | null);
-        },
-        finish: inner.finish ? () => move(inner.finish!(), undefined) as LogEvent | string | undefined : undefined,
-        // Lines the parser settles late (year inference, sshd/PAM pairing, folded lines) are moved too.
-        drain: inner.drain ? (final) => inner.drain!(final)?.map(moveSettled) : undefined,
+        parseLine: (text, lineNo) => move(inner.parseLine(text, lineNo), text),
+        finish: inner.finish ? () => move(inner.finish!(), undefined) : undefined,
+        drain: drain
+          ? (final) =>
+              drain(final)?.map((s) => ({
+                ...s,
+                result: Array.isArray(s.result)
+                  ? s.result.map((e: LogEvent) => moveEvent(e, s.text))
+                  : move(s.result as LogEvent | string, s.text),
+              }))
+          : undefined,
         notes: inner.notes ? () => inner.notes!() : undefined,
       };
     },

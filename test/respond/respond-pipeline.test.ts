@@ -69,9 +69,7 @@ describe.skipIf(!sshPath)("Loghub OpenSSH through the default policy (seed 42)",
       keys: feats.keys, entityType: "ip", windowMs: feats.windowMs, matrix: feats.matrix, featureNames: feats.columns, events,
       scoredBy: [scoredByDetector(forest, feats.matrix, { contamination: 0.05, seed: 42 }), scoredByDetector(rule, feats.matrix)],
     });
-    // Failures count attempts once (issue 9: the PAM and Invalid-user records of an sshd attempt are its
-    // companions): 141 for the top window, not 289.
-    expect([findings.length, findings.filter((f) => f.detectors.length === 2).length]).toEqual([10, 3]);
+    expect([findings.length, findings.filter((f) => f.detectors.length === 2).length]).toEqual([10, 3]); // one sshd failure and its PAM companion are one attempt
     expect(findings.slice(0, 2).map((f) => [f.entity, r1(f.anomalyScore), f.features.failures])).toEqual([
       ["183.62.140.253", 89.8, 141],
       ["187.141.143.180", 87.3, 54],
