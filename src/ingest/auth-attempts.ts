@@ -60,15 +60,17 @@ function roleOf(e: LogEvent): Role {
   return e.eventType.startsWith("failed_") ? Role.Attempt : Role.None;
 }
 
-interface Session {
-  readonly host: string | undefined;
-  readonly pid: number;
-  /** Lines held for this session, oldest first, with their first event. */
-  held: { line: PendingLine; event: LogEvent }[];
-  lastAttemptLine: number;
-  lastAttemptTime: number;
-  lastSeen: number;
+/** A held line: the pending line itself, with its event, deadline and the next held line of the same pid. */
+interface HeldLine extends PendingLine {
+  readonly event: LogEvent;
+  readonly deadline: number;
+  next: HeldLine | undefined;
+  /** The line held after this one (the queue of held lines, oldest first). */
+  later: HeldLine | undefined;
 }
+
+/** Slots of the direct-mapped cache of each session's last attempt (by pid). */
+const ATTEMPT_SLOTS = 1 << 16;
 
 /**
  * Pairs the records that sshd and PAM write for ONE authentication attempt, so that counts see it once. Within
@@ -98,35 +100,34 @@ export class AttemptPairing {
   private readonly windowMs: number;
   private readonly afterMs: number;
   private readonly maxHeld: number;
-  /** Sessions by pid; a pid seen on two hosts keeps the others in `byHostPid`. */
-  private readonly byPid = new Map<number, Session>();
-  private readonly byHostPid = new Map<string, Session>();
-  /** Held lines in the order they were held, with their deadline (log time). */
-  private readonly fifo: { line: PendingLine; session: Session; deadline: number }[] = [];
-  private fifoHead = 0;
+  /**
+   * Held lines by pid, direct-mapped (`pid & 0xffff`), the oldest first, chained through `next`; a chain may
+   * mix pids and hosts that share a slot. (A Map here cost more than the parse: 200k set/delete per 1M lines.)
+   */
+  private readonly heads: (HeldLine | undefined)[] = new Array<HeldLine | undefined>(ATTEMPT_SLOTS).fill(undefined);
+  /** Held lines in the order they were held (their deadlines ascend with log time): a linked queue. */
+  private oldest: HeldLine | undefined;
+  private newest: HeldLine | undefined;
+  // Each session's last attempt, direct-mapped by pid (no allocation per line; a collision forgets one).
+  private readonly attemptPid = new Int32Array(ATTEMPT_SLOTS).fill(-1);
+  private readonly attemptLine = new Float64Array(ATTEMPT_SLOTS);
+  private readonly attemptTime = new Float64Array(ATTEMPT_SLOTS);
+  /** Host of each slot as a small id (storing each line's host string would keep young strings alive). */
+  private readonly attemptHost = new Int32Array(ATTEMPT_SLOTS);
+  private readonly hostIds = new Map<string | undefined, number>();
+  private lastHost: string | undefined = "\u0000";
+  private lastHostId = -1;
   /** Lines held now. */
   heldCount = 0;
+  /** Whether the last offer released lines of its own session (its line then comes after them). */
+  sessionReleased = false;
   /** Lines marked as companions so far. */
   paired = 0;
-  private offers = 0;
 
   constructor(options: AttemptPairingOptions = {}) {
     this.windowMs = options.windowMs ?? 60_000;
     this.afterMs = options.afterMs ?? 600_000;
     this.maxHeld = options.maxHeld ?? 10_000;
-  }
-
-  private session(e: LogEvent, create: boolean): Session | undefined {
-    const pid = e.pid as number;
-    const s = this.byPid.get(pid);
-    if (s !== undefined && s.host === e.host) return s;
-    const key = `${e.host ?? ""}\u0000${pid}`;
-    let t = this.byHostPid.get(key);
-    if (t !== undefined || !create) return t;
-    t = { host: e.host, pid, held: [], lastAttemptLine: -1, lastAttemptTime: NaN, lastSeen: e.time };
-    if (s === undefined) this.byPid.set(pid, t);
-    else this.byHostPid.set(key, t);
-    return t;
   }
 
   /**
@@ -136,101 +137,160 @@ export class AttemptPairing {
    */
   offer(e: LogEvent, lineNo: number, text: string, result: LogEvent | LogEvent[], out: PendingLine[], pending?: PendingLine): boolean {
     const t = e.time;
-    if (this.heldCount > 0 && this.fifoHead < this.fifo.length && t > this.fifo[this.fifoHead].deadline) this.expire(t, out);
-    if ((++this.offers & 8191) === 0) this.sweep(t);
+    if (this.heldCount > 0) {
+      const head = this.oldest;
+      if (head !== undefined && t > head.deadline) this.expire(t, out);
+    }
+    this.sessionReleased = false;
     const role = roleOf(e);
     if (role === Role.None) return false;
-    const s = this.session(e, role !== Role.End);
-    if (s === undefined) return false;
-    s.lastSeen = t;
+    const pid = e.pid as number;
     switch (role) {
       case Role.Before: {
         if (Array.isArray(result)) return false;
-        const line = pending ?? { lineNo, text, result, hold: 0 };
-        line.hold = 1;
-        s.held.push({ line, event: e });
-        this.fifo.push({ line, session: s, deadline: t + this.windowMs });
+        const ev = e;
+        const line: HeldLine = { lineNo, text, result: ev, hold: 1, event: ev, deadline: t + this.windowMs, next: undefined, later: undefined };
+        if (pending !== undefined) {
+          // The lookahead list holds `pending`; the pairing settles it through this record.
+          (line as { shadow?: PendingLine }).shadow = pending;
+          pending.hold = 1;
+        }
+        const slot = pid & (ATTEMPT_SLOTS - 1);
+        const first = this.heads[slot];
+        if (first === undefined) this.heads[slot] = line;
+        else {
+          let last = first;
+          while (last.next !== undefined) last = last.next;
+          last.next = line;
+        }
+        if (this.newest === undefined) this.oldest = line;
+        else this.newest.later = line;
+        this.newest = line;
         this.heldCount++;
         if (this.heldCount > this.maxHeld) this.releaseOldest(out);
         return true;
       }
       case Role.Attempt:
-        return this.offerAttempt(s, lineNo, t, out);
-      case Role.After:
-        if (s.lastAttemptLine >= 0 && !(t - s.lastAttemptTime > this.afterMs)) {
+        return this.offerAttempt(e, lineNo, t, out);
+      case Role.After: {
+        const slot = pid & (ATTEMPT_SLOTS - 1);
+        if (this.attemptPid[slot] === pid && this.attemptHost[slot] === this.hostId(e.host) && !(t - this.attemptTime[slot] > this.afterMs)) {
+          const of = this.attemptLine[slot];
           const events = Array.isArray(result) ? result : [e];
-          for (const x of events) (x as { companionOf?: number }).companionOf = s.lastAttemptLine;
+          for (const x of events) (x as { companionOf?: number }).companionOf = of;
           this.paired += events.length;
-          for (const h of s.held) if (h.line.hold === 1) this.release(h.line, out);
-          s.held.length = 0;
+          this.endSession(e, undefined, out);
           return false;
         }
         // No attempt of its own before it in this session: it is the record of one.
-        return this.offerAttempt(s, lineNo, t, out);
+        return this.offerAttempt(e, lineNo, t, out);
+      }
       case Role.End:
-        for (const h of s.held) if (h.line.hold === 1) this.release(h.line, out);
-        s.held.length = 0;
+        this.endSession(e, undefined, out);
         return false;
     }
     return false;
   }
 
-  private offerAttempt(s: Session, lineNo: number, t: number, out: PendingLine[]): boolean {
-    for (const h of s.held) {
-      if (h.line.hold !== 1) continue;
-      (h.event as { companionOf?: number }).companionOf = lineNo;
-      this.paired++;
-      this.release(h.line, out);
-    }
-    s.held.length = 0;
-    s.lastAttemptLine = lineNo;
-    s.lastAttemptTime = t;
+  private offerAttempt(e: LogEvent, lineNo: number, t: number, out: PendingLine[]): boolean {
+    if (this.heldCount > 0) this.endSession(e, lineNo, out);
+    const slot = (e.pid as number) & (ATTEMPT_SLOTS - 1);
+    this.attemptPid[slot] = e.pid as number;
+    this.attemptHost[slot] = this.hostId(e.host);
+    this.attemptLine[slot] = lineNo;
+    this.attemptTime[slot] = t;
     return false;
   }
 
-  private release(line: PendingLine, out: PendingLine[]): void {
-    line.hold = 2;
+  /** Release the session's held lines, as companions of line `of` when given, else standing alone. */
+  private endSession(e: LogEvent, of: number | undefined, out: PendingLine[]): void {
+    if (this.heldCount === 0) return;
+    const pid = e.pid as number;
+    const slot = pid & (ATTEMPT_SLOTS - 1);
+    let h = this.heads[slot];
+    if (h === undefined) return;
+    let keep: HeldLine | undefined;
+    let keepLast: HeldLine | undefined;
+    while (h !== undefined) {
+      const next: HeldLine | undefined = h.next;
+      h.next = undefined;
+      if (h.hold === 1 && h.event.pid === pid && h.event.host === e.host) {
+        if (of !== undefined) {
+          (h.event as { companionOf?: number }).companionOf = of;
+          this.paired++;
+        }
+        this.release(h, out);
+        this.sessionReleased = true;
+      } else if (h.hold === 1) {
+        // Another session in the same slot (other pid, or other host): stays held.
+        if (keepLast === undefined) keep = h;
+        else keepLast.next = h;
+        keepLast = h;
+      }
+      h = next;
+    }
+    this.heads[slot] = keep;
+  }
+
+  /** A small id for a host name (the previous one is remembered: consecutive lines mostly share it). */
+  private hostId(host: string | undefined): number {
+    if (host === this.lastHost) return this.lastHostId;
+    let id = this.hostIds.get(host);
+    if (id === undefined) {
+      if (this.hostIds.size >= 65536) {
+        // A log of that many hosts: start over (the slots of the old ids are forgotten).
+        this.hostIds.clear();
+        this.attemptPid.fill(-1);
+      }
+      id = this.hostIds.size;
+      this.hostIds.set(host, id);
+    }
+    this.lastHost = host;
+    this.lastHostId = id;
+    return id;
+  }
+
+  private release(h: HeldLine, out: PendingLine[]): void {
+    h.hold = 2;
     this.heldCount--;
-    out.push(line);
+    const shadow = (h as { shadow?: PendingLine }).shadow;
+    if (shadow !== undefined) shadow.hold = 2;
+    out.push(shadow ?? h);
   }
 
   private expire(t: number, out: PendingLine[]): void {
-    const f = this.fifo;
-    while (this.fifoHead < f.length && t > f[this.fifoHead].deadline) this.dropHead(out);
-    this.compact();
+    for (let h = this.oldest; h !== undefined && t > h.deadline; h = this.oldest) this.dropHead(out);
   }
 
   private releaseOldest(out: PendingLine[]): void {
-    while (this.heldCount > this.maxHeld && this.fifoHead < this.fifo.length) this.dropHead(out);
-    this.compact();
+    while (this.heldCount > this.maxHeld && this.oldest !== undefined) this.dropHead(out);
   }
 
+  /** Take the oldest held line off the queue; if still held, release it alone and unlink it from its pid. */
   private dropHead(out: PendingLine[]): void {
-    const h = this.fifo[this.fifoHead++];
-    if (h.line.hold !== 1) return;
-    this.release(h.line, out);
-    h.session.held = h.session.held.filter((x) => x.line.hold === 1);
-  }
-
-  private compact(): void {
-    if (this.fifoHead > 4096 && this.fifoHead * 2 > this.fifo.length) {
-      this.fifo.splice(0, this.fifoHead);
-      this.fifoHead = 0;
+    const h = this.oldest as HeldLine;
+    this.oldest = h.later;
+    if (this.oldest === undefined) this.newest = undefined;
+    h.later = undefined;
+    if (h.hold !== 1) return;
+    const slot = (h.event.pid as number) & (ATTEMPT_SLOTS - 1);
+    const first = this.heads[slot];
+    if (first === h) this.heads[slot] = h.next;
+    else {
+      for (let p = first; p !== undefined; p = p.next) {
+        if (p.next === h) {
+          p.next = h.next;
+          break;
+        }
+      }
     }
-  }
-
-  /** Forget sessions idle for longer than `afterMs` with nothing held (pids are reused). */
-  private sweep(t: number): void {
-    for (const [k, s] of this.byPid) if (s.held.length === 0 && t - s.lastSeen > this.afterMs) this.byPid.delete(k);
-    for (const [k, s] of this.byHostPid) if (s.held.length === 0 && t - s.lastSeen > this.afterMs) this.byHostPid.delete(k);
+    h.next = undefined;
+    this.release(h, out);
   }
 
   /** Release every held line (end of input), oldest first. */
   flush(out: PendingLine[]): void {
-    while (this.fifoHead < this.fifo.length) this.dropHead(out);
-    this.fifo.length = 0;
-    this.fifoHead = 0;
-    this.byPid.clear();
-    this.byHostPid.clear();
+    while (this.oldest !== undefined) this.dropHead(out);
+    this.heads.fill(undefined);
   }
 }

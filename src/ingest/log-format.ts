@@ -30,8 +30,9 @@ export interface LineParser {
   finish?(): LogEvent | string | undefined;
   /**
    * Parsers that return {@link DEFERRED}: the lines settled since the last call (none: undefined or empty).
-   * The driver calls it after each DEFERRED answer, and once with `final` true at end of input, when every
-   * deferred line must be settled. Lines come out in line order within a session, not always across sessions.
+   * The driver calls it after every line (so lines released while another line is answered directly come
+   * out too), and once with `final` true at end of input, when every deferred line must be settled. Lines
+   * come out in line order within a session, not always across sessions.
    */
   drain?(final: boolean): readonly SettledLine[] | undefined;
   /** What the parser decided about its input so far (e.g. the year of a year-less syslog), for summaries. */

@@ -139,12 +139,15 @@ export class LineDriver {
   /** Repair flags of lines whose result was deferred (only the non-zero ones). */
   private readonly deferredFlags = new Map<number, number>();
   private lastLineNo = 0;
+  /** Whether the parser settles lines late (has `drain`). */
+  private readonly drains: boolean;
   /** Whether events reached the sink out of line order (a held companion released late). */
   reordered = false;
 
   constructor(parser: LineParser, sink: ParseSink) {
     this.parser = parser;
     this.sink = sink;
+    this.drains = parser.drain !== undefined;
   }
 
   /** What the parser decided about its input (see {@link ParserNotes}), if it says. */
@@ -192,6 +195,7 @@ export class LineDriver {
       return;
     }
     this.settle(r, text, lineNo, flags);
+    if (this.drains) this.settleDrained((this.parser.drain as NonNullable<LineParser["drain"]>)(false));
   }
 
   /** Settle lines a parser handed out late. */

@@ -528,8 +528,12 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       if (held.length >= lookahead) decide();
       return DEFERRED;
     }
-    if (pairing !== undefined && pairing.offer(first, lineNo, text, r, out)) return DEFERRED;
-    if (out.length === 0 && !Array.isArray(r)) return r;
+    if (pairing !== undefined) {
+      if (pairing.offer(first, lineNo, text, r, out)) return DEFERRED;
+      // Lines that only waited too long (other sessions) come out after this one, through drain(); lines of
+      // this line's own session come before it.
+      if (!pairing.sessionReleased && !Array.isArray(r)) return r;
+    } else if (out.length === 0 && !Array.isArray(r)) return r;
     out.push({ lineNo, text, result: r, hold: 0 });
     return DEFERRED;
   }

@@ -273,6 +273,16 @@ describe("one attempt is one attempt: sshd and PAM records paired", () => {
     expect(get("5.36.59.76")).toBe(6);
   });
 
+  it("pairs the same way while the year is being inferred (lines held for both), and in a lookahead of 3 lines", () => {
+    const given = parseLogLines(SESSION, { format: "rfc3164", year: 2015 });
+    for (const yearLookahead of [100_000, 3]) {
+      const r = parseLogLines(SESSION, { format: "rfc3164", referenceDate: "2016-01-10", yearLookahead });
+      expect(r.notes?.year).toBe(2015);
+      expect(r.counts).toEqual(given.counts);
+      expect(r.events.map((e) => [e.lineNo, e.companionOf, e.time])).toEqual(given.events.map((e) => [e.lineNo, e.companionOf, e.time]));
+    }
+  });
+
   it("without pairing (pairAttempts: false) every record stands alone", () => {
     const r = parseLogLines(SESSION, { format: "rfc3164", year: 2015, pairAttempts: false });
     expect(r.counts.companions).toBeUndefined();
@@ -286,5 +296,25 @@ describe("one attempt is one attempt: sshd and PAM records paired", () => {
     ], { format: "rfc3164", year: 2015 });
     expect(r.events.map((e) => e.companionOf)).toEqual([undefined, undefined]);
     expect(attempts(r.events)).toBe(2);
+  });
+});
+
+describe("named time zones keep the lines settled late", () => {
+  it("--tz Europe/Berlin with year inference, pairing and folds: every line accounted for, times moved once", () => {
+    const lines = [
+      "Jul  1 12:00:00 gw sshd[200]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.50  user=root",
+      "Jul  1 12:00:02 gw sshd[200]: Failed password for root from 203.0.113.50 port 1 ssh2",
+      "Jul  1 12:00:30 gw sshd[200]: message repeated 2 times: [ Failed password for root from 203.0.113.50 port 1 ssh2]",
+      "2024-07-01T12:00:40+02:00 gw sshd[201]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.9  user=bob",
+    ];
+    const r = parseLogLines(lines, { format: "rfc3164", timeZone: "Europe/Berlin", referenceDate: "2024-08-01" });
+    expect(r.counts).toMatchObject({ read: 4, parsed: 4, rejected: 0, events: 5, companions: 1, folded: 2 });
+    expect(r.events.map((e) => [e.lineNo, iso(e.time)])).toEqual([
+      [1, "2024-07-01T10:00:00.000Z"], [2, "2024-07-01T10:00:02.000Z"], [3, "2024-07-01T10:00:30.000Z"],
+      [3, "2024-07-01T10:00:30.000Z"], [4, "2024-07-01T10:00:40.000Z"],
+    ]);
+    expect(r.notes?.year).toBe(2024);
+    const given = parseLogLines(lines, { format: "rfc3164", timeZone: "Europe/Berlin", year: 2024 });
+    expect(given.events.map((e) => [e.lineNo, e.time, e.companionOf])).toEqual(r.events.map((e) => [e.lineNo, e.time, e.companionOf]));
   });
 });
