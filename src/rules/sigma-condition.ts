@@ -57,6 +57,8 @@ function globToRegExp(pattern: string): RegExp {
  * // { op: "and", args: [{ op: "ref", name: "sel" }, { op: "not", arg: { op: "of", quantifier: 1, pattern: "filter_*", names: ["filter_a", "filter_b"] } }] }
  */
 export function parseSigmaCondition(text: string, selections: readonly string[]): SigmaCondition {
+  const bar = text.indexOf("|");
+  if (bar >= 0) throw new SigmaConditionSyntaxError("aggregations after '|' (count() …) are Sigma v1 and not supported; write a correlation rule", bar);
   const tokens = tokenize(text);
   let k = 0;
   const peek = () => tokens[k];

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import type { LogEvent } from "../../src/events";
+import { compileSigmaCorrelation, compileSigmaRuleSet, evaluateCorrelation, runSigmaRules, sigmaAlertsToFindings } from "../../src/rules/index";
+
+const T0 = Date.UTC(2025, 2, 6, 10, 0, 0);
+let line = 0;
+const fail = (sec: number, ip: string | undefined, user = "root"): LogEvent => ({
+  lineNo: ++line, time: T0 + sec * 1000, host: "gw", process: "sshd", eventType: "failed_password", outcome: "failure",
+  user, srcIp: ip, message: `Failed password for ${user} from ${ip} port 22 ssh2`,
+});
+const ok = (sec: number, ip: string, user = "root"): LogEvent => ({ ...fail(sec, ip, user), eventType: "accepted_password", outcome: "success", message: `Accepted password for ${user} from ${ip} port 22 ssh2` });
+const isFail = { name: "f", matches: (e: LogEvent) => e.eventType === "failed_password" };
+const isOk = { name: "ok", matches: (e: LogEvent) => e.eventType === "accepted_password" };
+const corr = (c: Record<string, unknown>) => compileSigmaCorrelation({ title: "c", correlation: { rules: ["f"], "group-by": ["c-ip"], timespan: "1m", ...c } });
+const count = (gte: number, extra: Record<string, unknown> = {}) => corr({ type: "event_count", condition: { gte }, ...extra });
+
+describe("event_count windows", () => {
+  it("fires once per group per window by default, with the whole window as evidence", () => {
+    const events = Array.from({ length: 25 }, (_, i) => fail(i * 2, "198.51.100.7"));
+    const r = evaluateCorrelation(count(10), [isFail], events);
+    expect(r.hits).toHaveLength(1);
+    expect(r.hits[0].events).toHaveLength(25);
+    expect(r.hits[0].firedAt).toBe(T0 + 18_000); // the 10th failure
+    expect(r.hits[0].group).toEqual({ "c-ip": "198.51.100.7" });
+  });
+  it("'every' mode fires at each event where the trailing window holds (overlapping alerts)", () => {
+    const events = Array.from({ length: 25 }, (_, i) => fail(i * 2, "198.51.100.7"));
+    const r = evaluateCorrelation(count(10), [isFail], events, { mode: "every" });
+    expect(r.hits).toHaveLength(16); // events 10..25
+    expect(r.hits[0].events).toHaveLength(10);
+  });
+  it("a long attack gives one alert per timespan, and windows do not overlap", () => {
+    const events = Array.from({ length: 180 }, (_, i) => fail(i, "198.51.100.7")); // 1/s for 3 minutes
+    const hits = evaluateCorrelation(count(10), [isFail], events).hits;
+    expect(hits).toHaveLength(3);
+    for (let i = 1; i < hits.length; i++) expect(hits[i].windowStart).toBeGreaterThanOrEqual(hits[i - 1].windowEnd);
+  });
+  it("windows are half-open: events exactly one timespan apart are not together", () => {
+    expect(evaluateCorrelation(count(2), [isFail], [fail(0, "a"), fail(60, "a")]).hits).toHaveLength(0);
+    expect(evaluateCorrelation(count(2), [isFail], [fail(0, "a"), fail(59.999, "a")]).hits).toHaveLength(1);
+  });
+  it("a burst after a lone early event is still found (windows anchor at every event)", () => {
+    const events = [fail(0, "a"), ...Array.from({ length: 5 }, (_, i) => fail(50 + i * 5, "a"))];
+    const hits = evaluateCorrelation(count(5), [isFail], events).hits;
+    expect(hits).toHaveLength(1);
+    expect(hits[0].windowStart).toBe(T0 + 50_000);
+  });
+  it("groups are separate, exact and case-sensitive; events without the group field are left out", () => {
+    const events = [
+      ...Array.from({ length: 3 }, (_, i) => fail(i, "a", "Root")),
+      ...Array.from({ length: 3 }, (_, i) => fail(i, "a", "root")),
+      ...Array.from({ length: 5 }, (_, i) => fail(i, undefined, `x${i}`)),
+    ];
+    const byUser = corr({ type: "event_count", "group-by": ["user.name"], condition: { gte: 4 } });
+    expect(evaluateCorrelation(byUser, [isFail], events).hits).toHaveLength(0);
+    const r = evaluateCorrelation(count(3), [isFail], events);
+    expect(r.hits).toHaveLength(1);
+    expect(r.skippedNoGroup).toBe(5);
+  });
+  it("upper-bound conditions and ranges are decided at the window end", () => {
+    const events = [fail(0, "a"), fail(10, "a"), fail(0, "b"), fail(1, "b"), fail(2, "b"), fail(3, "b")];
+    const few = evaluateCorrelation(corr({ type: "event_count", condition: { lte: 2 } }), [isFail], events).hits;
+    expect(few.map((h) => h.group["c-ip"])).toEqual(["a", "b"]); // b's window anchored at its 3rd event holds 2
+    expect(few[0].firedAt).toBe(T0 + 60_000);
+    const range = evaluateCorrelation(corr({ type: "event_count", condition: { gt: 3, lte: 4 } }), [isFail], events).hits;
+    expect(range.map((h) => [h.group["c-ip"], h.value])).toEqual([["b", 4]]);
+    const eq = evaluateCorrelation(corr({ type: "event_count", condition: { eq: 2 } }), [isFail], events).hits;
+    expect(eq.map((h) => h.group["c-ip"])).toEqual(["a", "b"]);
+  });
+});
+
+describe("value_count, temporal, temporal_ordered", () => {
+  it("value_count counts distinct non-null values (case-sensitive)", () => {
+    const spray = ["alice", "bob", "carol", "Alice", "dave"].map((u, i) => fail(i * 5, "203.0.113.5", u));
+    const c = corr({ type: "value_count", condition: { field: "user.name", gte: 5 } });
+    expect(evaluateCorrelation(c, [isFail], spray).hits).toHaveLength(1);
+    const withMissing = [...spray.slice(0, 4), { ...fail(30, "203.0.113.5"), user: undefined }];
+    expect(evaluateCorrelation(c, [isFail], withMissing).hits).toHaveLength(0);
+  });
+  it("temporal needs every rule in the window, in any order", () => {
+    const c = corr({ type: "temporal", rules: ["f", "ok"] });
+    expect(evaluateCorrelation(c, [isFail, isOk], [ok(0, "a"), fail(30, "a")]).hits).toHaveLength(1);
+    expect(evaluateCorrelation(c, [isFail, isOk], [ok(0, "a"), fail(61, "a")]).hits).toHaveLength(0);
+    expect(evaluateCorrelation(c, [isFail, isOk], [ok(0, "a"), fail(30, "b")]).hits).toHaveLength(0);
+  });
+  it("temporal_ordered needs them in the listed order; firedAt is the completing event", () => {
+    const c = corr({ type: "temporal_ordered", rules: ["f", "ok"] });
+    expect(evaluateCorrelation(c, [isFail, isOk], [ok(0, "a"), fail(30, "a")]).hits).toHaveLength(0);
+    const hits = evaluateCorrelation(c, [isFail, isOk], [fail(0, "a"), fail(5, "a"), ok(30, "a")]).hits;
+    expect(hits).toHaveLength(1);
+    expect(hits[0].firedAt).toBe(T0 + 30_000);
+  });
+});
+
+describe("rule sets with correlations", () => {
+  const pack = `
+title: SSH failed password
+name: ssh_failed
+logsource: {product: linux, service: sshd}
+detection:
+  sel: {pam_rhost|exists: true}
+  kw: ['Failed password']
+  condition: sel and kw
+---
+title: SSH brute force
+id: 11111111-2222-4333-8444-555555555555
+name: ssh_bf
+level: high
+correlation:
+  type: event_count
+  rules: [ssh_failed]
+  group-by: [pam_rhost]
+  timespan: 1m
+  condition: {gte: 5}
+---
+title: broken reference
+correlation: {type: event_count, rules: [nope], group-by: [c-ip], timespan: 1m, condition: {gte: 1}}
+---
+title: bad timespan
+correlation: {type: event_count, rules: [ssh_failed], timespan: 1 hour, condition: {gte: 1}}
+`;
+  it("a correlation alerts, its base rule does not (generate: false), bad correlations are diagnostics", () => {
+    const set = compileSigmaRuleSet([{ file: "p.yml", text: pack }]);
+    expect(set.correlations.map((c) => c.title)).toEqual(["SSH brute force"]);
+    const msgs = set.diagnostics.map((d) => `${d.title} ${d.path}: ${d.message}`);
+    expect(msgs.some((m) => m.startsWith("broken reference correlation.rules: no loaded rule"))).toBe(true);
+    expect(msgs.some((m) => m.startsWith("bad timespan correlation.timespan"))).toBe(true);
+    const events = [...Array.from({ length: 6 }, (_, i) => fail(i, "198.51.100.7")), fail(3, "10.0.0.2")];
+    const run = runSigmaRules(events, set);
+    expect(run.alerts.map((a) => [a.detector, a.entity, a.entityType, a.value])).toEqual([["sigma:ssh_bf", "198.51.100.7", "ip", 6]]);
+    const f = sigmaAlertsToFindings(run.alerts);
+    expect(f[0]).toMatchObject({ entity: "198.51.100.7", entityType: "ip", score: -1, anomalyScore: 85, detectors: ["sigma:ssh_bf"] });
+    expect(f[0].related?.users).toEqual(["root"]);
+  });
+  it("a detection rule on its own groups its matches per entity", () => {
+    const set = compileSigmaRuleSet([{ text: "title: root fail\nlogsource: {product: linux}\ndetection: {s: {pam_user: root}, condition: s}\n" }]);
+    const events = [fail(0, "a"), fail(10, "a"), fail(70, "a"), fail(5, "b")];
+    expect(runSigmaRules(events, set).alerts.map((a) => [a.entity, a.value])).toEqual([["a", 2], ["b", 1], ["a", 1]]);
+    expect(runSigmaRules(events, set, { groupMatchesWithinMs: 0 }).alerts).toHaveLength(4);
+  });
+  it("a field absent from every event the rule applies to is reported at run time", () => {
+    const set = compileSigmaRuleSet([{ text: "title: web on auth\nlogsource: {product: linux}\ndetection: {s: {c-useragent: x}, condition: s}\n" }]);
+    const run = runSigmaRules([fail(0, "a")], set);
+    expect(run.diagnostics[0].message).toMatch(/'c-useragent' is absent from all 1 events/);
+  });
+});
