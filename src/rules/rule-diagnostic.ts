@@ -19,7 +19,12 @@ export interface RuleDiagnostic {
   readonly message: string;
 }
 
-/** A Sigma rule (or its YAML) cannot be used; carries the diagnostic that says where and why. */
+/**
+ * A Sigma rule (or its YAML) cannot be used; carries the diagnostic that says where and why.
+ *
+ * @example
+ * try { compileSigmaRule({ title: "x" }); } catch (e) { if (e instanceof SigmaRuleError) e.diagnostic.path; } // "logsource"
+ */
 export class SigmaRuleError extends SiemlabError {
   readonly diagnostic: RuleDiagnostic;
   constructor(diagnostic: RuleDiagnostic) {

@@ -1,3 +1,5 @@
+import { SiemlabError } from "../errors";
+
 /** The parsed form of a Sigma `condition`. */
 export type SigmaCondition =
   | { readonly op: "ref"; readonly name: string }
@@ -6,12 +8,16 @@ export type SigmaCondition =
   /** `N of pattern` / `all of pattern`; `names` are the selections the pattern (or `them`) expanded to. */
   | { readonly op: "of"; readonly quantifier: number | "all"; readonly pattern: string; readonly names: readonly string[] };
 
-/** A condition that cannot be parsed; `position` is the 0-based character offset of the problem. */
-export class SigmaConditionSyntaxError extends Error {
+/**
+ * A condition that cannot be parsed; `position` is the 0-based character offset of the problem.
+ *
+ * @example
+ * try { parseSigmaCondition("sel and", ["sel"]); } catch (e) { (e as SigmaConditionSyntaxError).position; } // 7
+ */
+export class SigmaConditionSyntaxError extends SiemlabError {
   readonly position: number;
   constructor(message: string, position: number) {
     super(message);
-    this.name = "SigmaConditionSyntaxError";
     this.position = position;
   }
 }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { SiemlabError } from "../errors";
 import type { SigmaFieldValue } from "./sigma-field-map";
 import { didYouMean } from "./rule-diagnostic";
 import { hasSigmaWildcard, sigmaWildcardToRegExp } from "./sigma-wildcard";
@@ -15,12 +16,16 @@ const UNSUPPORTED = ["expand", "fieldref", "minute", "hour", "day", "week", "mon
 /** A value test compiled from a field's modifier chain and value(s). */
 export type SigmaValueTest = (value: SigmaFieldValue) => boolean;
 
-/** What went wrong compiling a value: the message and, for lists, the index of the bad item. */
-export class SigmaValueError extends Error {
+/**
+ * What went wrong compiling a value: the message and, for lists, the index of the bad item.
+ *
+ * @example
+ * try { compileSigmaValue(["gte"], [1, "x"]); } catch (e) { (e as SigmaValueError).index; } // 1
+ */
+export class SigmaValueError extends SiemlabError {
   readonly index?: number;
   constructor(message: string, index?: number) {
     super(message);
-    this.name = "SigmaValueError";
     this.index = index;
   }
 }

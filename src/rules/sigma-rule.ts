@@ -67,7 +67,13 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Read the metadata every rule shares; throws SigmaRuleError on a bad value. */
+/**
+ * Read the metadata every rule shares (title, id, name, level, status, tags); throws SigmaRuleError on a
+ * bad value. The level defaults to `medium`.
+ *
+ * @example
+ * readSigmaMeta({ title: "SSH brute force", level: "high" }, {}).level // "high"
+ */
 export function readSigmaMeta(doc: Record<string, unknown>, ctx: Ctx): SigmaRuleMeta {
   const err = (path: string, message: string): never => {
     throw new SigmaRuleError({ severity: "error", ...ctx, path, message });
