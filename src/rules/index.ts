@@ -22,3 +22,6 @@ export {
   type RunSigmaRulesOptions, type SigmaRunResult, runSigmaRules,
 } from "./sigma-rule-set";
 export { SIGMA_LEVEL_SCORES, sigmaAlertsToFindings } from "./sigma-findings";
+export {
+  type CompareRulesOptions, type RuleComparisonRow, type RuleFiring, type RuleComparison, compareRulesWithDetectors,
+} from "./rule-evaluation";
