@@ -180,9 +180,9 @@ export async function rulesCommand(argv: readonly string[], io: { readonly stdin
   const perRule = [...set.detections, ...set.correlations]
     .map((r) => {
       const n = `sigma:${r.name ?? r.id ?? r.title}`;
-      const fed = r.kind === "detection" && [r.id, r.name].some((k) => k !== undefined && feeds.has(k));
+      const fed = [r.id, r.name].some((k) => k !== undefined && feeds.has(k));
       return fed
-        ? `siemlab:   ${n}: ${run.stats[n]?.matched ?? 0} matching events (feeds a correlation)\n`
+        ? `siemlab:   ${n}: ${run.stats[n]?.matched ?? 0} ${r.kind === "detection" ? "matching events" : "hits"} (feeds a correlation)\n`
         : `siemlab:   ${n}: ${byDetector.get(n)?.length ?? 0} alerts\n`;
     })
     .join("");

@@ -145,7 +145,7 @@ export function compareRulesWithDetectors(options: CompareRulesOptions): RuleCom
   const referenced = new Set(options.rules.correlations.filter((c) => !c.generate).flatMap((c) => c.rules));
   const alerting = [
     ...options.rules.detections.filter((d) => ![d.id, d.name].some((k) => k !== undefined && referenced.has(k))),
-    ...options.rules.correlations,
+    ...options.rules.correlations.filter((c) => ![c.id, c.name].some((k) => k !== undefined && referenced.has(k))),
   ].map((r) => `sigma:${r.name ?? r.id ?? r.title}`);
   for (const name of alerting) {
     const alerts = run.alerts.filter((a) => a.detector === name);

@@ -34,8 +34,8 @@ export interface SigmaSource {
 /**
  * Compile Sigma rule texts (each one or more YAML documents) into a rule set. Every document is compiled
  * on its own: a malformed one becomes an error diagnostic and the others still load. Afterwards
- * correlation references are resolved (by `id` or `name`); an unknown reference, a duplicate id/name or a
- * correlation of correlations (not supported yet) drops that correlation with a diagnostic.
+ * correlation references are resolved (by `id` or `name`, to detection rules or to other correlations, which
+ * chain); an unknown reference, a cycle or a duplicate id/name drops that rule with a diagnostic.
  *
  * @example
  * const set = compileSigmaRuleSet([{ file: "web.yml", text: "title: x\nlogsource: {category: webserver}\ndetection: {s: {sc-status: 404}, condition: s}\n" }]);
@@ -90,23 +90,42 @@ export function compileSigmaRuleSet(sources: readonly SigmaSource[], options: Lo
     if (r.id !== undefined) byRef.set(r.id, r);
     if (r.name !== undefined) byRef.set(r.name, r);
   }
-  const corRefs = new Set(cors.flatMap((c) => [c.id, c.name].filter((x): x is string => x !== undefined)));
-  const okCors = cors.filter((c) => {
-    const bad = c.rules.find((r) => !byRef.has(r));
-    if (bad === undefined) return true;
-    diagnostics.push({
-      severity: "error",
-      file: c.file,
-      document: c.document,
-      ruleId: c.id,
-      title: c.title,
-      path: "correlation.rules",
-      message: corRefs.has(bad)
-        ? `'${bad}' is a correlation; correlations of correlations are not supported yet`
-        : `no loaded rule has id or name '${bad}'`,
-    });
-    return false;
-  });
+  const corByRef = new Map<string, SigmaCorrelationRule>();
+  for (const c of cors) {
+    if (c.id !== undefined) corByRef.set(c.id, c);
+    if (c.name !== undefined) corByRef.set(c.name, c);
+  }
+  // A correlation is usable when every reference resolves to a detection or to a usable correlation,
+  // without a cycle (correlations may chain, as in the specification's examples).
+  const state = new Map<SigmaCorrelationRule, "visiting" | "ok" | "bad">();
+  const report = (c: SigmaCorrelationRule, message: string) =>
+    diagnostics.push({ severity: "error", file: c.file, document: c.document, ruleId: c.id, title: c.title, path: "correlation.rules", message });
+  const usable = (c: SigmaCorrelationRule): boolean => {
+    const st = state.get(c);
+    if (st === "ok") return true;
+    if (st === "bad") return false;
+    if (st === "visiting") return false;
+    state.set(c, "visiting");
+    let ok = true;
+    for (const r of c.rules) {
+      if (byRef.has(r)) continue;
+      const inner = corByRef.get(r);
+      if (inner === undefined) {
+        report(c, `no loaded rule has id or name '${r}'`);
+        ok = false;
+      } else if (state.get(inner) === "visiting") {
+        report(c, `'${r}' refers back to this correlation (a cycle); correlations must form a chain`);
+        ok = false;
+      } else if (!usable(inner)) {
+        report(c, `'${r}' is a correlation that could not be loaded`);
+        ok = false;
+      }
+      if (!ok) break;
+    }
+    state.set(c, ok ? "ok" : "bad");
+    return ok;
+  };
+  const okCors = cors.filter(usable);
   return { detections: dets, correlations: okCors, diagnostics, fieldMapping };
 }
 
@@ -220,10 +239,11 @@ function entityOfGroup(group: Record<string, string>, groupBy: readonly string[]
 }
 
 /**
- * Run a rule set over parsed events. Detection rules that no correlation references (or whose correlation
+ * Run a rule set over parsed events. Rules that no correlation references (or whose correlation
  * says `generate: true`) alert on their own: matches of one rule for one entity (source IP, else user,
  * else host) are grouped into alerts of `groupMatchesWithinMs`. Each correlation is evaluated with
- * `evaluateCorrelation`. A rule that throws at run time is reported and skipped; the others still run.
+ * `evaluateCorrelation`; a correlation that refers to another sees that one's hits as events (at their
+ * `firedAt`, with the group-by values as fields), and its alerts carry the original events. A rule that throws at run time is reported and skipped; the others still run.
  * Alerts are sorted by `firedAt`.
  *
  * @example
@@ -236,8 +256,10 @@ export function runSigmaRules(events: readonly LogEvent[], set: SigmaRuleSet, op
   const alerts: SigmaAlert[] = [];
   const diagnostics: RuleDiagnostic[] = [];
   const stats: Record<string, { applied: number; matched: number }> = {};
-  const referenced = new Set<SigmaDetectionRule>();
-  const refOf = (ref: string) => set.detections.find((d) => d.id === ref || d.name === ref)!;
+  type AnyRule = SigmaDetectionRule | SigmaCorrelationRule;
+  const refOf = (ref: string): AnyRule =>
+    set.detections.find((d) => d.id === ref || d.name === ref) ?? set.correlations.find((c) => c.id === ref || c.name === ref)!;
+  const referenced = new Set<AnyRule>();
   for (const c of set.correlations) if (!c.generate) for (const r of c.rules) referenced.add(refOf(r));
   for (const c of set.correlations) if (c.generate) for (const r of c.rules) referenced.delete(refOf(r));
   const matchCache = new Map<SigmaDetectionRule, Uint8Array>();
@@ -299,23 +321,69 @@ export function runSigmaRules(events: readonly LogEvent[], set: SigmaRuleSet, op
   }
   const index = new Map<LogEvent, number>();
   if (set.correlations.length > 0) events.forEach((e, i) => index.set(e, i));
-  for (const c of set.correlations) {
+  // A correlation's hits as events, for correlations that refer to it (chains). Each stands for its hit:
+  // time = firedAt, group-by values in `fields`, entity fields when the hit's events agree on them.
+  const outputs = new Map<SigmaCorrelationRule, LogEvent[] | null>();
+  const expand = new Map<LogEvent, readonly LogEvent[]>();
+  const evidence = (list: readonly LogEvent[]): LogEvent[] => {
+    const out = new Set<LogEvent>();
+    for (const e of list) for (const x of expand.get(e) ?? [e]) out.add(x);
+    return [...out].sort((a, b) => a.time - b.time || (index.get(a) ?? 0) - (index.get(b) ?? 0));
+  };
+  const uniform = (list: readonly LogEvent[], f: (e: LogEvent) => string | undefined) => {
+    const v = list.length > 0 ? f(list[0]) : undefined;
+    return v !== undefined && list.every((e) => f(e) === v) ? v : undefined;
+  };
+  const evaluate = (c: SigmaCorrelationRule): LogEvent[] | null => {
+    if (outputs.has(c)) return outputs.get(c)!;
+    outputs.set(c, null);
     const members = c.rules.map(refOf);
-    if (members.some((m) => failed.has(m))) continue;
-    const rules = members.map((m) => {
-      const flags = matchCache.get(m)!;
-      return { name: m.name ?? m.id, matches: (e: LogEvent) => flags[index.get(e) ?? -1] === 1 };
-    });
-    const r = evaluateCorrelation(c, rules, events, { mode: options.mode, fieldMapping: set.fieldMapping });
+    const inputs: LogEvent[][] = [];
+    const rules = [];
+    for (const m of members) {
+      if (m.kind === "detection") {
+        if (failed.has(m)) return null;
+        const flags = matchCache.get(m)!;
+        rules.push({ name: m.name ?? m.id, matches: (e: LogEvent) => flags[index.get(e) ?? -1] === 1 });
+      } else {
+        const out = evaluate(m);
+        if (out === null) return null;
+        const own = new Set(out);
+        inputs.push(out);
+        rules.push({ name: m.name ?? m.id, matches: (e: LogEvent) => own.has(e) });
+      }
+    }
+    const pool = inputs.length === 0 ? events : [...events, ...inputs.flat()];
+    const r = evaluateCorrelation(c, rules, pool, { mode: options.mode, fieldMapping: set.fieldMapping });
     const name = detectorName(c);
     stats[name] = { applied: r.matched, matched: r.hits.length };
     if (r.skippedNoGroup > 0 && r.hits.length === 0) {
       diagnostics.push({ severity: "warning", file: c.file, document: c.document, ruleId: c.id, title: c.title, path: "correlation.group-by", message: `${r.skippedNoGroup} of ${r.matched} matching events lack a group-by field (${c.groupBy.join(", ")}) and were left out` });
     }
+    const out: LogEvent[] = [];
     for (const h of r.hits) {
-      alerts.push({ detector: name, title: c.title, ruleId: c.id, level: c.level, type: c.type, ...entityOfGroup(h.group as Record<string, string>, c.groupBy, set.fieldMapping, h.events), group: h.group, windowStart: h.windowStart, windowEnd: h.windowEnd, firedAt: h.firedAt, value: h.value, events: h.events });
+      const ev = evidence(h.events);
+      const last = ev[ev.length - 1];
+      const synthetic: LogEvent = {
+        lineNo: last?.lineNo ?? 0,
+        time: h.firedAt,
+        host: uniform(ev, (e) => e.host),
+        user: uniform(ev, (e) => e.user),
+        srcIp: uniform(ev, (e) => e.srcIp),
+        eventType: "sigma_correlation",
+        message: c.title,
+        fields: { ...h.group, correlation: c.name ?? c.id ?? c.title, value: h.value },
+      };
+      expand.set(synthetic, ev);
+      out.push(synthetic);
+      if (!referenced.has(c)) {
+        alerts.push({ detector: name, title: c.title, ruleId: c.id, level: c.level, type: c.type, ...entityOfGroup(h.group as Record<string, string>, c.groupBy, set.fieldMapping, ev), group: h.group, windowStart: h.windowStart, windowEnd: h.windowEnd, firedAt: h.firedAt, value: h.value, events: ev });
+      }
     }
-  }
+    outputs.set(c, out);
+    return out;
+  };
+  for (const c of set.correlations) evaluate(c);
   alerts.sort((a, b) => a.firedAt - b.firedAt || (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0));
   return { alerts, diagnostics, stats };
 }

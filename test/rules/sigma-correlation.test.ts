@@ -144,3 +144,56 @@ correlation: {type: event_count, rules: [ssh_failed], timespan: 1 hour, conditio
     expect(run.diagnostics[0].message).toMatch(/'c-useragent' is absent from all 1 events/);
   });
 });
+
+describe("chained correlations (the specification's example)", () => {
+  const chain = `
+title: Many failed logins followed by a success
+id: b180ead8-d58f-40b2-ae54-c8940995b9b6
+level: high
+correlation:
+  type: temporal_ordered
+  rules: [many_failed, login_ok]
+  group-by: [User]
+  timespan: 10m
+---
+title: Many failed logins
+name: many_failed
+correlation:
+  type: event_count
+  rules: [login_failed]
+  group-by: [User]
+  timespan: 10m
+  condition: {gte: 5}
+---
+title: Failed login
+name: login_failed
+logsource: {product: linux, service: sshd}
+detection: {kw: ['Failed password'], condition: kw}
+---
+title: Successful login
+name: login_ok
+logsource: {product: linux, service: sshd}
+detection: {kw: ['Accepted password'], condition: kw}
+`;
+  const set = compileSigmaRuleSet([{ file: "chain.yml", text: chain }]);
+  it("loads without diagnostics; only the outer correlation alerts", () => {
+    expect(set.diagnostics).toEqual([]);
+    const events = [...Array.from({ length: 6 }, (_, i) => fail(i * 10, "203.0.113.9", "bob")), ok(120, "203.0.113.9", "bob")];
+    const run = runSigmaRules(events, set);
+    expect(run.alerts.map((a) => [a.detector, a.entity, a.entityType])).toEqual([["sigma:b180ead8-d58f-40b2-ae54-c8940995b9b6", "bob", "user"]]);
+    expect(run.alerts[0].events).toHaveLength(7); // the six failures behind the inner hit, plus the success
+    expect(run.alerts[0].firedAt).toBe(T0 + 120_000);
+  });
+  it("no alert when the success comes first, or for another user", () => {
+    const before = [ok(0, "203.0.113.9", "bob"), ...Array.from({ length: 6 }, (_, i) => fail(10 + i * 10, "203.0.113.9", "bob"))];
+    expect(runSigmaRules(before, set).alerts).toEqual([]);
+    const other = [...Array.from({ length: 6 }, (_, i) => fail(i * 10, "203.0.113.9", "bob")), ok(120, "203.0.113.9", "carol")];
+    expect(runSigmaRules(other, set).alerts).toEqual([]);
+  });
+  it("a cycle is a diagnostic, not a hang", () => {
+    const cyc = `title: a\nname: a\ncorrelation: {type: event_count, rules: [b], timespan: 1m, condition: {gte: 1}}\n---\ntitle: b\nname: b\ncorrelation: {type: event_count, rules: [a], timespan: 1m, condition: {gte: 1}}\n`;
+    const s = compileSigmaRuleSet([{ text: cyc }]);
+    expect(s.correlations).toEqual([]);
+    expect(s.diagnostics.some((d) => /cycle/.test(d.message))).toBe(true);
+  });
+});
