@@ -314,12 +314,33 @@ export function evaluateCorrelation(
       let lo = 0;
       for (let j = 0; j < members.length; j++) {
         while (members[lo].t <= members[j].t - span) lo++;
-        const add = makeMetric();
-        let v = 0;
-        for (let i = lo; i <= j; i++) v = add(members[i]);
+        let v = j - lo + 1; // event_count: O(1) per event
+        if (corr.type !== "event_count") {
+          const add = makeMetric();
+          for (let i = lo; i <= j; i++) v = add(members[i]);
+        }
         if (correlationConditionHolds(c, v)) {
           hits.push({ group, windowStart: members[j].t - span + 1, windowEnd: members[j].t + 1, firedAt: members[j].t, value: v, events: members.slice(lo, j + 1).map((m) => m.e) });
         }
+      }
+      continue;
+    }
+    if (corr.type === "event_count") {
+      // Two pointers: the count of [t_i, t_i + span) is j - i, and j only moves forward (O(n) per group).
+      const need = Math.max(1, Math.ceil(c.gte ?? 0), Math.floor(c.gt ?? -1) + 1);
+      let i = 0;
+      let j = 0;
+      while (i < members.length) {
+        const start = members[i].t;
+        const end = start + span;
+        if (j < i) j = i;
+        while (j < members.length && members[j].t < end) j++;
+        const v = j - i;
+        if (correlationConditionHolds(c, v)) {
+          const firedAt = lowerOnly ? members[i + need - 1].t : end;
+          hits.push({ group, windowStart: start, windowEnd: end, firedAt, value: v, events: members.slice(i, j).map((m) => m.e) });
+          i = j;
+        } else i++;
       }
       continue;
     }

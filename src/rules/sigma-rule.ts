@@ -1,6 +1,6 @@
 import type { LogEvent } from "../events";
 import { didYouMean, type RuleDiagnostic, SigmaRuleError } from "./rule-diagnostic";
-import { evaluateSigmaCondition, parseSigmaCondition, type SigmaCondition, SigmaConditionSyntaxError } from "./sigma-condition";
+import { parseSigmaCondition, type SigmaCondition, SigmaConditionSyntaxError } from "./sigma-condition";
 import { eventLogsource, type EventLogsource, type SigmaFieldSource, sigmaFieldGetter } from "./sigma-field-map";
 import { compileSigmaValue, SigmaValueError, type SigmaValueTest } from "./sigma-modifiers";
 
@@ -59,6 +59,14 @@ export interface CompileSigmaOptions {
   readonly fieldMapping?: Readonly<Record<string, SigmaFieldSource>>;
   /** Logsource of an event; default {@link eventLogsource}. */
   readonly logsource?: (event: LogEvent) => EventLogsource;
+}
+
+const logsourceCache = new WeakMap<LogEvent, EventLogsource>();
+/** eventLogsource, computed once per event object (every rule asks). */
+function cachedLogsource(e: LogEvent): EventLogsource {
+  let v = logsourceCache.get(e);
+  if (v === undefined) logsourceCache.set(e, (v = eventLogsource(e)));
+  return v;
 }
 
 type Ctx = { file?: string; document?: number; ruleId?: string; title?: string };
@@ -221,14 +229,43 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
     if (e instanceof SigmaConditionSyntaxError) return err("detection.condition", `${e.message} (at character ${e.position})`);
     throw e;
   }
-  const logsourceOf = options.logsource ?? eventLogsource;
+  const logsourceOf = options.logsource ?? cachedLogsource;
   const lsEntries = Object.entries(logsource) as Array<[keyof EventLogsource, string]>;
   const appliesTo = (e: LogEvent) => {
     if (lsEntries.length === 0) return true;
     const els = logsourceOf(e);
     return lsEntries.every(([k, v]) => els[k].includes(v));
   };
-  const matchesDetection = (e: LogEvent) => evaluateSigmaCondition(condition, (n) => selections.get(n)!(e));
+  // The condition compiled to closures (no per-event allocation); same semantics as evaluateSigmaCondition.
+  const compileCond = (c: SigmaCondition): ((e: LogEvent) => boolean) => {
+    switch (c.op) {
+      case "ref":
+        return selections.get(c.name)!;
+      case "not": {
+        const f = compileCond(c.arg);
+        return (e) => !f(e);
+      }
+      case "and": {
+        const fs = c.args.map(compileCond);
+        return (e) => fs.every((f) => f(e));
+      }
+      case "or": {
+        const fs = c.args.map(compileCond);
+        return (e) => fs.some((f) => f(e));
+      }
+      case "of": {
+        const fs = c.names.map((n) => selections.get(n)!);
+        if (c.quantifier === "all") return (e) => fs.every((f) => f(e));
+        const q = c.quantifier;
+        return (e) => {
+          let k = 0;
+          for (const f of fs) if (f(e) && ++k >= q) return true;
+          return false;
+        };
+      }
+    }
+  };
+  const matchesDetection = compileCond(condition);
   return {
     kind: "detection",
     ...meta,
