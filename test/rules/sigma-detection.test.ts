@@ -224,3 +224,22 @@ describe("YAML loading", () => {
     expect(set.diagnostics[0].message).toMatch(/already used/);
   });
 });
+
+describe("logsources across formats", () => {
+  it("JSON events answer to rules with no logsource (ECS names), or to a user logsource function", async () => {
+    const { parseLogLines } = await import("../../src/ingest/parse-log");
+    const ev = parseLogLines(['{"@timestamp":"2025-01-01T00:00:00Z","event.action":"login","user.name":"bob","source.ip":"10.0.0.1"}']).events;
+    const text = "title: j\nlogsource: {}\ndetection: {s: {user.name: BOB, source.ip|cidr: 10.0.0.0/8, event.action: login}, condition: s}\n";
+    expect(compileSigmaRuleSet([{ text }]).detections[0].matches(ev[0])).toBe(true);
+    const linux = text.replace("logsource: {}", "logsource: {product: linux}");
+    expect(compileSigmaRuleSet([{ text: linux }]).detections[0].matches(ev[0])).toBe(false);
+    const mine = compileSigmaRuleSet([{ text: linux }], { logsource: () => ({ product: ["linux"], service: [], category: [] }) });
+    expect(mine.detections[0].matches(ev[0])).toBe(true);
+  });
+  it("Apache error-log events are product apache, service error", async () => {
+    const { parseLogLines } = await import("../../src/ingest/parse-log");
+    const ev = parseLogLines(["[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] File does not exist: /var/www/html/x"]).events;
+    const r = compileSigmaRule({ title: "a", logsource: { product: "apache", service: "error" }, detection: { kw: ["File does not exist"], condition: "kw" } });
+    expect(r.matches(ev[0])).toBe(true);
+  });
+});
