@@ -44,3 +44,16 @@ describe("data/rules pack", () => {
     expect(a.events).toHaveLength(12);
   });
 });
+
+describe("rule findings in the response policy", () => {
+  it("a brute-force alert becomes a planned action under the default policy", async () => {
+    const { loadPolicy } = await import("../../src/respond/policy");
+    const { planResponse } = await import("../../src/respond/plan");
+    const { sigmaAlertsToFindings } = await import("../../src/rules/index");
+    const { events } = parseLogLines(fs.readFileSync(path.join(FIXTURES, "ssh-brute-force.pos.log"), "utf8"), { year: 2025 });
+    const findings = sigmaAlertsToFindings(runSigmaRules(events, set).alerts);
+    const plan = planResponse(findings, loadPolicy("data/policy/default.json"));
+    expect(plan.length).toBeGreaterThan(0);
+    expect(plan.some((a) => a.target === "198.51.100.23")).toBe(true);
+  });
+});
