@@ -142,6 +142,12 @@ export function compileSigmaValue(modifiers: readonly string[], raw: unknown): S
     const flags = (has("i") ? "i" : "") + (has("m") ? "m" : "") + (has("s") ? "s" : "");
     const tests = values.map((x, i): SigmaValueTest => {
       if (typeof x !== "string") throw new SigmaValueError(`'re' needs a string pattern, got ${JSON.stringify(x)}`, Array.isArray(raw) ? i : undefined);
+      // Sigma's regex flavour has no lookaround and no backreferences; refusing them also keeps the worst
+      // backtracking cases out of rules that run on attacker-controlled text.
+      const unsupported = /\(\?<?[=!]|\\[1-9]|\\k</.exec(x);
+      if (unsupported) {
+        throw new SigmaValueError(`'${unsupported[0]}' (lookaround or backreference) is outside Sigma's regular-expression flavour`, Array.isArray(raw) ? i : undefined);
+      }
       let re: RegExp;
       try {
         re = new RegExp(x, flags);

@@ -48,6 +48,9 @@ describe("Sigma values and modifiers", () => {
     expect(compileSigmaValue(["re"], "select")("SELECT")).toBe(false);
     expect(compileSigmaValue(["re", "i"], "select")("SELECT")).toBe(true);
     expect(() => compileSigmaValue(["re"], "(")).toThrow(/invalid regular expression/);
+    expect(() => compileSigmaValue(["re"], "(a)\\1")).toThrow(/backreference/);
+    expect(() => compileSigmaValue(["re"], "a(?=b)")).toThrow(/lookaround/);
+    expect(compileSigmaValue(["re"], "^(?:ab)+$")("abab")).toBe(true);
   });
   it("cidr for IPv4 and IPv6, non-IP values never match", () => {
     const t = compileSigmaValue(["cidr"], ["10.0.0.0/8", "2001:db8::/32"]);
