@@ -308,14 +308,46 @@ export function evaluateCorrelation(
       }
     };
   };
+  // Distinct values (value_count) or distinct rules (temporal) over a sliding run of members, with removal,
+  // so both modes are O(n) per group for these types.
+  const makeSliding = () => {
+    const counts = new Map<string | number, number>();
+    const keys = (m: Member): (string | number)[] => {
+      if (corr.type === "value_count") return m.value === undefined ? [] : [m.value];
+      const out: number[] = [];
+      for (let r = 0; r < rules.length; r++) if (m.rules & (1 << r)) out.push(r);
+      return out;
+    };
+    return {
+      add(m: Member) {
+        for (const k of keys(m)) counts.set(k, (counts.get(k) ?? 0) + 1);
+      },
+      remove(m: Member) {
+        for (const k of keys(m)) {
+          const n = (counts.get(k) ?? 1) - 1;
+          if (n === 0) counts.delete(k);
+          else counts.set(k, n);
+        }
+      },
+      value: () => counts.size,
+      clear: () => counts.clear(),
+    };
+  };
+  const sliding = corr.type === "value_count" || corr.type === "temporal";
   for (const { group, members } of [...groups.values()]) {
     members.sort((a, b) => a.t - b.t || a.order - b.order);
     if (mode === "every") {
       let lo = 0;
+      const win = makeSliding();
       for (let j = 0; j < members.length; j++) {
-        while (members[lo].t <= members[j].t - span) lo++;
+        if (sliding) win.add(members[j]);
+        while (members[lo].t <= members[j].t - span) {
+          if (sliding) win.remove(members[lo]);
+          lo++;
+        }
         let v = j - lo + 1; // event_count: O(1) per event
-        if (corr.type !== "event_count") {
+        if (sliding) v = win.value();
+        else if (corr.type !== "event_count") {
           const add = makeMetric();
           for (let i = lo; i <= j; i++) v = add(members[i]);
         }
@@ -341,6 +373,33 @@ export function evaluateCorrelation(
           hits.push({ group, windowStart: start, windowEnd: end, firedAt, value: v, events: members.slice(i, j).map((m) => m.e) });
           i = j;
         } else i++;
+      }
+      continue;
+    }
+    if (sliding) {
+      const win = makeSliding();
+      let i = 0;
+      let j = 0;
+      while (i < members.length) {
+        const start = members[i].t;
+        const end = start + span;
+        while (j < members.length && members[j].t < end) win.add(members[j++]);
+        const v = win.value();
+        if (correlationConditionHolds(c, v)) {
+          let firedAt = end;
+          if (lowerOnly) {
+            const add = makeMetric();
+            for (let k = i; k < j; k++) {
+              if (correlationConditionHolds(c, add(members[k]))) {
+                firedAt = members[k].t;
+                break;
+              }
+            }
+          }
+          hits.push({ group, windowStart: start, windowEnd: end, firedAt, value: v, events: members.slice(i, j).map((m) => m.e) });
+          win.clear();
+          i = j;
+        } else win.remove(members[i++]);
       }
       continue;
     }

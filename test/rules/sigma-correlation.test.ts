@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
+import { RandomState } from "../../src/random";
 import { compileSigmaCorrelation, compileSigmaRuleSet, evaluateCorrelation, runSigmaRules, sigmaAlertsToFindings } from "../../src/rules/index";
 
 const T0 = Date.UTC(2025, 2, 6, 10, 0, 0);
@@ -196,4 +197,64 @@ detection: {kw: ['Accepted password'], condition: kw}
     expect(s.correlations).toEqual([]);
     expect(s.diagnostics.some((d) => /cycle/.test(d.message))).toBe(true);
   });
+});
+
+describe("the fast evaluation agrees with a brute-force reference", () => {
+  type Ref = { group: string; windowStart: number; value: number; n: number };
+  /** Straightforward O(n²) reference of the documented semantics. */
+  function reference(type: string, events: LogEvent[], matchers: Array<(e: LogEvent) => boolean>, span: number, holds: (v: number) => boolean, mode: "window" | "every"): Ref[] {
+    const groups = new Map<string, LogEvent[]>();
+    for (const e of events) if (matchers.some((m) => m(e)) && e.srcIp !== undefined) groups.set(e.srcIp, [...(groups.get(e.srcIp) ?? []), e]);
+    const metric = (w: LogEvent[]) =>
+      type === "event_count" ? w.length
+        : type === "value_count" ? new Set(w.map((e) => e.user).filter((u) => u !== undefined)).size
+          : matchers.filter((m) => w.some(m)).length;
+    const out: Ref[] = [];
+    for (const [g, list] of groups) {
+      const m = [...list].sort((a, b) => a.time - b.time || a.lineNo - b.lineNo);
+      if (mode === "every") {
+        m.forEach((e, j) => {
+          const w = m.slice(0, j + 1).filter((x) => x.time > e.time - span);
+          if (holds(metric(w))) out.push({ group: g, windowStart: e.time - span + 1, value: metric(w), n: w.length });
+        });
+        continue;
+      }
+      let i = 0;
+      while (i < m.length) {
+        const w = m.slice(i).filter((x) => x.time < m[i].time + span);
+        if (holds(metric(w))) {
+          out.push({ group: g, windowStart: m[i].time, value: metric(w), n: w.length });
+          i += w.length;
+        } else i++;
+      }
+    }
+    return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.windowStart - b.windowStart));
+  }
+  const rng = new RandomState(7);
+  const users = ["a", "b", "c", "d", "e", "f"];
+  const events: LogEvent[] = Array.from({ length: 400 }, (_, k) => {
+    const e = rng.rand() < 0.6 ? fail(Math.floor(rng.rand() * 1800), `10.0.0.${rng.randint(1, 4)}`, users[rng.randint(0, users.length)]) : ok(Math.floor(rng.rand() * 1800), `10.0.0.${rng.randint(1, 4)}`);
+    return { ...e, lineNo: k + 1, user: rng.rand() < 0.1 ? undefined : e.user };
+  }).sort((a, b) => a.lineNo - b.lineNo);
+  const cases: Array<[string, Record<string, unknown>, (v: number) => boolean]> = [
+    ["event_count", { gte: 6 }, (v) => v >= 6],
+    ["event_count", { gt: 2, lte: 4 }, (v) => v > 2 && v <= 4],
+    ["value_count", { field: "user.name", gte: 4 }, (v) => v >= 4],
+    ["value_count", { field: "user.name", eq: 2 }, (v) => v === 2],
+    ["temporal", undefined as never, (v) => v >= 2],
+  ];
+  for (const [type, condition, holds] of cases) {
+    for (const mode of ["window", "every"] as const) {
+      it(`${type} ${JSON.stringify(condition ?? {})} mode ${mode}`, () => {
+        const rules = type === "temporal" ? [isFail, isOk] : [isFail];
+        const c = compileSigmaCorrelation({ title: "c", correlation: { type, rules: rules.map((r) => r.name), "group-by": ["c-ip"], timespan: "2m", ...(condition ? { condition } : {}) } });
+        const fast = evaluateCorrelation(c, rules, events, { mode }).hits
+          .map((h) => ({ group: h.group["c-ip"], windowStart: h.windowStart, value: h.value, n: h.events.length }))
+          .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.windowStart - b.windowStart));
+        const ref = reference(type, events, rules.map((r) => r.matches), 120_000, holds, mode);
+        expect(ref.length).toBeGreaterThan(0);
+        expect(fast).toEqual(ref);
+      });
+    }
+  }
 });
