@@ -1,7 +1,7 @@
 /** Sigma detection and correlation rules, run locally on siemlab's parsed events. */
 export { type DiagnosticSeverity, type RuleDiagnostic, SigmaRuleError, formatDiagnostic, didYouMean } from "./rule-diagnostic";
 export { type SigmaYamlOptions, type SigmaYamlDocument, type SigmaYamlResult, parseSigmaYaml } from "./sigma-yaml";
-export { WINDASH_CHARS, type SigmaWildcardOptions, sigmaWildcardToRegExp, hasSigmaWildcard, escapeSigmaWildcards } from "./sigma-wildcard";
+export { WINDASH_CHARS, type SigmaWildcardOptions, compileSigmaWildcard, hasSigmaWildcard, escapeSigmaWildcards } from "./sigma-wildcard";
 export { SIGMA_MODIFIERS, type SigmaValueTest, SigmaValueError, base64OffsetVariants, compileSigmaValue } from "./sigma-modifiers";
 export { type SigmaCondition, SigmaConditionSyntaxError, parseSigmaCondition, evaluateSigmaCondition } from "./sigma-condition";
 export {

@@ -1,4 +1,5 @@
 import { SiemlabError } from "../errors";
+import { compileSigmaWildcard } from "./sigma-wildcard";
 
 /** The parsed form of a Sigma `condition`. */
 export type SigmaCondition =
@@ -47,9 +48,6 @@ function tokenize(text: string): Token[] {
 
 const KEYWORDS = new Set(["and", "or", "not", "of", "them", "all"]);
 
-function globToRegExp(pattern: string): RegExp {
-  return new RegExp("^" + pattern.replace(/[.\-]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
-}
 
 /**
  * Parse a Sigma detection condition with a small recursive-descent parser. Grammar (precedence low to
@@ -74,8 +72,8 @@ export function parseSigmaCondition(text: string, selections: readonly string[])
   };
   const expandPattern = (pattern: string, t: Token): string[] => {
     if (pattern.toLowerCase() === "them") return selections.filter((s) => !s.startsWith("_"));
-    const re = globToRegExp(pattern);
-    const names = selections.filter((s) => re.test(s));
+    const match = compileSigmaWildcard(pattern, { cased: true });
+    const names = selections.filter(match);
     if (names.length === 0) fail(`'${pattern}' matches no selection; selections are ${selections.join(", ")}`, t);
     return names;
   };

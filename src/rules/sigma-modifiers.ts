@@ -2,7 +2,7 @@ import { BlockList, isIP } from "node:net";
 import { SiemlabError } from "../errors";
 import type { SigmaFieldValue } from "./sigma-field-map";
 import { didYouMean } from "./rule-diagnostic";
-import { hasSigmaWildcard, sigmaWildcardToRegExp } from "./sigma-wildcard";
+import { compileSigmaWildcard, hasSigmaWildcard } from "./sigma-wildcard";
 
 /** Modifiers this engine evaluates (Sigma modifiers appendix v2). */
 export const SIGMA_MODIFIERS: readonly string[] = [
@@ -187,8 +187,7 @@ export function compileSigmaValue(modifiers: readonly string[], raw: unknown): S
         const lower = full.toLowerCase();
         return (s: string) => s.length === full.length && s.toLowerCase() === lower;
       }
-      const re = sigmaWildcardToRegExp(full, { cased, windash });
-      return (s: string) => re.test(s);
+      return compileSigmaWildcard(full, { cased, windash });
     });
     return (v) => {
       const s = asText(v);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
 import {
   base64OffsetVariants, compileSigmaRule, compileSigmaRuleSet, compileSigmaValue, evaluateSigmaCondition, formatDiagnostic,
-  parseSigmaCondition, parseSigmaYaml, sigmaWildcardToRegExp, SigmaRuleError,
+  compileSigmaWildcard, parseSigmaCondition, parseSigmaYaml, SigmaRuleError,
 } from "../../src/rules/index";
 
 const web = (fields: Record<string, string | number | null>, extra: Partial<LogEvent> = {}): LogEvent => ({
@@ -19,9 +19,15 @@ describe("Sigma values and modifiers", () => {
     expect(compileSigmaValue(["cased"], "GET")("GET")).toBe(true);
   });
   it("wildcards * and ?, and backslash escaping", () => {
-    expect(sigmaWildcardToRegExp("/wp-*.php").test("/WP-login.php")).toBe(true);
-    expect(sigmaWildcardToRegExp("a?c").test("abc")).toBe(true);
-    expect(sigmaWildcardToRegExp("a?c").test("ac")).toBe(false);
+    expect(compileSigmaWildcard("/wp-*.php")("/WP-login.php")).toBe(true);
+    expect(compileSigmaWildcard("a?c")("abc")).toBe(true);
+    expect(compileSigmaWildcard("a?c")("ac")).toBe(false);
+    expect(compileSigmaWildcard("*a*b*c")("xxaxxbxxc")).toBe(true);
+    expect(compileSigmaWildcard("*a*b*c")("xxaxxcxxb")).toBe(false);
+    expect(compileSigmaWildcard("a*")("a")).toBe(true);
+    expect(compileSigmaWildcard("?")("\u{1F600}")).toBe(true); // one code point, not one UTF-16 unit
+    // no backtracking blow-up: many wildcards against a long non-matching value
+    expect(compileSigmaWildcard("*a*a*a*a*a*a*a*a*b")("a".repeat(20_000))).toBe(false);
     expect(compileSigmaValue([], "what\\?")("what?")).toBe(true);
     expect(compileSigmaValue([], "what\\?")("whatX")).toBe(false);
     expect(compileSigmaValue(["contains"], "\\*")("a*b")).toBe(true);
