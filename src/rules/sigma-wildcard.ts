@@ -50,6 +50,17 @@ export function compileSigmaWildcard(pattern: string, options: SigmaWildcardOpti
   // Code points only matter for `?` (one character); otherwise UTF-16 units compare the same.
   const byCodePoint = folded.includes("?");
   const p = tokenize(byCodePoint ? Array.from(folded) : folded.split(""), options.windash ?? false);
+  // Fast paths for the common shapes (contains / startswith / endswith of a plain literal).
+  const inner = p.slice(p[0]?.kind === "star" ? 1 : 0, p[p.length - 1]?.kind === "star" && p.length > 1 ? -1 : undefined);
+  if (inner.every((t) => t.kind === "lit")) {
+    const lit = inner.map((t) => (t as { ch: string }).ch).join("");
+    const lead = p[0]?.kind === "star";
+    const trail = p.length > 1 && p[p.length - 1].kind === "star";
+    const norm = (value: string) => (cased ? value : value.toLowerCase());
+    if (lead && trail) return (value) => norm(value).includes(lit);
+    if (lead) return (value) => norm(value).endsWith(lit);
+    if (trail) return (value) => norm(value).startsWith(lit);
+  }
   return (value: string) => {
     const v = cased ? value : value.toLowerCase();
     const s: ArrayLike<string> = byCodePoint ? Array.from(v) : v;

@@ -25,6 +25,11 @@ describe("Sigma values and modifiers", () => {
     expect(compileSigmaWildcard("*a*b*c")("xxaxxbxxc")).toBe(true);
     expect(compileSigmaWildcard("*a*b*c")("xxaxxcxxb")).toBe(false);
     expect(compileSigmaWildcard("a*")("a")).toBe(true);
+    expect(compileSigmaWildcard("*")("")).toBe(true);
+    expect(compileSigmaWildcard("")("")).toBe(true);
+    expect(compileSigmaWildcard("")("x")).toBe(false);
+    expect(compileSigmaWildcard("*\\**")("a*b")).toBe(true); // contains a literal star
+    expect(compileSigmaWildcard("*\\**")("ab")).toBe(false);
     expect(compileSigmaWildcard("?")("\u{1F600}")).toBe(true); // one code point, not one UTF-16 unit
     // no backtracking blow-up: many wildcards against a long non-matching value
     expect(compileSigmaWildcard("*a*a*a*a*a*a*a*a*b")("a".repeat(20_000))).toBe(false);
