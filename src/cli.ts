@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { rulesCommand } from "./cli-rules";
 import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
@@ -30,6 +31,7 @@ Usage:
   siemlab detect   [FILE|-] [options]   the same plus the detector's score and flag per row
   siemlab parse    [FILE|-] [options]   the parsed events as JSON lines (or CSV), rejects on stderr
   siemlab simulate --out DIR [--seed N] write the labelled attack simulator's samples
+  siemlab rules    [FILE|-] --rules DIR Sigma rules and correlations: alerts as JSON lines (rules --help)
   siemlab formats                       list the log formats
   siemlab --help | --version
 
@@ -286,6 +288,7 @@ function capText(cap: ZeroFillCap, windowMs: number): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
+    if (argv[0] === "rules") return await rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts
     let parsed;
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -331,7 +334,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       io.stdout.write(text);
       return 0;
     }
-    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, simulate or formats`);
+    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, rules, simulate or formats`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof SiemlabError && e.name === "OptionError")) {
       io.stderr.write(escapeControlsKeepLines(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`));

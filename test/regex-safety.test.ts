@@ -17,6 +17,8 @@ const SRC = path.resolve(__dirname, "../src");
 const DYNAMIC: Readonly<Record<string, string>> = {
   "ingest/drain.ts": "re-flags the caller's own masks (default masks are literals, checked here)",
   "respond/redact.ts": "re-flags the literal SECRET_PATTERNS, or matches an escaped literal user name (escapeRegExp: no quantifiers)",
+  "rules/sigma-modifiers.ts":
+    "the Sigma `re` modifier compiles the rule author's own pattern (rules are configuration; lookaround and backreferences are refused); wildcards use a linear glob matcher, not RegExp",
 };
 
 /**

@@ -19,6 +19,8 @@ export { decisionContourChart } from "./decision-contour";
 export type { DecisionContourOptions } from "./decision-contour";
 export { entityTimelineChart } from "./entity-timeline";
 export type { AnomalyWindow, EntityTimelineOptions } from "./entity-timeline";
+export { alertTimelineChart } from "./alert-timeline";
+export type { AlertTimelineFiring, AlertTimelineSpan, AlertTimelineOptions } from "./alert-timeline";
 export { contaminationSliderChart } from "./contamination-slider";
 export type { ContaminationSliderOptions } from "./contamination-slider";
 export { htmlTable, textTable } from "./table";

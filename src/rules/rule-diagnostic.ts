@@ -1,0 +1,86 @@
+import { SiemlabError } from "../errors";
+
+/** How bad a diagnostic is: an `error` drops the rule (the others still run); a `warning` keeps it. */
+export type DiagnosticSeverity = "error" | "warning";
+
+/** One problem found while loading or running a Sigma rule, located as precisely as it can be. */
+export interface RuleDiagnostic {
+  readonly severity: DiagnosticSeverity;
+  /** File the rule came from, when it came from a file. */
+  readonly file?: string;
+  /** 0-based index of the YAML document inside the file (multi-document files use `---`). */
+  readonly document?: number;
+  /** The rule's `id`, when it has one. */
+  readonly ruleId?: string;
+  /** The rule's `title`, when it has one. */
+  readonly title?: string;
+  /** Path inside the rule, e.g. `detection.selection.c-uri|contains[1]`. */
+  readonly path?: string;
+  readonly message: string;
+}
+
+/**
+ * A Sigma rule (or its YAML) cannot be used; carries the diagnostic that says where and why.
+ *
+ * @example
+ * try { compileSigmaRule({ title: "x" }); } catch (e) { if (e instanceof SigmaRuleError) e.diagnostic.path; } // "logsource"
+ */
+export class SigmaRuleError extends SiemlabError {
+  readonly diagnostic: RuleDiagnostic;
+  constructor(diagnostic: RuleDiagnostic) {
+    super(formatDiagnostic(diagnostic));
+    this.diagnostic = diagnostic;
+  }
+}
+
+/**
+ * One line of text for a diagnostic: `file#doc rule "title" (id) at path: message`. Rule text comes from
+ * untrusted files, so control characters are escaped (JSON string escaping) before they are shown.
+ *
+ * @example
+ * formatDiagnostic({ severity: "error", file: "a.yml", title: "SSH", path: "detection.condition", message: "unknown selection 'x'" })
+ * // 'error: a.yml: rule "SSH" at detection.condition: unknown selection \'x\''
+ */
+export function formatDiagnostic(d: RuleDiagnostic): string {
+  const safe = (s: string) => JSON.stringify(s).slice(1, -1);
+  let where = d.file !== undefined ? safe(d.file) + (d.document ? `#${d.document}` : "") + ": " : "";
+  if (d.title !== undefined || d.ruleId !== undefined) {
+    where += "rule" + (d.title !== undefined ? ` "${safe(d.title)}"` : "") + (d.ruleId !== undefined ? ` (${safe(d.ruleId)})` : "");
+  }
+  if (d.path !== undefined) where += `${where.endsWith(": ") || where === "" ? "" : " "}at ${safe(d.path)}`;
+  return `${d.severity}: ${where}${where === "" || where.endsWith(": ") ? "" : ": "}${safe(d.message)}`;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/**
+ * A " (did you mean 'x'?)" hint naming the closest candidate, or "" when none is close.
+ *
+ * @example
+ * didYouMean("contian", ["contains", "startswith"]) // " (did you mean 'contains'?)"
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  let best = "";
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== "" && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : "";
+}

@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = path.resolve("bin/siemlab.js");
+const FIX = path.resolve("test/rules/fixtures");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-rules-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const lines = (s: string) => s.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+
+describe("siemlab rules", () => {
+  it("writes one JSON line per alert and a summary on stderr", () => {
+    const r = run(["rules", path.join(FIX, "ssh-brute-force.pos.log"), "--rules", "data/rules", "--year", "2025"]);
+    expect(r.code).toBe(0);
+    const alerts = lines(r.out);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      detector: "sigma:ssh_brute_force", entity: "198.51.100.23", entityType: "ip", value: 12, eventCount: 12,
+      firedAt: "2025-03-06T10:00:27.000Z", rule: { level: "high", type: "event_count" }, anomalyScore: 85,
+    });
+    expect(alerts[0].events).toHaveLength(12);
+    expect(r.err).toContain("rules loaded: 9 detection, 6 correlation; 0 rule errors; 1 alerts (mode window)");
+    expect(r.err).toContain("sigma:ssh_failed_password: 12 matching events (feeds a correlation)");
+  });
+
+  it("a bad rule is a diagnostic; the other rules still run", () => {
+    const dir = path.join(tmp, "mixed");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "bad.yml"), "title: bad\nlogsource: {category: webserver}\ndetection: {s: {c-uri|contians: x}, condition: s}\n");
+    fs.writeFileSync(path.join(dir, "bomb.yml"), "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n");
+    fs.copyFileSync("data/rules/web-scanner-user-agent.yml", path.join(dir, "ua.yml"));
+    const r = run(["rules", path.join(FIX, "web-scanner-user-agent.pos.log"), "--rules", dir]);
+    expect(r.code).toBe(0);
+    expect(lines(r.out).map((a) => a.entity)).toEqual(["198.51.100.9", "198.51.100.10"]);
+    expect(r.err).toMatch(/error: .*bad\.yml: rule "bad" at detection\.s\.c-uri\|contians: unknown modifier 'contians' \(did you mean 'contains'\?\)/);
+    expect(r.err).toMatch(/bomb\.yml: .*alias bomb/);
+    expect(r.err).toContain("1 detection, 0 correlation; 2 rule errors; 2 alerts");
+  });
+
+  it("no loadable rule is exit 1; a missing --rules or bad option is exit 2", () => {
+    const dir = path.join(tmp, "empty");
+    fs.mkdirSync(dir);
+    const r = run(["rules", path.join(FIX, "web-tls-on-http.pos.log"), "--rules", dir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no rule loaded");
+    expect(run(["rules", path.join(FIX, "web-tls-on-http.pos.log")]).code).toBe(2);
+    const bad = run(["rules", "-", "--rules", "data/rules", "--mode", "sometimes"], "");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--mode expects 'window' or 'every'");
+    expect(run(["rules", "--help"]).out).toContain("--group-within");
+  });
+
+  it("--mode every fires at each event whose trailing window holds", () => {
+    const args = ["rules", path.join(FIX, "ssh-brute-force.pos.log"), "--rules", "data/rules/ssh-brute-force.yml", "--year", "2025"];
+    expect(lines(run(args).out)).toHaveLength(1);
+    expect(lines(run([...args, "--mode", "every"]).out)).toHaveLength(3); // the 10th, 11th and 12th failure
+  });
+
+  it("--mapping adds a field name; log text is escaped in the JSON lines", () => {
+    const map = path.join(tmp, "map.yml");
+    fs.writeFileSync(map, "Agent: fields.userAgent\n");
+    const rule = path.join(tmp, "agent.yml");
+    fs.writeFileSync(rule, "title: evil agent\nlogsource: {category: webserver}\ndetection: {s: {Agent|contains: evil}, condition: s}\n");
+    const log = '203.0.113.1 - - [06/Mar/2025:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "evil\u001b[2J\u202e"\n';
+    const r = run(["rules", "-", "--rules", rule, "--mapping", map], log);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/[\u001b\u202e]/);
+    expect(lines(r.out)).toHaveLength(1);
+    expect(r.err).not.toContain("in no siemlab mapping");
+    const without = run(["rules", "-", "--rules", rule], log);
+    expect(lines(without.out)).toHaveLength(0);
+    expect(without.err).toContain("field 'Agent' is in no siemlab mapping");
+    fs.writeFileSync(map, "Agent: feilds.userAgent\n");
+    expect(run(["rules", "-", "--rules", rule, "--mapping", map], log).code).toBe(2);
+  });
+});
