@@ -14,7 +14,7 @@ if (notebooks.length === 0) {
   const dir = path.join(repoRoot, 'notebooks');
   notebooks = fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
+    .filter((f) => /^\d{2}-.*\.ipynb$/.test(f)) // the numbered lessons, not an Untitled.ipynb made in the UI
     .sort()
     .map((f) => path.join(dir, f));
 }
