@@ -4,6 +4,7 @@
 // TypeScript with the working directory as rootDir, so a kernel started in notebooks/ could not import
 // ../src; from the root, every notebook imports the library as "./src" and reads "data/...".
 //
+// Before starting, the compiled library in dist/ (what notebooks import) is rebuilt if src/ changed.
 // Two fixes to tslab 1.0.22 are applied here at load time (node_modules stays as `npm ci` left it):
 // - start-up race: tslab's ZmqServer.init starts its receive loops and binds the five sockets in parallel,
 //   so a kernel_info_request could be answered (status on iopub, reply on shell) while another socket's bind
@@ -109,12 +110,37 @@ function routeWatchTimers() {
   }
 }
 
-/** Applies both fixes; returns tslab's main module. Exported for the kernel tests. */
+/**
+ * Notebooks import the compiled library ("./dist/index"). Before a cell runs, tells the cell (stderr, once
+ * per change) when src/ changed after the build this kernel loaded: the kernel keeps running the code it
+ * loaded until it is restarted, and the restart rebuilds.
+ */
+function warnWhenStale() {
+  const { JupyterHandlerImpl } = require(path.join(tslabDir, 'dist', 'jupyter.js'));
+  const { buildState } = require('./build.js');
+  const handleExecute = JupyterHandlerImpl.prototype.handleExecute;
+  let warned = '';
+  JupyterHandlerImpl.prototype.handleExecute = function (req, writeStream, writeDisplayData) {
+    const state = buildState();
+    if (!state.fresh && state.why !== warned) {
+      warned = state.why;
+      writeStream(
+        'stderr',
+        `siemlab: ${state.why}; this kernel still runs the library it loaded from dist/. ` +
+          'Restart the kernel (Kernel → Restart) to rebuild and load the change.\n',
+      );
+    }
+    return handleExecute.call(this, req, writeStream, writeDisplayData);
+  };
+}
+
+/** Applies the fixes; returns tslab's main module. Exported for the kernel tests. */
 function patchTslab() {
   const { ZmqServer } = require(path.join(tslabDir, 'dist', 'jupyter.js'));
   if (ZmqServer.prototype.init !== bindAllThenServe) {
     ZmqServer.prototype.init = bindAllThenServe;
     routeWatchTimers();
+    warnWhenStale();
   }
   return require(path.join(tslabDir, 'dist', 'main.js'));
 }
@@ -123,6 +149,11 @@ module.exports = { patchTslab };
 
 if (require.main === module) {
   const root = process.env.SIEMLAB_ROOT || repo;
+  try {
+    require('./build.js').ensureBuild({ who: 'siemlab kernel' });
+  } catch (e) {
+    console.error(`siemlab kernel: ${e.message}`); // cells importing "./dist/index" will say so too
+  }
   process.chdir(root);
   patchTslab().main();
 }

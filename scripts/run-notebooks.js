@@ -24,6 +24,12 @@ for (const nb of notebooks) {
     process.exit(2);
   }
 }
+try {
+  require('./build.js').ensureBuild({ who: 'notebooks' }); // the notebooks import the compiled "./dist/index"
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
 const python = ensurePython('run');
 registerKernel();
 const t0 = Date.now();

@@ -51,6 +51,12 @@ function roomAddresses() {
 function main() {
   const python = ensurePython('start');
   registerKernel();
+  try {
+    require('./build.js').ensureBuild({ who: 'siemlab' }); // the notebooks import the compiled "./dist/index"
+  } catch (e) {
+    console.error(e.message);
+    process.exit(1);
+  }
   let args;
   try {
     args = jupyterArgs(process.argv.slice(2));
