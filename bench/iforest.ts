@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { IsolationForest } from "../src/detectors/isolation-forest";
 import { rocAuc } from "../src/eval/metrics";
-import { simulateBlobWithOutliers } from "../src/simulate";
+import { simulateBlobWithOutliers } from "../src/simulate/samples";
 
 const PYTHON = "/usr/bin/python3";
 

@@ -10,16 +10,15 @@ import {
   decisionContourChart,
   entityHeatmap,
   entityTimelineChart,
-  openChartRenderer,
   prChart,
   rocChart,
-  saveHtml,
   scoreHistogram,
   sweepChart,
   timelineChart,
   type HeatmapCell,
   type PlotlySpec,
-} from "../src/charts";
+} from "../src/charts/index";
+import { openChartRenderer, saveHtml } from "../src/export/chart-export";
 import { IsolationForest } from "../src/detectors/isolation-forest";
 import { LocalOutlierFactor } from "../src/detectors/lof";
 import { OneClassSVM } from "../src/detectors/ocsvm";
@@ -27,7 +26,7 @@ import { RobustZScore } from "../src/detectors/robust-zscore";
 import { contaminationSweep } from "../src/eval/sweep";
 import type { LogEvent } from "../src/events";
 import { RandomState } from "../src/random";
-import { simulateBlobWithOutliers, simulateLoginAttempts } from "../src/simulate";
+import { simulateBlobWithOutliers, simulateLoginAttempts } from "../src/simulate/samples";
 
 const repoRoot = resolve(__dirname, "..");
 const T0 = Date.UTC(2025, 2, 6, 8, 0, 0);

@@ -3,11 +3,12 @@ import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
 import { parseDuration } from "./features/duration";
-import { WindowAccumulator, type EntityKey, type WindowFeatures } from "./features/window-counts";
+import type { EntityKey } from "./features/entity-key";
+import { WindowAccumulator, type WindowFeatures } from "./features/window-counts";
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
-import { writeSimulatedSamples } from "./ingest/simulate-attacks";
+import { writeSimulatedSamples } from "./simulate/attacks";
 
 /** Where the CLI reads and writes (process streams by default; tests pass their own). */
 export interface CliIO {

@@ -2,13 +2,13 @@
  * The classic scikit-learn outlier-detection picture: a 2-D feature scatter over the detector's decision
  * function as a filled contour, with the decision boundary (decision = 0) drawn and flagged rows in red.
  */
-import type { Detector, Matrix } from "../detectors/types";
-import { toDense } from "../detectors/base";
+import type { Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { escapePlotlyText } from "./escape";
 import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, chartMarkers } from "./theme";
+import { type Matrix, toDense } from "../matrix";
 
 /** Options of {@link decisionContourChart}. */
 export interface DecisionContourOptions {

@@ -3,12 +3,12 @@
  * several contamination values would put on it.
  */
 import type { Annotation, Shape } from "plotly.js-dist-min";
-import { percentile } from "../detectors/base";
 import { DataError, OptionError } from "../errors";
 import { escapePlotlyText } from "./escape";
 import { formatNumber } from "./format";
 import type { PlotlySpec } from "./spec";
 import { baseLayout, chartColors, thresholdLine } from "./theme";
+import { percentile } from "../percentile";
 
 /** A named threshold on the score axis. */
 export interface ScoreThreshold {

@@ -4,7 +4,6 @@
  * HTML-escaped (log fields are attacker-controlled).
  */
 import { OptionError } from "../errors";
-import { sendDisplay } from "./display";
 import { escapeHtmlText } from "./escape";
 import { formatNumber } from "./format";
 import { plotlyDate } from "./time-axis";
@@ -204,17 +203,4 @@ export function textTable(input: TableInput, options: TableOptions = {}): string
   for (const r of body) out.push(r === null ? `… ${plural(l.hidden, "more row")} …` : render(r));
   out.push(shapeText(l));
   return out.join("\n");
-}
-
-/**
- * Show rows or a Danfo DataFrame as a table in the notebook (text/html + text/plain). Outside a kernel it prints
- * the plain-text table instead.
- *
- * @example
- * sl.showTable(df, { maxRows: 10, caption: "Failed logins by user", digits: 3 });
- */
-export function showTable(input: TableInput, options: TableOptions = {}): void {
-  const text = textTable(input, options);
-  const sent = sendDisplay({ data: { "text/html": htmlTable(input, options), "text/plain": text }, metadata: {}, transient: {} });
-  if (!sent) console.log(text);
 }

@@ -19,7 +19,8 @@ import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { getTf } from "../tf";
 import { BaseDetector, validatePositiveInteger } from "./base";
-import type { DenseMatrix, DetectorOptions, Matrix } from "./types";
+import type { DetectorOptions } from "./types";
+import type { DenseMatrix, Matrix } from "../matrix";
 
 /** Options of {@link Autoencoder}. */
 export interface AutoencoderOptions extends DetectorOptions {

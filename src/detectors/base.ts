@@ -9,72 +9,10 @@
  * percentile([1, 2, 3, 4], 50);       // 2.5, as np.percentile
  */
 import { DataError, NotFittedError, OptionError } from "../errors";
+import { type DenseMatrix, type Matrix, toDense } from "../matrix";
+import { percentile } from "../percentile";
 import { checkSeed } from "../random";
-import type { Contamination, DenseMatrix, Detector, DetectorOptions, Matrix } from "./types";
-
-function isDenseMatrix(X: Matrix): X is DenseMatrix {
-  return !Array.isArray(X) && typeof X === "object" && X !== null && (X as DenseMatrix).data instanceof Float64Array;
-}
-
-/**
- * Converts rows (plain or typed arrays) or a {@link DenseMatrix} into a row-major DenseMatrix (a DenseMatrix
- * is returned as is, not copied). Throws a DataError naming the row and column for empty input, ragged rows,
- * NaN and ±Infinity.
- *
- * @example
- * toDense([[0, 1], [2, 3]]).data; // Float64Array [0, 1, 2, 3]
- */
-export function toDense(X: Matrix, what = "X"): DenseMatrix {
-  if (X === null || X === undefined || typeof X !== "object") {
-    throw new DataError(`Expected \`${what}\` to be an array of rows or a DenseMatrix, got ${String(X)}`);
-  }
-  let rows: number;
-  let cols: number;
-  let data: Float64Array;
-  if (isDenseMatrix(X)) {
-    ({ rows, cols, data } = X);
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || data.length !== rows * cols) {
-      throw new DataError(
-        `Expected \`${what}.data\` to hold rows × cols = ${rows} × ${cols} values, got ${data.length}: fix rows/cols or the data`,
-      );
-    }
-  } else {
-    if (!Array.isArray(X)) {
-      throw new DataError(`Expected \`${what}\` to be an array of rows or a DenseMatrix {data, rows, cols}`);
-    }
-    const arr = X as readonly ArrayLike<number>[];
-    rows = arr.length;
-    const first = arr[0];
-    cols = rows > 0 && first !== null && first !== undefined && typeof first.length === "number" ? first.length : 0;
-    data = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++) {
-      const row = arr[i];
-      if (row === null || row === undefined || typeof row.length !== "number") {
-        throw new DataError(`Expected row ${i} of \`${what}\` to be an array of numbers, got ${String(row)}`);
-      }
-      if (row.length !== cols) {
-        throw new DataError(
-          `Expected every row of \`${what}\` to have ${cols} values (as row 0), row ${i} has ${row.length}: pad or drop ragged rows`,
-        );
-      }
-      const o = i * cols;
-      for (let j = 0; j < cols; j++) data[o + j] = row[j];
-    }
-  }
-  if (rows === 0 || cols === 0) {
-    throw new DataError(`Expected \`${what}\` to have at least one row and one column, got ${rows} × ${cols}: pass non-empty data`);
-  }
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    // v - v is NaN exactly for NaN and ±Infinity; cheaper than Number.isFinite in the hot loop.
-    if (v - v !== 0) {
-      throw new DataError(
-        `Expected finite numbers in \`${what}\`, got ${v} at row ${Math.floor(i / cols)}, column ${i % cols}: drop or impute missing/infinite values first`,
-      );
-    }
-  }
-  return { data, rows, cols };
-}
+import type { Contamination, Detector, DetectorOptions } from "./types";
 
 /**
  * Throws a DataError unless `got` features equal the `expected` number seen by `name`.fit.
@@ -123,41 +61,6 @@ export function validatePositiveInteger(name: string, v: number): void {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
     throw new OptionError(`Expected \`${name}\` to be a positive integer, got ${String(v)}`);
   }
-}
-
-/**
- * The q-th percentile (q in [0, 100]) with NumPy's default linear interpolation, computed exactly as
- * `np.percentile(values, q)` in NumPy 1.24 (same virtual index and the same two-sided lerp).
- *
- * @example
- * percentile([1, 2, 3, 4], 50); // 2.5
- * percentile([5, 1, 3], 100);   // 5
- */
-export function percentile(values: ArrayLike<number>, q: number): number {
-  if (!(q >= 0 && q <= 100)) throw new OptionError(`Expected \`q\` to be in [0, 100], got ${String(q)}`);
-  const n = values.length;
-  if (n === 0) throw new DataError("Expected at least one value to take a percentile of, got none");
-  const s = Float64Array.from(values).sort();
-  const virtual = (n - 1) * (q / 100);
-  const lo = Math.floor(virtual);
-  if (lo >= n - 1) return s[n - 1];
-  const t = virtual - lo;
-  const a = s[lo];
-  const b = s[lo + 1];
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
-
-/**
- * The median of values already sorted ascending (the mean of the two middle values for an even count).
- *
- * @example
- * medianOfSorted(Float64Array.of(1, 2, 3, 10)); // 2.5
- */
-export function medianOfSorted(sorted: ArrayLike<number>): number {
-  const n = sorted.length;
-  if (n === 0) throw new DataError("Expected at least one value to take a median of, got none");
-  return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
 /**

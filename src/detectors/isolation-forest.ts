@@ -25,7 +25,8 @@ import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
 import { BaseDetector, validatePositiveInteger } from "./base";
-import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
+import type { Contamination, DetectorOptions } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;

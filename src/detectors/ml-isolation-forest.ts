@@ -21,7 +21,8 @@
  */
 import { RandomState } from "../random";
 import { BaseDetector, validatePositiveInteger } from "./base";
-import type { Contamination, DenseMatrix, DetectorOptions } from "./types";
+import type { Contamination, DetectorOptions } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** The part of the package's (untyped) API this wrapper uses. */
 interface MlIsolationForestModel {

@@ -20,7 +20,8 @@
 import { DataError, OptionError } from "../errors";
 import { BaseDetector } from "./base";
 import { squaredDistance } from "./distance";
-import type { DenseMatrix, DetectorOptions } from "./types";
+import type { DetectorOptions } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** Options of {@link OneClassSVM}. */
 export interface OneClassSVMOptions extends DetectorOptions {

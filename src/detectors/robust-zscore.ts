@@ -15,8 +15,10 @@
  * recommended cut-off). Deterministic: the `seed` is recorded but nothing is random.
  */
 import { OptionError } from "../errors";
-import { BaseDetector, medianOfSorted } from "./base";
-import type { DenseMatrix, DetectorOptions, Matrix } from "./types";
+import { BaseDetector } from "./base";
+import type { DetectorOptions } from "./types";
+import { medianOfSorted } from "../percentile";
+import type { DenseMatrix, Matrix } from "../matrix";
 
 /** Options of {@link RobustZScore}. */
 export interface RobustZScoreOptions extends DetectorOptions {

@@ -12,7 +12,8 @@
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, type FittedModel } from "./base";
-import type { DenseMatrix, DetectorOptions } from "./types";
+import type { DetectorOptions } from "./types";
+import type { DenseMatrix } from "../matrix";
 
 /** Options of {@link ThresholdRule}. */
 export interface ThresholdRuleOptions extends DetectorOptions {

@@ -3,15 +3,7 @@
  * `scoreSamples` is lower for more abnormal rows; `decisionFunction = scoreSamples - offset` is negative
  * for outliers; `predict` returns 1 (inlier) or -1 (outlier).
  */
-/** Row-major dense matrix on one typed array: row i, column j is `data[i * cols + j]`. */
-export interface DenseMatrix {
-  readonly data: Float64Array;
-  readonly rows: number;
-  readonly cols: number;
-}
-
-/** What detectors accept: an array of rows (plain arrays or typed arrays) or a {@link DenseMatrix}. */
-export type Matrix = readonly ArrayLike<number>[] | DenseMatrix;
+import type { Matrix } from "../matrix";
 
 /** `'auto'` or a number in (0, 0.5]: the fraction of training rows expected to be anomalous. */
 export type Contamination = "auto" | number;

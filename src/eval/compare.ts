@@ -4,12 +4,12 @@
  * a tidy table (one row per run), a mean-over-seeds summary, and a Danfo DataFrame for display.
  */
 import type * as dfd from "danfojs-node";
-import { lazyDanfo } from "../ingest/lazy-danfo";
-import { toDense } from "../detectors/base";
+import { lazyDanfo } from "../lazy-danfo";
 import { detectorRegistry, getDetectorEntry } from "../detectors/registry";
-import type { Contamination, Detector, Matrix } from "../detectors/types";
+import type { Contamination, Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { anomalyScores, averagePrecision, type BinaryLabels, confusionMatrix, flagsFromPredictions, precisionAtK, precisionRecallF1FromCounts, rocAuc } from "./metrics";
+import { type Matrix, toDense } from "../matrix";
 
 /** How to build a detector for one run: its display name and a factory. */
 export interface DetectorEntry {

@@ -5,16 +5,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DenseMatrix } from "../detectors/types";
 import { OptionError } from "../errors";
 import { windowCounts } from "../features/window-counts";
 import { sharedDatasetsDir } from "../ingest/datasets";
 import { parseLogLines } from "../ingest/parse-log";
-import { ATTACK_LABELS, labelSimulatedWindows, simulateAttacks } from "../ingest/simulate-attacks";
-import { simulateBlobWithOutliers } from "../simulate";
+import { ATTACK_LABELS, labelSimulatedWindows, simulateAttacks } from "../simulate/attacks";
+import { simulateBlobWithOutliers } from "../simulate/samples";
 import type { LabelledDataset } from "./compare";
 import { loadAdbench } from "./npz";
 import { subsampleLabelled } from "./subsample";
+import type { DenseMatrix } from "../matrix";
 
 /** Options of {@link loadComparisonDatasets}. */
 export interface ComparisonDatasetsOptions {

@@ -5,4 +5,7 @@ export * from "./sweep";
 export * from "./compare";
 export * from "./subsample";
 export * from "./npz";
+export * from "./npy";
+export * from "./labelled-data";
+export * from "./labelled-csv";
 export * from "./comparison-datasets";

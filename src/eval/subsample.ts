@@ -2,11 +2,10 @@
  * Seeded subsampling of a labelled data set, so that slow detectors (LOF, One-Class SVM: O(n²)) and
  * notebooks stay within their time budget while every run sees the same rows.
  */
-import { toDense } from "../detectors/base";
-import type { DenseMatrix, Matrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { RandomState } from "../random";
 import type { BinaryLabels } from "./metrics";
+import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 
 /** A labelled subsample and the original row indices it kept (increasing). */
 export interface LabelledSubsample {

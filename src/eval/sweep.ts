@@ -3,10 +3,11 @@
  * once, then re-thresholded the way `fit` would for each contamination c (offset = the 100·c-th percentile
  * of the training scores, NumPy's interpolation), counting what each setting would flag.
  */
-import { offsetFromContamination, toDense, validateContamination } from "../detectors/base";
-import type { Detector, Matrix } from "../detectors/types";
+import { offsetFromContamination, validateContamination } from "../detectors/base";
+import type { Detector } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import { type BinaryLabels, confusionMatrix, precisionRecallF1FromCounts } from "./metrics";
+import { type Matrix, toDense } from "../matrix";
 
 /** The contaminations {@link contaminationSweep} tries by default. */
 export const DEFAULT_SWEEP_CONTAMINATIONS: readonly number[] = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];

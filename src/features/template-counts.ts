@@ -1,6 +1,6 @@
-import type { DenseMatrix } from "../detectors/types";
 import { DataError } from "../errors";
 import { parseDuration } from "./duration";
+import type { DenseMatrix } from "../matrix";
 
 /** Counts of each log template per time window: rows are windows, columns templates. */
 export interface TemplateWindowCounts {

@@ -1,38 +1,12 @@
 import type * as dfd from "danfojs-node";
-import { lazyDanfo } from "../ingest/lazy-danfo";
-import type { DenseMatrix } from "../detectors/types";
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import { parseDuration } from "./duration";
-
-/** Which entity a row belongs to: an event field or a function (undefined = event skipped). */
-export type EntityKey = "srcIp" | "ip" | "user" | "host" | "process" | ((event: LogEvent) => string | undefined);
-
-/** Which events count: an event type, several, or a predicate. */
-export type EventFilter = string | readonly string[] | ((event: LogEvent) => boolean);
-
-/** A feature column computed per entity per window. */
-export type WindowFeature =
-  | "count"
-  | "failures"
-  | "successes"
-  | "failureRate"
-  | "distinctUsers"
-  | "distinctIps"
-  | "distinctHosts"
-  | "bytesSum"
-  | CustomWindowFeature;
-
-/** A custom column: count events (optionally filtered), sum a numeric value, or count distinct values. */
-export interface CustomWindowFeature {
-  /** Column name. */
-  readonly name: string;
-  readonly kind: "count" | "sum" | "distinct";
-  /** Only events passing this count toward the column. Default: all events of the row. */
-  readonly where?: EventFilter;
-  /** The value summed (kind 'sum') or whose distinct values are counted (kind 'distinct'). */
-  readonly value?: (event: LogEvent) => number | string | undefined;
-}
+import { type EntityKey, entityGetter } from "./entity-key";
+import { compileEventFilter, type EventFilter } from "./event-filter";
+import { type Plan, plan, type WindowFeature } from "./window-plan";
+import { windowFrame } from "./window-frame";
+import type { DenseMatrix } from "../matrix";
 
 export interface WindowCountsOptions {
   /** Entity of each row: 'srcIp' (alias 'ip'), 'user', 'host', 'process', or a function. Default: 'srcIp'. */
@@ -89,152 +63,11 @@ export interface WindowFeatures {
   toDataFrame(): dfd.DataFrame;
 }
 
-const BUILTIN = new Set(["count", "failures", "successes", "failureRate", "distinctUsers", "distinctIps", "distinctHosts", "bytesSum"]);
-
 function toTime(v: number | Date | string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const t = v instanceof Date ? v.getTime() : typeof v === "number" ? v : Date.parse(v);
   if (!Number.isFinite(t)) throw new OptionError(`Expected \`${name}\` to be a date or epoch milliseconds, got ${String(v)}`);
   return t;
-}
-
-/**
- * Compile an {@link EventFilter} to a predicate (undefined filter → undefined = all).
- *
- * @example
- * const isFailure = compileEventFilter(["failed_password", "invalid_user"]);
- * isFailure?.({ lineNo: 1, time: 0, eventType: "invalid_user", message: "" }) // true
- */
-export function compileEventFilter(filter: EventFilter | undefined, name = "filter"): ((e: LogEvent) => boolean) | undefined {
-  if (filter === undefined) return undefined;
-  if (typeof filter === "function") return filter;
-  if (typeof filter === "string") {
-    if (filter === "") throw new OptionError(`Expected \`${name}\` to be an event type such as 'failed_password', got ''`);
-    return (e) => e.eventType === filter;
-  }
-  if (Array.isArray(filter)) {
-    const set = new Set(filter as readonly string[]);
-    return (e) => set.has(e.eventType);
-  }
-  throw new OptionError(`Expected \`${name}\` to be an event type, a list of them, or a predicate, got ${typeof filter}`);
-}
-
-function entityGetter(by: EntityKey | undefined): (e: LogEvent) => string | undefined {
-  const b = by ?? "srcIp";
-  if (typeof b === "function") return b;
-  switch (b) {
-    case "srcIp":
-    case "ip":
-      return (e) => e.srcIp;
-    case "user":
-      return (e) => e.user;
-    case "host":
-      return (e) => e.host;
-    case "process":
-      return (e) => e.process;
-    default:
-      throw new OptionError(`Expected \`by\` to be 'srcIp' (or 'ip'), 'user', 'host', 'process' or a function, got ${JSON.stringify(b)}`);
-  }
-}
-
-// Accumulator slots per cell: numeric sums, and distinct sets.
-interface Plan {
-  /** Column → how to compute it from the cell's accumulators. */
-  readonly columns: string[];
-  readonly numeric: Array<(e: LogEvent) => number>; // added per event into numeric slot k
-  readonly distinct: Array<(e: LogEvent) => string | undefined>;
-  /** For each column: [kind, slot] with kind 0 numeric slot, 1 distinct slot, 2 failure rate (slots f, s). */
-  readonly outputs: Array<[0 | 1 | 2, number, number]>;
-}
-
-function plan(features: readonly WindowFeature[]): Plan {
-  if (features.length === 0) throw new OptionError("Expected `features` to name at least one column, e.g. ['count']");
-  const numeric: Array<(e: LogEvent) => number> = [];
-  const distinct: Array<(e: LogEvent) => string | undefined> = [];
-  const numericIndex = new Map<string, number>();
-  const addNumeric = (key: string, f: (e: LogEvent) => number): number => {
-    const have = numericIndex.get(key);
-    if (have !== undefined) return have;
-    numeric.push(f);
-    numericIndex.set(key, numeric.length - 1);
-    return numeric.length - 1;
-  };
-  const columns: string[] = [];
-  const outputs: Array<[0 | 1 | 2, number, number]> = [];
-  const failures = () => addNumeric("failures", (e) => (e.outcome === "failure" ? 1 : 0));
-  const successes = () => addNumeric("successes", (e) => (e.outcome === "success" ? 1 : 0));
-  for (const f of features) {
-    if (typeof f === "string") {
-      if (!BUILTIN.has(f)) {
-        throw new OptionError(`Unknown feature ${JSON.stringify(f)}. Expected one of: ${[...BUILTIN].join(", ")}, or {name, kind, where?, value?}`);
-      }
-      columns.push(f);
-      switch (f) {
-        case "count":
-          outputs.push([0, addNumeric("count", () => 1), 0]);
-          break;
-        case "failures":
-          outputs.push([0, failures(), 0]);
-          break;
-        case "successes":
-          outputs.push([0, successes(), 0]);
-          break;
-        case "failureRate":
-          outputs.push([2, failures(), successes()]);
-          break;
-        case "bytesSum":
-          outputs.push([0, addNumeric("bytes", (e) => {
-            const b = e.fields?.bytes;
-            return typeof b === "number" && Number.isFinite(b) ? b : 0;
-          }), 0]);
-          break;
-        case "distinctUsers":
-          distinct.push((e) => e.user);
-          outputs.push([1, distinct.length - 1, 0]);
-          break;
-        case "distinctIps":
-          distinct.push((e) => e.srcIp);
-          outputs.push([1, distinct.length - 1, 0]);
-          break;
-        case "distinctHosts":
-          distinct.push((e) => e.host);
-          outputs.push([1, distinct.length - 1, 0]);
-          break;
-      }
-    } else {
-      if (!f || typeof f.name !== "string" || f.name === "") throw new OptionError("Expected a custom feature to have a non-empty `name`");
-      const where = compileEventFilter(f.where, `${f.name}.where`);
-      columns.push(f.name);
-      if (f.kind === "count") {
-        outputs.push([0, addNumeric(`custom:${columns.length}`, where ? (e) => (where(e) ? 1 : 0) : () => 1), 0]);
-      } else if (f.kind === "sum" || f.kind === "distinct") {
-        const value = f.value;
-        if (typeof value !== "function") throw new OptionError(`Expected custom feature ${JSON.stringify(f.name)} of kind '${f.kind}' to have a \`value\` function`);
-        if (f.kind === "sum") {
-          outputs.push([0, addNumeric(`custom:${columns.length}`, (e) => {
-            if (where && !where(e)) return 0;
-            const v = value(e);
-            return typeof v === "number" && Number.isFinite(v) ? v : 0;
-          }), 0]);
-        } else {
-          distinct.push((e) => {
-            if (where && !where(e)) return undefined;
-            const v = value(e);
-            return v === undefined ? undefined : String(v);
-          });
-          outputs.push([1, distinct.length - 1, 0]);
-        }
-      } else {
-        throw new OptionError(`Expected custom feature ${JSON.stringify(f.name)} to have kind 'count', 'sum' or 'distinct', got ${JSON.stringify(f.kind)}`);
-      }
-    }
-  }
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c)) throw new OptionError(`Feature column ${JSON.stringify(c)} appears twice; give custom features distinct names`);
-    seen.add(c);
-  }
-  return { columns, numeric, distinct, outputs };
 }
 
 /** {@link ipv4Key}'s answer for a string that is not a canonical IPv4 address (outside the int32 range). */
@@ -590,16 +423,7 @@ export class WindowAccumulator {
       skippedNoEntity: this.skippedNoEntity,
       skippedNoTime: this.skippedNoTime,
       toRows: () => Array.from({ length: nRows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))),
-      toDataFrame: () => {
-        const frame: Record<string, unknown[]> = {
-          entity: entities,
-          window_start: Array.from(windowStarts, (t) => new Date(t).toISOString()),
-        };
-        columns.forEach((c, k) => {
-          frame[c] = Array.from({ length: nRows }, (_, i) => data[i * cols + k]);
-        });
-        return new (lazyDanfo().DataFrame)(frame, { columns: ["entity", "window_start", ...columns] });
-      },
+      toDataFrame: () => windowFrame(entities, windowStarts, columns, data),
     };
   }
 }

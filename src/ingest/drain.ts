@@ -1,5 +1,5 @@
 import type * as dfd from "danfojs-node";
-import { lazyDanfo } from "./lazy-danfo";
+import { lazyDanfo } from "../lazy-danfo";
 import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
 

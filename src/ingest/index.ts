@@ -19,5 +19,3 @@ export * from "./event-frames";
 export * from "./datasets";
 export * from "./hostile-lines";
 export * from "./drain";
-export * from "./simulate-attacks";
-export * from "./lazy-danfo";

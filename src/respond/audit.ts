@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as dfd from "danfojs-node";
+import type * as dfd from "danfojs-node";
+import { lazyDanfo } from "../lazy-danfo";
 import type { Reject } from "../events";
 
 /** What happened to one planned action. */
@@ -95,8 +96,8 @@ export class AuditLog {
  */
 export function auditFrame(rows: readonly AuditRow[]): dfd.DataFrame {
   const columns = AUDIT_COLUMNS as string[];
-  if (rows.length === 0) return new dfd.DataFrame([], { columns });
-  return new dfd.DataFrame(rows.map((r) => columns.map((c) => (r as unknown as Record<string, unknown>)[c])), { columns });
+  if (rows.length === 0) return new (lazyDanfo().DataFrame)([], { columns });
+  return new (lazyDanfo().DataFrame)(rows.map((r) => columns.map((c) => (r as unknown as Record<string, unknown>)[c])), { columns });
 }
 
 /** A loaded audit log: its rows, lines that were not audit rows, and a DataFrame. */

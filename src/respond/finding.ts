@@ -1,7 +1,8 @@
 import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
-import type { Contamination, Detector, Matrix } from "../detectors/types";
-import { decisionToAnomalyScore } from "./anomalyScore";
+import type { Contamination, Detector } from "../detectors/types";
+import { decisionToAnomalyScore } from "./anomaly-score";
+import type { Matrix } from "../matrix";
 
 /** What kind of entity a finding is about. */
 export type EntityType = "ip" | "user" | "host";

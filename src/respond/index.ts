@@ -1,7 +1,7 @@
 // Public exports of src/respond. Add one `export * from "./module"` line per module.
-export * from "./ipAddress";
+export * from "./ip-address";
 export * from "./username";
-export * from "./anomalyScore";
+export * from "./anomaly-score";
 export * from "./finding";
 export * from "./policy";
 export * from "./plan";
@@ -9,10 +9,10 @@ export * from "./audit";
 export * from "./dedup";
 export * from "./executors/executor";
 export * from "./executors/alert";
-export * from "./executors/blockIp";
-export * from "./executors/lockUser";
+export * from "./executors/block-ip";
+export * from "./executors/lock-user";
 export * from "./executors/ticket";
-export * from "./executePlan";
+export * from "./execute-plan";
 export * from "./context";
 export * from "./summary";
 export * from "./redact";

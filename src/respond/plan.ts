@@ -1,7 +1,7 @@
 import type { LogEvent } from "../events";
-import { ANOMALY_SCORE_THRESHOLD } from "./anomalyScore";
+import { ANOMALY_SCORE_THRESHOLD } from "./anomaly-score";
 import type { EntityType, Finding } from "./finding";
-import { IpRangeSet, parseIp, privateRangeOf } from "./ipAddress";
+import { IpRangeSet, parseIp, privateRangeOf } from "./ip-address";
 import { selectTier, validatePolicy } from "./policy";
 import type { ActionKind, PolicyTier, ResponsePolicy } from "./policy";
 import { validateUsername } from "./username";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import { OptionError } from "../errors";
-import { parseIp } from "./ipAddress";
+import { parseIp } from "./ip-address";
 import { USERNAME_PATTERN as USERNAME } from "./username";
 import type { EntityType, Finding } from "./finding";
 

@@ -1,8 +1,8 @@
 // Shared helpers of the browser tests: one headless Chromium, pages with the network blocked, and probes
 // that tell whether every Plotly chart on a page was drawn.
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../../src/charts/chromium";
-import { blockNetwork } from "../../src/charts/export";
+import { launchChromium } from "../../src/export/chromium";
+import { blockNetwork } from "../../src/export/chart-export";
 
 export interface WatchedPage {
   page: Page;

@@ -7,23 +7,21 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  chartDisplayBundle,
   contaminationSliderChart,
   decisionContourChart,
   entityHeatmap,
   entityTimelineChart,
   htmlTable,
-  openChartRenderer,
-  plotlyChartHtml,
-  plotlyLoaderHtml,
   prChart,
   rocChart,
-  saveHtml,
   scoreHistogram,
   sweepChart,
   timelineChart,
   type PlotlySpec,
-} from "../../src/charts";
+} from "../../src/charts/index";
+import { chartDisplayBundle } from "../../src/display/show";
+import { openChartRenderer, saveHtml } from "../../src/export/chart-export";
+import { plotlyChartHtml, plotlyLoaderHtml } from "../../src/display/plotly-html";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
 import type { LogEvent } from "../../src/events";
 import { openBrowser, pointColours, probePlots, watchedPage } from "./browser";

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../../src/charts/chromium";
+import { launchChromium } from "../../src/export/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // A person opens notebooks/01-seed-tutorial.ipynb in Jupyter Notebook (classic UI), runs all cells and sees

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import * as dfd from "danfojs-node";
-import { htmlTable, showTable, textTable, formatCell } from "../../src/charts/table";
+import { htmlTable, textTable, formatCell } from "../../src/charts/table";
+import { showTable } from "../../src/display/show-table";
 import { OptionError } from "../../src/errors";
-import { captureDisplay } from "./capture-display";
+import { captureDisplay } from "../display/capture-display";
 
 const rows = Array.from({ length: 25 }, (_, i) => ({ user: `u${i}`, failures: i * 1000.5, ok: i % 2 === 0 }));
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { NotFittedError, OptionError } from "../../src/errors";
 import { anomalyScores, rocAuc } from "../../src/eval/metrics";
-import { simulateBlobWithOutliers } from "../../src/simulate";
+import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 import { getTf } from "../../src/tf";
 
 const tf = getTf();

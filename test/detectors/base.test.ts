@@ -2,21 +2,10 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
-import {
-  BaseDetector,
-  type FittedModel,
-  checkFeatureCount,
-  offsetFromContamination,
-  percentile,
-  predictFromDecision,
-  requireFitted,
-  subtractOffset,
-  toDense,
-  validateContamination,
-  validatePositiveInteger,
-  validateSeed,
-} from "../../src/detectors/base";
-import type { DenseMatrix, DetectorOptions } from "../../src/detectors/types";
+import { BaseDetector, type FittedModel, checkFeatureCount, offsetFromContamination, predictFromDecision, requireFitted, subtractOffset, validateContamination, validatePositiveInteger, validateSeed } from "../../src/detectors/base";
+import type { DetectorOptions } from "../../src/detectors/types";
+import { percentile } from "../../src/percentile";
+import { type DenseMatrix, toDense } from "../../src/matrix";
 
 const fixture = JSON.parse(readFileSync(resolve(__dirname, "../fixtures/numpy-percentile.json"), "utf8")) as {
   cases: { values: number[]; q: number[]; percentile: number[] }[];

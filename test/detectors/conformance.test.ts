@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { detectorRegistry, type RegisteredDetector } from "../../src/detectors/registry";
-import type { DenseMatrix, Detector } from "../../src/detectors/types";
+import type { Detector } from "../../src/detectors/types";
 import { DataError, NotFittedError } from "../../src/errors";
-import { simulateBlobWithOutliers } from "../../src/simulate";
+import { simulateBlobWithOutliers } from "../../src/simulate/samples";
+import type { DenseMatrix } from "../../src/matrix";
 
 const D = 3;
 

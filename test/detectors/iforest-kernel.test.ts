@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ForestKernel } from "../../src/detectors/iforest-kernel";
 import { IsolationForest, type IsolationForestOptions } from "../../src/detectors/isolation-forest";
 import { OptionError } from "../../src/errors";
-import { simulateBlobWithOutliers } from "../../src/simulate";
+import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 
 describe("WebAssembly scoring kernel", () => {
   it("assembles, compiles and instantiates", () => {

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { averagePathLength, IsolationForest } from "../../src/detectors/isolation-forest";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
 import { rocAuc } from "../../src/eval/metrics";
-import { simulateBlobWithOutliers, simulateLoginAttempts } from "../../src/simulate";
+import { simulateBlobWithOutliers, simulateLoginAttempts } from "../../src/simulate/samples";
 
 const sk = JSON.parse(readFileSync(resolve(__dirname, "../fixtures/numpy-iforest-sklearn.json"), "utf8")) as {
   X: number[][];

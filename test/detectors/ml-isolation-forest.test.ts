@@ -3,7 +3,7 @@ import { MlIsolationForest } from "../../src/detectors/ml-isolation-forest";
 import { DataError, NotFittedError } from "../../src/errors";
 import { rocAuc } from "../../src/eval/metrics";
 import { RandomState } from "../../src/random";
-import { simulateBlobWithOutliers, simulateLoginAttempts } from "../../src/simulate";
+import { simulateBlobWithOutliers, simulateLoginAttempts } from "../../src/simulate/samples";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ml = require("ml-isolation-forest") as {

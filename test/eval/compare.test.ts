@@ -5,8 +5,8 @@ import { ThresholdRule } from "../../src/detectors/threshold-rule";
 import { Autoencoder } from "../../src/detectors/autoencoder";
 import { OptionError, DataError } from "../../src/errors";
 import { compareDetectors, comparisonToDataFrame, detectorEntries, flaggedByDetector, flaggedByKind, scoreDetectors, summarizeComparison, type DetectorEntry } from "../../src/eval/compare";
-import { simulateLoginAttempts } from "../../src/simulate";
-import { simulateBlobWithOutliers } from "../../src/simulate";
+import { simulateLoginAttempts } from "../../src/simulate/samples";
+import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 
 const blob = simulateBlobWithOutliers({ n: 200, d: 3, outlierFraction: 0.05, seed: 2 });
 const entries: DetectorEntry[] = [

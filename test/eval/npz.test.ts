@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError, OptionError, ParseError } from "../../src/errors";
-import { loadAdbench, loadLabelledCsv, loadNpz } from "../../src/eval/npz";
+import { loadLabelledCsv } from "../../src/eval/labelled-csv";
+import { loadAdbench, loadNpz } from "../../src/eval/npz";
 import { sharedDatasetsDir } from "../../src/ingest/datasets";
 
 const PY = "/usr/bin/python3";

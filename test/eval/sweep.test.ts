@@ -4,7 +4,7 @@ import { RobustZScore } from "../../src/detectors/robust-zscore";
 import { ThresholdRule } from "../../src/detectors/threshold-rule";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
 import { contaminationForMaxAlerts, contaminationSweep, DEFAULT_SWEEP_CONTAMINATIONS } from "../../src/eval/sweep";
-import { simulateBlobWithOutliers } from "../../src/simulate";
+import { simulateBlobWithOutliers } from "../../src/simulate/samples";
 
 const { X, y } = simulateBlobWithOutliers({ n: 400, d: 3, outlierFraction: 0.05, seed: 5 });
 

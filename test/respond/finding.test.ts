@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { DataError, OptionError } from "../../src/errors";
 import { findingsFromScores, scoredByDetector } from "../../src/respond/finding";
-import type { Detector, Matrix } from "../../src/detectors/types";
+import type { Detector } from "../../src/detectors/types";
 import { T0, failures } from "./helpers";
+import type { Matrix } from "../../src/matrix";
 
 const keys = [
   { entity: "203.0.113.7", windowStart: T0 },

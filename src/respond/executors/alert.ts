@@ -2,7 +2,7 @@ import { OptionError } from "../../errors";
 import type { PlannedAction } from "../plan";
 import { safely } from "./executor";
 import type { Executor, ExecutorOutcome } from "./executor";
-import { appendLineExecutor, requireOutputPath } from "./fileOutput";
+import { appendLineExecutor, requireOutputPath } from "./file-output";
 
 /**
  * One-line alert text for an action.

@@ -4,7 +4,7 @@ import type { PlannedAction } from "../plan";
 import { alertText } from "./alert";
 import { safely } from "./executor";
 import type { Executor } from "./executor";
-import { requireOutputPath } from "./fileOutput";
+import { requireOutputPath } from "./file-output";
 
 /** A ticket for the analyst's own tracker. */
 export interface Ticket {

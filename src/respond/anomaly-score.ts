@@ -1,5 +1,5 @@
-import { medianOfSorted } from "../detectors/base";
 import { DataError, OptionError } from "../errors";
+import { medianOfSorted } from "../percentile";
 
 export interface AnomalyScoreOptions {
   /**

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, test } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { saveHtml, standaloneHtml, savePng } from "../../src/charts/export";
-import { plotlyBundle } from "../../src/charts/plotly-html";
+import { saveHtml, standaloneHtml, savePng } from "../../src/export/chart-export";
+import { plotlyBundle } from "../../src/display/plotly-html";
 import { timelineChart } from "../../src/charts/timeline";
 import { SiemlabError } from "../../src/errors";
 

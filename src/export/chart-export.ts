@@ -6,10 +6,10 @@ import { mkdirSync, writeFileSync } from "fs";
 import { dirname } from "path";
 import type { Browser, Page } from "playwright-core";
 import { OptionError } from "../errors";
-import { escapeHtmlText } from "./escape";
+import { escapeHtmlText } from "../charts/escape";
 import { launchChromium } from "./chromium";
-import { plotlyBundle, plotlyChartHtml, plotlyLoaderHtml } from "./plotly-html";
-import type { PlotlySpec } from "./spec";
+import { plotlyBundle, plotlyChartHtml, plotlyLoaderHtml } from "../display/plotly-html";
+import type { PlotlySpec } from "../charts/spec";
 
 /** Options of {@link standaloneHtml} and {@link saveHtml}. */
 export interface HtmlExportOptions {

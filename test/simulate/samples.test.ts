@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { OptionError } from "../src/errors";
-import { simulateBlobWithOutliers, simulateCounts, simulateLoginAttempts } from "../src/simulate";
+import { OptionError } from "../../src/errors";
+import { simulateBlobWithOutliers, simulateCounts, simulateLoginAttempts } from "../../src/simulate/samples";
 
 const TUTORIAL = [
   5, 4, 4, 5, 5, 3, 5, 4, 6, 7, 2, 5, 5, 6, 4, 6, 6, 1, 7, 2, 11, 4, 3, 8, 3, 3, 5, 8, 3, 2, 5, 3, 8, 10, 3, 2, 5, 7,

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { windowCounts } from "../../src/features/window-counts";
 import { parseLogLines } from "../../src/ingest/parse-log";
-import { ATTACK_LABELS, labelSimulatedWindows, simulateAttacks, writeSimulatedSamples } from "../../src/ingest/simulate-attacks";
+import { ATTACK_LABELS, labelSimulatedWindows, simulateAttacks, writeSimulatedSamples } from "../../src/simulate/attacks";
 
 const sim = simulateAttacks();
 

@@ -7,9 +7,9 @@
  * const sim = simulateLoginAttempts();
  * sim.counts.slice(-3); // [30, 40, 50]
  */
-import type { DenseMatrix } from "./detectors/types";
-import { OptionError } from "./errors";
-import { RandomState } from "./random";
+import { OptionError } from "../errors";
+import { RandomState } from "../random";
+import type { DenseMatrix } from "../matrix";
 
 export interface SimulateCountsOptions {
   /** Number of counts to draw. Default: 50. */

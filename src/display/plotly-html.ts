@@ -8,8 +8,8 @@
  */
 import { readFileSync } from "fs";
 import { SiemlabError } from "../errors";
-import { escapeHtmlText, jsonForScript } from "./escape";
-import type { PlotlySpec } from "./spec";
+import { escapeHtmlText, jsonForScript } from "../charts/escape";
+import type { PlotlySpec } from "../charts/spec";
 
 let bundleCache: { text: string; version: string } | undefined;
 

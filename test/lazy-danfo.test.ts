@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lazyDanfo } from "../../src/ingest/lazy-danfo";
+import { lazyDanfo } from "../src/lazy-danfo";
 
 describe("lazyDanfo", () => {
   it("loads danfojs-node once, on demand", () => {

@@ -1,8 +1,8 @@
 import { OptionError } from "../../errors";
-import { parseIp } from "../ipAddress";
+import { parseIp } from "../ip-address";
 import type { PlannedAction } from "../plan";
 import type { Executor } from "./executor";
-import { appendLineExecutor, requireOutputPath } from "./fileOutput";
+import { appendLineExecutor, requireOutputPath } from "./file-output";
 
 /** Command dialect for IP blocks. */
 export type FirewallFormat = "nftables" | "iptables";

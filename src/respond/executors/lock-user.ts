@@ -2,7 +2,7 @@ import { OptionError } from "../../errors";
 import type { PlannedAction } from "../plan";
 import { shellQuote, validateUsername } from "../username";
 import type { Executor } from "./executor";
-import { appendLineExecutor, requireOutputPath } from "./fileOutput";
+import { appendLineExecutor, requireOutputPath } from "./file-output";
 
 /** Account-locking command dialect. */
 export type LockTool = "usermod" | "passwd" | "faillock";

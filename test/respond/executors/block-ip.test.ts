@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError, OptionError } from "../../../src/errors";
-import { blockIpCommand, blockIpCommandFile, blocklistFile } from "../../../src/respond/executors/blockIp";
+import { blockIpCommand, blockIpCommandFile, blocklistFile } from "../../../src/respond/executors/block-ip";
 import { planResponse } from "../../../src/respond/plan";
 import type { PlannedAction } from "../../../src/respond/plan";
 import { POLICY, finding } from "../helpers";

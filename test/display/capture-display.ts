@@ -1,6 +1,6 @@
 // Test helper: capture what show()/showTable() would send to a notebook by standing in for tslab's writer.
 import { createRequire } from "node:module";
-import type { DisplayBundle } from "../../src/charts/display";
+import type { DisplayBundle } from "../../src/display/display";
 
 const requireFromHere = createRequire(import.meta.url);
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../../src/errors";
-import { lockUserCommand, lockUserCommandFile } from "../../../src/respond/executors/lockUser";
+import { lockUserCommand, lockUserCommandFile } from "../../../src/respond/executors/lock-user";
 import { planResponse } from "../../../src/respond/plan";
 import { shellQuote } from "../../../src/respond/username";
 import { POLICY, finding } from "../helpers";

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../src/errors";
-import { appendLineExecutor, requireOutputPath } from "../../../src/respond/executors/fileOutput";
+import { appendLineExecutor, requireOutputPath } from "../../../src/respond/executors/file-output";
 import { planResponse } from "../../../src/respond/plan";
 import { POLICY, finding } from "../helpers";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataError } from "../../src/errors";
-import { IpRangeSet, isValidIp, parseIp, privateRangeOf } from "../../src/respond/ipAddress";
+import { IpRangeSet, isValidIp, parseIp, privateRangeOf } from "../../src/respond/ip-address";
 
 describe("parseIp", () => {
   it("accepts canonical IPv4 and IPv6 and lower-cases IPv6", () => {

@@ -5,12 +5,12 @@ import { ThresholdRule } from "../../src/detectors/threshold-rule";
 import { windowCounts } from "../../src/features/window-counts";
 import { findDatasetSync } from "../../src/ingest/datasets";
 import { parseLogLines } from "../../src/ingest/parse-log";
-import { executePlan } from "../../src/respond/executePlan";
+import { executePlan } from "../../src/respond/execute-plan";
 import { findingsFromScores, scoredByDetector } from "../../src/respond/finding";
 import { planResponse } from "../../src/respond/plan";
 import { loadPolicy } from "../../src/respond/policy";
 import { summarizeIncident } from "../../src/respond/summary";
-import { simulateLoginAttempts } from "../../src/simulate";
+import { simulateLoginAttempts } from "../../src/simulate/samples";
 
 // The two cases of notebook 05, pinned: seeded detectors + the default policy give these tiers and actions.
 const r1 = (x: number) => Math.round(x * 10) / 10;

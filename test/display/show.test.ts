@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { chartDisplayBundle, chartSummary, initPlotly, resetPlotlyInjection, show } from "../../src/charts/show";
-import { plotlyBundle } from "../../src/charts/plotly-html";
+import { chartDisplayBundle, chartSummary, initPlotly, resetPlotlyInjection, show } from "../../src/display/show";
+import { plotlyBundle } from "../../src/display/plotly-html";
 import { timelineChart } from "../../src/charts/timeline";
 import type { PlotlySpec } from "../../src/charts/spec";
 import { captureDisplay } from "./capture-display";

@@ -9,10 +9,10 @@
  * Outside a kernel (a plain script, a test) `show` draws nothing: it prints one line saying so and suggesting
  * `saveHtml` / `savePng`, and returns normally, so code written for a notebook also runs as a script.
  */
-import { jsonForScript } from "./escape";
+import { jsonForScript } from "../charts/escape";
 import { sendDisplay, type DisplayBundle } from "./display";
 import { plotlyBundle, plotlyChartHtml, plotlyLoaderHtml } from "./plotly-html";
-import type { PlotlySpec } from "./spec";
+import type { PlotlySpec } from "../charts/spec";
 
 /** Options of {@link show}. */
 export interface ShowOptions {

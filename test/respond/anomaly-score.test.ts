@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DataError, OptionError } from "../../src/errors";
-import { ANOMALY_SCORE_THRESHOLD, decisionScale, decisionToAnomalyScore } from "../../src/respond/anomalyScore";
+import { ANOMALY_SCORE_THRESHOLD, decisionScale, decisionToAnomalyScore } from "../../src/respond/anomaly-score";
 
 const r = (a: ArrayLike<number>) => Array.from(a, (x) => Math.round(x * 10) / 10);
 
