@@ -51,11 +51,13 @@ describe("notebooks/", () => {
         }
       });
 
-      it('imports the library only as "./src/index"', () => {
+      // The compiled entry (npm run build): full types from its .d.ts, nothing for the kernel to compile.
+      it('imports the library only as "./dist/index"', () => {
         const all = code.map(text).join("\n");
-        expect(all).toContain('from "./src/index"');
-        expect(all).not.toMatch(/from\s+["']\.\.\/src/);
-        expect(all).not.toMatch(/from\s+["']\.\/src\/(?!index["'])/);
+        expect(all).toContain('from "./dist/index"');
+        expect(all).not.toMatch(/from\s+["'](\.\.\/)+(src|dist)/);
+        expect(all).not.toMatch(/from\s+["']\.\/src[/"']/);
+        expect(all).not.toMatch(/from\s+["']\.\/dist\/(?!index["'])/);
       });
 
       it(`keeps code cells short (≤ ${MAX_LINES} lines), each after a markdown cell`, () => {
