@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """scikit-learn side of bench/iforest.ts: times IsolationForest(n_jobs=1) fit + score_samples on the
-data that bench wrote (raw little-endian float64 rows, uint8 labels) and prints one JSON line.
+data that bench wrote (raw little-endian float64 rows, uint8 labels) and prints one JSON line; writes the
+scores of the first run (random_state 0) to DIR/sklearn.f64 for the parity column.
 
     /usr/bin/python3 bench/iforest_sklearn.py DIR N D REPEATS
 """
@@ -25,6 +26,8 @@ def main():
         t1 = time.perf_counter()
         scores = model.score_samples(X)
         t2, c2 = time.perf_counter(), time.process_time()
+        if r == 0:
+            scores.astype("<f8").tofile(f"{directory}/sklearn.f64")
         run = {"fit": t1 - t0, "score": t2 - t1, "total": t2 - t0, "cpu": c2 - c0, "auc": float(roc_auc_score(y, -scores))}
         if best is None or run["total"] < best["total"]:
             best = run

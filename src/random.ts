@@ -411,3 +411,39 @@ export class RandomState {
 export function randomState(seed?: number): RandomState {
   return new RandomState(seed);
 }
+
+/**
+ * `k` distinct integers from [0, n), drawn from `rs` exactly as scikit-learn 1.2's
+ * `sklearn.utils.random.sample_without_replacement(n, k, method="auto", random_state=rs)`: with
+ * ratio = k / n, `rs.permutation(n)[:k]` when 0.01 < ratio < 0.99; otherwise tracking selection (redraw
+ * `randint(n)` until unseen) when ratio < 0.2, else reservoir sampling (`out = [0..k)`, then for i from k
+ * to n - 1, j = `randint(0, i + 1)` replaces out[j] if j < k). Order matters: it is scikit-learn's.
+ *
+ * @example
+ * sampleWithoutReplacement(10, 3, new RandomState(0)); // [2, 8, 4], as sample_without_replacement(10, 3, random_state=0)
+ * sampleWithoutReplacement(5, 5, new RandomState(0));  // [0, 1, 2, 3, 4] (reservoir: no draw)
+ */
+export function sampleWithoutReplacement(n: number, k: number, rs: RandomState): number[] {
+  checkSize(n, "n");
+  checkSize(k, "k");
+  if (k > n) throw new OptionError(`Expected at most n = ${n} items to draw without replacement, got ${k}`);
+  const ratio = n !== 0 ? k / n : 1.0;
+  if (ratio > 0.01 && ratio < 0.99) return rs.permutation(n).slice(0, k);
+  const out = new Array<number>(k);
+  if (ratio < 0.2) {
+    const selected = new Set<number>();
+    for (let i = 0; i < k; i++) {
+      let j = rs.randint(0, n);
+      while (selected.has(j)) j = rs.randint(0, n);
+      selected.add(j);
+      out[i] = j;
+    }
+    return out;
+  }
+  for (let i = 0; i < k; i++) out[i] = i;
+  for (let i = k; i < n; i++) {
+    const j = rs.randint(0, i + 1);
+    if (j < k) out[j] = i;
+  }
+  return out;
+}

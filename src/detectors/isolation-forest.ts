@@ -12,18 +12,23 @@
  * Trees live in flat typed arrays; scoring walks them block by block with a small branch-free WebAssembly
  * kernel (src/detectors/iforest-kernel.ts; `engine: 'js'` selects the plain loop, with identical results).
  *
- * Differences from scikit-learn, on purpose: computations stay in float64 (scikit-learn casts X to
- * float32, which rounds large values such as epoch-millisecond timestamps); the random stream differs
- * (scikit-learn's trees draw from their own generator), so individual trees differ while scores agree in
- * distribution (the parity benchmark compares ROC AUC over seeds). One measurable side effect: in
- * scikit-learn 1.2 a tree's splitter seed and its subsample come from the same first draw of one
- * RandomState, which correlates thresholds with the subsample and shifts mean scores by about -0.0015
- * (on test/fixtures/numpy-iforest-sklearn.json: -0.4338 vs -0.4327 when that seed is decorrelated in
- * scikit-learn itself, -0.4320 here); ours draws them independently.
+ * Two tree builders. `treeBuilder: 'sklearn'` grows scikit-learn 1.2's own trees for `random_state =
+ * seed` (src/detectors/sklearn-tree-builder.ts): X cast to float32, the same bagging seeds, subsamples and
+ * splitter draws, so `scoreSamples`, `offset` and `decisionFunction` equal scikit-learn's to about 1e-16
+ * (test/detectors/isolation-forest-sklearn.test.ts runs scikit-learn live); use it to compare numbers
+ * with Python. The default `'fast'` builder differs on purpose: computations stay in float64 (scikit-learn
+ * rounds large values such as epoch-millisecond timestamps to float32) and the random stream is its own, so
+ * individual trees differ while scores agree in distribution (the parity benchmark compares ROC AUC over
+ * seeds). One measurable side effect: in scikit-learn 1.2 a tree's splitter seed and its subsample come
+ * from the same first draw of one RandomState, which correlates thresholds with the subsample and shifts
+ * mean scores by about -0.0015 (on test/fixtures/numpy-iforest-sklearn.json: -0.4338 vs -0.4327 when that
+ * seed is decorrelated in scikit-learn itself, -0.4320 here); 'fast' draws them independently, 'sklearn'
+ * keeps the quirk.
  */
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
+import { growSklearnForest, toFloat32Matrix } from "./sklearn-tree-builder";
 import { BaseDetector, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
@@ -77,7 +82,18 @@ export interface IsolationForestOptions extends DetectorOptions {
    * Default: 'wasm'.
    */
   readonly engine?: "wasm" | "js";
+  /**
+   * How trees are drawn: 'fast' (siemlab's own stream, float64 values) or 'sklearn' (scikit-learn 1.2's
+   * trees for `random_state = seed`, draw for draw, X cast to float32 as scikit-learn does: scores equal
+   * scikit-learn's to rounding, fit several times slower; see src/detectors/sklearn-tree-builder.ts).
+   * Default: 'fast'.
+   */
+  readonly treeBuilder?: TreeBuilder;
 }
+
+/** Values of {@link IsolationForestOptions.treeBuilder}. */
+export type TreeBuilder = "fast" | "sklearn";
+const TREE_BUILDERS: readonly TreeBuilder[] = ["fast", "sklearn"];
 
 /** The fitted forest: all trees' nodes concatenated in flat typed arrays (the layout the kernel scores). */
 type Forest = KernelForest;
@@ -87,6 +103,8 @@ interface FittedForest {
   readonly nFeaturesIn: number;
   readonly maxSamplesUsed: number;
   readonly maxFeaturesUsed: number;
+  /** Rows are cast to float32 before scoring (treeBuilder 'sklearn'). */
+  readonly float32: boolean;
   /** WebAssembly scorer, built on first use; null when unavailable or engine is 'js'. */
   kernel: ForestKernel | null | undefined;
 }
@@ -99,6 +117,8 @@ interface FittedForest {
  * const X = counts.map((c) => [c]);
  * const iforest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
  * iforest.predict(X); // -1 at minutes 50, 51, 52 (the spikes), 1 elsewhere
+ * // scikit-learn's own trees for random_state=42: its offset_ (-0.7457 at 0.02) and labels (50, 52)
+ * new IsolationForest({ contamination: 0.02, seed: 42, treeBuilder: "sklearn" }).fit(X).offset;
  */
 export class IsolationForest extends BaseDetector<FittedForest> {
   readonly name = "iforest";
@@ -107,6 +127,7 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   readonly maxFeatures: number;
   readonly bootstrap: boolean;
   readonly engine: "wasm" | "js";
+  readonly treeBuilder: TreeBuilder;
 
   constructor(options: IsolationForestOptions = {}) {
     super("IsolationForest", options);
@@ -131,6 +152,12 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     this.engine = options.engine ?? "wasm";
     if (this.engine !== "wasm" && this.engine !== "js") {
       throw new OptionError(`Expected \`engine\` to be 'wasm' or 'js', got ${JSON.stringify(this.engine)}`);
+    }
+    this.treeBuilder = options.treeBuilder ?? "fast";
+    if (!TREE_BUILDERS.includes(this.treeBuilder)) {
+      throw new OptionError(
+        `Expected \`treeBuilder\` to be 'fast' or 'sklearn', got ${JSON.stringify(this.treeBuilder)}${didYouMean(this.treeBuilder, TREE_BUILDERS)}`,
+      );
     }
   }
 
@@ -171,14 +198,16 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     if (maxFeaturesUsed > d) {
       throw new OptionError(`Expected \`maxFeatures\` to be at most the ${d} features of X, got ${mf}: lower it or pass a fraction`);
     }
-    const forest = growForest(dense, {
+    const grow = {
       nEstimators: this.nEstimators,
       maxSamples: maxSamplesUsed,
       maxFeatures: maxFeaturesUsed,
       bootstrap: this.bootstrap,
       seed: this.seed,
-    });
-    return { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, kernel: undefined };
+    };
+    const float32 = this.treeBuilder === "sklearn";
+    const forest = float32 ? growSklearnForest(toFloat32Matrix(dense), { ...grow, averagePathLength }) : growForest(dense, grow);
+    return { forest, nFeaturesIn: d, maxSamplesUsed, maxFeaturesUsed, float32, kernel: undefined };
   }
 
   /** scikit-learn's offset for 'auto'. */
@@ -190,7 +219,8 @@ export class IsolationForest extends BaseDetector<FittedForest> {
    * `-2^(-mean path length / c(maxSamples))` per row, in [-1, 0): lower = more abnormal (scikit-learn's
    * `score_samples`).
    */
-  protected override scoreModel(model: FittedForest, X: DenseMatrix): Float64Array {
+  protected override scoreModel(model: FittedForest, input: DenseMatrix): Float64Array {
+    const X = model.float32 ? toFloat32Matrix(input) : input;
     if (model.kernel === undefined) model.kernel = this.engine === "wasm" ? ForestKernel.create(model.forest) : null;
     const sums = new Float64Array(X.rows);
     if (model.kernel !== null) model.kernel.pathLengthSums(X.data, X.rows, X.cols, sums);
@@ -200,6 +230,27 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     for (let r = 0; r < sums.length; r++) sums[r] = -Math.pow(2, -(denominator !== 0 ? sums[r] / denominator : 1));
     return sums;
   }
+}
+
+/** ` (did you mean 'x'?)` for a value close to one of `options` (case, or at most 2 edits), else "". */
+function didYouMean(value: unknown, options: readonly string[]): string {
+  if (typeof value !== "string") return "";
+  const v = value.toLowerCase();
+  for (const o of options) {
+    const close = (v.length >= 2 && o.startsWith(v.slice(0, 2))) || editDistance(v, o) <= 2;
+    if (close || (o === "sklearn" && v.includes("scikit"))) return ` (did you mean '${o}'?)`;
+  }
+  return "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 interface GrowOptions {
