@@ -8,7 +8,8 @@ Modes (one JSON line on stdout with the result; exit 1 when any check failed):
   first    --notebook NB             seconds from kernel start to ready and to the first code cell's reply
 
 Kernel: started as scripts/kernel.js from a kernel spec written to a temporary JUPYTER_PATH (with
---argv tslab: tslab's own launcher, unpatched, to show what the fixes are for).
+--argv tslab: tslab's own launcher, unpatched, to show what the fixes are for), or with
+--registered NAME the kernel Jupyter finds by that name (npm run doctor checks "tslab" this way).
 """
 import argparse
 import asyncio
@@ -69,10 +70,12 @@ async def run_cell(client, code, timeout=120):
 
 
 class Kernel:
+    kernel_name = "siemlab-probe"
+
     def __init__(self, log_path, cwd=REPO):
         self.log_path = log_path
         self.cwd = cwd
-        self.km = AsyncKernelManager(kernel_name="siemlab-probe")
+        self.km = AsyncKernelManager(kernel_name=Kernel.kernel_name)
         self.client = None
 
     async def __aenter__(self):
@@ -186,11 +189,16 @@ def main():
     ap.add_argument("--notebook")
     ap.add_argument("--settle", type=float, default=1.5)
     ap.add_argument("--argv", choices=["siemlab", "tslab"], default="siemlab")
+    ap.add_argument("--registered", metavar="NAME",
+                    help="use this registered kernel (found on JUPYTER_PATH) instead of writing a spec")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="siemlab-probe-") as tmp:
-        jupyter_path = os.path.join(tmp, "jupyter")
-        write_spec(jupyter_path, os.path.abspath(args.root), args.argv)
-        os.environ["JUPYTER_PATH"] = jupyter_path
+        if args.registered:
+            Kernel.kernel_name = args.registered
+        else:
+            jupyter_path = os.path.join(tmp, "jupyter")
+            write_spec(jupyter_path, os.path.abspath(args.root), args.argv)
+            os.environ["JUPYTER_PATH"] = jupyter_path
         os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(tmp, "runtime")
         mode = {"starts": mode_starts, "watch": mode_watch, "first": mode_first}[args.mode]
         return asyncio.run(mode(args, tmp))
