@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // also give the Python tutorial's answers with its chart drawn. This drives the real UI in headless Chromium
 // with every request outside this machine blocked, under the project's Notebook configuration
 // (scripts/jupyter/: outputs stripped on save, no auto-scroll). The notebooks run from temporary copies;
-// a screenshot of each goes to docs/notebook-NN-*.png.
+// screenshots go to out/screenshots/ (and docs/ with `npm run screenshots`).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jupyter = require("../../scripts/jupyter.js") as {
   ensurePython(use: string): string;
@@ -24,6 +24,7 @@ const jupyter = require("../../scripts/jupyter.js") as {
 const { ensureBuild } = require("../../scripts/build.js") as { ensureBuild(o: { who: string }): unknown };
 
 const WIDTH = 1280;
+const DOCS_HEIGHT = 1600;
 const tracked = spawnSync("git", ["ls-files", "--", "notebooks/*.ipynb"], { encoding: "utf8" })
   .stdout.split("\n")
   .filter((f) => /^notebooks\/\d{2}-[a-z0-9-]+\.ipynb$/.test(f))
@@ -130,8 +131,13 @@ async function layoutProblems(page: Page): Promise<string[]> {
   });
 }
 
-/** A PNG of the whole notebook (the classic UI scrolls #site, not the page: grow the viewport to fit it). */
-async function screenshotNotebook(page: Page, path: string): Promise<void> {
+/**
+ * PNGs of the executed notebook: the whole of it to out/screenshots/ui-NN-*.png, and with
+ * SIEMLAB_SCREENSHOTS=docs (`npm run screenshots`) its first DOCS_HEIGHT px, what a room sees first, to
+ * docs/notebook-NN-*.png (kept small for the README). The classic UI scrolls #site, not the page: the
+ * viewport grows to fit the notebook.
+ */
+async function screenshotNotebook(page: Page, name: string): Promise<void> {
   const height = await page.evaluate(() => {
     const site = document.querySelector("#site") as HTMLElement;
     const header = document.querySelector("#header") as HTMLElement;
@@ -139,7 +145,12 @@ async function screenshotNotebook(page: Page, path: string): Promise<void> {
   });
   await page.setViewportSize({ width: WIDTH, height: Math.min(height, 16_000) });
   await page.waitForTimeout(300);
-  await page.screenshot({ path, fullPage: false });
+  mkdirSync(resolve("out", "screenshots"), { recursive: true });
+  await page.screenshot({ path: resolve("out", "screenshots", `ui-${name}.png`) });
+  if (process.env.SIEMLAB_SCREENSHOTS === "docs") {
+    const clip = { x: 0, y: 0, width: WIDTH, height: Math.min(height, DOCS_HEIGHT) };
+    await page.screenshot({ path: resolve("docs", `notebook-${name}.png`), clip });
+  }
 }
 
 describe("Jupyter Notebook UI at 1280 px (every lesson)", () => {
@@ -171,7 +182,6 @@ describe("Jupyter Notebook UI at 1280 px (every lesson)", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     browser = await launchChromium();
-    mkdirSync("docs", { recursive: true });
   }, 90_000);
 
   afterAll(async () => {
@@ -200,7 +210,7 @@ describe("Jupyter Notebook UI at 1280 px (every lesson)", () => {
         // No errors, no library banners or warnings on stderr (a pink block on the projector).
         expect(flat.filter((o) => o.type === "error" || o.name === "stderr")).toEqual([]);
         expect(await layoutProblems(page)).toEqual([]);
-        await screenshotNotebook(page, resolve("docs", file.replace(/\.ipynb$/, ".png")));
+        await screenshotNotebook(page, file.replace(/\.ipynb$/, ""));
 
         if (file === "01-seed-tutorial.ipynb") {
           const text = flat.map((o) => o.text).join("");
