@@ -6,6 +6,7 @@ Modes (one JSON line on stdout with the result; exit 1 when any check failed):
   watch    --root DIR                run cells while files under DIR change between them (a new file in a
                                      watched directory, an edited module): every cell must succeed
   first    --notebook NB             seconds from kernel start to ready and to the first code cell's reply
+  run      --notebook NB             every code cell in order: seconds and the kernel's peak memory (VmHWM)
 
 Kernel: started as scripts/kernel.js from a kernel spec written to a temporary JUPYTER_PATH (with
 --argv tslab: tslab's own launcher, unpatched, to show what the fixes are for), or with
@@ -180,9 +181,41 @@ async def mode_first(args, tmp):
     return 0 if status == "ok" else 1
 
 
+def peak_mb(km):
+    """The kernel process's peak resident memory in MB (Linux /proc), or None."""
+    try:
+        pid = km.provisioner.process.pid
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except Exception:
+        return None
+    return None
+
+
+async def mode_run(args, tmp):
+    with open(args.notebook) as f:
+        nb = json.load(f)
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    t0 = time.time()
+    failed = None
+    async with Kernel(os.path.join(tmp, "kernel.log")) as k:
+        await k.client.wait_for_ready(timeout=120)
+        for i, code in enumerate(cells, 1):
+            status, text = await run_cell(k.client, code, timeout=600)
+            if status != "ok":
+                failed = {"cell": i, "status": status, "text": text.strip()[:300]}
+                break
+        peak = peak_mb(k.km)
+    print(json.dumps({"notebook": os.path.basename(args.notebook), "cells": len(cells),
+                      "seconds": round(time.time() - t0, 1), "peak_mb": peak, "failed": failed}))
+    return 0 if failed is None else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["starts", "watch", "first"])
+    ap.add_argument("mode", choices=["starts", "watch", "first", "run"])
     ap.add_argument("--starts", type=int, default=20)
     ap.add_argument("--parallel", type=int, default=4)
     ap.add_argument("--root", default=REPO)
@@ -200,7 +233,7 @@ def main():
             write_spec(jupyter_path, os.path.abspath(args.root), args.argv)
             os.environ["JUPYTER_PATH"] = jupyter_path
         os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(tmp, "runtime")
-        mode = {"starts": mode_starts, "watch": mode_watch, "first": mode_first}[args.mode]
+        mode = {"starts": mode_starts, "watch": mode_watch, "first": mode_first, "run": mode_run}[args.mode]
         return asyncio.run(mode(args, tmp))
 
 
