@@ -9,6 +9,10 @@ import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { writeSimulatedSamples } from "./simulate/attacks";
+import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, writeAll } from "./cli-ingest";
+import { parseCommand } from "./cli-parse";
+import { csvCell, escapeControlsKeepLines } from "./terminal-text";
+import type { ZeroFillCap } from "./features/zero-fill-cap";
 
 /** Where the CLI reads and writes (process streams by default; tests pass their own). */
 export interface CliIO {
@@ -17,45 +21,71 @@ export interface CliIO {
   readonly stderr: Writable;
 }
 
-/** A usage error: the CLI prints it with a pointer to --help and exits with code 2. */
-class UsageError extends SiemlabError {}
 
 const HELP = `siemlab — log ingestion, windowed features and anomaly detection from the command line
 
 Usage:
   siemlab features [FILE|-] [options]   CSV of counts per entity per window (stdout), summary (stderr)
   siemlab detect   [FILE|-] [options]   the same plus the detector's score and flag per row
+  siemlab parse    [FILE|-] [options]   the parsed events as JSON lines (or CSV), rejects on stderr
   siemlab simulate --out DIR [--seed N] write the labelled attack simulator's samples
   siemlab formats                       list the log formats
   siemlab --help | --version
 
 FILE is a log file, plain or gzip (detected by content); '-' or no FILE reads stdin.
 
+Options for features, detect and parse (reading the log):
+  --format NAME        log format, or 'auto' to detect it from the first 200 lines: the format that
+                       yields the most complete events (time, entity, event type) wins, and the
+                       summary gives its confidence and the runner-up (default: auto)
+  --year YEAR          year of the first line for syslog without years (default: inferred from today)
+  --tz ZONE            time zone of timestamps without one: UTC, +02:00, -0500, or an IANA name such
+                       as Europe/Berlin (daylight saving: a repeated hour reads as its first pass, a
+                       skipped hour is moved forward; named zones: JSON, CSV, access, Apache error,
+                       tutorial, raw) (default: UTC)
+  --epoch-unit UNIT    unit of numeric JSON/CSV timestamps: s, ms, us, ns, or auto (by magnitude:
+                       1e8 <= s < 1e11 <= ms < 1e14 <= us < 1e17 <= ns < 1e20) (default: auto)
+  --max-line N         cut lines longer than N characters (default: 65536)
+  --max-bytes N        stop after N bytes of (decompressed) input, e.g. 512M, 2G (default: no limit)
+
 Options for features and detect:
-  --format NAME        log format, or 'auto' to detect it from the first 200 lines (default: auto)
   --by KEY             entity of each row: ip | user | host | process (default: ip)
   --event TYPE[,TYPE]  count only these event types, e.g. failed_password, accepted_password,
                        invalid_user, http_request (default: every event); see 'siemlab formats'
   --window DURATION    window length: 30s, 1m, 5m, 1h, 1d, ... (default: 1m)
   --sparse             print only non-zero rows (default: zero-filled, quiet windows print 0);
                        with detect, the detector is then fitted on the non-zero rows only
-  --year YEAR          year of the first line for syslog without years (default: inferred from today)
-  --tz OFFSET          time zone of timestamps without one: UTC, +02:00, -0500 (default: UTC)
-  --max-line N         cut lines longer than N characters (default: 65536)
+  --max-rows N         bound on zero-filled rows (default: 2000000); past it only the densest span of
+                       windows is zero-filled, events outside it are rows of their own, and the
+                       summary says which were left outside (one event years away never aborts a run)
 
 Options for detect:
   --detector NAME      detector from the registry, e.g. iforest, lof, robust-zscore (default: iforest)
   --contamination C    'auto' or the expected outlier share in (0, 0.5] (default: auto)
   --seed N             seed of the detector (default: 0)
 
-Output: CSV 'entity,window_start,count' (window_start in ISO 8601 UTC); detect adds 'score,flag' where
-score is the decision function (negative = outlier, scikit-learn's convention) and flag is 1 for outliers.
-The summary on stderr gives lines read, parsed, rejected, events by type, seconds and lines per second.
-Exit codes: 0 success, 1 input error (missing file, corrupt gzip), 2 bad usage.
+Options for parse:
+  --csv                write CSV (lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,
+                       level,message,fields) instead of JSON lines
+  --rejects FILE       write the rejects to FILE as JSON lines {lineNo, reason, raw} instead of stderr
+
+Output: features/detect write CSV 'entity,window_start,count' (window_start in ISO 8601 UTC); detect
+adds 'score,flag' where score is the decision function (negative = outlier, scikit-learn's convention)
+and flag is 1 for outliers. parse writes one JSON object per event: lineNo, time (ISO 8601 UTC or null),
+eventType, outcome, user, srcIp, srcPort, host, process, pid, level, message, fields (absent ones left
+out); rejects go to stderr as 'line N: reason: "raw"'. Every command writes a summary on stderr: format,
+lines read, parsed, rejected, events by type, seconds and lines per second; features/detect also show the
+first rejects with their line numbers and reasons.
+Text from the log is never written raw: control characters (ESC, C0, C1) and bidi overrides are escaped
+(\\x1b, \\u202e); CSV cells starting with = + - @ get a leading ' so spreadsheets do not run them (OWASP);
+the JSON output of parse escapes them as \\uXXXX escapes and stays exact.
+Exit codes: 0 success (rejected lines included), 1 input error (missing file; damaged or truncated gzip
+or --max-bytes reached: what could be read is written first, like gzip -d), 2 bad usage.
 
 Examples:
   siemlab features /var/log/auth.log --event failed_password --window 1m --sparse
   zcat auth.log.1.gz | siemlab detect - --event failed_password --contamination 0.01 --seed 42
+  siemlab parse app.jsonl --tz Europe/Berlin --rejects rejects.jsonl | jq -r .srcIp | sort | uniq -c
   siemlab simulate --out /tmp/sim && siemlab features /tmp/sim/access.log --by ip --window 5m
 `;
 
@@ -70,17 +100,16 @@ const OPTIONS = {
   year: { type: "string" },
   tz: { type: "string" },
   "max-line": { type: "string" },
+  "max-bytes": { type: "string" },
+  "max-rows": { type: "string" },
+  "epoch-unit": { type: "string" },
+  csv: { type: "boolean" },
+  rejects: { type: "string" },
   detector: { type: "string" },
   contamination: { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
 } as const;
-
-function integer(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v) || +v < min || +v > max) throw new UsageError(`--${name} expects an integer in [${min}, ${max}], got '${v}'`);
-  return +v;
-}
 
 function byKey(v: string | undefined): EntityKey {
   switch (v ?? "ip") {
@@ -97,33 +126,6 @@ function byKey(v: string | undefined): EntityKey {
     default:
       throw new UsageError(`--by expects ip, user, host or process, got '${v}'`);
   }
-}
-
-function summaryText(s: ParseSummary, extra: string): string {
-  const c = s.counts;
-  const types = Object.entries(c.byEventType)
-    .sort((a, b) => b[1] - a[1])
-    .map(([t, n]) => `${t}=${n}`)
-    .join(" ");
-  const rate = s.seconds > 0 ? Math.round(c.read / s.seconds) : c.read;
-  return (
-    `siemlab: format ${s.format}; lines read ${c.read}, parsed ${c.parsed}, rejected ${c.rejected}` +
-    (c.invalidUtf8 + c.truncated > 0 ? ` (invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated})` : "") +
-    `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
-    `siemlab: events by type: ${types || "(none)"}\n` +
-    extra
-  );
-}
-
-/** CSV-quote a cell when needed (entity values come from logs and may hold commas, quotes or formulas). */
-function csvCell(s: string): string {
-  let v = s;
-  if (/^[=+\-@\t\r]/.test(v)) v = "'" + v; // neutralise spreadsheet formulas
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-async function writeAll(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((resolve) => out.once("drain", resolve));
 }
 
 async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra?: { score: Float64Array; flag: Int8Array }): Promise<number> {
@@ -172,12 +174,9 @@ async function featuresCommand(
   }
   const events = str("event")?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (str("event") !== undefined && (events === undefined || events.length === 0)) throw new UsageError("--event expects an event type such as failed_password");
-  const formatName = str("format") ?? "auto";
-  if (formatName !== "auto" && !listLogFormats().some((f) => f.name === formatName || (f.aliases ?? []).includes(formatName))) {
-    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${formatName}'`);
-  }
-  const year = integer("year", str("year"), 1, 9999);
-  const maxLine = integer("max-line", str("max-line"), 1, 1 << 30);
+  for (const k of ["csv", "rejects"]) if (values[k] !== undefined) throw new UsageError(`--${k} only applies to 'siemlab parse'`);
+  const parseOptions = ingestOptions(values);
+  const maxRows = integerOption("max-rows", str("max-rows"), 1, 1e9) ?? CLI_MAX_ROWS;
   let contamination: "auto" | number = "auto";
   let seed = 0;
   let detectorName = "iforest";
@@ -187,7 +186,7 @@ async function featuresCommand(
       if (!/^\d*\.?\d+$/.test(c) || !(+c > 0 && +c <= 0.5)) throw new UsageError(`--contamination expects 'auto' or a number in (0, 0.5], got '${c}'`);
       contamination = +c;
     }
-    seed = integer("seed", str("seed"), 0, 4294967295) ?? 0;
+    seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
     detectorName = str("detector") ?? "iforest";
   } else {
     for (const k of ["detector", "contamination", "seed"]) if (values[k] !== undefined) throw new UsageError(`--${k} only applies to 'siemlab detect'`);
@@ -204,16 +203,12 @@ async function featuresCommand(
     }
   }
   const sparse = values.sparse === true;
-  const acc = new WindowAccumulator({ by: byKey(str("by")), window, filter: events, zeroFill: !sparse });
+  const acc = new WindowAccumulator({ by: byKey(str("by")), window, filter: events, zeroFill: !sparse, maxRows });
   const source = file === undefined || file === "-" ? io.stdin : file;
+  const rejects = new RejectSample(5);
   let summary: ParseSummary;
   try {
-    summary = await parseLogStream(source, { onEvent: (e) => acc.add(e) }, {
-      format: formatName,
-      year,
-      timeZone: str("tz"),
-      maxLineLength: maxLine,
-    });
+    summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: (r) => rejects.add(r) }, parseOptions);
   } catch (e) {
     if (e instanceof SiemlabError && /timeZone|year|format/.test(e.message) && !/File|decompress/.test(e.message)) throw new UsageError(e.message);
     throw e;
@@ -233,16 +228,36 @@ async function featuresCommand(
   }
   const rows = await writeCsv(io.stdout, features, sparse, extra);
   const skipped = features.skippedNoEntity + features.skippedNoTime;
+  const shown = rejects.lines();
   io.stderr.write(
     summaryText(
       summary,
-      `siemlab: ${features.counted} events counted${events ? ` (${events.join(", ")})` : ""}` +
+      (shown.length > 0 ? `siemlab: rejected lines (first ${Math.min(5, shown.length)}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "") +
+        shown.map((l) => `siemlab:   ${l}\n`).join("") +
+        `siemlab: ${features.counted} events counted${events ? ` (${events.join(", ")})` : ""}` +
         (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time)` : "") +
         `; ${rows} rows written\n` +
+        (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
         detectNote,
     ),
   );
-  return 0;
+  return summary.readError === undefined ? 0 : 1;
+}
+
+/** Default bound on zero-filled rows for the CLI (a CSV of ~100 MB); --max-rows changes it. */
+const CLI_MAX_ROWS = 2_000_000;
+
+/** What a bounded zero-fill left out, for the summary. */
+function capText(cap: ZeroFillCap, windowMs: number): string {
+  const iso = (t: number) => new Date(t).toISOString();
+  const span = Number.isFinite(cap.filledStart) ? `${iso(cap.filledStart)} … ${iso(cap.filledEnd + windowMs)}` : "no window";
+  const examples = cap.outside.slice(0, 5).map((k) => `${k.entity} at ${iso(k.windowStart)}`).join(", ");
+  return (
+    `siemlab: zero-fill bounded by --max-rows ${cap.maxRows} (a full zero-fill would be ${cap.rowsWanted} rows): zeros filled only over ${span}; ` +
+    `${cap.cellsOutside} (entity, window) cell${cap.cellsOutside === 1 ? "" : "s"}` +
+    (cap.eventsOutside !== undefined ? ` with ${cap.eventsOutside} event${cap.eventsOutside === 1 ? "" : "s"}` : "") +
+    ` ${cap.cellsOutside === 1 ? "lies" : "lie"} outside and ${cap.cellsOutside === 1 ? "is" : "are"} written as rows of their own, without zeros around them: ${examples}${cap.cellsOutside > 5 ? ", …" : ""}\n`
+  );
 }
 
 /**
@@ -275,9 +290,13 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       if (values.out !== undefined) throw new UsageError("--out only applies to 'siemlab simulate'");
       return await featuresCommand(command, rest[0], values, io);
     }
+    if (command === "parse") {
+      if (rest.length > 1) throw new UsageError(`expected one FILE, got ${rest.length}: ${rest.join(" ")}`);
+      return await parseCommand(rest[0], values, io);
+    }
     if (command === "simulate") {
       if (values.out === undefined) throw new UsageError("simulate needs --out DIR");
-      const seed = integer("seed", values.seed, 0, 4294967295);
+      const seed = integerOption("seed", values.seed, 0, 4294967295);
       const files = writeSimulatedSamples(values.out, { seed });
       io.stderr.write(`siemlab: wrote ${files.join(", ")}\n`);
       return 0;
@@ -291,13 +310,13 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       io.stdout.write(text);
       return 0;
     }
-    throw new UsageError(`unknown command '${command}'; expected features, detect, simulate or formats`);
+    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, simulate or formats`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof SiemlabError && e.name === "OptionError")) {
-      io.stderr.write(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`);
+      io.stderr.write(escapeControlsKeepLines(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`));
       return 2;
     }
-    io.stderr.write(`siemlab: ${(e as Error).message}\n`);
+    io.stderr.write(escapeControlsKeepLines(`siemlab: ${(e as Error).message}\n`));
     return 1;
   }
 }

@@ -47,7 +47,7 @@ describe("siemlab CLI", () => {
       "198.51.100.23,2025-03-06T10:01:00.000Z,0",
       "198.51.100.23,2025-03-06T10:02:00.000Z,0",
     ]);
-    expect(r.err).toMatch(/format rfc3164; lines read 6, parsed 5, rejected 1; [\d.]+ s, \d+ lines\/s/);
+    expect(r.err).toMatch(/format rfc3164 \(auto-detected, confidence [\d.]+\); lines read 6, parsed 5, rejected 1; [\d.]+ s, \d+ lines\/s/);
     expect(r.err).toContain("events by type: failed_password=4 accepted_password=1");
   });
 

@@ -23,7 +23,10 @@ const files = (
     : readdirSync(dir).filter((f) => /^\d{2}-.*\.ipynb$/.test(f))
 ).sort();
 /** The notebook as git would commit it (the index), or the working copy outside a git checkout. */
-const committed = (file: string): string => (inGit ? git("show", `:${dir}/${file}`).stdout : readFileSync(join(dir, file), "utf8"));
+const committed = (file: string): string => {
+  const staged = inGit ? git("show", `:${dir}/${file}`) : undefined;
+  return staged?.status === 0 ? staged.stdout : readFileSync(join(dir, file), "utf8"); // e.g. mid-merge
+};
 const text = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
 const MAX_LINES = 12;
 const MAX_COLUMNS = 90;

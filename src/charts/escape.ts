@@ -4,15 +4,20 @@
  */
 
 /**
- * Escape a string for Plotly text (titles, axis and tick labels, legend names, hover text). Plotly renders a
- * subset of HTML tags (`<b>`, `<br>`, `<a href>`, …) and decodes entities in every text it draws, so `&`, `<`
- * and `>` from data are turned into entities; Plotly then shows them literally.
+ * Escape a string for Plotly text (titles, axis and tick labels, legend names, hover text and hover
+ * templates). Plotly renders a subset of HTML tags (`<b>`, `<br>`, `<a href>`, …) and decodes entities in
+ * every text it draws, so `&`, `<` and `>` from data are turned into entities; Plotly then shows them
+ * literally. `%` becomes `&#37;` too: a hovertemplate evaluates `%{x}`, `%{y:.2f}`, `%{customdata[0]}`
+ * (its TEMPLATE_STRING_REGEX needs the literal `%{`), so a log-derived name or label placed in a template
+ * would otherwise be evaluated; the entity is decoded only when the text is drawn, after the templates ran,
+ * and shows as `%`.
  *
  * @example
  * escapePlotlyText("<img src=x onerror=alert(1)>"); // "&lt;img src=x onerror=alert(1)&gt;"
+ * escapePlotlyText("%{x}");                         // "&#37;{x}" (shown as %{x}, never evaluated)
  */
 export function escapePlotlyText(value: unknown): string {
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
 }
 
 /**

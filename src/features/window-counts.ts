@@ -1,11 +1,12 @@
 import type * as dfd from "danfojs-node";
-import { DataError, OptionError } from "../errors";
+import { OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import { parseDuration } from "./duration";
 import { type EntityKey, entityGetter } from "./entity-key";
 import { compileEventFilter, type EventFilter } from "./event-filter";
 import { type Plan, plan, type WindowFeature } from "./window-plan";
 import { windowFrame } from "./window-frame";
+import { densestSpan, type ZeroFillCap } from "./zero-fill-cap";
 import type { DenseMatrix } from "../matrix";
 
 export interface WindowCountsOptions {
@@ -26,7 +27,12 @@ export interface WindowCountsOptions {
   readonly start?: number | Date | string;
   /** Last instant covered. Default: the latest counted event. */
   readonly end?: number | Date | string;
-  /** Refuse to build more rows than this (zero-filling many entities over a long span). Default: 20,000,000. */
+  /**
+   * Bound on zero-filled rows. When entities × windows would exceed it (one event years away from the rest),
+   * only the span of at most `maxRows / entities` windows holding the most (entity, window) cells is
+   * zero-filled; cells outside it are rows of their own, and `zeroFillCap` says what was left out.
+   * Default: 20,000,000.
+   */
   readonly maxRows?: number;
 }
 
@@ -57,6 +63,8 @@ export interface WindowFeatures {
   /** Events passing the filter but skipped: no entity value, or no valid time. */
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /** Set when `maxRows` narrowed the zero-filled span (see {@link ZeroFillCap}); undefined otherwise. */
+  readonly zeroFillCap?: ZeroFillCap;
   /** The matrix as number[][] (copies). */
   toRows(): number[][];
   /** entity, window_start (ISO text) and one column per feature, for display. */
@@ -328,15 +336,48 @@ export class WindowAccumulator {
     const distinct = this.distinct;
 
     let nRows: number;
+    let cap: ZeroFillCap | undefined;
+    // The zero-filled window span (narrowed by maxRows when `cap` is set).
+    let fillFrom = w0;
+    let fillTo = w1;
     // Sparse rows: entity (by rank) r owns rows offsets[r] .. offsets[r + 1] - 1, one per cell inside [w0, w1].
     const offsets = new Int32Array(nE + 1);
     if (zeroFill) {
       nRows = nE * nWin;
       if (nRows > maxRows) {
-        throw new DataError(
-          `Zero-filling ${nE} entities × ${nWin} windows would make ${nRows} rows (limit maxRows = ${maxRows}). ` +
-            `Use a longer window, a narrower start/end, a filter, zeroFill: false, or raise maxRows.`,
-        );
+        // Bounded zero-fill: fill only the densest span that fits; cells outside it become rows of their own.
+        let n = 0;
+        for (let c = 0; c < nCells; c++) if (win[c] >= w0 && win[c] <= w1) n++;
+        const sorted = new Float64Array(n);
+        n = 0;
+        for (let c = 0; c < nCells; c++) if (win[c] >= w0 && win[c] <= w1) sorted[n++] = win[c];
+        sorted.sort();
+        const span = densestSpan(sorted, Math.floor(maxRows / nE));
+        [fillFrom, fillTo] = span ?? [Infinity, -Infinity];
+        const spanLen = span ? fillTo - fillFrom + 1 : 0;
+        const countCol = this.plan.columns.indexOf("count");
+        const countArr = countCol >= 0 && this.plan.outputs[countCol][0] === 0 ? numeric[this.plan.outputs[countCol][1]] : undefined;
+        const outside: number[] = [];
+        let eventsOutside = 0;
+        for (let c = 0; c < nCells; c++) {
+          const w = win[c];
+          if (w < w0 || w > w1 || (w >= fillFrom && w <= fillTo)) continue;
+          offsets[rank[cellEntity[c]] + 1]++;
+          outside.push(c);
+          if (countArr) eventsOutside += countArr[c];
+        }
+        for (let r = 0; r < nE; r++) offsets[r + 1] += offsets[r] + spanLen;
+        outside.sort((a, b) => win[a] - win[b] || (names[cellEntity[a]] < names[cellEntity[b]] ? -1 : 1));
+        cap = {
+          maxRows,
+          rowsWanted: nRows,
+          filledStart: span ? fillFrom * wms : NaN,
+          filledEnd: span ? fillTo * wms : NaN,
+          cellsOutside: outside.length,
+          eventsOutside: countArr ? eventsOutside : undefined,
+          outside: outside.slice(0, 10).map((c) => ({ entity: names[cellEntity[c]], windowStart: win[c] * wms })),
+        };
+        nRows = offsets[nE];
       }
     } else {
       for (let c = 0; c < nCells; c++) if (win[c] >= w0 && win[c] <= w1) offsets[rank[cellEntity[c]] + 1]++;
@@ -365,8 +406,31 @@ export class WindowAccumulator {
         }
       }
     };
-    // Cells are visited in creation order (sequential memory); each lands directly in its row.
-    if (zeroFill) {
+    if (cap !== undefined) {
+      // Capped zero-fill, entity by entity: cells before the span, the span (zeros included), cells after.
+      for (let r = 0; r < nE; r++) {
+        const id = order[r];
+        const name = names[id];
+        let row = offsets[r];
+        const cells = this.sortedCells(id);
+        let k = 0;
+        const emit = (c: number): void => {
+          entities[row] = name;
+          windowStarts[row] = win[c] * wms;
+          writeRow(row++, c);
+        };
+        const inGrid = (c: number): boolean => win[c] >= w0 && win[c] <= w1;
+        for (; k < cells.length && win[cells[k]] < fillFrom; k++) if (inGrid(cells[k])) emit(cells[k]);
+        for (let w = fillFrom; w <= fillTo; w++) {
+          entities[row] = name;
+          windowStarts[row] = w * wms;
+          if (k < cells.length && win[cells[k]] === w) writeRow(row, cells[k++]);
+          row++;
+        }
+        for (; k < cells.length; k++) if (win[cells[k]] > fillTo && inGrid(cells[k])) emit(cells[k]);
+      }
+    } else if (zeroFill) {
+      // Cells are visited in creation order (sequential memory); each lands directly in its row.
       for (let r = 0; r < nE; r++) {
         const name = names[order[r]];
         for (let j = 0, row = r * nWin; j < nWin; j++, row++) {
@@ -422,6 +486,7 @@ export class WindowAccumulator {
       counted: this.counted,
       skippedNoEntity: this.skippedNoEntity,
       skippedNoTime: this.skippedNoTime,
+      zeroFillCap: cap,
       toRows: () => Array.from({ length: nRows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))),
       toDataFrame: () => windowFrame(entities, windowStarts, columns, data),
     };

@@ -2,7 +2,8 @@ import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
 import { mappedEvent, resolveFieldMap } from "./field-map";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { timeZoneOffsetMinutes } from "./time-zone";
+import { resolveTimeZone } from "./time-zone";
+import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
 
 /** Reject reason given to the header line (it is read and accounted for, but is not an event). */
 export const CSV_HEADER_REASON = "CSV header (column names), not an event";
@@ -33,7 +34,7 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
   }
   const delim = delimiter.charCodeAt(0);
   const map = resolveFieldMap(options.fieldMap);
-  const offset = timeZoneOffsetMinutes(options.timeZone);
+  const time: TimeValueOptions = { zone: resolveTimeZone(options.timeZone), epochUnit: checkEpochUnit(options.epochUnit) };
   let header: string[] | undefined;
   let index = new Map<string, number>();
   // State of a record that continues on the next line (inside a quoted field).
@@ -133,7 +134,7 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
       const i = index.get(normName(name));
       return i === undefined ? undefined : row[i];
     };
-    return mappedEvent(lineNo, get, map, offset, record, raw);
+    return mappedEvent(lineNo, get, map, time, record, raw);
   }
 
   function parseLine(text: string, lineNo: number): LogEvent | string | null {

@@ -1,5 +1,7 @@
 import type { LogEvent } from "../events";
 import type { FormatOptions, MappedField } from "./log-format";
+import { resolveTimeZone } from "./time-zone";
+import { readTimeValue, timestampReason, type TimeValueOptions } from "./timestamps";
 
 /**
  * Default field names tried, in order, for each LogEvent field when reading JSON lines or CSV: ECS-like
@@ -48,31 +50,18 @@ export function mappedFieldNames(): readonly MappedField[] {
   return MAPPED_FIELDS;
 }
 
-const ISO_NO_ZONE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
-
 /**
- * Read a time value: ISO 8601 / `YYYY-MM-DD HH:MM:SS` (zone-less values are in `offsetMinutes`), epoch seconds
- * (numbers below 1e11) or epoch milliseconds. Returns NaN when it is not a time.
+ * Read a time value: ISO 8601 / `YYYY-MM-DD HH:MM:SS` (zone-less values are in `offsetMinutes`), the
+ * Common Log Format time, or a numeric epoch in s, ms, µs or ns (unit by magnitude, see `epochToMs`).
+ * Returns NaN when it is not a time or is an impossible one; {@link mappedEvent} uses `readTimeValue`
+ * (src/ingest/timestamps) instead, which says why.
  *
  * @example
  * parseTimeValue("2024-01-02T03:04:05Z", 0) // 1704164645000
  */
 export function parseTimeValue(v: unknown, offsetMinutes: number): number {
-  if (typeof v === "number") return Number.isFinite(v) ? (Math.abs(v) < 1e11 ? v * 1000 : v) : NaN;
-  if (typeof v !== "string") return NaN;
-  const s = v.trim();
-  if (s === "") return NaN;
-  if (/^-?\d+(\.\d+)?$/.test(s)) return parseTimeValue(+s, offsetMinutes);
-  const m = ISO_NO_ZONE.exec(s);
-  if (m) {
-    const day = +m[3];
-    const t = Date.UTC(+m[1], +m[2] - 1, day, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), m[7] ? Math.floor(+`0.${m[7]}` * 1000) : 0);
-    if (new Date(t).getUTCDate() !== day || +(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 60) return NaN;
-    return t - offsetMinutes * 60000;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) return NaN;
-  const t = Date.parse(s.replace(" ", "T").replace(/(\.\d{3})\d+/, "$1"));
-  return Number.isFinite(t) ? t : NaN;
+  const t = readTimeValue(v, { zone: resolveTimeZone(offsetMinutes) });
+  return typeof t === "number" ? t : NaN;
 }
 
 /**
@@ -125,21 +114,23 @@ function asInt(v: unknown, max: number): number | undefined {
 
 /**
  * Build a LogEvent from a record whose values are looked up by name (`get` returns undefined when absent).
- * `used` receives the names that were mapped, so the caller can keep the rest in `fields`.
+ * `time` says how to read zone-less times and numeric epochs (a number is minutes east of UTC). Returns the
+ * reject reason instead when the time field holds an impossible date or an implausible epoch; a time field
+ * that is absent or not a time at all leaves `time` NaN.
  *
  * @example
  * const rec: Record<string, unknown> = { ts: "2024-01-02T03:04:05Z", event: "UserLogin", user: "alice", status: "denied" };
- * const e = mappedEvent(1, (k) => rec[k], resolveFieldMap(undefined), 0, {}, "");
+ * const e = mappedEvent(1, (k) => rec[k], resolveFieldMap(undefined), 0, {}, "") as LogEvent;
  * [e.time, e.eventType, e.user, e.outcome] // [1704164645000, "user_login", "alice", "failure"]
  */
 export function mappedEvent(
   lineNo: number,
   get: (name: string) => unknown,
   map: Record<MappedField, readonly string[]>,
-  offsetMinutes: number,
+  time: TimeValueOptions | number,
   fields: Record<string, string | number | boolean | null>,
   fallbackMessage: string,
-): LogEvent {
+): LogEvent | string {
   const pick = (f: MappedField): unknown => {
     for (const name of map[f]) {
       const v = get(name);
@@ -147,12 +138,15 @@ export function mappedEvent(
     }
     return undefined;
   };
+  const rawTime = pick("time");
+  const t = rawTime === undefined ? undefined : readTimeValue(rawTime, typeof time === "number" ? { zone: resolveTimeZone(time) } : time);
+  if (typeof t === "string") return t.startsWith("epoch value") ? t : timestampReason(String(rawTime), t);
   const rawType = asString(pick("eventType"));
   let outcome = normaliseOutcome(pick("outcome"));
   if (outcome === undefined && get("errorCode") !== undefined && get("errorCode") !== null) outcome = "failure";
   return {
     lineNo,
-    time: parseTimeValue(pick("time"), offsetMinutes),
+    time: t ?? NaN,
     host: asString(pick("host")),
     process: asString(pick("process")),
     pid: asInt(pick("pid"), 4294967295),

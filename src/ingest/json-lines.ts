@@ -1,7 +1,8 @@
 import type { LogEvent } from "../events";
 import { mappedEvent, resolveFieldMap } from "./field-map";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { timeZoneOffsetMinutes } from "./time-zone";
+import { resolveTimeZone } from "./time-zone";
+import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
 
 const MAX_FIELDS = 100;
 const MAX_DEPTH = 4;
@@ -43,7 +44,7 @@ function getPath(obj: Record<string, unknown>, path: string): unknown {
  */
 export function createJsonLinesParser(options: FormatOptions = {}): LineParser {
   const map = resolveFieldMap(options.fieldMap);
-  const offset = timeZoneOffsetMinutes(options.timeZone);
+  const time: TimeValueOptions = { zone: resolveTimeZone(options.timeZone), epochUnit: checkEpochUnit(options.epochUnit) };
   function parseLine(text: string, lineNo: number): LogEvent | string {
     const s = text.trim();
     if (s.length === 0) return "empty line";
@@ -58,7 +59,7 @@ export function createJsonLinesParser(options: FormatOptions = {}): LineParser {
     const record = obj as Record<string, unknown>;
     const fields: Record<string, string | number | boolean | null> = {};
     flatten(record, "", 0, fields);
-    return mappedEvent(lineNo, (name) => getPath(record, name), map, offset, fields, s.length > 500 ? s.slice(0, 500) + "…" : s);
+    return mappedEvent(lineNo, (name) => getPath(record, name), map, time, fields, s.length > 500 ? s.slice(0, 500) + "…" : s);
   }
   return { parseLine };
 }

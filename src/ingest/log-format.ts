@@ -21,9 +21,16 @@ export interface FormatOptions {
   readonly year?: number;
   /**
    * Time zone of timestamps that carry none (RFC 3164, Apache error log, tutorial, CSV/JSON without offset):
-   * 'UTC', a fixed offset such as '+02:00' / '-0500', or minutes east of UTC. Default: 'UTC'.
+   * 'UTC', a fixed offset such as '+02:00' / '-0500', minutes east of UTC, or (JSON, CSV, access log,
+   * Apache error log, tutorial, raw) an IANA name such as 'Europe/Berlin' with daylight saving (see
+   * `resolveTimeZone` for the repeated and the missing hour). Default: 'UTC'.
    */
   readonly timeZone?: string | number;
+  /**
+   * JSON lines / CSV: unit of numeric epoch timestamps, 's' | 'ms' | 'us' | 'ns', or 'auto' to infer it from
+   * the magnitude (see `epochToMs`). Default: 'auto'.
+   */
+  readonly epochUnit?: "auto" | "s" | "ms" | "us" | "ns";
   /** Without `year`, the first line's year is the latest one that does not put it after this date. Default: now. */
   readonly referenceDate?: Date | number | string;
   /** JSON lines / CSV: which field holds what (dotted paths for JSON). Default: common shapes are recognised. */

@@ -37,6 +37,13 @@ export interface FormatScore {
   readonly total: number;
   /** parsed / total (0 for an empty sample). */
   readonly rate: number;
+  /**
+   * Completeness of its events summed over the sample: each event counts 1/3 for a valid time, 1/3 for an
+   * entity (user, source address or host) and 1/3 for a recognised event type (not "other" / "raw").
+   */
+  readonly complete: number;
+  /** complete / total, in [0, 1]: what detection ranks by. */
+  readonly score: number;
 }
 
 export interface FormatDetection {
@@ -44,6 +51,13 @@ export interface FormatDetection {
   readonly format: string;
   /** Every detectable format's score, best first. */
   readonly scores: readonly FormatScore[];
+  /**
+   * How sure the choice is, in [0, 1]: the winner's score minus the runner-up's (1: every sample line is a
+   * complete event in the winner and nothing in any other format; 0: a tie, or nothing parsed).
+   */
+  readonly confidence: number;
+  /** The second-best format and its score, when any other format parsed a line. */
+  readonly runnerUp?: { readonly format: string; readonly score: number };
 }
 
 export interface ParseResult {
@@ -61,6 +75,11 @@ export interface ParseSink {
   onEvent(event: LogEvent): void;
   /** Called for each reject; omit to only count them. */
   onReject?(reject: Reject): void;
+  /**
+   * Called after each batch of lines (a few thousand); the read waits for a returned promise, so a sink
+   * that writes to a slow pipe can apply backpressure.
+   */
+  flush?(): void | Promise<void>;
 }
 
 export interface ParseSummary {
@@ -69,6 +88,11 @@ export interface ParseSummary {
   readonly detection?: FormatDetection;
   /** Wall-clock seconds of the whole read. */
   readonly seconds: number;
+  /**
+   * Why the input could not be read to its end (damaged gzip, read error, `maxBytes`); the lines before
+   * were parsed and the rest is one reject. Undefined when the whole input was read.
+   */
+  readonly readError?: string;
 }
 
 function newCounts(): ParseCounts {
@@ -140,6 +164,16 @@ export class LineDriver {
     this.settle(r, text, lineNo, flags);
   }
 
+  /**
+   * Account for input that could not be read (a damaged gzip stream, a read error, the `maxBytes` cap):
+   * one reject numbered `lineNo` with no text, so `parsed + rejected === read` still holds.
+   */
+  unreadable(lineNo: number, reason: string): void {
+    this.liveCounts.read++;
+    this.liveCounts.rejected++;
+    this.sink.onReject?.({ lineNo, raw: "", reason });
+  }
+
   /** Settle lines still held at end of input. */
   end(): void {
     if (this.held.length === 0) return;
@@ -192,13 +226,25 @@ function checkSample(n: number | undefined): number {
   return v;
 }
 
+/** Completeness of one event for detection: time, entity, event type (a third each). */
+function completeness(e: LogEvent): number {
+  let q = 0;
+  if (Number.isFinite(e.time)) q++;
+  if (e.user !== undefined || e.srcIp !== undefined || e.host !== undefined) q++;
+  if (e.eventType !== "other" && e.eventType !== "raw") q++;
+  return q / 3;
+}
+
 /**
- * Score every detectable format on sample lines (share of non-empty lines each turns into events) and pick
- * the best; ties go to the more specific format (lower priority number). When none parses a single line the
- * choice is "raw" (one event per line, for template mining).
+ * Score every detectable format on sample lines and pick the one that yields the most complete events
+ * (time, entity and event type; see {@link FormatScore.complete}), not merely the most events: a tutorial
+ * file with two odd lines stays tutorial rather than a CSV whose "events" have no time and no user. Ties go
+ * to the more specific format (lower priority number). When none parses a single line the choice is "raw"
+ * (one event per line, for template mining). `confidence` and `runnerUp` say how sure the choice is.
  *
  * @example
- * detectLogFormat(["Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4"]).format // "rfc3164"
+ * const d = detectLogFormat(["Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4"]);
+ * [d.format, d.confidence] // ["rfc3164", 1]
  */
 export function detectLogFormat(lines: readonly (string | LogLine)[], options: FormatOptions = {}): FormatDetection {
   const sample = lines.map((l, i): LogLine => (typeof l === "string" ? { lineNo: i + 1, text: l, flags: 0 } : l));
@@ -210,17 +256,40 @@ export function detectLogFormat(lines: readonly (string | LogLine)[], options: F
     try {
       parser = f.createParser(options);
     } catch {
-      continue;
+      // A format that refuses an option (a named time zone where only fixed offsets work) is still scored
+      // without it: when it wins, creating it for the real parse reports the option error instead of the
+      // file silently going to another format.
+      try {
+        parser = f.createParser({ ...options, timeZone: undefined });
+      } catch {
+        continue;
+      }
     }
-    const driver = new LineDriver(parser, { onEvent: () => undefined });
+    let complete = 0;
+    const driver = new LineDriver(parser, { onEvent: (e) => (complete += completeness(e)) });
     for (const l of sample) driver.feed(l);
     driver.end();
-    scores.push({ format: f.name, parsed: driver.counts.parsed, total, rate: total === 0 ? 0 : driver.counts.parsed / total });
+    const parsed = driver.counts.parsed;
+    scores.push({ format: f.name, parsed, total, rate: total === 0 ? 0 : parsed / total, complete, score: total === 0 ? 0 : complete / total });
   }
   const order = new Map(listLogFormats().map((f, i) => [f.name, i]));
-  scores.sort((a, b) => b.parsed - a.parsed || (order.get(a.format) ?? 0) - (order.get(b.format) ?? 0));
+  scores.sort((a, b) => b.score - a.score || b.parsed - a.parsed || (order.get(a.format) ?? 0) - (order.get(b.format) ?? 0));
   const best = scores[0];
-  return { format: best && best.parsed > 0 ? best.format : "raw", scores };
+  const second = scores[1];
+  if (!best || best.parsed === 0) return { format: "raw", scores, confidence: 0 };
+  const runnerUp = second && second.parsed > 0 ? { format: second.format, score: second.score } : undefined;
+  const confidence = Math.max(0, Math.min(1, best.score - (runnerUp?.score ?? 0)));
+  return { format: best.format, scores, confidence: Math.round(confidence * 1000) / 1000, runnerUp };
+}
+
+/** The format's parser for the real parse; an option it refuses is reported with the format's name. */
+function createFor(format: LogFormat, options: ParseLogOptions): LineParser {
+  try {
+    return format.createParser(options);
+  } catch (e) {
+    if (e instanceof OptionError) throw new OptionError(`Format ${format.name}: ${e.message}`);
+    throw e;
+  }
 }
 
 function resolveFormat(options: ParseLogOptions, sample: () => LogLine[]): { format: LogFormat; detection?: FormatDetection } {
@@ -244,7 +313,7 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
   const { format, detection } = resolveFormat(options, () => lines.slice(0, n));
   const events: LogEvent[] = [];
   const rejects: Reject[] = [];
-  const driver = new LineDriver(format.createParser(options), { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) });
+  const driver = new LineDriver(createFor(format, options), { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) });
   for (const l of lines) driver.feed(l);
   driver.end();
   return { events, rejects, counts: driver.counts, format: format.name, detection };
@@ -276,11 +345,17 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   const head: LogLine[] = [];
   let rest: TextBatch | undefined;
   let restFrom = 0;
+  let headError: string | undefined;
+  let unreadLineNo = 1;
   if (auto) {
     for (;;) {
       const r = await batches.next();
       if (r.done) break;
       const b = r.value as TextBatch;
+      if (b.readError !== undefined) {
+        headError = b.readError;
+        unreadLineNo = b.firstLineNo + b.texts.length;
+      }
       const take = Math.min(b.texts.length, n - head.length);
       for (let i = 0; i < take; i++) head.push({ lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] });
       if (head.length >= n) {
@@ -291,18 +366,31 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
     }
   }
   const { format, detection } = resolveFormat(options, () => head);
-  const driver = new LineDriver(format.createParser(options), sink);
+  const driver = new LineDriver(createFor(format, options), sink);
   for (const l of head) driver.feed(l);
   if (rest !== undefined) feedBatch(driver, rest, restFrom);
-  for await (const b of batches) feedBatch(driver, b, 0);
+  let readError = headError;
+  if (readError === undefined) {
+    for await (const b of batches) {
+      feedBatch(driver, b, 0);
+      if (sink.flush) await sink.flush();
+      if (b.readError !== undefined) {
+        readError = b.readError;
+        unreadLineNo = b.firstLineNo + b.texts.length;
+      }
+    }
+  }
   driver.end();
-  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000 };
+  if (readError !== undefined) driver.unreadable(unreadLineNo, readError);
+  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError };
 }
 
 /**
  * Parse a file path (plain or gzip), a readable stream or an array of lines into events and rejects.
  * Every line is accounted for: `counts.parsed + counts.rejected === counts.read`. Malformed lines never stop
- * the read; a missing file or a corrupt gzip throws a DataError naming the path.
+ * the read; a missing file throws a DataError naming the path. A damaged gzip stream (or the `maxBytes`
+ * cap) ends the read like `gzip -d` does: the lines before the damage are parsed, and one reject numbered
+ * after the last line read says what happened (`readError` of the summary).
  *
  * @example
  * const { events, rejects, counts, format } = await parseLog("data/sim/auth.log", { format: "auto", year: 2025 });

@@ -1,26 +1,34 @@
 import type { LogEvent } from "../events";
-import { parseTimeValue } from "./field-map";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { timeZoneOffsetMinutes } from "./time-zone";
+import { resolveTimeZone } from "./time-zone";
+import { parseIsoTimestamp, timestampReason } from "./timestamps";
 
 const LEADING_ISO = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?[\s,;|]/;
 
 /**
  * Create the catch-all parser for formats nobody wrote a parser for: every non-empty line becomes an event
  * of type "raw" with the whole line as message, timed by a leading ISO timestamp when there is one (else
- * NaN). Pair it with {@link Drain} to give each line a template. Only empty lines are rejected.
+ * NaN; read in `timeZone` when it has no offset). Pair it with {@link Drain} to give each line a template.
+ * Rejected: empty lines, and lines whose leading timestamp is an impossible date (month 13, Feb 29 in a
+ * common year, 24:00:00, an offset beyond ±14:00; see src/ingest/timestamps).
  *
  * @example
  * createRawLineParser().parseLine("2024-01-02 03:04:05 worker-3 job 17 done", 1).time // 1704164645000
  */
 export function createRawLineParser(options: FormatOptions = {}): LineParser {
-  const offset = timeZoneOffsetMinutes(options.timeZone);
+  const zone = resolveTimeZone(options.timeZone);
   function parseLine(text: string, lineNo: number): LogEvent | string {
     if (text.trim().length === 0) return "empty line";
     const m = LEADING_ISO.exec(text);
+    let time = NaN;
+    if (m) {
+      const t = parseIsoTimestamp(m[1], zone);
+      if (typeof t === "string") return timestampReason(m[1], t);
+      if (t !== undefined) time = t;
+    }
     return {
       lineNo,
-      time: m ? parseTimeValue(m[1].replace(",", "."), offset) : NaN,
+      time,
       host: undefined,
       process: undefined,
       pid: undefined,

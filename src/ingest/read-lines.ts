@@ -25,6 +25,12 @@ export interface ReadLinesOptions {
   readonly maxLineLength?: number;
   /** Bytes read from a file per chunk. Default: 262144. */
   readonly chunkSize?: number;
+  /**
+   * Stop after this many bytes of (decompressed) input, a guard against gzip bombs and runaway pipes; the
+   * lines before the cut are read and the stop is reported as a read error (see {@link TextBatch.readError}).
+   * Default: no limit.
+   */
+  readonly maxBytes?: number;
 }
 
 /** What the readers accept: a file path (plain or gzip), a Node readable stream (e.g. stdin), or lines in memory. */
@@ -126,16 +132,24 @@ function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
   return stream as AsyncIterable<Buffer>;
 }
 
+/** Thrown by the gzip reader after the bytes it could decompress: the input is damaged from here on. */
+class DamagedInputError extends DataError {}
+
 async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer, void, undefined> {
   const gunzip = zlib.createGunzip();
+  let stopped = false;
   const input = (async () => {
     try {
       for await (const chunk of source) {
+        if (stopped) break;
         if (!gunzip.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
-          await new Promise<void>((resolve) => gunzip.once("drain", resolve));
+          await new Promise<void>((resolve) => {
+            gunzip.once("drain", resolve);
+            gunzip.once("close", resolve);
+          });
         }
       }
-      gunzip.end();
+      if (!stopped) gunzip.end();
     } catch (e) {
       gunzip.destroy(e as Error);
     }
@@ -143,10 +157,15 @@ async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string)
   try {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (e) {
-    throw new DataError(
-      `Cannot decompress ${label}: ${(e as Error).message}. The file starts like gzip but is corrupt or truncated; ` +
-        `check it with \`gzip -t\` or pass the uncompressed file.`,
+    throw new DamagedInputError(
+      `Cannot decompress ${label}: ${(e as Error).message}. The file starts like gzip but is corrupt or truncated: ` +
+        `the lines before the damage were read (as \`gzip -d\` writes them); check it with \`gzip -t\`.`,
     );
+  } finally {
+    // Early stop (maxBytes, a consumer that breaks) or an error: release the source as well.
+    stopped = true;
+    gunzip.destroy();
+    (source as { destroy?: () => void }).destroy?.();
   }
   await input;
 }
@@ -182,6 +201,13 @@ export interface TextBatch {
   readonly texts: string[];
   readonly firstLineNo: number;
   readonly flags: number[] | undefined;
+  /**
+   * Set on the last batch when the input could not be read to its end: a damaged or truncated gzip stream
+   * (the lines before the damage are in this and earlier batches, as `gzip -d` writes them), a read error,
+   * or the `maxBytes` cap. The reason names the input and says how to check it. `parseLogStream` turns it
+   * into one reject numbered after the last line read.
+   */
+  readonly readError?: string;
 }
 
 /**
@@ -230,7 +256,30 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
     return finishLine(buf.toString("utf8"), ++lineNo, flags, max);
   };
 
-  for await (const raw of chunks) {
+  const maxTotal = options.maxBytes ?? Infinity;
+  if (!(maxTotal > 0) || (maxTotal !== Infinity && !Number.isInteger(maxTotal))) {
+    throw new OptionError(`Expected \`maxBytes\` to be a positive integer, got ${String(options.maxBytes)}`);
+  }
+  let total = 0;
+  let readError: string | undefined;
+  const iterator = chunks[Symbol.asyncIterator]();
+  for (;;) {
+    let step: IteratorResult<Buffer | string>;
+    try {
+      step = await iterator.next();
+    } catch (e) {
+      // A damaged gzip stream or a failing read: keep what was read, report the rest as a read error.
+      readError = e instanceof DamagedInputError ? e.message : `Cannot read ${typeof source === "string" ? source : "the input stream"} to its end: ${(e as Error).message}`;
+      break;
+    }
+    if (step.done) break;
+    let raw = step.value;
+    if (total + raw.length > maxTotal) {
+      const b = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
+      raw = b.subarray(0, maxTotal - total);
+      readError = `stopped reading ${typeof source === "string" ? source : "the input stream"} after maxBytes = ${maxTotal} bytes (decompressed); raise maxBytes (CLI: --max-bytes) to read more`;
+    }
+    total += raw.length;
     const texts: string[] = [];
     let flagsOf: number[] | undefined;
     const firstLineNo = lineNo + 1;
@@ -253,6 +302,10 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
           pending.push(Buffer.from(chunk));
           pendingBytes += chunk.length;
         }
+      }
+      if (readError !== undefined) {
+        await iterator.return?.();
+        break;
       }
       continue;
     }
@@ -311,11 +364,18 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
       }
     }
     if (texts.length > 0) yield { texts, firstLineNo, flags: flagsOf };
+    if (readError !== undefined) {
+      await iterator.return?.();
+      break;
+    }
   }
   if (pendingBytes > 0 || pendingDropped) {
     const l = decodePending(Buffer.alloc(0));
-    yield { texts: [l.text], firstLineNo: l.lineNo, flags: l.flags === 0 ? undefined : [l.flags] };
+    // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one.
+    const f = readError === undefined ? l.flags : l.flags | LineFlags.TRUNCATED;
+    yield { texts: [l.text], firstLineNo: l.lineNo, flags: f === 0 ? undefined : [f] };
   }
+  if (readError !== undefined) yield { texts: [], firstLineNo: lineNo + 1, flags: undefined, readError };
 }
 
 /**
@@ -327,6 +387,7 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
  */
 export async function* readLineBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<LogLine[], void, undefined> {
   for await (const b of readTextBatches(source, options)) {
+    if (b.readError !== undefined) throw new DataError(b.readError);
     const out: LogLine[] = new Array(b.texts.length);
     for (let i = 0; i < b.texts.length; i++) out[i] = { lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] };
     yield out;

@@ -2,6 +2,7 @@ import type { LogEvent } from "../events";
 import { classifyAuthMessage } from "./auth-events";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
 import { SYSLOG_SEVERITIES } from "./syslog-rfc3164";
+import { parseIsoTimestamp } from "./timestamps";
 
 const HEADER = /^<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) /;
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -74,10 +75,9 @@ export function createRfc5424Parser(_options: FormatOptions = {}): LineParser {
     if (h[3] !== "-") {
       const m = STAMP.exec(h[3]);
       if (!m) return `invalid RFC 5424 timestamp ${JSON.stringify(h[3].slice(0, 40))}`;
-      const t = Date.parse(h[3].replace(/(\.\d{3})\d+/, "$1"));
-      if (!Number.isFinite(t) || new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDate() !== +m[3]) {
-        return `invalid RFC 5424 timestamp ${JSON.stringify(h[3])}`;
-      }
+      // Shared validation (src/ingest/timestamps): month 13, Feb 29 in a common year, 24:00, offsets beyond ±14:00.
+      const t = parseIsoTimestamp(h[3]);
+      if (typeof t !== "number") return `invalid RFC 5424 timestamp ${JSON.stringify(h[3].slice(0, 40))}: ${t ?? "not RFC 3339"}`;
       time = t;
     }
     const sd: Record<string, string> = {};

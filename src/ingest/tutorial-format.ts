@@ -1,22 +1,34 @@
 import type { LogEvent } from "../events";
 import type { FormatOptions, LineParser, LogFormat } from "./log-format";
-import { timeZoneOffsetMinutes } from "./time-zone";
+import { resolveTimeZone } from "./time-zone";
+import { parseIsoTimestamp, timestampReason } from "./timestamps";
 import { parseTutorialLine } from "./tutorial";
 
 /**
  * Create a line parser for the tutorial's comma format (`2025-03-06 08:00:00, INFO, User login success,
- * user: admin`) on top of {@link parseTutorialLine}; times are shifted by `timeZone` (default UTC).
+ * user: admin`) on top of {@link parseTutorialLine}; times are read in `timeZone` (default UTC; named
+ * zones with daylight saving work). An impossible date is a reject naming the impossible part (src/ingest/timestamps).
  *
  * @example
  * createTutorialParser().parseLine("2025-03-06 08:00:00, INFO, User login success, user: admin", 1)
  */
 export function createTutorialParser(options: FormatOptions = {}): LineParser {
-  const offsetMs = timeZoneOffsetMinutes(options.timeZone) * 60000;
+  const zone = resolveTimeZone(options.timeZone);
+  const offsetMs = zone.fixedOffsetMinutes === undefined ? NaN : zone.fixedOffsetMinutes * 60000;
   function parseLine(text: string, lineNo: number): LogEvent | string {
     if (text.length === 0) return "empty line";
     const r = parseTutorialLine(text, lineNo);
-    if ("reason" in r) return r.reason;
-    return offsetMs === 0 ? r : { ...r, time: r.time - offsetMs };
+    if ("reason" in r) {
+      if (r.reason.startsWith("invalid date")) {
+        // Say which part is impossible (the tutorial parser only says that one is).
+        const stamp = text.slice(0, 19);
+        const t = parseIsoTimestamp(stamp);
+        if (typeof t === "string") return timestampReason(stamp, t);
+      }
+      return r.reason;
+    }
+    if (offsetMs === 0) return r;
+    return { ...r, time: Number.isNaN(offsetMs) ? zone.toUtc(r.time) : r.time - offsetMs };
   }
   return { parseLine };
 }

@@ -1,4 +1,4 @@
-import { DataError } from "../errors";
+import { DataError, OptionError } from "../errors";
 import { AuditLog } from "./audit";
 import type { AuditRow, AuditStatus } from "./audit";
 import { Deduplicator } from "./dedup";
@@ -8,12 +8,17 @@ import type { Executor } from "./executors/executor";
 import { lockUserCommand } from "./executors/lock-user";
 import { ticketFor } from "./executors/ticket";
 import { planResponse } from "./plan";
+import { validatePolicy } from "./policy";
 import type { PlanOptions, PlannedAction } from "./plan";
 import type { ActionKind, ResponsePolicy } from "./policy";
 import type { Finding } from "./finding";
 
 export interface ExecuteOptions {
-  /** Only render what would be done. Real execution needs `dryRun: false` AND an executor for the action kind. Default: true. */
+  /**
+   * Only render what would be done. Real execution needs `dryRun: false` (the boolean, nothing else) AND an
+   * executor for the action kind. `""`, `0`, `"false"`, `null` or any other non-boolean is an OptionError,
+   * never "execute" (fail closed). Default: true.
+   */
   readonly dryRun?: boolean;
   /** Explicitly configured executors; several may serve one kind (e.g. console and webhook alerts). Default: none. */
   readonly executors?: readonly Executor[];
@@ -31,6 +36,26 @@ export interface ExecuteOptions {
 export interface ExecutionReport {
   readonly rows: AuditRow[];
   readonly audit: AuditLog;
+}
+
+/**
+ * Check a `dryRun` setting: `undefined` gives the default (true), a boolean is itself, and everything else
+ * (`""`, `0`, `"false"`, `null`, `"no"`, …) throws an OptionError that says how to fix it, so a slip in a
+ * config file fails closed instead of executing. `where` names the setting in the message.
+ *
+ * @example
+ * checkDryRun(undefined)   // true
+ * checkDryRun(false)       // false
+ * checkDryRun("false")     // throws OptionError: Expected `dryRun` to be true or false (a boolean), got "false" …
+ */
+export function checkDryRun(value: unknown, where = "dryRun"): boolean {
+  if (value === undefined) return true;
+  if (typeof value === "boolean") return value;
+  const shown = typeof value === "string" ? JSON.stringify(value) : value === null ? "null" : `${typeof value} ${String(value)}`;
+  throw new OptionError(
+    `Expected \`${where}\` to be true or false (a boolean), got ${shown}; ` +
+      "nothing was executed. Pass dryRun: false (unquoted) to execute, or leave it out for a dry run",
+  );
 }
 
 /**
@@ -70,13 +95,15 @@ export function previewAction(action: PlannedAction): string {
  * await executePlan(plan, { dryRun: false, executors: [webhookAlert({ url })] });
  */
 export async function executePlan(plan: readonly PlannedAction[], options: ExecuteOptions = {}): Promise<ExecutionReport> {
-  const dryRun = options.dryRun ?? true;
+  const dryRun = checkDryRun((options as { dryRun?: unknown }).dryRun);
   const executors = options.executors ?? [];
   const audit = options.audit ?? new AuditLog();
   const dedup = options.dedup ?? new Deduplicator({ windowSeconds: options.dedupWindowSeconds });
   const now = options.now ?? Date.now;
   const rows: AuditRow[] = [];
-  const record = (a: PlannedAction, status: AuditStatus, executor: string, detail: string, error = "") => {
+  const record = (a: PlannedAction, status: AuditStatus, executor: string, detailText: string, error = "") => {
+    // The audit says what was acted on: the canonical target, and what the log gave when they differ.
+    const detail = a.normalisedFrom !== undefined && detailText !== "" ? `${detailText} [target ${a.target} normalised from ${JSON.stringify(a.normalisedFrom)}]` : detailText;
     const row: AuditRow = {
       ts: new Date(now()).toISOString(),
       actionId: a.id,
@@ -147,7 +174,7 @@ export interface RespondOptions extends ExecuteOptions, PlanOptions {}
 
 /**
  * Plan the response to findings under a policy, then execute the plan (dry run by default), using the
- * policy's dedup window.
+ * policy's dedup window. `options.dryRun` wins; without it the policy's `dryRun` applies (default true).
  *
  * @example
  * const { plan, rows } = await respond(findings, loadPolicy("data/policy/default.json"));
@@ -157,7 +184,10 @@ export async function respond(
   policy: ResponsePolicy,
   options: RespondOptions = {},
 ): Promise<ExecutionReport & { readonly plan: PlannedAction[] }> {
+  // Both settings are checked before anything is planned; the call's own dryRun wins over the policy's.
+  const fromOptions = (options as { dryRun?: unknown }).dryRun;
+  const dryRun = fromOptions === undefined ? checkDryRun(validatePolicy(policy).dryRun, "policy.dryRun") : checkDryRun(fromOptions);
   const plan = planResponse(findings, policy, options);
-  const report = await executePlan(plan, { ...options, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
+  const report = await executePlan(plan, { ...options, dryRun, dedupWindowSeconds: options.dedupWindowSeconds ?? policy.dedupWindowSeconds });
   return { ...report, plan };
 }

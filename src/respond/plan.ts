@@ -1,8 +1,10 @@
 import type { LogEvent } from "../events";
 import { ANOMALY_SCORE_THRESHOLD } from "./anomaly-score";
 import type { EntityType, Finding } from "./finding";
-import { IpRangeSet, parseIp, privateRangeOf } from "./ip-address";
-import { selectTier, validatePolicy } from "./policy";
+import { IpRangeSet, addressCount, parseIp, privateRangeOf } from "./ip-address";
+import type { ParsedIp } from "./ip-address";
+import { DEFAULT_MIN_CIDR_PREFIX, selectTier, validatePolicy } from "./policy";
+import { DEFAULT_UID_MIN, systemAccountReason } from "./system-accounts";
 import type { ActionKind, PolicyTier, ResponsePolicy } from "./policy";
 import { validateUsername } from "./username";
 
@@ -52,12 +54,20 @@ export interface PlannedAction {
   readonly status: PlanStatus;
   /** Why a non-"planned" action is skipped. */
   readonly statusReason?: string;
+  /** The target as the log gave it, when the plan normalised it (e.g. `::ffff:203.0.113.9` → `203.0.113.9`). */
+  readonly normalisedFrom?: string;
   readonly evidence: Evidence;
 }
 
 export interface PlanOptions {
   /** Matching events copied into each action's evidence. Default: 20. */
   readonly maxEvents?: number;
+  /**
+   * Known numeric user ids by user name (e.g. from `parsePasswd` of the host's /etc/passwd): users with
+   * a uid below the policy's `uidMin` are system accounts and are never locked unless the policy's
+   * `lockableSystemAccounts` names them. Default: none known (the built-in system account names still apply).
+   */
+  readonly uids?: Readonly<Record<string, number>>;
 }
 
 function excerpt(e: LogEvent): EventExcerpt {
@@ -96,7 +106,11 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
   validatePolicy(policy);
   const maxEvents = options.maxEvents ?? 20;
   const allowIps = new IpRangeSet(policy.allowList?.ips ?? []);
-  const allowUsers = new Set(policy.allowList?.users ?? []);
+  // User names are compared case-insensitively for protection on every platform (fail closed; see AllowList.users).
+  const allowUsers = new Set((policy.allowList?.users ?? []).map((u) => u.toLowerCase()));
+  const lockable = new Set((policy.lockableSystemAccounts ?? []).map((u) => u.toLowerCase()));
+  const uidMin = policy.uidMin ?? DEFAULT_UID_MIN;
+  const minPrefix = { 4: policy.minCidrPrefix?.ipv4 ?? DEFAULT_MIN_CIDR_PREFIX.ipv4, 6: policy.minCidrPrefix?.ipv6 ?? DEFAULT_MIN_CIDR_PREFIX.ipv6 };
   const actions: PlannedAction[] = [];
   for (const f of findings) {
     const tier = selectTier(f, policy);
@@ -121,8 +135,11 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
       events: events.slice(0, maxEvents).map(excerpt),
       related: f.related,
     };
-    const push = (kind: ActionKind, target: string, targetType: EntityType, status: PlanStatus, statusReason?: string) =>
-      actions.push({ id: `${tier.name}:${kind}:${target}:${f.windowStart}`, kind, target, targetType, tier: tier.name, reason, status, statusReason, evidence });
+    const push = (kind: ActionKind, target: string, targetType: EntityType, status: PlanStatus, statusReason?: string, normalisedFrom?: string) =>
+      actions.push({
+        id: `${tier.name}:${kind}:${target}:${f.windowStart}`, kind, target, targetType, tier: tier.name, reason, status, statusReason,
+        ...(normalisedFrom !== undefined ? { normalisedFrom } : {}), evidence,
+      });
     for (const kind of tier.actions) {
       if (kind === "block_ip") {
         const ips = f.entityType === "ip" ? [f.entity] : policy.blockRelatedIps === false ? [] : f.related?.ips ?? [];
@@ -131,18 +148,33 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
             f.entityType === "ip" ? "no IP" : `no source IP seen for ${f.entityType} ${f.entity} in the window${policy.blockRelatedIps === false ? " (blockRelatedIps is false)" : ""}`);
         }
         for (const ip of ips) {
-          let text: string;
+          let p: ParsedIp;
           try {
-            text = parseIp(ip, { allowCidr: policy.allowCidrBlocks === true }).text;
+            p = parseIp(ip, { allowCidr: policy.allowCidrBlocks === true });
           } catch (e) {
             push(kind, ip, "ip", "rejected_invalid", (e as Error).message);
             continue;
           }
+          const text = p.text;
+          // What is blocked is the canonical form; the audit row says what it was normalised from.
+          const from = p.normalisedFrom !== undefined ? ` (normalised from ${JSON.stringify(p.normalisedFrom)})` : "";
+          const what = p.prefix === undefined ? text : `range ${text} (${addressCount(p)} addresses)`;
           const allowed = allowIps.match(text);
           const priv = policy.blockPrivateRanges ? undefined : privateRangeOf(text);
-          if (allowed) push(kind, text, "ip", "skipped_allowlist", `${text} is allow-listed (allowList.ips contains ${allowed})`);
-          else if (priv) push(kind, text, "ip", "skipped_allowlist", `${text} is in private/internal range ${priv}; set blockPrivateRanges: true in the policy to allow blocking it`);
-          else push(kind, text, "ip", "planned");
+          const key = p.family === 4 ? "ipv4" : "ipv6";
+          // Protected ranges first (raising the prefix limit would not change those), then the prefix limit.
+          if (allowed) {
+            push(kind, text, "ip", "skipped_allowlist", p.prefix === undefined
+              ? `${text}${from} is allow-listed (allowList.ips contains ${allowed})`
+              : `${what}${from} overlaps allow-listed ${allowed} (allowList.ips)`);
+          } else if (priv) {
+            push(kind, text, "ip", "skipped_allowlist",
+              `${what}${from} ${p.prefix === undefined ? "is in" : "overlaps"} private/internal range ${priv}; set blockPrivateRanges: true in the policy to allow blocking it`);
+          } else if (p.prefix !== undefined && p.prefix < minPrefix[p.family]) {
+            push(kind, text, "ip", "rejected_invalid",
+              `${what}${from} is wider than the policy allows for ${key.toUpperCase().replace("IPV", "IPv")} (prefix /${minPrefix[p.family]} or longer); ` +
+                `raise minCidrPrefix.${key} in the policy only if blocking that many addresses is intended`);
+          } else push(kind, text, "ip", "planned", undefined, p.normalisedFrom);
         }
       } else if (kind === "lock_user") {
         const users = f.entityType === "user" ? [f.entity] : policy.lockRelatedUsers ? f.related?.users ?? [] : [];
@@ -157,7 +189,9 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
             push(kind, user, "user", "rejected_invalid", (e as Error).message);
             continue;
           }
-          if (allowUsers.has(user)) push(kind, user, "user", "skipped_allowlist", `user ${user} is allow-listed (allowList.users)`);
+          const system = lockable.has(user.toLowerCase()) ? undefined : systemAccountReason(user, options.uids?.[user], uidMin);
+          if (allowUsers.has(user.toLowerCase())) push(kind, user, "user", "skipped_allowlist", `user ${user} is allow-listed (allowList.users, compared ignoring case)`);
+          else if (system) push(kind, user, "user", "skipped_allowlist", `${system}: system accounts are never locked unless the policy's lockableSystemAccounts names them`);
           else push(kind, user, "user", "planned");
         }
       } else {

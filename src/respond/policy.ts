@@ -35,9 +35,24 @@ export interface PolicyTier {
 export interface AllowList {
   /** Addresses or CIDR ranges never blocked. Default: none. */
   readonly ips?: readonly string[];
-  /** Usernames never locked. Default: none. */
+  /**
+   * Usernames never locked. Compared ignoring case on every platform: Windows, Active Directory and macOS
+   * treat names case-insensitively, and on Linux (case-sensitive names) protecting `Breakglass` along with
+   * `breakglass` fails closed (an action is skipped, never widened). Default: none.
+   */
   readonly users?: readonly string[];
 }
+
+/** Narrowest CIDR prefix length a block may use, per family (a range wider than this is refused). */
+export interface CidrPrefixLimits {
+  /** Default: 24 (256 addresses). */
+  readonly ipv4?: number;
+  /** Default: 48 (one site's allocation). */
+  readonly ipv6?: number;
+}
+
+/** Default {@link CidrPrefixLimits}: /24 for IPv4, /48 for IPv6. */
+export const DEFAULT_MIN_CIDR_PREFIX = { ipv4: 24, ipv6: 48 } as const;
 
 /** A tiered response policy: plain data, usually read from a JSON file with {@link loadPolicy}. */
 export interface ResponsePolicy {
@@ -48,14 +63,32 @@ export interface ResponsePolicy {
   readonly allowList?: AllowList;
   /** Allow block_ip on private/internal ranges (10/8, 172.16/12, 192.168/16, loopback, link-local, …). Default: false. */
   readonly blockPrivateRanges?: boolean;
-  /** Allow CIDR ranges (not just single addresses) as block targets. Default: false. */
+  /**
+   * Allow CIDR ranges (not just single addresses) as block targets. A range is refused when it shares any
+   * address with an allow-list entry or (unless `blockPrivateRanges`) a private range, or when its prefix is
+   * shorter than `minCidrPrefix`. Default: false.
+   */
   readonly allowCidrBlocks?: boolean;
+  /** Shortest prefix length a blocked range may have, per family. Default: {@link DEFAULT_MIN_CIDR_PREFIX} (/24, /48). */
+  readonly minCidrPrefix?: CidrPrefixLimits;
+  /**
+   * System accounts (root, daemon, nobody, …, `SYSTEM_ACCOUNTS`, and known uids below `uidMin`) that lock_user
+   * may lock; every other system account is never locked. Compared ignoring case. Default: none.
+   */
+  readonly lockableSystemAccounts?: readonly string[];
+  /** Uids below this are system accounts when the uid is known (`planResponse`'s `uids`). Default: 1000 (Debian's UID_MIN). */
+  readonly uidMin?: number;
   /** For a user finding, block the source IPs seen in its window. Default: true. */
   readonly blockRelatedIps?: boolean;
   /** For an IP finding, lock the users tried from it in its window. Default: false (a spraying IP names many victims). */
   readonly lockRelatedUsers?: boolean;
   /** The same entity and action are not repeated within this many seconds (of event time). Default: 3600. */
   readonly dedupWindowSeconds?: number;
+  /**
+   * Dry run for `respond()` when the call does not say: must be the boolean true or false (`"false"`, `0`,
+   * `""` are validation errors, never "execute"). Default: true.
+   */
+  readonly dryRun?: boolean;
 }
 
 /** A policy failed validation; `issues` lists every problem, each prefixed with its JSON path. */
@@ -99,7 +132,7 @@ function suggest(value: string, options: readonly string[]): string {
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : JSON.stringify(v));
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const POLICY_KEYS = ["name", "description", "tiers", "allowList", "blockPrivateRanges", "allowCidrBlocks", "blockRelatedIps", "lockRelatedUsers", "dedupWindowSeconds"];
+const POLICY_KEYS = ["name", "description", "tiers", "allowList", "blockPrivateRanges", "allowCidrBlocks", "blockRelatedIps", "lockRelatedUsers", "dedupWindowSeconds", "dryRun", "minCidrPrefix", "lockableSystemAccounts", "uidMin"];
 const TIER_KEYS = ["name", "description", "when", "actions"];
 const WHEN_KEYS = ["minAnomalyScore", "maxScore", "minAgreeing", "entityTypes"];
 const ALLOW_KEYS = ["ips", "users"];
@@ -120,17 +153,39 @@ export function validatePolicy(value: unknown, source?: string): ResponsePolicy 
     }
   };
   const bool = (obj: Record<string, unknown>, key: string, path: string) => {
-    if (obj[key] !== undefined && typeof obj[key] !== "boolean") issues.push(`${path}${key}: expected true or false, got ${show(obj[key])}`);
+    if (obj[key] !== undefined && typeof obj[key] !== "boolean") issues.push(`${path}${key}: expected true or false (a JSON boolean, unquoted), got ${show(obj[key])}`);
   };
   if (!isObject(value)) throw new PolicyError([`(root): expected an object with \`name\` and \`tiers\`, got ${show(value)}`], source);
   unknownKeys(value, POLICY_KEYS, "");
   if (typeof value.name !== "string" || value.name.trim() === "") issues.push(`name: expected a non-empty string, got ${show(value.name)}`);
   if (value.description !== undefined && typeof value.description !== "string") issues.push(`description: expected a string, got ${show(value.description)}`);
-  for (const k of ["blockPrivateRanges", "allowCidrBlocks", "blockRelatedIps", "lockRelatedUsers"]) bool(value, k, "");
+  for (const k of ["blockPrivateRanges", "allowCidrBlocks", "blockRelatedIps", "lockRelatedUsers", "dryRun"]) bool(value, k, "");
   const dw = value.dedupWindowSeconds;
   if (dw !== undefined && !(typeof dw === "number" && Number.isFinite(dw) && dw >= 0)) {
     issues.push(`dedupWindowSeconds: expected a number of seconds ≥ 0, got ${show(dw)}`);
   }
+  const mp = value.minCidrPrefix;
+  if (mp !== undefined) {
+    if (!isObject(mp)) issues.push(`minCidrPrefix: expected an object like { "ipv4": 24, "ipv6": 48 }, got ${show(mp)}`);
+    else {
+      unknownKeys(mp, ["ipv4", "ipv6"], "minCidrPrefix");
+      for (const [k, max] of [["ipv4", 32], ["ipv6", 128]] as const) {
+        const v = mp[k];
+        if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max)) {
+          issues.push(`minCidrPrefix.${k}: expected an integer prefix length 0–${max}, got ${show(v)}`);
+        }
+      }
+    }
+  }
+  const lsa = value.lockableSystemAccounts;
+  if (lsa !== undefined) {
+    if (!Array.isArray(lsa)) issues.push(`lockableSystemAccounts: expected an array of usernames, got ${show(lsa)}`);
+    else lsa.forEach((u: unknown, j: number) => {
+      if (typeof u !== "string" || !USERNAME.test(u)) issues.push(`lockableSystemAccounts[${j}]: expected a username (letters, digits, _ . @ -), got ${show(u)}`);
+    });
+  }
+  const um = value.uidMin;
+  if (um !== undefined && !(typeof um === "number" && Number.isInteger(um) && um >= 0)) issues.push(`uidMin: expected an integer uid ≥ 0 (e.g. 1000), got ${show(um)}`);
   if (!Array.isArray(value.tiers) || value.tiers.length === 0) {
     issues.push(`tiers: expected a non-empty array of tiers, got ${show(value.tiers)}`);
   } else {

@@ -232,3 +232,43 @@ describe("hostile strings stay text", () => {
     for (const h of HOSTILE) expect(state.tableText).toContain(h);
   });
 });
+
+describe("Plotly template text from logs", () => {
+  test("a %{x} in a series name, axis title or hover text is shown literally, never evaluated", async () => {
+    // rocChart and decisionContourChart put the series name / axis titles inside their hovertemplates.
+    const X = [[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0.5], [6, 6]];
+    const detector = new RobustZScore({ contamination: 0.2 }).fit(X);
+    const specs: [string, PlotlySpec][] = [
+      ["roc", rocChart([{ name: "user %{x} %{y:.1f}", labels: [0, 1, 0, 1], scores: [0.1, 0.9, 0.3, 0.4] }])],
+      ["contour", decisionContourChart({ detector, X, gridSize: 8, xTitle: "f %{x}", yTitle: "g %{y}", hoverText: X.map(() => "msg %{text}") })],
+    ];
+    const body = plotlyLoaderHtml() + specs.map(([name, s]) => plotlyChartHtml(s, { divId: `t-${name}`, height: 360 })).join("\n");
+    const w = await watchedPage(browser, { width: 900, height: 800 });
+    await w.page.goto(writePage("plotly-template.html", body));
+    const plots = await probePlots(w.page);
+    expect(plots.map((p) => p.rendered)).toEqual([true, true]);
+    const hovers: string[] = [];
+    for (const [name, s] of specs) {
+      const curve = s.data.findIndex((d) => (d as { type?: string }).type !== "contour" && (d as { name?: string }).name !== undefined && !/chance/.test(String((d as { name?: string }).name)));
+      hovers.push(
+        await w.page.evaluate(
+          async ({ id, curve }) => {
+            const P = (window as unknown as { Plotly: { Fx: { hover(gd: Element, pts: unknown[]): void } } }).Plotly;
+            P.Fx.hover(document.getElementById(id) as Element, [{ curveNumber: curve, pointNumber: 1 }]);
+            await new Promise((r) => setTimeout(r, 100));
+            return Array.from(document.querySelectorAll(`#${id} .hoverlayer text`)).map((t) => t.textContent ?? "").join("\n");
+          },
+          { id: `t-${name}`, curve: Math.max(0, curve) },
+        ),
+      );
+    }
+    const svgText = await w.page.evaluate(() => Array.from(document.querySelectorAll(".siemlab-plot svg text")).map((t) => t.textContent ?? "").join("\n"));
+    await w.page.close();
+    expect(w.errors).toEqual([]);
+    expect(svgText).toContain("user %{x} %{y:.1f}"); // legend
+    expect(svgText).toContain("f %{x}"); // axis title
+    expect(hovers[0]).toContain("user %{x} %{y:.1f}");
+    expect(hovers[1]).toContain("f %{x}");
+    expect(hovers[1]).toContain("msg %{text}");
+  });
+});

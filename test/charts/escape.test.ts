@@ -6,6 +6,8 @@ import { plotlyXValues } from "../../src/charts/time-axis";
 describe("escaping", () => {
   test("Plotly text and HTML text", () => {
     expect(escapePlotlyText("a & <b>")).toBe("a &amp; &lt;b&gt;");
+    // A hovertemplate evaluates %{…}; the escaped text has no "%{" left to evaluate.
+    expect(escapePlotlyText("%{x} %{y:.2f} 50%")).toBe("&#37;{x} &#37;{y:.2f} 50&#37;");
     expect(escapeHtmlText(`"'><`)).toBe("&quot;&#39;&gt;&lt;");
   });
   test("JSON for a script element parses back to the same value", () => {

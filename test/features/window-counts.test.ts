@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
-import { DataError, OptionError } from "../../src/errors";
+import { OptionError } from "../../src/errors";
 import { WindowAccumulator, windowCounts } from "../../src/features/window-counts";
 
 const T0 = Date.UTC(2024, 0, 1, 10, 0, 0);
@@ -85,8 +85,36 @@ describe("windowCounts", () => {
     expect(() => windowCounts(events, { features: ["nope" as never] })).toThrow(/Unknown feature "nope"/);
     expect(() => windowCounts(events, { features: [] })).toThrow(OptionError);
     expect(() => windowCounts(events, { features: ["count", { name: "count", kind: "count" }] })).toThrow(/appears twice/);
-    expect(() => windowCounts(events, { window: "1s", maxRows: 10 })).toThrow(DataError);
-    expect(() => windowCounts(events, { window: "1s", maxRows: 10 })).toThrow(/zeroFill: false/);
     expect(windowCounts([], {}).matrix.rows).toBe(0);
+  });
+
+  it("maxRows bounds the zero-fill: the densest span is filled, cells outside it are rows of their own, nothing is dropped", () => {
+    // 2 entities × 181 one-second windows = 362 rows > 10: the budget is 5 windows per entity.
+    const f = windowCounts(events, { window: "1s", maxRows: 10 });
+    const s = (t: number) => (t - T0) / 1000;
+    expect(f.keys.map((k) => [k.entity, s(k.windowStart)])).toEqual([
+      ["1.1.1.1", 0], ["1.1.1.1", 10], ["1.1.1.1", 180],
+      ["2.2.2.2", 20], ["2.2.2.2", 180],
+    ]);
+    expect(Array.from(f.matrix.data)).toEqual([1, 1, 1, 1, 1]);
+    expect(f.zeroFillCap).toMatchObject({ maxRows: 10, rowsWanted: 362, cellsOutside: 3, eventsOutside: 3 });
+    expect([s(f.zeroFillCap!.filledStart), s(f.zeroFillCap!.filledEnd)]).toEqual([180, 180]);
+    expect(f.zeroFillCap!.outside.map((k) => [k.entity, s(k.windowStart)])).toEqual([["1.1.1.1", 0], ["1.1.1.1", 10], ["2.2.2.2", 20]]);
+    // Every counted event is in some row.
+    expect(f.matrix.data.reduce((a, b) => a + b, 0)).toBe(f.counted);
+    // Within the budget, zeros are filled as usual.
+    const g = windowCounts(events, { window: "1s", maxRows: 400 });
+    expect([g.matrix.rows, g.zeroFillCap]).toEqual([362, undefined]);
+  });
+
+  it("one event decades away from the rest does not abort and does not zero-fill the decades", () => {
+    const far: LogEvent[] = [
+      ...events.slice(0, 5),
+      { lineNo: 99, time: 0, eventType: "failed_password", srcIp: "203.0.113.2", message: "" },
+    ];
+    const f = windowCounts(far, { window: "1m", maxRows: 1000, features: ["count", "failures"] });
+    expect(f.zeroFillCap).toMatchObject({ cellsOutside: 1, eventsOutside: 1, outside: [{ entity: "203.0.113.2", windowStart: 0 }] });
+    expect(f.matrix.rows).toBe(3 * 4 + 1); // 3 entities × 4 minutes, plus the far cell
+    expect(f.keys.filter((k) => k.entity === "203.0.113.2").map((k) => k.windowStart)).toEqual([0, T0, T0 + min, T0 + 2 * min, T0 + 3 * min]);
   });
 });

@@ -34,15 +34,21 @@ describe("access log", () => {
     const e = ev(p.parseLine('203.0.113.9 - frank [10/Oct/2000:13:55:36 -0700] "GET /a?b=\\"c\\" HTTP/1.0" 404 2326 "http://ref/" "Mozilla/4.08 [en]"', 1));
     expect(iso(e.time)).toBe("2000-10-10T20:55:36.000Z");
     expect(e).toMatchObject({ eventType: "http_request", srcIp: "203.0.113.9", user: "frank", outcome: "failure" });
-    expect(e.fields).toEqual({ method: "GET", path: '/a?b="c"', protocol: "HTTP/1.0", status: 404, bytes: 2326, referrer: "http://ref/", userAgent: "Mozilla/4.08 [en]" });
+    expect(e.fields).toEqual({
+      method: "GET", path: '/a?b="c"', protocol: "HTTP/1.0", status: 404, bytes: 2326, referrer: "http://ref/", userAgent: "Mozilla/4.08 [en]",
+      requestRaw: 'GET /a?b=\\"c\\" HTTP/1.0',
+    });
   });
   it("reads the common format, '-' bytes and junk requests", () => {
     const e = ev(p.parseLine('10.0.0.1 - - [01/Jan/2024:00:00:00 +0000] "\\x16\\x03\\x01" 400 - ', 1));
-    expect(e.fields).toMatchObject({ method: null, request: "x16x03x01", status: 400, bytes: 0, referrer: null, userAgent: null });
+    expect(e.fields).toMatchObject({ method: null, request: "\u0016\u0003\u0001", requestRaw: "\\x16\\x03\\x01", tlsHandshake: true, status: 400, bytes: 0, referrer: null, userAgent: null });
   });
   it("rejects bad lines and bad dates", () => {
     expect(p.parseLine("not an access log", 1)).toMatch(/expected an access log line/);
-    expect(p.parseLine('1.2.3.4 - - [31/Feb/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1', 1)).toMatch(/invalid access-log time/);
+    expect(p.parseLine('1.2.3.4 - - [31/Feb/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1', 1)).toBe(
+      'invalid timestamp "31/Feb/2024:00:00:00 +0000": February 31 does not exist (February has 29 days)',
+    );
+    expect(p.parseLine('1.2.3.4 - - [yesterday] "GET / HTTP/1.1" 200 1', 1)).toMatch(/invalid access-log time/);
   });
 });
 
@@ -55,7 +61,7 @@ describe("Apache error log", () => {
     const e = ev(p.parseLine("[Fri Sep 09 10:42:29.902022 2011] [core:error] [pid 35708:tid 4328636416] [client 72.15.99.187:5050] File does not exist: /x", 2));
     expect(e).toMatchObject({ level: "error", pid: 35708, srcIp: "72.15.99.187", srcPort: 5050, eventType: "file_not_found", fields: { module: "core", tid: 4328636416 } });
     expect(iso(e.time)).toBe("2011-09-09T10:42:29.902Z");
-    expect(p.parseLine("[Sun Feb 31 04:47:44 2005] [notice] x", 3)).toMatch(/invalid date/);
+    expect(p.parseLine("[Sun Feb 31 04:47:44 2005] [notice] x", 3)).toMatch(/invalid timestamp "Sun Feb 31 04:47:44 2005": February 31 does not exist/);
   });
 });
 

@@ -6,6 +6,7 @@ import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DataError, OptionError } from "../../src/errors";
 import { LineFlags, describeLineFlags, readLines, readLinesSync, readTextBatches, type LogLine } from "../../src/ingest/read-lines";
+import { parseLog } from "../../src/ingest/parse-log";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-read-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -90,6 +91,45 @@ describe("readLines", () => {
     const gz = zlib.gzipSync(Buffer.from("x\n".repeat(10000)));
     fs.writeFileSync(file, Buffer.concat([gz.subarray(0, 30), Buffer.from("garbage-garbage-garbage")]));
     await expect(collect(readLines(file))).rejects.toThrow(/Cannot decompress .*broken\.gz/);
+  });
+
+  it("a truncated gzip yields the lines before the damage, then one reject saying so (like gzip -d)", async () => {
+    const text = Array.from({ length: 20000 }, (_, i) => `line ${i} ${"x".repeat(20)}`).join("\n") + "\n";
+    const gz = zlib.gzipSync(Buffer.from(text));
+    const file = path.join(tmp, "truncated.gz");
+    fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = await parseLog(file, { format: "raw" });
+    const whole = r.events.filter((e) => /^line \d+ x{20}$/.test(e.message));
+    expect(whole.length).toBeGreaterThan(5000);
+    expect(whole.map((e) => e.message)).toEqual(text.split("\n").slice(0, whole.length));
+    const last = r.rejects[r.rejects.length - 1];
+    expect(last.lineNo).toBe(r.counts.read);
+    expect(last.raw).toBe("");
+    expect(last.reason).toMatch(/^Cannot decompress .*truncated\.gz: unexpected end of file\. .*the lines before the damage were read/);
+    expect(r.counts.parsed + r.counts.rejected).toBe(r.counts.read);
+    // A cut last line is flagged truncated.
+    expect(r.counts.truncated).toBeLessThanOrEqual(1);
+  });
+
+  it("a corrupt byte inside a gzip member gives the same: lines first, then the reject (stdin too)", async () => {
+    const gz = Buffer.from(zlib.gzipSync(Buffer.from("a\nb\n".repeat(50000))));
+    gz[Math.floor(gz.length / 2)] ^= 0xff;
+    const r = await parseLog(Readable.from([gz]), { format: "raw" });
+    expect(r.events.length).toBeGreaterThan(0);
+    expect(r.rejects[r.rejects.length - 1].reason).toMatch(/^Cannot decompress the input stream: /);
+  });
+
+  it("maxBytes stops the read: lines before the cap, a reject naming the cap; bad values fail", async () => {
+    const file = path.join(tmp, "big.log.gz");
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.from("0123456789\n".repeat(100000))));
+    const r = await parseLog(file, { format: "raw", maxBytes: 1100 });
+    expect(r.events.map((e) => e.message)).toEqual(Array(100).fill("0123456789"));
+    expect(r.rejects).toEqual([{ lineNo: 101, raw: "", reason: expect.stringMatching(/stopped reading .*big\.log\.gz after maxBytes = 1100 bytes \(decompressed\); raise maxBytes \(CLI: --max-bytes\)/) }]);
+    const cut = await parseLog(file, { format: "raw", maxBytes: 1105 });
+    expect(cut.events[100]).toMatchObject({ message: "01234" });
+    expect(cut.counts.truncated).toBe(1);
+    await expect(parseLog(file, { maxBytes: 0 })).rejects.toThrow(/maxBytes/);
+    await expect(collect(readLines(file, { maxBytes: 50 }))).rejects.toThrow(/after maxBytes = 50 bytes/);
   });
 
   it("describes flags in words", () => {

@@ -6,7 +6,9 @@ describe("parseIp", () => {
   it("accepts canonical IPv4 and IPv6 and lower-cases IPv6", () => {
     expect(parseIp("203.0.113.7")).toEqual({ text: "203.0.113.7", address: "203.0.113.7", family: 4, prefix: undefined });
     expect(parseIp("2001:DB8::1").text).toBe("2001:db8::1");
-    expect(parseIp("::ffff:1.2.3.4").family).toBe(6);
+    // IPv4-mapped IPv6 is the IPv4 address on the wire (RFC 4291 §2.5.5.2): normalised, and the input kept.
+    expect(parseIp("::ffff:1.2.3.4")).toEqual({ text: "1.2.3.4", address: "1.2.3.4", family: 4, prefix: undefined, normalisedFrom: "::ffff:1.2.3.4" });
+    expect(parseIp("::FFFF:1.2.3.4").text).toBe("1.2.3.4");
   });
 
   it.each([

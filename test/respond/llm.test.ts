@@ -58,7 +58,7 @@ describe("llmSummary against a local chat-completions server", () => {
     expect(s.note).toBe(
       "LLM summary unavailable: no endpoint configured (set SIEMLAB_LLM_BASE_URL and SIEMLAB_LLM_MODEL, or pass baseUrl and model). Showing the deterministic summary.",
     );
-    expect(s.prompt[1].content).toContain("Evidence (JSON)");
+    expect(s.prompt[1].content).toMatch(/^<<<UNTRUSTED_EVIDENCE id=[0-9a-f]{16}>>>\n/);
     expect(formatLlmSummary(s)).toMatch(/^Note: LLM summary unavailable[\s\S]*\(deterministic template summary\)$/);
     const noModel = await llmSummary(f, { env: { SIEMLAB_LLM_BASE_URL: "http://127.0.0.1:1/v1" } });
     expect(noModel.note).toMatch(/no model configured/);

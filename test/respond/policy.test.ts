@@ -43,7 +43,7 @@ describe("validatePolicy", () => {
       dedupWindowSeconds: -1,
     });
     expect(issues).toEqual([
-      'tierz: unknown key; expected one of name, description, tiers, allowList, blockPrivateRanges, allowCidrBlocks, blockRelatedIps, lockRelatedUsers, dedupWindowSeconds (did you mean "tiers"?)',
+      'tierz: unknown key; expected one of name, description, tiers, allowList, blockPrivateRanges, allowCidrBlocks, blockRelatedIps, lockRelatedUsers, dedupWindowSeconds, dryRun, minCidrPrefix, lockableSystemAccounts, uidMin (did you mean "tiers"?)',
       'name: expected a non-empty string, got ""',
       "dedupWindowSeconds: expected a number of seconds ≥ 0, got -1",
       "tiers[0].when.minAnomalyScore: expected a number in [0, 100], got 120",

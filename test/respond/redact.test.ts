@@ -8,7 +8,7 @@ describe("Redactor", () => {
       ["login password=hunter2 ok", "login password=[REDACTED] ok"],
       ['{"api_key": "abc123xyz"}', '{"api_key": [REDACTED]}'],
       ["GET /?user=x&token=t0k3n&x=1", "GET /?user=x&token=[REDACTED]&x=1"],
-      ["Authorization: Bearer abcdefghijkl", "Authorization: [REDACTED] [REDACTED]"],
+      ["Authorization: Bearer abcdefghijkl", "Authorization: Bearer [REDACTED]"],
       ["key sk-proj-ABCDEFGHIJKLMNOPQRST used", "key [REDACTED_KEY] used"],
       ["aws AKIAIOSFODNN7EXAMPLE", "aws [REDACTED_KEY]"],
       ["https://bob:pw@example.com/x", "https://[REDACTED]@example.com/x"],

@@ -3,6 +3,7 @@ import type { PlannedAction } from "../plan";
 import { safely } from "./executor";
 import type { Executor, ExecutorOutcome } from "./executor";
 import { appendLineExecutor, requireOutputPath } from "./file-output";
+import { readBodyCapped } from "../http-body";
 
 /**
  * One-line alert text for an action.
@@ -119,17 +120,9 @@ export function jsonLinesAlert(options: JsonLinesAlertOptions): Executor {
   });
 }
 
-export interface WebhookAlertOptions {
+export interface WebhookAlertOptions extends PostJsonOptions {
   /** http(s) URL of the webhook (e.g. a Slack incoming webhook). Required. */
   readonly url: string;
-  /** Per-attempt timeout in ms. Default: 5000. */
-  readonly timeoutMs?: number;
-  /** Retries after the first attempt (on network errors, timeouts, HTTP 429 and 5xx). Default: 3. */
-  readonly retries?: number;
-  /** Delay before the first retry in ms; doubles for each further retry. Default: 500. */
-  readonly backoffMs?: number;
-  /** Extra request headers. Default: none. */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Payload builder. Default: {@link slackPayload}. */
   readonly payload?: (action: PlannedAction) => unknown;
   /** Name in the audit log. Default: "webhook". */
@@ -138,38 +131,102 @@ export interface WebhookAlertOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** How a webhook POST treats an HTTP redirect (3xx with a Location). */
+export type RedirectPolicy = "none" | "same-origin";
+
+/** Options of {@link postJsonWithRetry}. */
+export interface PostJsonOptions {
+  /** Per-attempt timeout in ms (covers the response body too). Default: 5000. */
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt (on network errors, timeouts, HTTP 429 and 5xx). Default: 3. */
+  readonly retries?: number;
+  /** Delay before the first retry in ms; doubles for each further retry. Default: 500. */
+  readonly backoffMs?: number;
+  /** Extra request headers. Default: none. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * "none": a redirect is never followed and the attempt fails, saying where it pointed (fetch would
+   * otherwise re-send to any host, and turn a 301/302/303 POST into a GET that delivers nothing).
+   * "same-origin" (opt-in): a redirect to the same scheme, host and port is followed with the same POST
+   * body, up to 3 hops; any other redirect fails. Default: "none".
+   */
+  readonly redirects?: RedirectPolicy;
+  /** Bytes of each response body read (the rest is not read; the connection is closed). Default: 65536. */
+  readonly maxResponseBytes?: number;
+}
+
+const MAX_REDIRECT_HOPS = 3;
+const where = (u: URL) => `${u.origin}/…`;
+
 /**
  * POST a JSON body with a timeout and retries with exponential back-off. Never throws: resolves to a
- * failed outcome when the endpoint stays down, times out, or answers an error.
+ * failed outcome when the endpoint stays down, times out, answers an error, or redirects (not followed
+ * unless `redirects: "same-origin"` and the target is on the same origin). At most `maxResponseBytes` of a
+ * response body are read. The outcome says what really happened: the status of the response that
+ * ended the attempt, the hops followed, and whether the body was cut.
  *
  * @example
  * const r = await postJsonWithRetry("http://127.0.0.1:9/hook", { text: "hi" }, { retries: 1 });
  * r.ok // false (nothing listens on port 9)
  */
-export async function postJsonWithRetry(
-  url: string,
-  body: unknown,
-  options: { readonly timeoutMs?: number; readonly retries?: number; readonly backoffMs?: number; readonly headers?: Readonly<Record<string, string>> } = {},
-): Promise<ExecutorOutcome> {
+export async function postJsonWithRetry(url: string, body: unknown, options: PostJsonOptions = {}): Promise<ExecutorOutcome> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const retries = options.retries ?? 3;
   const backoffMs = options.backoffMs ?? 500;
+  const redirects = options.redirects ?? "none";
+  const maxBytes = options.maxResponseBytes ?? 65_536;
+  const payload = JSON.stringify(body);
   const errors: string[] = [];
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...options.headers },
-        body: JSON.stringify(body),
-        signal: controller.signal,
-      });
-      const text = await res.text().catch(() => "");
-      if (res.ok) return { ok: true, detail: `HTTP ${res.status}`, attempts: attempt };
-      errors.push(`attempt ${attempt}: HTTP ${res.status}${text ? ` ${text.slice(0, 100)}` : ""}`);
-      if (res.status !== 429 && res.status < 500) break;
+      let target = new URL(url);
+      const hops: string[] = [];
+      let stop: string | undefined;
+      let res: Response;
+      for (;;) {
+        res = await fetch(target, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...options.headers },
+          body: payload,
+          signal: controller.signal,
+          redirect: "manual",
+        });
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+        if (location === null) break;
+        await res.body?.cancel().catch(() => undefined);
+        let next: URL | undefined;
+        try {
+          next = new URL(location, target);
+        } catch {
+          next = undefined;
+        }
+        const shown = next ? where(next) : JSON.stringify(location.slice(0, 80));
+        if (redirects !== "same-origin") stop = `HTTP ${res.status} redirect to ${shown} not followed (redirects: "none")`;
+        else if (!next || next.origin !== target.origin) stop = `HTTP ${res.status} redirect to another origin (${shown}) not followed`;
+        else if (hops.length >= MAX_REDIRECT_HOPS) stop = `HTTP ${res.status}: more than ${MAX_REDIRECT_HOPS} redirects`;
+        if (stop) break;
+        hops.push(`HTTP ${res.status} → ${next!.pathname === target.pathname ? "same path" : "another path"}`);
+        target = next!;
+      }
+      if (stop) {
+        errors.push(`attempt ${attempt}: ${stop}`);
+        break; // a redirect is an answer, not a transient failure: retrying gives the same one
+      }
+      const followed = hops.length ? ` after ${hops.length} same-origin redirect(s) (${hops.join(", ")})` : "";
+      let read: { text: string; truncated: boolean; error?: string };
+      try {
+        read = await readBodyCapped(res!, maxBytes);
+      } catch (e) {
+        // The status line arrived; the body did not (reset, timeout). Say so rather than pretend.
+        read = { text: "", truncated: false, error: controller.signal.aborted ? `timed out after ${timeoutMs} ms` : (e as Error).message };
+      }
+      const note = read.truncated ? ` (response body cut at ${maxBytes} bytes)` : read.error ? ` (response body not read: ${read.error})` : "";
+      if (res!.ok) return { ok: true, detail: `HTTP ${res!.status}${followed}${note}`, attempts: attempt };
+      errors.push(`attempt ${attempt}: HTTP ${res!.status}${followed}${read.text ? ` ${read.text.slice(0, 100)}` : ""}${note}`);
+      if (res!.status !== 429 && res!.status < 500) break;
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
       errors.push(`attempt ${attempt}: ${controller.signal.aborted ? `timed out after ${timeoutMs} ms` : err.cause?.code ?? err.cause?.message ?? err.message}`);
@@ -203,6 +260,11 @@ export function webhookAlert(options: WebhookAlertOptions): Executor {
   if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
     throw new OptionError(`Expected \`retries\` to be an integer ≥ 0, got ${options.retries}`);
   }
+  if (options.redirects !== undefined && options.redirects !== "none" && options.redirects !== "same-origin") {
+    throw new OptionError(`Expected \`redirects\` to be "none" or "same-origin", got ${JSON.stringify(options.redirects)}`);
+  }
+  const mb = options.maxResponseBytes;
+  if (mb !== undefined && !(Number.isInteger(mb) && mb >= 0)) throw new OptionError(`Expected \`maxResponseBytes\` to be an integer number of bytes ≥ 0, got ${mb}`);
   const payload = options.payload ?? slackPayload;
   return {
     name: options.name ?? "webhook",

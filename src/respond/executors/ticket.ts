@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PlannedAction } from "../plan";
@@ -8,7 +9,10 @@ import { requireOutputPath } from "./file-output";
 
 /** A ticket for the analyst's own tracker. */
 export interface Ticket {
+  /** Ticket id: unique within the ticket folder once written (see {@link ticketFile}); its file is `<id>.json`. */
   readonly id: string;
+  /** The planned action's id (`tier:kind:target:windowStart`), shared by every ticket of that action. */
+  readonly actionId: string;
   readonly title: string;
   /** The policy tier, e.g. "high". */
   readonly severity: string;
@@ -20,15 +24,30 @@ export interface Ticket {
 }
 
 /**
- * The ticket object for an action (deterministic: built from the evidence only).
+ * The base ticket id of an action: its id made file-safe and cut to 100 characters, then `-` and the first
+ * 12 hex digits of the SHA-256 of the full action id, so two actions whose ids differ only in characters the
+ * file-name mapping folds together (`:` and `_`, or past the cut) never share a base id.
+ *
+ * @example
+ * ticketBaseId(action) // "high_open_ticket_203.0.113.7_1741248000000-3f1c0a9be2d4"
+ */
+export function ticketBaseId(action: Pick<PlannedAction, "id">): string {
+  const hash = createHash("sha256").update(action.id).digest("hex").slice(0, 12);
+  return `${safeFileName(action.id).slice(0, 100)}-${hash}`;
+}
+
+/**
+ * The ticket object for an action (deterministic: built from the evidence only). `id` defaults to
+ * {@link ticketBaseId}; {@link ticketFile} passes the unique id it claimed on disk.
  *
  * @example
  * ticketFor(action).title // "[high] Anomalous activity from ip 203.0.113.7"
  */
-export function ticketFor(action: PlannedAction): Ticket {
+export function ticketFor(action: PlannedAction, options: { readonly id?: string } = {}): Ticket {
   const ev = action.evidence;
   return {
-    id: action.id,
+    id: options.id ?? ticketBaseId(action),
+    actionId: action.id,
     title: `[${action.tier}] Anomalous activity from ${ev.entityType} ${ev.entity}`,
     severity: action.tier,
     status: "open",
@@ -50,7 +69,10 @@ export function safeFileName(id: string): string {
 }
 
 /**
- * Ticket executor writing one JSON file per ticket into a folder (`<dir>/<id>.json`).
+ * Ticket executor writing one JSON file per ticket into a folder (`<dir>/<id>.json`). Every execution
+ * gets its own ticket: the file is created exclusively (never overwritten), and when `<base id>.json`
+ * already exists (the same action again, an earlier run, another process) the id gets the next free
+ * suffix `-2`, `-3`, …. The outcome's detail names the ticket id and the file.
  *
  * @example
  * ticketFile({ dir: "out/tickets" })
@@ -65,9 +87,20 @@ export function ticketFile(options: { readonly dir: string; readonly name?: stri
     execute(a) {
       return safely(() => {
         fs.mkdirSync(dir, { recursive: true });
-        const file = path.join(dir, `${safeFileName(a.id)}.json`);
-        fs.writeFileSync(file, render(a) + "\n");
-        return { ok: true, detail: `wrote ${file}` };
+        const base = ticketBaseId(a);
+        for (let n = 1; n <= 100_000; n++) {
+          const id = n === 1 ? base : `${base}-${n}`;
+          const file = path.join(dir, `${id}.json`);
+          try {
+            // "wx": create, fail if it exists; the check and the creation are one system call (no race).
+            fs.writeFileSync(file, JSON.stringify(ticketFor(a, { id }), null, 2) + "\n", { flag: "wx" });
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
+            throw e;
+          }
+          return { ok: true, detail: `wrote ticket ${id} to ${file}` };
+        }
+        return { ok: false, detail: "", error: `no free ticket id for ${base} in ${dir} (100000 taken)` };
       });
     },
   };

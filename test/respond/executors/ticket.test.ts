@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { safeFileName, ticketFile, ticketFor } from "../../../src/respond/executors/ticket";
+import { safeFileName, ticketBaseId, ticketFile, ticketFor } from "../../../src/respond/executors/ticket";
 import { planResponse } from "../../../src/respond/plan";
 import { POLICY, T0, finding } from "../helpers";
 
@@ -11,8 +11,9 @@ const action = planResponse([finding()], POLICY).find((a) => a.kind === "open_ti
 describe("tickets", () => {
   it("builds a deterministic ticket from the evidence", () => {
     const t = ticketFor(action);
-    expect([t.id, t.title, t.severity, t.status, t.entity]).toEqual([
-      `high:open_ticket:203.0.113.7:${T0}`, "[high] Anomalous activity from ip 203.0.113.7", "high", "open", "203.0.113.7",
+    expect(ticketBaseId(action)).toMatch(new RegExp(`^high_open_ticket_203\\.0\\.113\\.7_${T0}-[0-9a-f]{12}$`));
+    expect([t.id, t.actionId, t.title, t.severity, t.status, t.entity]).toEqual([
+      ticketBaseId(action), `high:open_ticket:203.0.113.7:${T0}`, "[high] Anomalous activity from ip 203.0.113.7", "high", "open", "203.0.113.7",
     ]);
     expect(t.evidence.features).toEqual({ failures: 50, distinctUsers: 3 });
   });
@@ -20,8 +21,9 @@ describe("tickets", () => {
   it("writes one JSON file per ticket with a safe name", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-ticket-"));
     const out = await ticketFile({ dir }).execute(action);
-    const file = path.join(dir, `high_open_ticket_203.0.113.7_${T0}.json`);
-    expect(out).toEqual({ ok: true, detail: `wrote ${file}` });
+    const id = ticketBaseId(action);
+    const file = path.join(dir, `${id}.json`);
+    expect(out).toEqual({ ok: true, detail: `wrote ticket ${id} to ${file}` });
     expect(JSON.parse(fs.readFileSync(file, "utf8")).title).toBe("[high] Anomalous activity from ip 203.0.113.7");
     expect(safeFileName("../../etc/passwd")).toBe("__.._etc_passwd"); // no path separators survive
   });

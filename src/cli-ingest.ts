@@ -1,0 +1,150 @@
+import type { Writable } from "node:stream";
+import { OptionError, SiemlabError } from "./errors";
+import type { Reject } from "./events";
+import { CSV_HEADER_REASON } from "./ingest/csv-log";
+import { listLogFormats } from "./ingest/formats";
+import type { ParseLogOptions, ParseSummary } from "./ingest/parse-log";
+import { resolveTimeZone } from "./ingest/time-zone";
+import { checkEpochUnit } from "./ingest/timestamps";
+import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
+
+/**
+ * A usage error: the CLI prints it with a pointer to --help and exits with code 2.
+ *
+ * @example
+ * throw new UsageError("--by expects ip, user, host or process, got 'mac'");
+ */
+export class UsageError extends SiemlabError {}
+
+/** Parsed option values as `util.parseArgs` gives them. */
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+/**
+ * An integer option in [min, max], or undefined when absent; a {@link UsageError} otherwise.
+ *
+ * @example
+ * integerOption("seed", "42", 0, 10) // throws UsageError "--seed expects an integer in [0, 10], got '42'"
+ */
+export function integerOption(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v) || +v < min || +v > max) throw new UsageError(`--${name} expects an integer in [${min}, ${max}], got '${v}'`);
+  return +v;
+}
+
+/** `--max-bytes`: a byte count with an optional K/M/G suffix (powers of 1024). */
+function byteSize(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{1,15})([kmg]i?b?|b)?$/i.exec(v.trim());
+  const n = m ? +m[1] * (m[2] ? { k: 1024, m: 1024 ** 2, g: 1024 ** 3, b: 1 }[m[2][0].toLowerCase() as "k" | "m" | "g" | "b"] : 1) : NaN;
+  if (!(n >= 1) || !Number.isSafeInteger(n)) throw new UsageError(`--max-bytes expects a byte count such as 500000000, 512M or 2G, got '${v}'`);
+  return n;
+}
+
+/**
+ * The parse options the ingest flags give (`--format`, `--year`, `--tz`, `--max-line`, `--max-bytes`,
+ * `--epoch-unit`), checked up front so a typo fails before any line is read (exit 2, with the accepted
+ * values and a "did you mean" for time zones).
+ *
+ * @example
+ * ingestOptions({ format: "jsonl", tz: "Europe/Berlin", "epoch-unit": "ms" }) // { format: "jsonl", timeZone: "Europe/Berlin", epochUnit: "ms", … }
+ */
+export function ingestOptions(values: OptionValues): ParseLogOptions {
+  const str = (k: string) => values[k] as string | undefined;
+  const format = str("format") ?? "auto";
+  if (format !== "auto" && !listLogFormats().some((f) => f.name === format || (f.aliases ?? []).includes(format))) {
+    throw new UsageError(`--format expects 'auto' or one of ${listLogFormats().map((f) => f.name).join(", ")}, got '${format}'`);
+  }
+  const tz = str("tz");
+  try {
+    if (tz !== undefined) resolveTimeZone(tz);
+  } catch (e) {
+    throw new UsageError(`--tz: ${(e as Error).message.replace("`timeZone` ", "")}`);
+  }
+  let epochUnit;
+  try {
+    epochUnit = checkEpochUnit(str("epoch-unit"));
+  } catch (e) {
+    throw new UsageError(`--epoch-unit: ${(e as OptionError).message.replace("`epochUnit` ", "")}`);
+  }
+  return {
+    format,
+    year: integerOption("year", str("year"), 1, 9999),
+    timeZone: tz,
+    maxLineLength: integerOption("max-line", str("max-line"), 1, 1 << 30),
+    maxBytes: byteSize(str("max-bytes")),
+    epochUnit,
+  };
+}
+
+/**
+ * Write text to a stream, waiting for `drain` when its buffer is full (backpressure).
+ *
+ * @example
+ * await writeAll(process.stdout, "entity,window_start,count\n");
+ */
+export async function writeAll(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once("drain", resolve));
+}
+
+/**
+ * One reject for the terminal: `line N: reason: "raw"`, control and bidi characters escaped, the raw line
+ * cut at 200 characters.
+ *
+ * @example
+ * rejectText({ lineNo: 2, raw: "\u001b[2Jx", reason: "not JSON" }) // 'line 2: not JSON: "\\x1b[2Jx"'
+ */
+export function rejectText(r: Reject): string {
+  const raw = r.raw.length > 200 ? r.raw.slice(0, 200) + "…" : r.raw;
+  return `line ${r.lineNo}: ${escapeControls(r.reason)}${r.raw === "" ? "" : `: "${escapeControls(raw)}"`}`;
+}
+
+/**
+ * Keeps the first few rejects worth showing in a summary (not empty lines, not a CSV header).
+ *
+ * @example
+ * const s = new RejectSample(5); s.add({ lineNo: 3, raw: "x", reason: "bad" }); s.lines() // ["line 3: bad: \"x\""]
+ */
+export class RejectSample {
+  private readonly kept: Reject[] = [];
+  private seen = 0;
+  constructor(private readonly limit: number) {}
+  add(r: Reject): void {
+    if (r.reason === "empty line" || r.reason === CSV_HEADER_REASON) return;
+    this.seen++;
+    if (this.kept.length < this.limit) this.kept.push(r);
+  }
+  /** The kept rejects as terminal text, plus "… N more" when some were not kept. */
+  lines(): string[] {
+    const out = this.kept.map(rejectText);
+    if (this.seen > this.kept.length) out.push(`… ${this.seen - this.kept.length} more`);
+    return out;
+  }
+}
+
+/**
+ * The parse summary for stderr: format (with auto-detection's confidence and runner-up), line accounting,
+ * speed, events by type, and a read error when the input could not be read to its end.
+ *
+ * @example
+ * process.stderr.write(summaryText(await parseLogStream("auth.log", { onEvent() {} }), ""));
+ */
+export function summaryText(s: ParseSummary, extra: string): string {
+  const c = s.counts;
+  const types = Object.entries(c.byEventType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, n]) => `${t}=${n}`)
+    .join(" ");
+  const rate = s.seconds > 0 ? Math.round(c.read / s.seconds) : c.read;
+  const d = s.detection;
+  const detected = d
+    ? ` (auto-detected, confidence ${d.confidence.toFixed(2)}${d.runnerUp ? `; runner-up ${d.runnerUp.format} ${d.runnerUp.score.toFixed(2)}` : ""})`
+    : "";
+  return escapeControlsKeepLines(
+    `siemlab: format ${s.format}${detected}; lines read ${c.read}, parsed ${c.parsed}, rejected ${c.rejected}` +
+      (c.invalidUtf8 + c.truncated > 0 ? ` (invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated})` : "") +
+      `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
+      `siemlab: events by type: ${types || "(none)"}\n` +
+      (s.readError !== undefined ? `siemlab: input damaged, read stopped: ${s.readError}\n` : "") +
+      extra,
+  );
+}
