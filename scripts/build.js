@@ -18,27 +18,32 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const repoRoot = path.resolve(__dirname, '..');
-const srcDir = path.join(repoRoot, 'src');
-const distDir = path.join(repoRoot, 'dist');
-const stampFile = path.join(distDir, '.siemlab-build.json');
-const lockDir = path.join(repoRoot, '.dist.lock');
+/** Where a checkout keeps its build (every function takes the checkout's root; tests pass a scratch one). */
+const where = (root) => ({
+  srcDir: path.join(root, 'src'),
+  distDir: path.join(root, 'dist'),
+  stampFile: path.join(root, 'dist', '.siemlab-build.json'),
+  lockDir: path.join(root, '.dist.lock'),
+});
+const distDir = where(repoRoot).distDir;
+const stampFile = where(repoRoot).stampFile;
 /** Inputs besides src/ whose change changes the output. */
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json'];
 const LOCK_STALE_MS = 10 * 60 * 1000;
 
 /** Every input file (relative path) with its modification time in ms. */
-function inputs() {
+function inputs(root) {
   const out = {};
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.isFile()) out[path.relative(repoRoot, file)] = fs.statSync(file).mtimeMs;
+      else if (entry.isFile()) out[path.relative(root, file)] = fs.statSync(file).mtimeMs;
     }
   };
-  walk(srcDir);
+  walk(where(root).srcDir);
   for (const name of CONFIGS) {
-    const file = path.join(repoRoot, name);
+    const file = path.join(root, name);
     if (fs.existsSync(file)) out[name] = fs.statSync(file).mtimeMs;
   }
   return out;
@@ -48,14 +53,14 @@ function inputs() {
  * Whether dist/ was built from the current src/: `{ fresh: true }` or `{ fresh: false, why }` naming the
  * first difference (no build, a file added, removed or changed).
  */
-function buildState() {
+function buildState(root = repoRoot) {
   let stamp;
   try {
-    stamp = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
+    stamp = JSON.parse(fs.readFileSync(where(root).stampFile, 'utf8'));
   } catch {
     return { fresh: false, why: 'dist/ has not been built yet' };
   }
-  const now = inputs();
+  const now = inputs(root);
   const before = stamp.inputs || {};
   for (const [file, mtime] of Object.entries(now)) {
     if (!(file in before)) return { fresh: false, why: `${file} is new since the last build` };
@@ -72,7 +77,8 @@ function sleep(ms) {
 }
 
 /** Takes the build lock (waits while another process builds); returns a release function. */
-function lock() {
+function lock(root) {
+  const { lockDir } = where(root);
   for (;;) {
     try {
       fs.mkdirSync(lockDir);
@@ -95,17 +101,18 @@ function lock() {
  * Compiles src/ to dist/ (with `ifStale`: only when stale, looked at once the lock is held, so parallel
  * callers build a change once). Returns { ok, skipped, seconds, output } (tsc's diagnostics when not ok).
  */
-function build({ ifStale = false } = {}) {
-  const release = lock();
+function build({ ifStale = false, root = repoRoot } = {}) {
+  const { distDir } = where(root);
+  const release = lock(root);
   try {
     const t0 = Date.now();
-    if (ifStale && buildState().fresh) return { ok: true, skipped: true, seconds: 0, output: '' };
-    const recorded = inputs(); // before compiling: an edit made during the build makes it stale
-    const tmp = path.join(repoRoot, `.dist-build-${process.pid}`);
+    if (ifStale && buildState(root).fresh) return { ok: true, skipped: true, seconds: 0, output: '' };
+    const recorded = inputs(root); // before compiling: an edit made during the build makes it stale
+    const tmp = path.join(root, `.dist-build-${process.pid}`);
     fs.rmSync(tmp, { recursive: true, force: true });
     const tsc = require.resolve('typescript/bin/tsc', { paths: [repoRoot] });
-    const r = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'tsconfig.build.json'), '--outDir', tmp], {
-      cwd: repoRoot,
+    const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', tmp], {
+      cwd: root,
       encoding: 'utf8',
     });
     const output = `${r.stdout || ''}${r.stderr || ''}`.trim();
@@ -114,7 +121,7 @@ function build({ ifStale = false } = {}) {
       return { ok: false, seconds: (Date.now() - t0) / 1000, output: output || `tsc exited with ${r.status}` };
     }
     fs.writeFileSync(path.join(tmp, '.siemlab-build.json'), JSON.stringify({ builtAt: new Date().toISOString(), inputs: recorded }, null, 1) + '\n');
-    const old = path.join(repoRoot, `.dist-old-${process.pid}`);
+    const old = path.join(root, `.dist-old-${process.pid}`);
     if (fs.existsSync(distDir)) fs.renameSync(distDir, old);
     fs.renameSync(tmp, distDir);
     fs.rmSync(old, { recursive: true, force: true });
@@ -128,16 +135,16 @@ function build({ ifStale = false } = {}) {
  * Makes sure dist/ matches src/: returns at once when it does, else says why on stderr and rebuilds.
  * Throws (message with tsc's errors and the command to run) when the build fails.
  */
-function ensureBuild({ who = 'siemlab', quiet = false } = {}) {
-  const state = buildState();
+function ensureBuild({ who = 'siemlab', quiet = false, root = repoRoot } = {}) {
+  const state = buildState(root);
   if (state.fresh) return state;
   if (!quiet) process.stderr.write(`[${who}] ${state.why}: compiling src/ to dist/ (npm run build) ...\n`);
-  const r = build({ ifStale: true });
+  const r = build({ ifStale: true, root });
   if (!r.ok) {
     throw new Error(`compiling src/ to dist/ failed (npm run build):\n${r.output}\nFix the errors above, then run npm run build.`);
   }
   if (!quiet && !r.skipped) process.stderr.write(`[${who}] dist/ built in ${r.seconds.toFixed(1)} s\n`);
-  return buildState();
+  return buildState(root);
 }
 
 module.exports = { buildState, build, ensureBuild, distDir, stampFile };
