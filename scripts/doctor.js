@@ -113,12 +113,22 @@ function checkChromium() {
   else report('Chromium', 'fail', `${file} --version failed: ${(r.stderr || String(r.error)).trim().split('\n')[0]}`, 'sudo apt-get install --reinstall chromium');
 }
 
+/** An exported function of the library, at the top level or inside one of its namespaces (sl.ingest...). */
+function libraryFunction(lib, name) {
+  if (typeof lib[name] === 'function') return lib[name];
+  for (const value of Object.values(lib)) {
+    if (value && typeof value === 'object' && typeof value[name] === 'function') return value[name];
+  }
+  throw new Error(`the library exports no ${name}()`);
+}
+
 function checkDatasets() {
   let lib;
   try {
-    lib = require(path.join(repoRoot, 'dist', 'index.js'));
+    const index = require(path.join(repoRoot, 'dist', 'index.js'));
+    lib = Object.fromEntries(['sharedDatasetsDir', 'findDatasetSync', 'getDatasetInfo'].map((n) => [n, libraryFunction(index, n)]));
   } catch (e) {
-    report('data sets', 'warn', `cannot look them up before dist/ is built (${e.message.split('\n')[0]})`, 'npm run build');
+    report('data sets', 'warn', `cannot look them up: ${e.message.split('\n')[0]}`, 'npm run build');
     return;
   }
   const shared = lib.sharedDatasetsDir();
@@ -169,14 +179,23 @@ function main() {
     console.error(`doctor: unknown option ${unknown[0]} (use --json or --quick)`);
     process.exit(2);
   }
-  checkNode();
-  checkInstall();
-  checkBuild();
-  const { python, registered } = checkJupyter();
-  if (!args.includes('--quick') && python && registered) checkKernelStarts(python);
-  checkChromium();
-  checkDatasets();
-  checkMemory();
+  // A check that crashes is a failed check, not a stack trace.
+  const run = (name, fn) => {
+    try {
+      return fn();
+    } catch (e) {
+      report(name, 'fail', `the check itself failed: ${e.message.split('\n')[0]}`, 'npm install, then npm run doctor again');
+      return undefined;
+    }
+  };
+  run('Node.js', checkNode);
+  run('npm packages', checkInstall);
+  run('library build (dist/)', checkBuild);
+  const { python, registered } = run('Jupyter Notebook', checkJupyter) ?? {};
+  if (!args.includes('--quick') && python && registered) run('kernel starts', () => checkKernelStarts(python));
+  run('Chromium', checkChromium);
+  run('data sets', checkDatasets);
+  run('free memory', checkMemory);
   const failed = checks.filter((c) => c.status === 'fail').length;
   const warned = checks.filter((c) => c.status === 'warn').length;
   if (args.includes('--json')) {
