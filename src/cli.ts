@@ -41,8 +41,8 @@ Options for features, detect and parse (reading the log):
   --year YEAR          year of the first line for syslog without years (default: inferred from today)
   --tz ZONE            time zone of timestamps without one: UTC, +02:00, -0500, or an IANA name such
                        as Europe/Berlin (daylight saving: a repeated hour reads as its first pass, a
-                       skipped hour is moved forward; named zones: JSON, CSV, access, Apache error,
-                       tutorial, raw) (default: UTC)
+                       skipped hour is moved forward; stamps with their own offset keep it)
+                       (default: UTC)
   --epoch-unit UNIT    unit of numeric JSON/CSV timestamps: s, ms, us, ns, or auto (by magnitude:
                        1e8 <= s < 1e11 <= ms < 1e14 <= us < 1e17 <= ns < 1e20) (default: auto)
   --max-line N         cut lines longer than N characters (default: 65536)
@@ -307,6 +307,9 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       text += "\nEvent types from syslog auth messages (--event):\n";
       for (const [t, d] of Object.entries(AUTH_EVENT_TYPES)) text += `  ${t.padEnd(30)} ${d}\n`;
       text += "  http_request                   access log lines (apache/nginx)\n";
+      text += "  access_denied, auth_failure,   Apache error log lines (auth_failure: basic/digest user and\n";
+      text += "  file_not_found, client_error,  password failures, with the user); server_message has no client\n";
+      text += "  server_message\n";
       io.stdout.write(text);
       return 0;
     }

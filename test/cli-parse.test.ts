@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { hostileLines } from "../src/ingest/hostile-lines";
 import { caseFile, casePresent, readCase } from "./ingest/cases-dir";
 
 const BIN = path.resolve("bin/siemlab.js");
@@ -116,6 +117,13 @@ describe("siemlab parse", () => {
   });
 });
 
+it("features --tz Europe/Berlin on an auth.log counts in UTC windows", () => {
+  const auth = ["Jan  1 12:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2", "Jul  1 12:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2"].join("\n");
+  const r = run(["features", "-", "--tz", "Europe/Berlin", "--year", "2025", "--sparse", "--event", "failed_password"], auth);
+  expect(r.code).toBe(0);
+  expect(r.out.trim().split("\n").slice(1)).toEqual(["198.51.100.23,2025-01-01T11:00:00.000Z,1", "198.51.100.23,2025-07-01T10:00:00.000Z,1"]);
+});
+
 describe("terminal safety through the CLI", () => {
   const hostile = [
     '192.0.2.66 - \u001b]0;pwned\u0007 [10/Oct/2023:13:55:36 +0000] "GET /\u001b[2J HTTP/1.1" 404 1 "-" "\u202egnp.exe"',
@@ -133,6 +141,18 @@ describe("terminal safety through the CLI", () => {
     expect(events[1].fields.path).toBe("/\u001b[31m");
     expect(r.err).toContain('line 3: expected an access log line');
     expect(r.err).toContain('"\\x1b[31mjunk\\u202e line"');
+  });
+
+  it("the hostile-line generator's output (injections, ANSI, bidi, NUL, lone surrogates) never reaches the terminal raw", () => {
+    const file = path.join(tmp, "hostile.log");
+    fs.writeFileSync(file, hostileLines({ count: 400, seed: 7, longLength: 5000 }).join("\n"));
+    for (const args of [["parse", file], ["parse", file, "--csv"], ["features", file, "--by", "user", "--sparse"], ["parse", file, "--format", "raw"]]) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(RAW_CONTROL.test(r.out), `stdout of ${args.join(" ")}`).toBe(false);
+      expect(RAW_CONTROL.test(r.err), `stderr of ${args.join(" ")}`).toBe(false);
+      expect(r.err).toMatch(/lines read 400, parsed \d+, rejected \d+/);
+    }
   });
 
   it("parse --csv and features: cells escaped, formulas neutralised", () => {

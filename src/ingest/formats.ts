@@ -3,6 +3,7 @@ import { accessLogFormat } from "./access-log";
 import { apacheErrorFormat } from "./apache-error";
 import { csvLogFormat } from "./csv-log";
 import { jsonLinesFormat } from "./json-lines";
+import { withNamedZones } from "./named-zone-wrapper";
 import type { LogFormat } from "./log-format";
 import { rawLineFormat } from "./raw-lines";
 import { rfc3164Format } from "./syslog-rfc3164";
@@ -32,7 +33,8 @@ export function registerLogFormat(format: LogFormat, options: { readonly overrid
   for (const a of format.aliases ?? []) aliases.set(a.toLowerCase(), format.name.toLowerCase());
 }
 
-for (const f of [tutorialFormat, rfc5424Format, rfc3164Format, accessLogFormat, apacheErrorFormat, jsonLinesFormat, csvLogFormat, rawLineFormat]) {
+// rfc3164's parser takes fixed offsets; the wrapper adds IANA zones (--tz Europe/Berlin) around it.
+for (const f of [tutorialFormat, rfc5424Format, withNamedZones(rfc3164Format), accessLogFormat, apacheErrorFormat, jsonLinesFormat, csvLogFormat, rawLineFormat]) {
   registerLogFormat(f);
 }
 

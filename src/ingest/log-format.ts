@@ -21,9 +21,9 @@ export interface FormatOptions {
   readonly year?: number;
   /**
    * Time zone of timestamps that carry none (RFC 3164, Apache error log, tutorial, CSV/JSON without offset):
-   * 'UTC', a fixed offset such as '+02:00' / '-0500', minutes east of UTC, or (JSON, CSV, access log,
-   * Apache error log, tutorial, raw) an IANA name such as 'Europe/Berlin' with daylight saving (see
-   * `resolveTimeZone` for the repeated and the missing hour). Default: 'UTC'.
+   * 'UTC', a fixed offset such as '+02:00' / '-0500', minutes east of UTC, or an IANA name such as
+   * 'Europe/Berlin' with daylight saving (see `resolveTimeZone` for the repeated and the missing hour; the
+   * registered rfc3164 format gets it through `withNamedZones`). Default: 'UTC'.
    */
   readonly timeZone?: string | number;
   /**

@@ -261,7 +261,8 @@ export function epochToMs(v: number, unit: EpochUnit = "auto"): number | string 
   return ms;
 }
 
-const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// One way to match each digit (no `\d+\.?\d*` split ambiguity): linear time on long digit runs.
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** How {@link readTimeValue} reads zone-less text and numbers. */
 export interface TimeValueOptions {

@@ -20,10 +20,15 @@ export function createTutorialParser(options: FormatOptions = {}): LineParser {
     const r = parseTutorialLine(text, lineNo);
     if ("reason" in r) {
       if (r.reason.startsWith("invalid date")) {
-        // Say which part is impossible (the tutorial parser only says that one is).
+        // Say which part is impossible (the tutorial parser only says that one is), and read a leap
+        // second (23:59:60 UTC) as every format does: 23:59:59.999 UTC.
         const stamp = text.slice(0, 19);
-        const t = parseIsoTimestamp(stamp);
+        const t = parseIsoTimestamp(stamp, zone);
         if (typeof t === "string") return timestampReason(stamp, t);
+        if (typeof t === "number" && stamp.endsWith(":60")) {
+          const again = parseTutorialLine(text.slice(0, 17) + "59" + text.slice(19), lineNo);
+          if (!("reason" in again)) return { ...again, time: t };
+        }
       }
       return r.reason;
     }

@@ -45,9 +45,10 @@ function numbersOf(text: string, data: unknown): number[] {
     } else if (v && typeof v === "object") {
       nums.push(Object.keys(v).length);
       for (const [k, x] of Object.entries(v)) walk(x, k);
-    } else if (typeof v === "number" && Number.isFinite(v)) {
-      nums.push(Math.abs(v), Math.abs(v) * 100); // 0.05 contamination may be read as 5 %
-      if (/seconds$/i.test(key)) nums.push(v / 60, v / 3600);
+    } else if ((typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v))) {
+      const x = Math.abs(Number(v));
+      nums.push(x, x * 100); // contamination 0.05 may be read as 5 %
+      if (/seconds$/i.test(key)) nums.push(x / 60, x / 3600);
     }
   };
   walk(data);

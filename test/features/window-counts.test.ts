@@ -107,6 +107,14 @@ describe("windowCounts", () => {
     expect([g.matrix.rows, g.zeroFillCap]).toEqual([362, undefined]);
   });
 
+  it("more entities than maxRows: no zero rows at all, every cell still a row", () => {
+    const f = windowCounts(events, { window: "1m", maxRows: 1 });
+    expect(f.zeroFillCap).toMatchObject({ cellsOutside: 4, eventsOutside: 5 });
+    expect(f.zeroFillCap!.filledStart).toBeNaN();
+    expect(f.keys.map((k) => [k.entity, (k.windowStart - T0) / min])).toEqual([["1.1.1.1", 0], ["1.1.1.1", 3], ["2.2.2.2", 0], ["2.2.2.2", 3]]);
+    expect(Array.from(f.matrix.data)).toEqual([2, 1, 1, 1]);
+  });
+
   it("one event decades away from the rest does not abort and does not zero-fill the decades", () => {
     const far: LogEvent[] = [
       ...events.slice(0, 5),

@@ -181,6 +181,23 @@ describe("impossible dates are rejects with the reason in every format", () => {
     expect(r.rejects[0].reason).toContain(reason);
   });
 
+  it("a leap second reads the same in every format that can write one", () => {
+    const lines: Array<[string, string]> = [
+      ["jsonl", '{"ts":"2016-12-31T23:59:60Z","event_type":"x"}'],
+      ["csv", "time,event_type\n2016-12-31T23:59:60Z,x"],
+      ["raw", "2016-12-31 23:59:60 x"],
+      ["tutorial", "2016-12-31 23:59:60, INFO, User login success, user: u"],
+      ["rfc5424", "<38>1 2016-12-31T23:59:60Z h a - - - m"],
+      ["combined", '192.0.2.1 - - [31/Dec/2016:23:59:60 +0000] "GET / HTTP/1.1" 200 1'],
+      ["apache-error", "[Sat Dec 31 23:59:60 2016] [error] [client 192.0.2.1] x"],
+    ];
+    for (const [format, text] of lines) {
+      const r = parseLogLines(text.split("\n"), { format });
+      expect(r.events.map((e) => iso(e.time)), format).toEqual(["2016-12-31T23:59:59.999Z"]);
+    }
+    expect(parseLogLines(["2016-12-31 12:59:60, INFO, User login success, user: u"], { format: "tutorial" }).rejects[0].reason).toMatch(/only valid as a leap second/);
+  });
+
   it("--tz Europe/Berlin applies to zone-less stamps in every format that takes it, not to stamps with an offset", () => {
     const opts = { timeZone: "Europe/Berlin" };
     const one = (format: string, lines: string[]) => parseLogLines(lines, { ...opts, format }).events[0] as LogEvent;
@@ -191,6 +208,14 @@ describe("impossible dates are rejects with the reason in every format", () => {
     expect(iso(one("apache-error", ["[Mon Jul 01 12:00:00 2024] [error] [client 192.0.2.1] x"]).time)).toBe("2024-07-01T10:00:00.000Z");
     expect(iso(one("raw", ["2024-10-27 02:30:00 the repeated hour"]).time)).toBe("2024-10-27T00:30:00.000Z");
     expect(iso(one("combined", ['192.0.2.1 - - [01/Jul/2024:12:00:00 +0000] "GET / HTTP/1.1" 200 1']).time)).toBe("2024-07-01T12:00:00.000Z");
+    // RFC 3164 through the registry (withNamedZones): BSD stamps and zone-less ISO stamps move, stamps with an offset do not.
+    const sys = parseLogLines(
+      ["Mar 31 02:30:00 gw sshd[1]: x", "Jul  1 12:00:00 gw sshd[1]: x", "Oct 27 02:30:00 gw sshd[1]: x", "<13>2024-07-01T12:00:00+05:00 gw app: x", "2024-07-01T12:00:00.5 gw app: x"],
+      { ...opts, format: "rfc3164", year: 2024 },
+    );
+    expect(sys.events.map((e) => iso(e.time))).toEqual([
+      "2024-03-31T01:30:00.000Z", "2024-07-01T10:00:00.000Z", "2024-10-27T00:30:00.000Z", "2024-07-01T07:00:00.000Z", "2024-07-01T10:00:00.500Z",
+    ]);
   });
 });
 

@@ -114,3 +114,26 @@ describe("Apache error log clients (neighbours)", () => {
     expect(b).toMatchObject({ eventType: "auth_failure", user: "mallory", srcIp: "2001:db8::7", srcPort: 53412 });
   });
 });
+
+describe("adversarial long lines (results asserted; each finishes in linear time)", () => {
+  const N = 60_000;
+  it.each([
+    ["combined", "1".repeat(N) + " - - [", /expected an access log line/],
+    ["combined", '1.2.3.4 - - [10/Oct/2023:13:55:36 +0000] "' + "\\".repeat(N), /expected an access log line/],
+    ["combined", '1.2.3.4 - - [10/Oct/2023:13:55:36 +0000] "' + "\\x".repeat(N / 2) + '" 400 1', null],
+    ["combined", "a ".repeat(N / 2) + "[", /expected an access log line/],
+    ["apache-error", "[Sun Dec 04 04:47:44 2005] [error] [client " + "1:".repeat(N / 2) + "] x", null],
+    ["apache-error", "[Sun Dec 04 04:47:44 2005] [error] " + "user ".repeat(N / 5) + " not found", null],
+    ["jsonl", '{"ts":"' + "1".repeat(N) + 'x"}', null],
+    ["jsonl", '{"ts":' + "1".repeat(N) + "}", /epoch value Infinity is not a finite number/],
+    ["jsonl", '{"ts":"2024-01-02T03:04:05' + "1".repeat(N) + '"}', null],
+    ["csv", "time,user\n" + "1".repeat(N) + ".5e" + "1".repeat(20) + ",u", /epoch value|outside years/],
+    ["raw", "2024-01-02T03:04:05" + "9".repeat(N), null],
+  ])("%s", (format, text, reason) => {
+    const r = parseLogLines(text.split("\n"), { format, maxLineLength: 1 << 20 });
+    expect(r.counts.parsed + r.counts.rejected).toBe(r.counts.read);
+    const last = r.rejects.filter((x) => x.reason !== "CSV header (column names), not an event").pop();
+    if (reason === null) expect(r.counts.events).toBe(1);
+    else expect(last?.reason).toMatch(reason as RegExp);
+  });
+});

@@ -255,15 +255,16 @@ describe("4 · webhook: no redirects followed, bodies capped, outcome as it happ
       res.writeHead(200);
       res.write("partial");
     });
-    const half = await r.webhookAlert({ url: stall.url, retries: 0, timeoutMs: 150 }).execute(action);
-    expect(half).toEqual({ ok: true, detail: `POST ${stall.url}/…: HTTP 200 (response body not read: timed out after 150 ms)`, attempts: 1 });
+    const half = await r.webhookAlert({ url: stall.url, retries: 0, timeoutMs: 1000 }).execute(action);
+    expect(half).toEqual({ ok: true, detail: `POST ${stall.url}/…: HTTP 200 (response body not read: timed out after 1000 ms)`, attempts: 1 });
   });
 });
 
 describe("4 · LLM client: hang, 500, malformed JSON, redirect and a huge body all fall back; the reply is capped", () => {
   const events = failures(5, "203.0.113.7", "alice");
   const f = finding({ entity: "alice", entityType: "user", events });
-  const opts = (url: string) => ({ baseUrl: url, model: "m", env: {}, events, timeoutMs: 400 });
+  // A generous timeout (a loaded machine must not turn a fast answer into a timeout); the hang case uses 400 ms.
+  const opts = (url: string, timeoutMs = 10_000) => ({ baseUrl: url, model: "m", env: {}, events, timeoutMs });
 
   it("stops reading a huge reply at maxResponseBytes (streamed, never buffered whole)", async () => {
     const sent = { bytes: 0, finished: false };
@@ -295,9 +296,9 @@ describe("4 · LLM client: hang, 500, malformed JSON, redirect and a huge body a
     ["hang", () => undefined, "the request timed out after 400 ms"],
     ["500", (res: http.ServerResponse) => { res.statusCode = 500; res.end("overloaded"); }, "the endpoint answered HTTP 500: overloaded"],
     ["malformed JSON", (res: http.ServerResponse) => res.end('{"choices": [ {"message": '), "the reply was not JSON"],
-  ])("falls back on %s", async (_name, handler, why) => {
+  ])("falls back on %s", async (name, handler, why) => {
     const llm = await server((_q, _i, res) => handler(res));
-    const s = await r.llmSummary(f, opts(llm.url));
+    const s = await r.llmSummary(f, opts(llm.url, name === "hang" ? 400 : 10_000));
     expect([s.source, s.note]).toEqual(["template", `LLM summary unavailable: ${why}. Showing the deterministic summary.`]);
   });
 });
@@ -533,5 +534,21 @@ describe("9 · Plotly template text from logs is shown literally", () => {
     expect(text).toContain("user: &#37;{x}");
     expect(text).toContain("msg &#37;{customdata[0]}");
     for (const d of spec.data as { hovertemplate?: string }[]) if (d.hovertemplate) expect(d.hovertemplate).toBe("%{text}<extra></extra>");
+  });
+});
+
+describe("8 · the evidence check accepts what a faithful summary says", () => {
+  it("counts, rounding, percentages, durations in minutes, array lengths, dates and placeholders", () => {
+    const evidence = {
+      entity: "IP_1", windowStart: "2015-12-10T10:55:00.000Z", windowSeconds: 300, failures: 289, users: ["USER_1", "USER_2", "USER_3"],
+      rateRatio: 1.97, anomalyScore: 85.1, contamination: "0.05", detectors: ["iforest", "threshold-rule"], sampleMessages: [],
+    };
+    const faithful =
+      "IP_1 made 289 failed logins against 3 accounts (USER_1, USER_2 and USER_3) in the 5-minute window from 2015-12-10 10:55 UTC, " +
+      "about 2× its usual rate; anomaly score 85/100 at contamination 5%, 2 detectors agree.";
+    expect(r.checkReplyAgainstEvidence(faithful, { text: JSON.stringify(evidence), data: evidence, placeholders: ["IP_1", "USER_1", "USER_2", "USER_3"], alsoAllowed: [100] }))
+      .toEqual({ ok: true, mismatches: [] });
+    expect(r.checkReplyAgainstEvidence("USER_4 from 203.0.113.9 made 290 attempts", { text: JSON.stringify(evidence), data: evidence, placeholders: ["IP_1"] }).mismatches)
+      .toEqual(["placeholder USER_4", "address 203.0.113.9", "number 290"]);
   });
 });
