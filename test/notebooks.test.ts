@@ -19,7 +19,7 @@ const git = (...args: string[]) => spawnSync("git", args, { encoding: "utf8", ma
 const inGit = git("rev-parse", "--is-inside-work-tree").stdout.trim() === "true";
 const files = (
   inGit
-    ? git("ls-files", "--", `${dir}/*.ipynb`).stdout.split("\n").filter(Boolean).map((f) => f.slice(dir.length + 1))
+    ? [...new Set(git("ls-files", "--", `${dir}/*.ipynb`).stdout.split("\n").filter(Boolean))].map((f) => f.slice(dir.length + 1))
     : readdirSync(dir).filter((f) => /^\d{2}-.*\.ipynb$/.test(f))
 ).sort();
 /** The notebook as git would commit it (the index), or the working copy outside a git checkout. */

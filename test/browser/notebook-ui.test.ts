@@ -25,8 +25,8 @@ const { ensureBuild } = require("../../scripts/build.js") as { ensureBuild(o: { 
 
 const WIDTH = 1280;
 const DOCS_HEIGHT = 1600;
-const tracked = spawnSync("git", ["ls-files", "--", "notebooks/*.ipynb"], { encoding: "utf8" })
-  .stdout.split("\n")
+// (a file mid-merge is listed once per stage: deduplicated)
+const tracked = [...new Set(spawnSync("git", ["ls-files", "--", "notebooks/*.ipynb"], { encoding: "utf8" }).stdout.split("\n"))]
   .filter((f) => /^notebooks\/\d{2}-[a-z0-9-]+\.ipynb$/.test(f))
   .map((f) => f.slice("notebooks/".length))
   .sort();
