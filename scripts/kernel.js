@@ -2,9 +2,11 @@
 'use strict';
 // Starts the tslab kernel with the repository root as its working directory. tslab compiles local
 // TypeScript with the working directory as rootDir, so a kernel started in notebooks/ could not import
-// ../src; from the root, every notebook imports the library as "./src" and reads "data/...".
+// ../src; from the root, every notebook imports the compiled library as "./dist/index" and reads "data/...".
 //
-// Before starting, the compiled library in dist/ (what notebooks import) is rebuilt if src/ changed.
+// Before starting, the compiled library in dist/ is rebuilt if src/ changed; a running kernel tells the next
+// cell when src/ changed after it loaded (warnWhenStale), and pre-compiles the import line while idle
+// (warmUpWhenIdle).
 // Two fixes to tslab 1.0.22 are applied here at load time (node_modules stays as `npm ci` left it):
 // - start-up race: tslab's ZmqServer.init starts its receive loops and binds the five sockets in parallel,
 //   so a kernel_info_request could be answered (status on iopub, reply on shell) while another socket's bind
