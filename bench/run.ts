@@ -14,6 +14,7 @@ const benches: Record<string, { file: string; what: string }> = {
   iforest: { file: "iforest.ts", what: "IsolationForest fit+score time vs scikit-learn, n × d grid, peak memory (--quick: skip 1M)" },
   parity: { file: "parity.ts", what: "IsolationForest ROC AUC vs scikit-learn on every ADBench file, 5 seeds; ml-iforest timing" },
   rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM vs scikit-learn on ADBench subsamples" },
+  adversarial: { file: "adversarial.ts", what: "parse time of crafted long lines, one or more per classifier (--lengths 10000,50000,100000 --old-sudo)" },
   ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
 };
 

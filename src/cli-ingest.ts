@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type { Writable } from "node:stream";
 import { OptionError, SiemlabError } from "./errors";
 import type { Reject } from "./events";
@@ -77,6 +78,26 @@ export function ingestOptions(values: OptionValues): ParseLogOptions {
 }
 
 /**
+ * The options with the reference date of year inference set for a source: a file's modification time (its
+ * last line cannot be later), now for stdin or an unreadable path; unchanged when `--year` was given.
+ *
+ * @example
+ * withReferenceDate(ingestOptions({}), "auth.log").referenceDate // auth.log's mtime in epoch ms
+ */
+export function withReferenceDate(options: ParseLogOptions, source: unknown): ParseLogOptions {
+  if (options.year !== undefined) return options;
+  let referenceDate = Date.now();
+  if (typeof source === "string") {
+    try {
+      referenceDate = fs.statSync(source).mtimeMs;
+    } catch {
+      // missing or unreadable: the read reports it; now is the reference meanwhile
+    }
+  }
+  return { ...options, referenceDate };
+}
+
+/**
  * Write text to a stream, waiting for `drain` when its buffer is full (backpressure).
  *
  * @example
@@ -145,6 +166,9 @@ export function summaryText(s: ParseSummary, extra: string): string {
       `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
       `siemlab: events by type: ${types || "(none)"}\n` +
       (s.readError !== undefined ? `siemlab: input damaged, read stopped: ${s.readError}\n` : "") +
+      (s.notes?.yearSource === "inferred" && s.notes.year !== undefined ? `siemlab: year ${s.notes.yearReason} (--year overrides)\n` : "") +
+      (c.folded ? `siemlab: ${c.folded} events from folded lines ("message repeated N times")\n` : "") +
+      (c.companions ? `siemlab: ${c.companions} companion records paired with the sshd record of the same attempt (counted once)\n` : "") +
       extra,
   );
 }

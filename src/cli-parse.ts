@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { SiemlabError } from "./errors";
 import type { LogEvent, Reject } from "./events";
-import { ingestOptions, rejectText, summaryText, UsageError, writeAll, type OptionValues } from "./cli-ingest";
+import { ingestOptions, rejectText, summaryText, UsageError, withReferenceDate, writeAll, type OptionValues } from "./cli-ingest";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { csvCell, safeJsonLine } from "./terminal-text";
 
@@ -117,7 +117,7 @@ export async function parseCommand(file: string | undefined, values: OptionValue
         onReject,
         flush: () => (out.length > 1 << 16 || err.length > 1 << 14 ? flush() : undefined),
       },
-      options,
+      withReferenceDate(options, source),
     );
     await flush();
   } finally {

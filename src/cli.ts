@@ -9,7 +9,7 @@ import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { writeSimulatedSamples } from "./simulate/attacks";
-import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, writeAll } from "./cli-ingest";
+import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
 import { csvCell, escapeControlsKeepLines } from "./terminal-text";
 import type { ZeroFillCap } from "./features/zero-fill-cap";
@@ -38,7 +38,8 @@ Options for features, detect and parse (reading the log):
   --format NAME        log format, or 'auto' to detect it from the first 200 lines: the format that
                        yields the most complete events (time, entity, event type) wins, and the
                        summary gives its confidence and the runner-up (default: auto)
-  --year YEAR          year of the first line for syslog without years (default: inferred from today)
+  --year YEAR          year of the first line for syslog without years (default: inferred from the
+                       file's modification time, or now for stdin; the year chosen is shown)
   --tz ZONE            time zone of timestamps without one: UTC, +02:00, -0500, or an IANA name such
                        as Europe/Berlin (daylight saving: a repeated hour reads as its first pass, a
                        skipped hour is moved forward; stamps with their own offset keep it)
@@ -183,7 +184,7 @@ async function featuresCommand(
   if (command === "detect") {
     const c = str("contamination");
     if (c !== undefined && c !== "auto") {
-      if (!/^\d*\.?\d+$/.test(c) || !(+c > 0 && +c <= 0.5)) throw new UsageError(`--contamination expects 'auto' or a number in (0, 0.5], got '${c}'`);
+      if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/.test(c) || !(+c > 0 && +c <= 0.5)) throw new UsageError(`--contamination expects 'auto' or a number in (0, 0.5], got '${c}'`);
       contamination = +c;
     }
     seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
@@ -208,7 +209,7 @@ async function featuresCommand(
   const rejects = new RejectSample(5);
   let summary: ParseSummary;
   try {
-    summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: (r) => rejects.add(r) }, parseOptions);
+    summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: (r) => rejects.add(r) }, withReferenceDate(parseOptions, source));
   } catch (e) {
     if (e instanceof SiemlabError && /timeZone|year|format/.test(e.message) && !/File|decompress/.test(e.message)) throw new UsageError(e.message);
     throw e;

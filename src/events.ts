@@ -22,6 +22,32 @@ export interface LogEvent {
   readonly outcome?: "success" | "failure";
   readonly message: string;
   readonly fields?: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * Set on the events a folded syslog line stands for (rsyslog's `message repeated N times: [ … ]`, sysklogd's
+   * `last message repeated N times`): N, the number of events that one line stood for. The line yields N events,
+   * each carrying `folded: N`, the fold line's `lineNo` and time; undefined on ordinary events.
+   */
+  readonly folded?: number;
+  /**
+   * Line number of the event this one is a companion of: another record of the same attempt, such as the PAM
+   * `authentication failure` or `Invalid user` line that sshd logs before its `Failed password` line (same host
+   * and pid, seconds apart). A companion keeps its outcome but is not a separate attempt: counters of attempts
+   * skip it ({@link isFailedAttempt}). Undefined on events that stand for an attempt of their own.
+   */
+  readonly companionOf?: number;
+}
+
+/**
+ * Whether an event counts as one failed attempt: outcome "failure" and not the companion of another event of
+ * the same attempt (see {@link LogEvent.companionOf}). Counters of failed logins use it so one attempt logged
+ * by both sshd and PAM is counted once.
+ *
+ * @example
+ * isFailedAttempt({ lineNo: 1, time: 0, eventType: "failed_password", outcome: "failure", message: "" }) // true
+ * isFailedAttempt({ lineNo: 1, time: 0, eventType: "auth_failure", outcome: "failure", message: "", companionOf: 2 }) // false
+ */
+export function isFailedAttempt(e: LogEvent): boolean {
+  return e.outcome === "failure" && e.companionOf === undefined;
 }
 
 /** A line that could not be parsed, kept with its line number and the reason. */

@@ -21,6 +21,7 @@ export { ingest, features, detect, evaluate as eval, charts, respond, simulate }
 
 // The shared core.
 export { SiemlabError, OptionError, DataError, NotFittedError, ParseError } from "./errors";
+export { isFailedAttempt } from "./events";
 export type { LogEvent, Reject } from "./events";
 export { toDense } from "./matrix";
 export type { DenseMatrix, Matrix } from "./matrix";

@@ -3,7 +3,13 @@
  */
 
 function group(intText: string): string {
-  return intText.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  // Commas every three digits from the right (a loop: the lookahead regex for this is quadratic in the length).
+  let out = "";
+  for (let i = 0; i < intText.length; i++) {
+    if (i > 0 && (intText.length - i) % 3 === 0) out += ",";
+    out += intText[i];
+  }
+  return out;
 }
 
 /**
@@ -22,11 +28,11 @@ export function formatNumber(value: number, digits = 4): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return (value < 0 ? "-" : "") + group(String(Math.abs(value)));
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e15)) {
-    return value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, "e").replace("e+", "e");
+    return value.toExponential(Math.max(0, digits - 1)).replace(/(?<![0.])\.?0+e/, "e").replace("e+", "e");
   }
   let text = value.toPrecision(digits);
   if (text.includes("e")) text = Number(text).toString();
-  if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  if (text.includes(".")) text = text.replace(/(?<!0)0+$/, "").replace(/\.$/, "");
   const neg = text.startsWith("-");
   const body = neg ? text.slice(1) : text;
   const [intPart, frac] = body.split(".");

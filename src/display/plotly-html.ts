@@ -27,7 +27,9 @@ export function plotlyBundle(): { readonly text: string; readonly version: strin
     if (/<\/?script/i.test(text)) {
       throw new SiemlabError(`${file} contains a "<script" or "</script" sequence and cannot be inlined into HTML; pin plotly.js-cartesian-dist-min to 4.1.1`);
     }
-    const version = /plotly\.js[^\n]*? v(\d+\.\d+\.\d+)/.exec(text.slice(0, 200))?.[1] ?? "unknown";
+    const head = text.slice(0, 200);
+    const at = head.indexOf("plotly.js");
+    const version = (at < 0 ? null : / v(\d+\.\d+\.\d+)/.exec(head.slice(at).split("\n")[0]))?.[1] ?? "unknown";
     bundleCache = { text, version };
   }
   return bundleCache;

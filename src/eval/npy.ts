@@ -78,7 +78,7 @@ export function parseNpy(buf: Uint8Array, name = "array"): NpyArray {
   const header = Buffer.from(buf.buffer, buf.byteOffset + headerStart, headerLen).toString(major === 3 ? "utf8" : "latin1");
   const descrM = /'descr'\s*:\s*'([^']+)'/.exec(header);
   const fortranM = /'fortran_order'\s*:\s*(True|False)/.exec(header);
-  const shapeM = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
+  const shapeM = /'shape'\s*:\s*\(([^()]*)\)/.exec(header);
   if (descrM === null || fortranM === null || shapeM === null) {
     throw new DataError(`${name}: cannot read the .npy header ${JSON.stringify(header.trim())} (structured dtypes are not supported)`);
   }

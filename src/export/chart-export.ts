@@ -47,7 +47,7 @@ export function standaloneHtml(spec: PlotlySpec, options: HtmlExportOptions = {}
   const title = options.title !== undefined ? escapeHtmlText(options.title) : (titleOf(spec) ?? "siemlab chart");
   const height = options.height ?? (typeof spec.layout.height === "number" ? spec.layout.height : 500);
   return (
-    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title.replace(/<[^>]*>/g, "")}</title>\n` +
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${title.replace(/<[^<>]*>/g, "")}</title>\n` +
     `<meta name="generator" content="siemlab (plotly.js ${plotlyBundle().version})">\n</head>\n` +
     `<body style="margin:0;padding:8px;background:#fff;">\n${plotlyLoaderHtml()}\n` +
     `${plotlyChartHtml(spec, { divId: "siemlab-chart", height, width: options.width })}\n</body>\n</html>\n`

@@ -1,5 +1,5 @@
 import { OptionError } from "../errors";
-import type { LogEvent } from "../events";
+import { isFailedAttempt, type LogEvent } from "../events";
 import { compileEventFilter, type EventFilter } from "./event-filter";
 
 /** A feature column computed per entity per window. */
@@ -59,7 +59,8 @@ export function plan(features: readonly WindowFeature[]): Plan {
   };
   const columns: string[] = [];
   const outputs: Array<[0 | 1 | 2, number, number]> = [];
-  const failures = () => addNumeric("failures", (e) => (e.outcome === "failure" ? 1 : 0));
+  // Failed attempts: a companion record of an attempt counted elsewhere (PAM beside sshd) is not another one.
+  const failures = () => addNumeric("failures", (e) => (isFailedAttempt(e) ? 1 : 0));
   const successes = () => addNumeric("successes", (e) => (e.outcome === "success" ? 1 : 0));
   for (const f of features) {
     if (typeof f === "string") {

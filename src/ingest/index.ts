@@ -6,7 +6,8 @@
 export { parseLog, parseLogLines, parseLogStream, detectLogFormat } from "./parse-log";
 export type { ParseLogOptions, ParseCounts, FormatScore, FormatDetection, ParseResult, ParseSink, ParseSummary } from "./parse-log";
 export { listLogFormats, getLogFormat, registerLogFormat } from "./formats";
-export type { LineResult, LineParser, FormatOptions, MappedField, LogFormat } from "./log-format";
+export { DEFERRED } from "./log-format";
+export type { LineResult, LineParser, FormatOptions, MappedField, LogFormat, SettledLine, ParserNotes } from "./log-format";
 export { readLines, readLinesSync } from "./read-lines";
 export type { LogLine, ReadLinesOptions, LineSource } from "./read-lines";
 export { AUTH_EVENT_TYPES, classifyAuthMessage } from "./auth-events";
@@ -18,6 +19,8 @@ export { logEventsToDataFrame, rejectsToDataFrame } from "./event-frames";
 export { registerDataset, listDatasets, getDatasetInfo, sharedDatasetsDir, findDatasetSync, loadDatasetPath } from "./datasets";
 export type { DatasetInfo, DatasetLookupOptions } from "./datasets";
 export { hostileLines } from "./hostile-lines";
+export { adversarialLines } from "./adversarial-lines";
+export type { AdversarialLine } from "./adversarial-lines";
 export type { HostileLinesOptions } from "./hostile-lines";
 export { WILDCARD, DEFAULT_DRAIN_MASKS, Drain, mineTemplates, templatesToDataFrame } from "./drain";
 export type { DrainOptions, DrainTemplate, MinedTemplates } from "./drain";

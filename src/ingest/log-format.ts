@@ -5,7 +5,22 @@ import type { LogEvent } from "../events";
  * was held as part of a record that spans several lines (a quoted CSV field with a line break); the held
  * lines are settled by the parser's next event or reject.
  */
-export type LineResult = LogEvent | string | null;
+export type LineResult = LogEvent | string | null | typeof DEFERRED;
+
+/**
+ * What `parseLine` returns for a line whose outcome is settled later and handed out by `drain()`: a syslog
+ * parser waiting to infer the year, holding a PAM line until its sshd partner shows (companions), or a folded
+ * line that stands for several events.
+ */
+export const DEFERRED: unique symbol = Symbol("deferred");
+
+/** A line settled after `parseLine` returned {@link DEFERRED} for it. */
+export interface SettledLine {
+  readonly lineNo: number;
+  readonly text: string;
+  /** Its event, its events (a folded syslog line stands for several), or the reject reason. */
+  readonly result: LogEvent | readonly LogEvent[] | string;
+}
 
 /** A parser for one input, created fresh per read because some formats keep state (year roll-over, CSV header). */
 export interface LineParser {
@@ -13,6 +28,24 @@ export interface LineParser {
   parseLine(text: string, lineNo: number): LineResult;
   /** At end of input: settle lines still held (return an event or a reject reason), or undefined when none are. */
   finish?(): LogEvent | string | undefined;
+  /**
+   * Parsers that return {@link DEFERRED}: the lines settled since the last call (none: undefined or empty).
+   * The driver calls it after each DEFERRED answer, and once with `final` true at end of input, when every
+   * deferred line must be settled. Lines come out in line order within a session, not always across sessions.
+   */
+  drain?(final: boolean): readonly SettledLine[] | undefined;
+  /** What the parser decided about its input so far (e.g. the year of a year-less syslog), for summaries. */
+  notes?(): ParserNotes;
+}
+
+/** What a parser decided about its input, reported with the parse summary. */
+export interface ParserNotes {
+  /** Year-less syslog: the year of the first line. */
+  readonly year?: number;
+  /** How that year was chosen: "given" (the `year` option) or "inferred" (from `referenceDate`). */
+  readonly yearSource?: "given" | "inferred";
+  /** Why that year, in words (for the CLI's stderr). */
+  readonly yearReason?: string;
 }
 
 /** Options every format accepts; a format ignores those it has no use for. */
@@ -37,6 +70,15 @@ export interface FormatOptions {
   readonly fieldMap?: Readonly<Partial<Record<MappedField, string | readonly string[]>>>;
   /** CSV: the field delimiter. Default: ','. */
   readonly delimiter?: string;
+  /**
+   * Year-less syslog without `year`: how many lines are read (and held) before the year is fixed; the whole
+   * input when it is shorter, so the last line can say which year the file ends in. Default: 100,000.
+   */
+  readonly yearLookahead?: number;
+  /** Syslog: the largest N of a folded line (`message repeated N times`) expanded into N events; a line claiming more is a reject. Default: 10,000. */
+  readonly maxFolded?: number;
+  /** Syslog: pair the PAM / `Invalid user` records with sshd's record of the same attempt (`LogEvent.companionOf`). Default: true. */
+  readonly pairAttempts?: boolean;
 }
 
 /** LogEvent fields that JSON lines and CSV can map from their own field names. */

@@ -39,14 +39,24 @@ export function withNamedZones(format: LogFormat): LogFormat {
       const zone = tz === undefined ? undefined : resolveTimeZone(tz);
       if (zone === undefined || zone.fixedOffsetMinutes !== undefined) return format.createParser(options);
       const inner = format.createParser({ ...options, timeZone: undefined });
-      const move = (r: LogEvent | string | null | undefined, text: string | undefined): typeof r => {
-        if (r === null || r === undefined || typeof r === "string" || !Number.isFinite(r.time)) return r;
-        if (text !== undefined && stampHasOffset(text)) return r;
-        return { ...r, time: zone.toUtc(r.time) };
-      };
+      const moveEvent = (e: LogEvent, text: string | undefined): LogEvent =>
+        !Number.isFinite(e.time) || (text !== undefined && stampHasOffset(text)) ? e : { ...e, time: zone.toUtc(e.time) };
+      const move = <R>(r: R, text: string | undefined): R =>
+        (r !== null && typeof r === "object" ? moveEvent(r as unknown as LogEvent, text) : r) as R;
+      const drain = inner.drain;
       return {
-        parseLine: (text, lineNo) => move(inner.parseLine(text, lineNo), text) as LogEvent | string | null,
-        finish: inner.finish ? () => move(inner.finish!(), undefined) as LogEvent | string | undefined : undefined,
+        parseLine: (text, lineNo) => move(inner.parseLine(text, lineNo), text),
+        finish: inner.finish ? () => move(inner.finish!(), undefined) : undefined,
+        drain: drain
+          ? (final) =>
+              drain(final)?.map((s) => ({
+                ...s,
+                result: Array.isArray(s.result)
+                  ? s.result.map((e: LogEvent) => moveEvent(e, s.text))
+                  : move(s.result as LogEvent | string, s.text),
+              }))
+          : undefined,
+        notes: inner.notes ? () => inner.notes!() : undefined,
       };
     },
   };

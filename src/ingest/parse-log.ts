@@ -1,7 +1,7 @@
 import type { LogEvent, Reject } from "../events";
 import { OptionError } from "../errors";
 import { getLogFormat, listLogFormats } from "./formats";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { LineFlags, readLinesSync, readTextBatches, type LineSource, type LogLine, type ReadLinesOptions, type TextBatch } from "./read-lines";
 
 export interface ParseLogOptions extends FormatOptions, ReadLinesOptions {
@@ -26,6 +26,10 @@ export interface ParseCounts {
   /** Lines the reader repaired: invalid UTF-8 replaced, over-long lines cut. */
   invalidUtf8: number;
   truncated: number;
+  /** Events that came from folded lines (`message repeated N times`: N each), included in `events`. */
+  folded?: number;
+  /** Events kept as the companion of another record of the same attempt (PAM + sshd: see `LogEvent.companionOf`). */
+  companions?: number;
 }
 
 /** How auto-detection scored one format on the sample. */
@@ -68,6 +72,8 @@ export interface ParseResult {
   readonly format: string;
   /** Auto-detection's scores when format was 'auto'. */
   readonly detection?: FormatDetection;
+  /** What the parser decided (the year of a year-less syslog and why). */
+  readonly notes?: ParserNotes;
 }
 
 /** Where the streaming parse sends what it reads. */
@@ -88,6 +94,8 @@ export interface ParseSummary {
   readonly detection?: FormatDetection;
   /** Wall-clock seconds of the whole read. */
   readonly seconds: number;
+  /** What the parser decided (the year of a year-less syslog and why). */
+  readonly notes?: ParserNotes;
   /**
    * Why the input could not be read to its end (damaged gzip, read error, `maxBytes`); the lines before
    * were parsed and the rest is one reject. Undefined when the whole input was read.
@@ -121,10 +129,20 @@ export class LineDriver {
   private readonly held: LogLine[] = [];
   private readonly parser: LineParser;
   private readonly sink: ParseSink;
+  /** Repair flags of lines whose result was deferred (only the non-zero ones). */
+  private readonly deferredFlags = new Map<number, number>();
+  private lastLineNo = 0;
+  /** Whether events reached the sink out of line order (a held companion released late). */
+  reordered = false;
 
   constructor(parser: LineParser, sink: ParseSink) {
     this.parser = parser;
     this.sink = sink;
+  }
+
+  /** What the parser decided about its input (see {@link ParserNotes}), if it says. */
+  get notes(): ParserNotes | undefined {
+    return this.parser.notes?.();
   }
 
   /** The line accounting so far. */
@@ -151,7 +169,7 @@ export class LineDriver {
       if (flags & LineFlags.INVALID_UTF8) c.invalidUtf8++;
       if (flags & LineFlags.TRUNCATED) c.truncated++;
     }
-    let r: LogEvent | string | null;
+    let r: LineResult;
     try {
       r = this.parser.parseLine(text, lineNo);
     } catch (e) {
@@ -161,7 +179,31 @@ export class LineDriver {
       this.held.push({ lineNo, text, flags });
       return;
     }
+    if (r === DEFERRED) {
+      if (flags !== 0) this.deferredFlags.set(lineNo, flags);
+      this.settleDrained(this.parser.drain?.(false));
+      return;
+    }
     this.settle(r, text, lineNo, flags);
+  }
+
+  /** Settle lines a parser handed out late. */
+  private settleDrained(out: readonly SettledLine[] | undefined): void {
+    if (out === undefined) return;
+    for (const s of out) {
+      let flags = 0;
+      if (this.deferredFlags.size > 0) {
+        flags = this.deferredFlags.get(s.lineNo) ?? 0;
+        this.deferredFlags.delete(s.lineNo);
+      }
+      const r = s.result;
+      if (typeof r === "string" || !Array.isArray(r)) this.settle(r as LogEvent | string, s.text, s.lineNo, flags);
+      else {
+        const c = this.liveCounts;
+        c.parsed++;
+        for (const e of r as readonly LogEvent[]) this.emit(e);
+      }
+    }
   }
 
   /**
@@ -176,6 +218,11 @@ export class LineDriver {
 
   /** Settle lines still held at end of input. */
   end(): void {
+    this.endHeld();
+    if (this.parser.drain) this.settleDrained(this.parser.drain(true));
+  }
+
+  private endHeld(): void {
     if (this.held.length === 0) return;
     let r: LogEvent | string | undefined;
     try {
@@ -203,20 +250,29 @@ export class LineDriver {
       }
     } else {
       c.parsed += held.length + 1;
-      c.events++;
-      const t = r.eventType;
-      if (t === this.lastType) this.lastTypeCount.n++;
-      else {
-        let have = this.byType.get(t);
-        if (have === undefined) this.byType.set(t, (have = { n: 0 }));
-        have.n++;
-        this.lastType = t;
-        this.lastTypeCount = have;
-      }
-      this.typesDirty = true;
-      this.sink.onEvent(r);
+      this.emit(r);
     }
     if (held.length > 0) held.length = 0;
+  }
+
+  private emit(r: LogEvent): void {
+    const c = this.liveCounts;
+    c.events++;
+    if (r.lineNo < this.lastLineNo) this.reordered = true;
+    else this.lastLineNo = r.lineNo;
+    if (r.folded !== undefined) c.folded = (c.folded ?? 0) + 1;
+    if (r.companionOf !== undefined) c.companions = (c.companions ?? 0) + 1;
+    const t = r.eventType;
+    if (t === this.lastType) this.lastTypeCount.n++;
+    else {
+      let have = this.byType.get(t);
+      if (have === undefined) this.byType.set(t, (have = { n: 0 }));
+      have.n++;
+      this.lastType = t;
+      this.lastTypeCount = have;
+    }
+    this.typesDirty = true;
+    this.sink.onEvent(r);
   }
 }
 
@@ -316,7 +372,8 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
   const driver = new LineDriver(createFor(format, options), { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) });
   for (const l of lines) driver.feed(l);
   driver.end();
-  return { events, rejects, counts: driver.counts, format: format.name, detection };
+  if (driver.reordered) events.sort((a, b) => a.lineNo - b.lineNo);
+  return { events, rejects, counts: driver.counts, format: format.name, detection, notes: driver.notes };
 }
 
 /** Feed lines `from`… of a batch to a driver. */
@@ -382,7 +439,7 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   }
   driver.end();
   if (readError !== undefined) driver.unreadable(unreadLineNo, readError);
-  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError };
+  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError, notes: driver.notes };
 }
 
 /**
@@ -399,5 +456,12 @@ export async function parseLog(source: LineSource, options: ParseLogOptions = {}
   const events: LogEvent[] = [];
   const rejects: Reject[] = [];
   const s = await parseLogStream(source, { onEvent: (e) => events.push(e), onReject: (r) => rejects.push(r) }, options);
-  return { events, rejects, counts: s.counts, format: s.format, detection: s.detection };
+  // Held companions are released late: put the events back in line order (stable, only when needed).
+  for (let i = 1; i < events.length; i++) {
+    if (events[i].lineNo < events[i - 1].lineNo) {
+      events.sort((a, b) => a.lineNo - b.lineNo);
+      break;
+    }
+  }
+  return { events, rejects, counts: s.counts, format: s.format, detection: s.detection, notes: s.notes };
 }

@@ -1,7 +1,8 @@
 import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
-import { classifyAuthMessage } from "./auth-events";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { AttemptPairing, type PendingLine } from "./auth-attempts";
+import { classifyAuthMessage, repeatedMessage } from "./auth-events";
+import { DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { timeZoneOffsetMinutes } from "./time-zone";
 
 const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -82,26 +83,85 @@ function splitTag(tag: string): { process: string | undefined; pid: number | und
   return { process: tag === "" ? undefined : tag, pid };
 }
 
+/** Options of {@link createRfc3164Parser}: every format's {@link FormatOptions} (`year`, `referenceDate`, `timeZone`, `yearLookahead`, `maxFolded`, `pairAttempts`). */
+export type Rfc3164Options = FormatOptions;
+
+/** Where a year-less stamp sits, kept until the year is fixed. */
+interface Stamp {
+  readonly month: number;
+  readonly day: number;
+  /** Milliseconds since midnight (fraction included). */
+  readonly ms: number;
+  /** The provisional year it was read in. */
+  readonly year: number;
+}
+
+interface Held extends PendingLine {
+  stamp?: Stamp;
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const FOLD_LAST = "last message repeated ";
+
+/** sysklogd's `last message repeated N times` (FreeBSD: `--- last message repeated N times ---`): N, or -1. */
+function lastRepeated(message: string, from = 0): number {
+  let p = from;
+  if (message.charCodeAt(p) === 45 /* - */ && message.startsWith("--- ", p)) p += 4;
+  if (message.charCodeAt(p) !== 108 /* l */ || !message.startsWith(FOLD_LAST, p)) return -1;
+  let q = p + FOLD_LAST.length;
+  let n = 0;
+  const d0 = q;
+  for (; q < message.length && q - d0 < 10; q++) {
+    const c = message.charCodeAt(q);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (q === d0) return -1;
+  const tail = message.slice(q);
+  return tail === " times" || tail === " time" || tail === " times ---" || tail === " time ---" ? n : -1;
+}
+
 /**
  * Create a parser for RFC 3164 (BSD) syslog lines such as `/var/log/auth.log`:
- * `Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2`, with an optional
- * `<PRI>` prefix; lines stamped RFC 3339-style by rsyslog (`2025-03-06T08:00:00.123+01:00 host tag: msg`)
- * are read too. sshd / PAM / su / sudo messages get a normalised `eventType`, outcome, user, source IP
- * and port ({@link classifyAuthMessage}).
+ * `Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for root from 1.2.3.4 port 22 ssh2`. Also read: an
+ * optional `<PRI>`; a day written with one space (`Jan 5`) or padded (`Jan  5`, `Jan 05`); fractional seconds
+ * (`11:15:07.123`); RFC 3339 stamps in the same place (rsyslog's high-precision format, the default on current
+ * Debian and Ubuntu: `2025-03-06T08:00:00.123456+01:00 host tag: msg`); no HOSTNAME (busybox, appliances:
+ * `Jan  5 10:00:00 sshd[123]: …` has no host, never the host `sshd[123]:`); Solaris' `[ID n facility.level]`
+ * message prefix. sshd / PAM / su / sudo messages get a normalised `eventType`, outcome, user, source IP and
+ * port ({@link classifyAuthMessage}).
  *
- * The year is not in the line: the first line's year is `year`, or else the latest year that does not put
- * it after `referenceDate` (default now); within the input, a jump back of more than six months (Dec → Jan)
- * starts the next year, and a single line jumping forward more than six months (a late December line just
- * after the roll-over) is placed in the year before. Times are read in `timeZone` (default UTC).
+ * Folded lines stand for several events: rsyslog's `message repeated N times: [ MSG]` yields N events of MSG,
+ * sysklogd's `last message repeated N times` N more of the host's previous message; each carries `folded: N`.
+ * sshd and PAM records of one attempt are paired ({@link AttemptPairing}): the earlier ones get `companionOf`.
+ *
+ * The year is not in the line. With `year`, it is the first line's year. Without, it is inferred from
+ * `referenceDate` (default now; the CLI passes the file's modification time): the latest year in which every
+ * line read (up to `yearLookahead` lines) is a valid date (Feb 29 needs a leap year) and the last of them is
+ * not after the reference date (a day of slack for time zones). Within the input, a jump back of more than six
+ * months (Dec → Jan) starts the next year, and a single line jumping forward more than six months (a late
+ * December line just after the roll-over) is placed in the year before. Times are read in `timeZone` (default
+ * UTC). `notes()` tells the year chosen and why. Lines whose result waits (year inference, pairing, folds) are
+ * answered {@link DEFERRED} and handed out by `drain()` (the {@link LineDriver} does this).
  *
  * @example
  * const p = createRfc3164Parser({ year: 2024 });
- * p.parseLine("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4", 1)
+ * p.parseLine("Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user admin from 1.2.3.4", 1) // DEFERRED: held for pairing
+ * p.parseLine("Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid user admin from 1.2.3.4 port 22 ssh2", 2)
+ * p.drain(false) // [line 1 (companionOf: 2), line 2]
  */
-export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
+export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   const offsetMs = timeZoneOffsetMinutes(options.timeZone) * 60000;
   if (options.year !== undefined && !(Number.isInteger(options.year) && options.year >= 1 && options.year <= 9999)) {
     throw new OptionError(`Expected \`year\` to be an integer year such as 2024, got ${String(options.year)}`);
+  }
+  const lookahead = options.yearLookahead ?? 100_000;
+  if (!(Number.isInteger(lookahead) && lookahead >= 1)) {
+    throw new OptionError(`Expected \`yearLookahead\` to be a positive integer (lines), got ${String(options.yearLookahead)}`);
+  }
+  const maxFolded = options.maxFolded ?? 10_000;
+  if (!(Number.isInteger(maxFolded) && maxFolded >= 1)) {
+    throw new OptionError(`Expected \`maxFolded\` to be a positive integer, got ${String(options.maxFolded)}`);
   }
   const refTime = options.year === undefined ? referenceTime(options.referenceDate) : 0;
   let year = options.year ?? NaN;
@@ -113,6 +173,7 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
   let lastDay = -1;
   let lastClock = -1;
   let lastTime = NaN;
+  let lastYear = NaN;
 
   // Midnight (UTC) of the last resolved day, and whether that day exists.
   let dayYear = NaN;
@@ -121,27 +182,46 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
   let dayStart = NaN;
   let dayExists = false;
 
-  function resolveTime(month: number, day: number, h: number, mi: number, s: number): number | string {
-    if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return `invalid date or time in the timestamp`;
-    let y: number;
+  // Year inference: lines held until the year is fixed, the years their Feb 29 stamps fell in, the last stamp.
+  let deciding = options.year === undefined;
+  const held: Held[] = [];
+  let provisional = NaN;
+  const feb29Years = new Set<number>();
+  let lastStamp: Stamp | undefined;
+  let notes: ParserNotes = options.year === undefined ? {} : { year: options.year, yearSource: "given", yearReason: `${options.year}: given` };
+
+  const pairing = options.pairAttempts === false ? undefined : new AttemptPairing();
+  let out: PendingLine[] = [];
+  // The previous event, and the last event of other hosts (for "last message repeated N times").
+  let prev: LogEvent | undefined;
+  const lastByHost = new Map<string | undefined, LogEvent>();
+
+  /** The year of a stamp (roll-over rules), updating the roll-over state. */
+  function yearOf(month: number, day: number, h: number, mi: number, s: number): number {
     if (lastMonth < 0) {
       if (Number.isNaN(year)) {
         const ref = new Date(refTime + offsetMs);
         year = ref.getUTCFullYear();
         if (Date.UTC(year, month, day, h, mi, s) - offsetMs > refTime + 86400000) year--;
+        provisional = year;
       }
       lastMonth = month;
-      y = year;
-    } else if (month < lastMonth - 6) {
+      return year;
+    }
+    if (month < lastMonth - 6) {
       year++;
       lastMonth = month;
-      y = year;
-    } else if (month > lastMonth + 6) {
-      y = year - 1;
-    } else {
-      lastMonth = month;
-      y = year;
+      return year;
     }
+    if (month > lastMonth + 6) return year - 1;
+    lastMonth = month;
+    return year;
+  }
+
+  function resolveTime(month: number, day: number, h: number, mi: number, s: number): number | string {
+    if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return `invalid date or time in the timestamp`;
+    const y = yearOf(month, day, h, mi, s);
+    lastYear = y;
     // Date.UTC(y, month, day, h, mi, s) is midnight + seconds of the day (UTC has no DST): midnight and whether
     // the day exists are computed once per day. 23:59:60 rolls into the next day and is refused, as before.
     if (y !== dayYear || month !== dayMonth || day !== dayOfMonth) {
@@ -152,11 +232,15 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       dayExists = new Date(dayStart).getUTCDate() === day;
     }
     const secs = (h * 60 + mi) * 60 + s;
-    if (!dayExists || secs >= 86400) return `invalid date: day ${day} does not exist in that month of ${y}`;
+    if (secs >= 86400) return `invalid date: day ${day} does not exist in that month of ${y}`;
+    // While the year is being inferred, Feb 29 in the provisional year's common year waits for the decision.
+    if (!dayExists) return deciding && month === 1 && day === 29 ? NaN : `invalid date: day ${day} does not exist in that month of ${y}`;
     return dayStart + secs * 1000 - offsetMs;
   }
 
-  function parseLine(text: string, lineNo: number): LogEvent | string {
+  /** One line into an event (the events of a folded line) or a reject reason; `stamp` set while deciding. */
+  let stamp: Stamp | undefined;
+  function parseCore(text: string, lineNo: number): LogEvent | LogEvent[] | string {
     const n = text.length;
     if (n === 0) return "empty line";
     let p = 0;
@@ -179,22 +263,51 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       time = t;
       p += m[0].length;
     } else {
-      if (n < p + 16 || text.charCodeAt(p + 3) !== 32 || text.charCodeAt(p + 6) !== 32 || text.charCodeAt(p + 15) !== 32) {
-        return SHAPE;
-      }
-      // Read "MMM dd HH:MM:SS" from char codes (no slicing); a line stamped like the previous one reuses its time.
+      // "MMM dd HH:MM:SS", "MMM  d HH:MM:SS" or "MMM d HH:MM:SS" (one space), then optional ".fraction".
+      if (n < p + 15 || text.charCodeAt(p + 3) !== 32) return SHAPE;
       const a = text.charCodeAt(p);
       const b = text.charCodeAt(p + 1);
       const c = text.charCodeAt(p + 2);
-      const d1 = text.charCodeAt(p + 4) === 32 ? 0 : digit(text.charCodeAt(p + 4));
-      const d2 = digit(text.charCodeAt(p + 5));
-      const h1 = digit(text.charCodeAt(p + 7));
-      const h2 = digit(text.charCodeAt(p + 8));
-      const m1 = digit(text.charCodeAt(p + 10));
-      const m2 = digit(text.charCodeAt(p + 11));
-      const s1 = digit(text.charCodeAt(p + 13));
-      const s2 = digit(text.charCodeAt(p + 14));
-      if ((d1 | d2 | h1 | h2 | m1 | m2 | s1 | s2) < 0 || text.charCodeAt(p + 9) !== 58 || text.charCodeAt(p + 12) !== 58) return SHAPE;
+      let q = p + 7; // clock start
+      let d1: number;
+      let d2: number;
+      const e4 = text.charCodeAt(p + 4);
+      if (e4 === 32) {
+        d1 = 0;
+        d2 = digit(text.charCodeAt(p + 5));
+        if (text.charCodeAt(p + 6) !== 32) return SHAPE;
+      } else if (text.charCodeAt(p + 5) === 32) {
+        d1 = 0;
+        d2 = digit(e4);
+        q = p + 6;
+      } else {
+        d1 = digit(e4);
+        d2 = digit(text.charCodeAt(p + 5));
+        if (text.charCodeAt(p + 6) !== 32) return SHAPE;
+      }
+      const h1 = digit(text.charCodeAt(q));
+      const h2 = digit(text.charCodeAt(q + 1));
+      const m1 = digit(text.charCodeAt(q + 3));
+      const m2 = digit(text.charCodeAt(q + 4));
+      const s1 = digit(text.charCodeAt(q + 6));
+      const s2 = digit(text.charCodeAt(q + 7));
+      if ((d1 | d2 | h1 | h2 | m1 | m2 | s1 | s2) < 0 || text.charCodeAt(q + 2) !== 58 || text.charCodeAt(q + 5) !== 58) return SHAPE;
+      let end = q + 8;
+      let frac = 0;
+      if (text.charCodeAt(end) === 46 /* . */) {
+        let scale = 100;
+        let k = end + 1;
+        for (; k < n && k - end <= 9; k++) {
+          const dc = text.charCodeAt(k) - 48;
+          if (dc < 0 || dc > 9) break;
+          frac += dc * scale;
+          scale /= 10;
+        }
+        if (k === end + 1) return SHAPE;
+        frac = Math.floor(frac + 1e-9);
+        end = k;
+      }
+      if (text.charCodeAt(end) !== 32) return SHAPE;
       const day = d1 * 10 + d2;
       const clock = ((h1 * 10 + h2) * 60 + m1 * 10 + m2) * 60 + s1 * 10 + s2;
       if (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock) {
@@ -212,30 +325,46 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
         lastClock = clock;
         lastTime = r;
       }
-      p += 16;
+      if (deciding) {
+        const month = monthIndex(a, b, c);
+        stamp = { month, day, ms: clock * 1000 + frac, year: lastYear };
+        if (month === 1 && day === 29) feb29Years.add(lastYear);
+        lastStamp = stamp;
+      }
+      time += frac;
+      p = end + 1;
     }
-    // host
-    const hostEnd = text.indexOf(" ", p);
+    // HOSTNAME, unless the first word is already the tag ("sshd[123]:", "kernel:") or a fold without host.
+    let hostEnd = text.indexOf(" ", p);
+    if (hostEnd < 0 && n > p && text.charCodeAt(n - 1) === 58) hostEnd = n;
     if (hostEnd <= p) return "missing host name after the timestamp";
-    const host = text.slice(p, hostEnd);
+    let host: string | undefined;
+    let tagStart: number;
+    if (text.charCodeAt(hostEnd - 1) === 58 /* : */ || ((text.charCodeAt(p) === 108 || text.charCodeAt(p) === 45) && lastRepeated(text, p) >= 0)) {
+      tagStart = p;
+      hostEnd = p - 1;
+    } else {
+      host = text.slice(p, hostEnd);
+      tagStart = hostEnd + 1;
+    }
     // tag[pid]: (the tag may hold spaces, e.g. "syslogd 1.4.1: restart.")
     let process: string | undefined;
     let pid: number | undefined;
     let message: string;
-    const colon = text.indexOf(":", hostEnd + 1);
-    if (colon > hostEnd && colon - hostEnd <= 64 && (colon + 1 === n || text.charCodeAt(colon + 1) === 32)) {
+    const colon = text.indexOf(":", tagStart);
+    if (colon >= tagStart && colon - tagStart < 64 && (colon + 1 === n || text.charCodeAt(colon + 1) === 32)) {
       // "name[digits]:" read backwards from the colon: the '[' found is the tag's last one.
       let open = -1;
       let pidFound = 0;
-      if (text.charCodeAt(colon - 1) === 93 /* ] */ && plain(text.charCodeAt(hostEnd + 1))) {
+      if (text.charCodeAt(colon - 1) === 93 /* ] */ && plain(text.charCodeAt(tagStart))) {
         let k = colon - 2;
         let v = 0;
         let scale = 1;
-        for (let c = text.charCodeAt(k); k > hostEnd + 1 && c >= 48 && c <= 57; c = text.charCodeAt(--k)) {
+        for (let c = text.charCodeAt(k); k > tagStart && c >= 48 && c <= 57; c = text.charCodeAt(--k)) {
           v += (c - 48) * scale;
           scale *= 10;
         }
-        if (k > hostEnd + 1 && text.charCodeAt(k) === 91 /* [ */ && colon - k - 2 >= 1 && colon - k - 2 <= 10) {
+        if (k > tagStart && text.charCodeAt(k) === 91 /* [ */ && colon - k - 2 >= 1 && colon - k - 2 <= 10) {
           open = k;
           pidFound = v;
         }
@@ -243,20 +372,32 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       if (open >= 0) {
         // Fast path for the usual "name[pid]": same result as the general path below, without trim() or slices.
         pid = pidFound;
-        process = text.slice(hostEnd + 1, open);
+        process = text.slice(tagStart, open);
       } else {
-        const tag = splitTag(text.slice(hostEnd + 1, colon).trim());
+        const tag = splitTag(text.slice(tagStart, colon).trim());
         process = tag.process;
         pid = tag.pid;
       }
       message = text.slice(colon + 1 < n && text.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
     } else {
-      message = text.slice(hostEnd + 1);
+      message = text.slice(tagStart);
     }
-    const facts = classifyAuthMessage(process, message);
+    const m0 = message.charCodeAt(0);
+    if (m0 === 109 /* m */ || m0 === 108 /* l */ || m0 === 45 /* - */) {
+      const folded = fold(message, lineNo, time, host, process, pid, level, facility);
+      if (folded !== undefined) return folded;
+    }
+    return build(lineNo, time, host, process, pid, level, facility, message, message);
+  }
+
+  function build(
+    lineNo: number, time: number, host: string | undefined, process: string | undefined, pid: number | undefined,
+    level: string | undefined, facility: number | undefined, message: string, classified: string, folded?: number,
+  ): LogEvent {
+    const facts = classifyAuthMessage(process, classified);
     let fields = facts.fields;
     if (facility !== undefined) fields = { ...fields, facility };
-    return {
+    const e: LogEvent = {
       lineNo,
       time,
       host,
@@ -271,8 +412,146 @@ export function createRfc3164Parser(options: FormatOptions = {}): LineParser {
       message,
       fields,
     };
+    if (folded !== undefined) (e as { folded?: number }).folded = folded;
+    return e;
   }
-  return { parseLine };
+
+  /** The N events of a folded line, a reject reason, or undefined when the message is no fold. */
+  function fold(
+    message: string, lineNo: number, time: number, host: string | undefined, process: string | undefined,
+    pid: number | undefined, level: string | undefined, facility: number | undefined,
+  ): LogEvent[] | string | undefined {
+    let count: number;
+    let base: LogEvent | undefined;
+    const r = repeatedMessage(message);
+    if (r !== undefined) {
+      count = r.count;
+      if (count >= 1 && count <= maxFolded) base = build(lineNo, time, host, process, pid, level, facility, message, r.message, count);
+    } else {
+      count = lastRepeated(message);
+      if (count < 0) return undefined;
+      const before = prev !== undefined && prev.host === host ? prev : lastByHost.get(host);
+      if (before === undefined) return undefined; // nothing to repeat: an ordinary event of its own
+      if (count >= 1 && count <= maxFolded) {
+        base = { ...before, lineNo, time, folded: count };
+        delete (base as { companionOf?: number }).companionOf;
+      }
+    }
+    if (count < 1) return `folded line repeats ${count} times: expected at least 1`;
+    if (base === undefined) return `folded line claims ${count} repeats, more than maxFolded (${maxFolded}): raise \`maxFolded\` to expand it`;
+    const events: LogEvent[] = [base];
+    for (let i = 1; i < count; i++) events.push({ ...base });
+    return events;
+  }
+
+  /** Fix the year from the held lines, settle them, and stop holding. */
+  function decide(): void {
+    deciding = false;
+    if (lastStamp === undefined || Number.isNaN(provisional)) {
+      notes = { yearSource: "inferred", yearReason: "no year-less timestamps: nothing to infer" };
+    } else {
+      const ref = new Date(refTime + offsetMs);
+      const refYear = ref.getUTCFullYear();
+      const last = lastStamp;
+      const notAfter = (d: number) => Date.UTC(last.year + d, last.month, last.day) + last.ms - offsetMs <= refTime + 86400000;
+      const leapOk = (d: number) => [...feb29Years].every((y) => isLeap(y + d));
+      let chosen: number | undefined;
+      for (let base = refYear + 1; base >= refYear - 40 && chosen === undefined; base--) {
+        const d = base - provisional;
+        if (notAfter(d) && leapOk(d)) chosen = d;
+      }
+      let why = "";
+      if (chosen === undefined) {
+        for (let base = refYear + 1; base >= refYear - 40 && chosen === undefined; base--) if (notAfter(base - provisional)) chosen = base - provisional;
+        chosen = chosen ?? 0;
+        why = "; no year makes every Feb 29 valid, those lines are rejects";
+      } else if (feb29Years.size > 0) why = "; Feb 29 needs a leap year";
+      const first = provisional + chosen;
+      const refText = new Date(refTime).toISOString().slice(0, 10);
+      notes = {
+        year: first,
+        yearSource: "inferred",
+        yearReason:
+          `${first}: the latest year in which the ${held.length === lookahead ? `first ${lookahead} lines are` : "lines are"} valid dates in order ` +
+          `and the last is not after the reference date ${refText}${why}`,
+      };
+      if (chosen !== 0) {
+        year += chosen;
+        lastA = -1;
+        dayYear = NaN;
+      }
+      for (const h of held) {
+        const st = h.stamp;
+        if (st === undefined || typeof h.result === "string") continue;
+        const y = st.year + chosen;
+        const midnight = Date.UTC(y, st.month, st.day);
+        if (new Date(midnight).getUTCDate() !== st.day) {
+          h.result = `invalid date: day ${st.day} does not exist in that month of ${y}`;
+          continue;
+        }
+        const t = midnight + st.ms - offsetMs;
+        if (Array.isArray(h.result)) for (const e of h.result) (e as { time: number }).time = t;
+        else (h.result as { time: number }).time = t;
+      }
+    }
+    for (const h of held) if (h.hold !== 1) out.push(h);
+    held.length = 0;
+  }
+
+  function remember(e: LogEvent): void {
+    if (prev !== undefined && prev.host !== e.host) {
+      if (lastByHost.size > 10_000) lastByHost.clear();
+      lastByHost.set(prev.host, prev);
+    }
+    prev = e;
+  }
+
+  function parseLine(text: string, lineNo: number): LineResult {
+    stamp = undefined;
+    const r = parseCore(text, lineNo);
+    if (typeof r === "string") {
+      if (deciding) {
+        held.push({ lineNo, text, result: r, hold: 0 });
+        if (held.length >= lookahead) decide();
+        return DEFERRED;
+      }
+      if (out.length === 0) return r;
+      out.push({ lineNo, text, result: r, hold: 0 });
+      return DEFERRED;
+    }
+    const first = Array.isArray(r) ? r[0] : r;
+    remember(first);
+    if (deciding) {
+      const h: Held = { lineNo, text, result: r, hold: 0, stamp };
+      held.push(h);
+      if (pairing !== undefined) pairing.offer(first, lineNo, text, r, [], h);
+      if (held.length >= lookahead) decide();
+      return DEFERRED;
+    }
+    if (pairing !== undefined && pairing.offer(first, lineNo, text, r, out)) return DEFERRED;
+    if (out.length === 0 && !Array.isArray(r)) return r;
+    out.push({ lineNo, text, result: r, hold: 0 });
+    return DEFERRED;
+  }
+
+  return {
+    parseLine,
+    drain(final: boolean): readonly SettledLine[] | undefined {
+      if (final) {
+        if (deciding) decide();
+        if (pairing !== undefined) {
+          const rest: PendingLine[] = [];
+          pairing.flush(rest);
+          for (const h of rest) out.push(h);
+        }
+      }
+      if (out.length === 0) return undefined;
+      const o = out;
+      out = [];
+      return o;
+    },
+    notes: () => notes,
+  };
 }
 
 /** RFC 3164 / BSD syslog (`auth.log`, `/var/log/messages`), registered as "rfc3164". */

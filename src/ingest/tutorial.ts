@@ -15,7 +15,31 @@ export interface TutorialParseOptions {
 }
 
 // 2025-03-06 08:00:00, INFO, User login success, user: admin
-const LINE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2}),\s*([A-Za-z]+),\s*(.*?),\s*user:\s*(\S+)\s*$/;
+// The head by a regex, the tail ", user: NAME" by hand from the end (the one regex for both backtracked
+// cubically on a long line with many ", user:").
+const HEAD = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2}),\s*([A-Za-z]+),/;
+const isSpace = (c: string) => c.trim() === "" && c !== "";
+
+/** `rest` = `\s*MESSAGE,\s*user:\s*NAME\s*` (the shortest MESSAGE): [MESSAGE, NAME], or undefined. */
+function messageAndUser(rest: string): [string, string] | undefined {
+  const end = rest.trimEnd();
+  let k = end.length;
+  while (k > 0 && !isSpace(end[k - 1])) k--;
+  const token = end.slice(k);
+  if (token === "") return undefined;
+  // Either "user:" then spaces before the name, or "user:NAME" as one token.
+  const candidates: [number, string][] = [];
+  let j = k;
+  while (j > 0 && isSpace(end[j - 1])) j--;
+  if (j < k && end.endsWith("user:", j)) candidates.push([j - 5, token]);
+  if (token.startsWith("user:") && token.length > 5) candidates.push([k, token.slice(5)]);
+  for (const [userAt, name] of candidates) {
+    let c = userAt;
+    while (c > 0 && isSpace(end[c - 1])) c--;
+    if (c > 0 && end[c - 1] === ",") return [end.slice(0, c - 1).trimStart(), name];
+  }
+  return undefined;
+}
 
 const EVENT_TYPES: ReadonlyArray<[RegExp, string, LogEvent["outcome"]]> = [
   [/fail/i, "login_failure", "failure"],
@@ -31,16 +55,19 @@ const EVENT_TYPES: ReadonlyArray<[RegExp, string, LogEvent["outcome"]]> = [
  * parseTutorialLine("2025-03-06 08:00:00, INFO, User login success, user: admin", 1).user // "admin"
  */
 export function parseTutorialLine(raw: string, lineNo: number): LogEvent | Reject {
-  const m = LINE.exec(raw.replace(/\r$/, ""));
-  if (!m) {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  const h = HEAD.exec(line);
+  const tail = h ? messageAndUser(line.slice(h[0].length)) : undefined;
+  if (!h || !tail) {
     const reason = raw.trim() === "" ? "empty line" : "expected `YYYY-MM-DD HH:MM:SS, LEVEL, message, user: name`";
     return { lineNo, raw, reason };
   }
-  const [, y, mo, d, h, mi, s, level, message, user] = m;
-  const time = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+  const [, y, mo, d, hh, mi, s, level] = h;
+  const [message, user] = tail;
+  const time = Date.UTC(+y, +mo - 1, +d, +hh, +mi, +s);
   const date = new Date(time);
-  if (date.getUTCMonth() !== +mo - 1 || date.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
-    return { lineNo, raw, reason: `invalid date or time ${y}-${mo}-${d} ${h}:${mi}:${s}` };
+  if (date.getUTCMonth() !== +mo - 1 || date.getUTCDate() !== +d || +hh > 23 || +mi > 59 || +s > 59) {
+    return { lineNo, raw, reason: `invalid date or time ${y}-${mo}-${d} ${hh}:${mi}:${s}` };
   }
   const kind = EVENT_TYPES.find(([re]) => re.test(message));
   return {

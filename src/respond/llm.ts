@@ -194,7 +194,7 @@ function resolveConfig(options: LlmOptions) {
   const apiKey = options.apiKey ?? (env.SIEMLAB_LLM_API_KEY || undefined);
   let url: URL | undefined;
   try {
-    url = new URL(baseUrl.replace(/\/+$/, "") + "/chat/completions");
+    url = new URL(baseUrl.replace(/(?<!\/)\/+$/, "") + "/chat/completions");
     if (url.protocol !== "http:" && url.protocol !== "https:") url = undefined;
   } catch {
     url = undefined;
@@ -285,7 +285,7 @@ async function chatCompletion(url: string, body: string, apiKey: string | undefi
   if (!Array.isArray(choices) || choices.length === 0) throw new LlmFailure("the reply had no choices");
   const content = (choices[0] as { message?: { content?: unknown } })?.message?.content;
   if (typeof content !== "string") throw new LlmFailure("the reply's choices[0].message.content is not a string");
-  const cleaned = content.replace(/<think>[\s\S]*?<\/think>/g, "").trim();
+  const cleaned = content.replace(/<think>(?:(?!<\/?think>)[\s\S])*<\/think>/g, "").trim();
   if (cleaned === "") throw new LlmFailure("the reply was empty");
   return cleaned;
 }

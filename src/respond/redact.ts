@@ -48,7 +48,7 @@ const TOOLS_WITH_P = /(?:mysql|mysqldump|mysqladmin|mariadb|sshpass|mongo|mongos
 export const SECRET_PATTERNS: readonly SecretRule[] = [
   // The END line is found by a second search from the BEGIN line (see redact), not by a lazy scan per match.
   { name: "private key", re: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g, replace: () => "[REDACTED_PRIVATE_KEY]" },
-  { name: "url credentials", re: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@:]{0,256}):([^\s/@]{1,512})@/gi, replace: (_m, g) => `${g[0]}[REDACTED]@` },
+  { name: "url credentials", re: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/@:]{0,256}):([^\s/@]{1,512})@/gi, replace: (_m, g) => `${g[0]}[REDACTED]@` },
   { name: "bearer token", re: /\b(Bearer|Basic|Token|Digest)(\s{1,8})([A-Za-z0-9._~+/=-]{8,4096})/gi, replace: (_m, g) => `${g[0]}${g[1]}[REDACTED]` },
   {
     name: "sshpass",
@@ -90,7 +90,7 @@ export const SECRET_PATTERNS: readonly SecretRule[] = [
   { name: "GitLab token", re: /\bglpat-[A-Za-z0-9_-]{20,255}/g, replace: () => "[REDACTED_KEY]" },
   { name: "npm token", re: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: () => "[REDACTED_KEY]" },
   { name: "Slack token", re: /\bxox[abprs]-[A-Za-z0-9-]{10,255}/g, replace: () => "[REDACTED_KEY]" },
-  { name: "JWT", re: /\beyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{0,4096}/g, replace: () => "[REDACTED_JWT]" },
+  { name: "JWT", re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{0,4096}/g, replace: () => "[REDACTED_JWT]" },
   { name: "long hex secret", re: /\b[A-Fa-f0-9]{32,1024}\b/g, replace: () => "[REDACTED_HEX]" },
 ];
 
@@ -222,7 +222,7 @@ export class Redactor {
     // IPv6 first (it may embed an IPv4 tail), then IPv4 (also inside "10.0.0.1:22").
     out = out.replace(IP_RUN, (tok) => {
       if (tok.indexOf(":") === tok.lastIndexOf(":")) return tok; // IPv6 needs two colons
-      const bare = tok.replace(/^[.:]+|[.:]+$/g, (edge) => (edge === "::" ? edge : ""));
+      const bare = tok.replace(/^[.:]+|(?<![.:])[.:]+$/g, (edge) => (edge === "::" ? edge : ""));
       for (const cand of [tok, bare]) {
         if (cand.length >= 3 && isIP(cand)) {
           this.bump("ip", 1);

@@ -30,7 +30,7 @@ function addressesIn(text: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(IPV4_RE)) out.add(m[0]);
   for (const m of text.matchAll(IP_RUN)) {
-    const [addr] = m[0].replace(/^[.:]+|[.:]+$/g, (e) => (e === "::" ? e : "")).split("/");
+    const [addr] = m[0].replace(/^[.:]+|(?<![.:])[.:]+$/g, (e) => (e === "::" ? e : "")).split("/");
     if (addr.includes(":") && addr.indexOf(":") !== addr.lastIndexOf(":") && isIP(addr) === 6) out.add(m[0].toLowerCase());
   }
   return out;
@@ -75,7 +75,7 @@ export function checkReplyAgainstEvidence(reply: string, evidence: ReplyEvidence
   };
   let rest = reply;
   for (const m of reply.matchAll(URL_RE)) {
-    const url = m[0].replace(/[.,;:!?]+$/, "");
+    const url = m[0].replace(/(?<![.,;:!?])[.,;:!?]+$/, "");
     if (!evidence.text.includes(url)) miss(`URL ${url}`);
     rest = rest.split(m[0]).join(" ");
   }

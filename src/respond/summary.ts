@@ -1,4 +1,4 @@
-import type { LogEvent } from "../events";
+import { isFailedAttempt, type LogEvent } from "../events";
 import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
 import type { PlannedAction } from "./plan";
@@ -110,7 +110,8 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
   const all = options.events ?? finding.events ?? [];
   const mine = all.filter((e) => entityOf(e, entityType) === entity && Number.isFinite(e.time));
   const inWin = (finding.events ?? mine.filter((e) => e.time >= windowStart && e.time < windowEnd)).slice().sort((a, b) => a.time - b.time);
-  const failures = inWin.filter((e) => e.outcome === "failure").length;
+  // Failed attempts, each once: a PAM record paired with sshd's record of the same attempt is its companion.
+  const failures = inWin.filter(isFailedAttempt).length;
   const successes = inWin.filter((e) => e.outcome === "success").length;
   const eventTypes: Record<string, number> = {};
   for (const e of inWin) eventTypes[e.eventType] = (eventTypes[e.eventType] ?? 0) + 1;
@@ -134,7 +135,7 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
       if (k === 0) continue;
       const c = per.get(k) ?? { events: 0, failures: 0 };
       c.events++;
-      if (e.outcome === "failure") c.failures++;
+      if (isFailedAttempt(e)) c.failures++;
       per.set(k, c);
     }
     if (per.size > 0) {

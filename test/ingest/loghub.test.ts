@@ -19,6 +19,9 @@ const OPENSSH_TYPES: Record<string, string> = {
   E24: "disconnect", E25: "disconnect", E26: "disconnect", E27: "break_in_attempt",
 };
 
+/** The first event of each line (a folded line, "message repeated N times", yields N events). */
+const firstPerLine = <T extends { lineNo: number }>(events: T[]) => events.filter((e, i) => i === 0 || events[i - 1].lineNo !== e.lineNo);
+
 describe.skipIf(!loghubPresent)("Loghub samples (../shared/datasets)", () => {
   it("OpenSSH: every line parses; host, pid, time, message and event type match the structured CSV", async () => {
     const r = await parseLog(loghubFile("OpenSSH"), { format: "auto", year: 2015 });
@@ -26,8 +29,15 @@ describe.skipIf(!loghubPresent)("Loghub samples (../shared/datasets)", () => {
     expect(r.format).toBe("rfc3164");
     expect(r.counts).toMatchObject({ read: 2000, parsed: 2000, rejected: 0 });
     expect(truth).toHaveLength(2000);
+    const firsts = firstPerLine(r.events);
+    expect(firsts).toHaveLength(2000);
+    // Each "message repeated N times" line stands for N events.
+    const folds = truth.map((t) => /^message repeated (\d+) times/.exec(t.Content)).filter((m) => m !== null);
+    expect(folds.length).toBeGreaterThan(0);
+    expect(r.events.length).toBe(2000 + folds.reduce((a, m) => a + +m![1] - 1, 0));
+    expect(r.counts.folded).toBe(folds.reduce((a, m) => a + +m![1], 0));
     for (let i = 0; i < 2000; i++) {
-      const e = r.events[i];
+      const e = firsts[i];
       const t = truth[i];
       expect(e.lineNo).toBe(+t.LineId);
       expect([e.host, e.process, e.pid, stamp(e.time)]).toEqual([t.Component, "sshd", +t.Pid, `${t.Date} ${+t.Day} ${t.Time}`]);
@@ -60,8 +70,9 @@ describe.skipIf(!loghubPresent)("Loghub samples (../shared/datasets)", () => {
     const truth = readCsvRecords(loghubFile("Linux", "_structured.csv"));
     expect(r.format).toBe("rfc3164");
     expect(r.counts).toMatchObject({ read: 2000, parsed: 2000, rejected: 0 });
+    const firsts = firstPerLine(r.events);
     for (let i = 0; i < 2000; i++) {
-      const e = r.events[i];
+      const e = firsts[i];
       const t = truth[i];
       expect([e.lineNo, e.host, e.process, e.pid ?? "", stamp(e.time)]).toEqual([
         +t.LineId, t.Level, t.Component, t.PID === "" ? "" : +t.PID, `${t.Month} ${+t.Date} ${t.Time}`,

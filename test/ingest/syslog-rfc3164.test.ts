@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
 import { OptionError } from "../../src/errors";
+import { parseLogLines } from "../../src/ingest/parse-log";
 import { createRfc3164Parser } from "../../src/ingest/syslog-rfc3164";
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -22,9 +23,9 @@ describe("RFC 3164 parser", () => {
   });
 
   it("infers the year from the reference date: never after it", () => {
-    const ref = { referenceDate: "2025-01-05T00:00:00Z" };
-    expect(iso(ev(createRfc3164Parser(ref).parseLine("Dec 28 10:00:00 h app: x", 1)).time)).toBe("2024-12-28T10:00:00.000Z");
-    expect(iso(ev(createRfc3164Parser(ref).parseLine("Jan  4 10:00:00 h app: x", 1)).time)).toBe("2025-01-04T10:00:00.000Z");
+    const ref = { format: "rfc3164", referenceDate: "2025-01-05T00:00:00Z" };
+    expect(iso(parseLogLines(["Dec 28 10:00:00 h app: x"], ref).events[0].time)).toBe("2024-12-28T10:00:00.000Z");
+    expect(iso(parseLogLines(["Jan  4 10:00:00 h app: x"], ref).events[0].time)).toBe("2025-01-04T10:00:00.000Z");
   });
 
   it("applies a fixed time-zone offset and refuses named zones with a hint", () => {

@@ -69,14 +69,14 @@ describe.skipIf(!sshPath)("Loghub OpenSSH through the default policy (seed 42)",
       keys: feats.keys, entityType: "ip", windowMs: feats.windowMs, matrix: feats.matrix, featureNames: feats.columns, events,
       scoredBy: [scoredByDetector(forest, feats.matrix, { contamination: 0.05, seed: 42 }), scoredByDetector(rule, feats.matrix)],
     });
-    expect([findings.length, findings.filter((f) => f.detectors.length === 2).length]).toEqual([13, 3]);
+    expect([findings.length, findings.filter((f) => f.detectors.length === 2).length]).toEqual([10, 3]); // one sshd failure and its PAM companion are one attempt
     expect(findings.slice(0, 2).map((f) => [f.entity, r1(f.anomalyScore), f.features.failures])).toEqual([
-      ["183.62.140.253", 85.1, 289],
-      ["187.141.143.180", 82.7, 136],
+      ["183.62.140.253", 89.8, 141],
+      ["187.141.143.180", 87.3, 54],
     ]);
     const { rows } = await executePlan(planResponse(findings, policy), { dedupWindowSeconds: policy.dedupWindowSeconds });
     const blocks = rows.filter((r) => r.action === "block_ip").map((r) => `${r.target} ${r.status}`);
-    expect(blocks).toEqual(["183.62.140.253 dry_run", "187.141.143.180 dry_run"]);
+    expect(blocks).toEqual(["183.62.140.253 dry_run", "187.141.143.180 dry_run", "183.62.140.253 deduplicated"]);
     expect(rows.filter((r) => r.action === "lock_user").every((r) => r.status === "skipped_no_target")).toBe(true);
     expect(rows.every((r) => r.dryRun && r.status !== "executed")).toBe(true);
     expect(rows.find((r) => r.action === "block_ip")?.detail).toBe("nft add element inet filter siemlab_blocklist { 183.62.140.253 }");
