@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/build-setup.ts"],
     exclude: ["test/browser/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

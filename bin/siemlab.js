@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// Runs the TypeScript source directly through tsx's CommonJS loader (no build step).
+// Runs the compiled library (dist/, built by `npm run build` / `npm install`). When src/ changed since
+// the last build, ensureBuild() says so on stderr and rebuilds first: a stale build is never used.
 "use strict";
-require("tsx/cjs/api").register();
 process.stdout.on("error", (e) => {
   if (e && e.code === "EPIPE") process.exit(0); // e.g. `siemlab features big.log | head`
   throw e;
 });
-const { runCli } = require("../src/cli.ts");
+try {
+  require("../scripts/build.js").ensureBuild({ who: "siemlab" });
+} catch (e) {
+  process.stderr.write(`siemlab: ${e.message}\n`);
+  process.exit(1);
+}
+const { runCli } = require("../dist/cli.js");
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -10,6 +10,7 @@ const repoRoot = path.resolve(__dirname, '..');
 const jupyterPath = path.join(repoRoot, '.jupyter', 'share', 'jupyter');
 const kernelDir = path.join(jupyterPath, 'kernels', 'tslab');
 const KERNEL_NAME = 'tslab';
+const notebookConfigDir = path.join(repoRoot, '.jupyter', 'config');
 
 /** Python modules each use needs. */
 const MODULES = {
@@ -148,6 +149,23 @@ function ensureChromium() {
   );
 }
 
+/**
+ * Copies the project's Notebook configuration (scripts/jupyter/: outputs stripped on save, no auto-scroll
+ * boxes) to .jupyter/config/ and returns that folder. It is generated, so files the Notebook writes there
+ * (nbconfig, a password) never show up in git.
+ */
+function prepareConfigDir() {
+  const from = path.join(__dirname, 'jupyter');
+  fs.mkdirSync(notebookConfigDir, { recursive: true });
+  fs.cpSync(from, notebookConfigDir, { recursive: true });
+  return notebookConfigDir;
+}
+
+/** Environment for the Notebook server (`npm start`, the UI tests): jupyterEnv() plus the project's config. */
+function notebookEnv() {
+  return { ...jupyterEnv(), JUPYTER_CONFIG_DIR: prepareConfigDir() };
+}
+
 /** Environment for Jupyter processes: our kernel prefix first on JUPYTER_PATH. */
 function jupyterEnv() {
   const prev = process.env.JUPYTER_PATH;
@@ -158,4 +176,4 @@ function jupyterEnv() {
   };
 }
 
-module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, ensureChromium, registerKernel, jupyterEnv, isRoot, log };
+module.exports = { repoRoot, jupyterPath, kernelDir, KERNEL_NAME, findPython, ensurePython, ensureChromium, registerKernel, jupyterEnv, notebookEnv, prepareConfigDir, notebookConfigDir, isRoot, log };

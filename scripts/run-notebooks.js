@@ -14,7 +14,7 @@ if (notebooks.length === 0) {
   const dir = path.join(repoRoot, 'notebooks');
   notebooks = fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ipynb'))
+    .filter((f) => /^\d{2}-.*\.ipynb$/.test(f)) // the numbered lessons, not an Untitled.ipynb made in the UI
     .sort()
     .map((f) => path.join(dir, f));
 }
@@ -23,6 +23,12 @@ for (const nb of notebooks) {
     console.error(`No such notebook: ${nb}`);
     process.exit(2);
   }
+}
+try {
+  require('./build.js').ensureBuild({ who: 'notebooks' }); // the notebooks import the compiled "./dist/index"
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
 }
 const python = ensurePython('run');
 registerKernel();

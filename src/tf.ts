@@ -12,6 +12,29 @@ export interface TfBackendInfo {
 
 let chosen: TfBackendInfo | undefined;
 
+/**
+ * The start of the banner TensorFlow.js prints (console.warn, through `backend_util.warn`) on the CPU
+ * backend's first tensor in Node, advising to install tfjs-node. siemlab already says which backend runs
+ * and why ({@link initTf}'s summary); in a notebook the banner is a pink stderr block over a lesson.
+ */
+const NODE_BACKEND_ADVICE = "Hi, looks like you are running TensorFlow.js in Node.js";
+
+type Warn = ((...msg: unknown[]) => void) & { siemlabQuiet?: true };
+
+/** Drops TensorFlow.js's tfjs-node advice from its warnings; every other warning is passed on. Idempotent. */
+function quietNodeBackendAdvice(): void {
+  const util = tf.backend_util as unknown as { warn: Warn };
+  const warn = util.warn;
+  if (typeof warn !== "function" || warn.siemlabQuiet) return;
+  const quiet: Warn = (...msg: unknown[]) => {
+    if (typeof msg[0] === "string" && msg[0].includes(NODE_BACKEND_ADVICE)) return;
+    warn(...msg);
+  };
+  quiet.siemlabQuiet = true;
+  util.warn = quiet;
+}
+quietNodeBackendAdvice();
+
 /** Packages that may provide the native backend: the real tfjs-node (when not mapped to the shim) or its alias. */
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node", "tfjs-node-native"];
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getTf, initTf } from "../src/tf";
 
 describe("initTf", () => {
@@ -14,5 +14,25 @@ describe("initTf", () => {
     expect(y).toEqual([2, 4, 6]);
     // Second call returns the same decision.
     expect(await initTf()).toBe(info);
+  });
+});
+
+describe("TensorFlow.js's tfjs-node banner", () => {
+  it("is not printed on the CPU backend's first tensor; other TensorFlow.js warnings still are", async () => {
+    const tf = getTf();
+    // The CPU backend of the same tfjs-core siemlab uses (danfojs-node falls back to it before initTf).
+    const { MathBackendCPU } = await import("@tensorflow/tfjs-backend-cpu");
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, "warn").mockImplementation((...a: unknown[]) => void warnings.push(a.join(" ")));
+    try {
+      const cpu = new MathBackendCPU();
+      cpu.write(new Float32Array([1, 2]), [2], "float32"); // the first write is where tfjs prints its advice
+      cpu.dispose();
+      tf.backend_util.warn("a warning that matters");
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.join("\n")).not.toMatch(/looks like you are running TensorFlow\.js in Node/);
+    expect(warnings).toEqual(["a warning that matters"]);
   });
 });

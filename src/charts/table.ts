@@ -142,19 +142,35 @@ function shapeText(l: Layout): string {
   return `${plural(n, "row")} × ${plural(l.grid.columns.length, "column")}${shown}`;
 }
 
+// Fits the notebook's output area (a projector at 1280 px): the table is never wider than its area, long
+// text wraps inside its cell (anywhere, so a JSON blob or a URL cannot push the table wide), text is
+// left-aligned and numbers (cells and the headers of numeric columns) right-aligned. Selectors are
+// prefixed with .siemlab-table so Jupyter's .rendered_html rules (right-aligned, centred) do not apply.
 const TABLE_STYLE =
-  `.siemlab-table table{border-collapse:collapse;font:12px/1.4 Menlo,Consolas,monospace;margin:4px 0;}` +
-  `.siemlab-table th,.siemlab-table td{border-bottom:1px solid #e5e5e5;padding:3px 8px;text-align:left;vertical-align:top;white-space:pre-wrap;max-width:40em;}` +
-  `.siemlab-table td.num{text-align:right;font-variant-numeric:tabular-nums;}` +
+  `.siemlab-table{max-width:100%;overflow-x:auto;}` +
+  `.siemlab-table table{border-collapse:collapse;font:12px/1.4 Menlo,Consolas,monospace;margin:4px 0;` +
+  `width:auto;max-width:100%;table-layout:auto;}` +
+  `.siemlab-table th,.siemlab-table td{border-bottom:1px solid #e5e5e5;padding:3px 8px;text-align:left;` +
+  `vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere;max-width:40em;}` +
+  `.siemlab-table td.num,.siemlab-table th.num{text-align:right;font-variant-numeric:tabular-nums;` +
+  `white-space:nowrap;overflow-wrap:normal;}` +
   `.siemlab-table thead th{border-bottom:2px solid #999;}` +
-  `.siemlab-table th.idx{color:#777;font-weight:normal;}` +
+  `.siemlab-table th.idx{color:#777;font-weight:normal;text-align:right;white-space:nowrap;}` +
   `.siemlab-table tr.gap td{color:#777;text-align:center;font-style:italic;}` +
   `.siemlab-table caption{caption-side:top;text-align:left;font:bold 13px sans-serif;padding:2px 0 4px;}` +
   `.siemlab-table .shape{color:#555;font:12px sans-serif;}`;
 
+/** Whether every shown value of column `j` is a number (or empty): its header is right-aligned too. */
+function numericColumn(l: Layout, j: number): boolean {
+  const shown = [...l.head, ...l.tail].map((i) => l.grid.rows[i][j]);
+  const present = shown.filter((v) => v !== null && v !== undefined);
+  return present.length > 0 && present.every((v) => typeof v === "number" || typeof v === "bigint");
+}
+
 /**
  * An HTML table (string) of rows or a Danfo DataFrame: caption, row/column count, head and tail of long tables,
- * numbers right-aligned and formatted, every text escaped.
+ * text left-aligned and wrapped within the output's width, numbers right-aligned and formatted, every text
+ * escaped.
  *
  * @example
  * htmlTable([{ user: "alice", failures: 12 }, { user: "<script>", failures: 0.5 }], { caption: "Top users" });
@@ -180,7 +196,7 @@ export function htmlTable(input: TableInput, options: TableOptions = {}): string
   return (
     `<div class="siemlab-table"><style>${TABLE_STYLE}</style>` +
     `<table>${caption}<thead><tr>${l.showIndex ? `<th class="idx"></th>` : ""}` +
-    `${columns.map((c) => `<th>${escapeHtmlText(c)}</th>`).join("")}</tr></thead>` +
+    `${columns.map((c, j) => `<th${numericColumn(l, j) ? ' class="num"' : ""}>${escapeHtmlText(c)}</th>`).join("")}</tr></thead>` +
     `<tbody>${body.join("")}</tbody></table>` +
     `<div class="shape">${escapeHtmlText(shapeText(l))}</div></div>`
   );

@@ -20,6 +20,17 @@ describe("htmlTable", () => {
     expect(html).toContain('<td class="num">24,012</td>');
   });
 
+  test("left-aligns text and right-aligns numbers, headers of numeric columns included; long text wraps", () => {
+    const html = htmlTable([{ user: "alice", failures: 12, note: "x".repeat(300) }, { user: "bob", failures: null, note: "" }]);
+    expect(html).toContain('<th>user</th><th class="num">failures</th><th>note</th>');
+    expect(html).toContain('<td class="num">12</td>');
+    expect(html).toContain("<td>alice</td>");
+    // The table never grows wider than the notebook's output; text wraps anywhere inside its cell.
+    expect(html).toMatch(/\.siemlab-table table\{[^}]*max-width:100%/);
+    expect(html).toMatch(/\.siemlab-table th,\.siemlab-table td\{[^}]*text-align:left;[^}]*overflow-wrap:anywhere/);
+    expect(html).toMatch(/\.siemlab-table td\.num,\.siemlab-table th\.num\{text-align:right/);
+  });
+
   test("formats numbers for reading with the requested digits", () => {
     const html = htmlTable([{ score: -0.123456789, n: 1234567, missing: null, nan: NaN }], { digits: 3 });
     expect(html).toContain('<td class="num">-0.123</td>');
