@@ -121,9 +121,12 @@ function robust(values: Float64Array): { median: number; mad: number } {
  *
  * @example
  * const f = entityFeatures(events, { by: "user", window: "1h", entityColumn: true });
+ * [f.matrix.rows, f.matrix.cols]; // [120, 11]: user-hours × (entity_id, count, failures, …)
  * const det = new EntityBaseline({ entityColumn: 0, tails: f.tails, contamination: 0.01 }).fit(f.matrix);
- * det.predict(f.matrix);      // Int8Array of ±1
- * det.explain(f.matrix)[0];   // { baseline: "entity", features: [{ column, actual, typical, deviation }, …] }
+ * det.predict(f.matrix); // Int8Array [1, 1, 1, …]: -1 for an outlier
+ * det.predict(f.matrix).indexOf(-1); // 91
+ * f.keys[91]; // { entity: "root", windowStart: 1741255200000 }
+ * det.explain(f.matrix)[91].baseline; // "entity": root's own 12 hours of history
  */
 export class EntityBaseline extends BaseDetector<BaselineModel> {
   readonly name = "entity-baseline";
@@ -252,7 +255,11 @@ export class EntityBaseline extends BaseDetector<BaselineModel> {
    * entity, or fewer than `minHistory` training rows).
    *
    * @example
-   * det.baselineOf(f.matrix); // ["entity", "entity", "population", …]
+   * const f = entityFeatures(events, { by: "user", window: "1h", entityColumn: true });
+   * const det = new EntityBaseline({ entityColumn: 0, tails: f.tails }).fit(f.matrix);
+   * f.entities.slice(0, 5); // ["admin", "admin", "admin", "admin", "alice"]
+   * // admin has 4 windows, fewer than minHistory (8): scored against the population
+   * det.baselineOf(f.matrix).slice(0, 5); // ["population", "population", "population", "population", "entity"]
    */
   baselineOf(X: Matrix): ("entity" | "population")[] {
     const { model, dense } = this.fittedInput(X);
@@ -265,8 +272,12 @@ export class EntityBaseline extends BaseDetector<BaselineModel> {
    * `population: 'max'`).
    *
    * @example
-   * const why = det.explain(f.matrix)[i];
-   * why.features[0]; // { column: 4, actual: 31, typical: 1, scale: 1.2, deviation: 25 }: distinct targets drove it
+   * const f = entityFeatures(events, { by: "user", window: "1h", entityColumn: true });
+   * const det = new EntityBaseline({ entityColumn: 0, tails: f.tails }).fit(f.matrix);
+   * const why = det.explain(f.matrix)[91]; // root, 10:00–11:00 UTC on 6 March
+   * [why.baseline, why.historyRows]; // ["entity", 12]
+   * f.columns[why.features[0].column]; // "failures"
+   * why.features[0]; // { column: 2, actual: 285, typical: 0, scale: 0.7413, deviation: 384.46 }: (285 - 0) / 0.7413
    */
   explain(X: Matrix): RowExplanation[] {
     const { model, dense } = this.fittedInput(X);

@@ -13,8 +13,15 @@
  * c(size), c increasing), each inner node's as the sum of its leaves'; computed once per forest.
  *
  * @example
- * const a = isolationPathAttribution(forest, toDense([[10, 0]]));
- * a.data[0] > a.data[1]; // true for an outlier far out along feature 0
+ * // One tree of 256 rows: x0 <= 5 halves it (128 | 128), then x1 <= 0 cuts 1 row off from 127.
+ * const c = averagePathLength; // leaf value = depth + c(rows in leaf)
+ * const tree = {
+ *   feature: Int32Array.of(0, -1, 1, -1, -1), threshold: Float64Array.of(5, Infinity, 0, Infinity, Infinity),
+ *   children: Int32Array.of(1, 1, 3, 3, 4), value: Float64Array.of(0, 1 + c(128), 0, 2 + c(1), 2 + c(127)),
+ *   roots: Int32Array.of(0), depth: 2,
+ * };
+ * // Row [10, -1]: 1 bit on x0, then 7 on x1; [10, 1]: 1 bit, then log2(128 / 127); [0, 0]: 1 bit on x0.
+ * isolationPathAttribution(tree, toDense([[10, -1], [10, 1], [0, 0]])).data; // [0.125, 0.875, 0.989, 0.011, 1, 0]
  */
 import type { DenseMatrix } from "../matrix";
 import type { KernelForest } from "./iforest-kernel";
@@ -58,7 +65,10 @@ function nodeSizes(forest: KernelForest): Float64Array {
  * forest (node-record form) for rows X (already cast as the forest scores them).
  *
  * @example
- * isolationPathAttribution(forest, X).data.subarray(0, X.cols); // the first row's shares
+ * const X = toFloat32Matrix(X2); // X2: 200 × 2, cast as the sklearn tree builder grows and scores
+ * const opts = { nEstimators: 100, maxSamples: 200, maxFeatures: 2, bootstrap: false, seed: 0 };
+ * const forest = growSklearnForest(X, { ...opts, averagePathLength });
+ * isolationPathAttribution(forest, X).data.subarray(0, X.cols); // [0.64, 0.36]: the first row's shares
  */
 export function isolationPathAttribution(forest: KernelForest, X: DenseMatrix): DenseMatrix {
   const { feature, threshold, children, roots } = forest;

@@ -232,11 +232,12 @@ export class IsolationForest extends BaseDetector<FittedForest> {
 
   /**
    * Which features isolated each row: shares summing to 1 per row (rows × features, row-major), from the
-   * splits on each row's path in every tree weighted by 1 / path length (see `isolationPathAttribution`).
+   * splits on each row's path in every tree, each credited log2(n / m) bits for taking the row from a node
+   * of n training rows to one of m (see `isolationPathAttribution`).
    *
    * @example
-   * const forest = new IsolationForest({ seed: 0 }).fit(X);
-   * forest.featureAttribution([[10, 0]]).data; // ≈ [0.9, 0.1]: feature 0 isolated it
+   * const forest = new IsolationForest({ seed: 0 }).fit(X2); // X2: a 200 × 2 blob
+   * forest.featureAttribution([[10, 0]]).data; // [0.80, 0.20]: feature 0 isolated it
    */
   featureAttribution(X: Matrix): DenseMatrix {
     const { model, dense } = this.fittedInput(X);

@@ -210,7 +210,9 @@ interface Agg {
  *
  * @example
  * const f = entityFeatures(events, { by: "srcIp", window: "1h", features: ["count", "distinct_targets"] });
- * f.toRows(); // [[12, 1], [30, 30], …]: the second row tried 30 users in one hour
+ * f.toRows().slice(0, 2); // [[1, 1], [6, 1]]: 10.0.1.20 logs in as one user
+ * f.toRows().filter(([, targets]) => targets > 10); // [[485, 11], [177, 16], [87, 16]]: users tried in an hour
+ * f.units.distinct_targets; // "distinct user values in the window"
  */
 export function entityFeatures(events: readonly LogEvent[], options: EntityFeaturesOptions = {}): EntityFeatures {
   checkOptions(options, ENTITY_FEATURES_OPTIONS_KEYS, "entityFeatures");

@@ -4,8 +4,9 @@
  * gets the same score whether it is scored alone, with a quiet hour or with an attack.
  *
  * @example
- * const forest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X);
- * fittedAnomalyScores(forest, X.slice(0, 1)); // same value as fittedAnomalyScores(forest, X)[0]
+ * const forest = new IsolationForest({ contamination: 0.05, seed: 42 }).fit(X); // X: 300 × 3
+ * const first = [X.data.subarray(0, X.cols)]; // row 0 alone, 1 × 3
+ * fittedAnomalyScores(forest, first); // Float64Array [11.56]: same as fittedAnomalyScores(forest, X)[0]
  */
 import { DataError, OptionError } from "../errors";
 import type { Detector } from "../detectors/types";
@@ -86,8 +87,9 @@ export function decisionToAnomalyScore(decision: ArrayLike<number>, options: Ano
  * detector that records none). The same row gets the same score in any batch.
  *
  * @example
- * const forest = new IsolationForest({ seed: 42 }).fit(X);
- * fittedAnomalyScores(forest, [X[0]])[0] === fittedAnomalyScores(forest, X)[0]; // true
+ * const forest = new IsolationForest({ seed: 42 }).fit(X); // X: 300 × 3
+ * fittedAnomalyScores(forest, [X.data.subarray(0, X.cols)])[0] === fittedAnomalyScores(forest, X)[0]; // true
+ * fittedAnomalyScores(forest, [[10, 10, 10]]); // Float64Array [99.79]: far out, near 100
  */
 export function fittedAnomalyScores(detector: Detector, X: Matrix): Float64Array {
   return decisionToAnomalyScore(detector.decisionFunction(X), { scale: detector.anomalyScale });

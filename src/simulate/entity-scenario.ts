@@ -201,7 +201,9 @@ export function simulateEntityScenario(options: EntityScenarioOptions = {}): Ent
  * `${srcIp}|${windowStart}` (epoch ms).
  *
  * @example
- * const labels = scenarioWindowLabels(sim, 3600000);
+ * const sim = simulateEntityScenario({ seed: 3, days: 7 });
+ * const labels = scenarioWindowLabels(sim, 3600000); // hourly windows
+ * labels.size; // 384
  * labels.get(`10.0.9.9|${sim.start}`); // "noisy_service"
  */
 export function scenarioWindowLabels(sim: EntityScenario, windowMs: number): Map<string, ScenarioLabel> {
