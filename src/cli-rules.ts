@@ -60,7 +60,11 @@ const EVENT_PATHS = ["lineNo", "time", "host", "process", "pid", "level", "event
  * `fields.command`, …). Throws a usage error naming the bad entry.
  *
  * @example
- * readFieldMappingFile("site-mapping.yml") // { CommandLine: "fields.command" }
+ * fs.mkdirSync("out", { recursive: true });
+ * fs.writeFileSync("out/site-mapping.yml", "CommandLine: fields.command\nc-ip: srcIp\n");
+ * readFieldMappingFile("out/site-mapping.yml") // { CommandLine: "fields.command", "c-ip": "srcIp" }
+ * fs.writeFileSync("out/site-mapping.yml", "c-ip: srcIP\n");
+ * readFieldMappingFile("out/site-mapping.yml") // throws: 'c-ip' maps to "srcIP" (did you mean 'srcIp'?)
  */
 export function readFieldMappingFile(file: string): Record<string, SigmaFieldSource> {
   let text: string;
@@ -89,7 +93,9 @@ export function readFieldMappingFile(file: string): Record<string, SigmaFieldSou
  * as JSON lines on stdout and the summary on stderr. Resolves to the exit code.
  *
  * @example
- * await rulesCommand(["data/sim/auth.log", "--rules", "data/rules", "--year", "2025"], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+ * fs.mkdirSync("out", { recursive: true });
+ * const io = { stdin: process.stdin, stdout: fs.createWriteStream("out/rules-alerts.jsonl"), stderr: process.stderr };
+ * await rulesCommand(["data/sim/auth.log", "--rules", "data/rules", "--year", "2025"], io) // 0 (alerts are JSON lines in out/)
  */
 export async function rulesCommand(argv: readonly string[], io: { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable }): Promise<number> {
   let parsed;

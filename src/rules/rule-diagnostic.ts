@@ -23,7 +23,10 @@ export interface RuleDiagnostic {
  * A Sigma rule (or its YAML) cannot be used; carries the diagnostic that says where and why.
  *
  * @example
- * try { compileSigmaRule({ title: "x" }); } catch (e) { if (e instanceof SigmaRuleError) e.diagnostic.path; } // "logsource"
+ * compileSigmaRule({ title: "x" }) // throws: rule "x" at logsource: 'logsource' is required
+ * const err = (() => { try { compileSigmaRule({ title: "x" }); } catch (x) { return x as SigmaRuleError; } })();
+ * err instanceof SigmaRuleError // true
+ * err.diagnostic.path // "logsource"
  */
 export class SigmaRuleError extends SiemlabError {
   readonly diagnostic: RuleDiagnostic;
@@ -38,8 +41,9 @@ export class SigmaRuleError extends SiemlabError {
  * untrusted files, so control characters are escaped (JSON string escaping) before they are shown.
  *
  * @example
- * formatDiagnostic({ severity: "error", file: "a.yml", title: "SSH", path: "detection.condition", message: "unknown selection 'x'" })
- * // 'error: a.yml: rule "SSH" at detection.condition: unknown selection \'x\''
+ * const d = { severity: "error", file: "a.yml", title: "SSH", path: "detection.condition", message: "unknown selection 'x'" } as const;
+ * formatDiagnostic(d) // 'error: a.yml: rule "SSH" at detection.condition: unknown selection \'x\''
+ * formatDiagnostic({ severity: "warning", message: "line\nbreak" }) // "warning: line\\nbreak" (escaped)
  */
 export function formatDiagnostic(d: RuleDiagnostic): string {
   const safe = (s: string) => JSON.stringify(s).slice(1, -1);
@@ -70,7 +74,8 @@ function distance(a: string, b: string): number {
  * A " (did you mean 'x'?)" hint naming the closest candidate, or "" when none is close.
  *
  * @example
- * didYouMean("contian", ["contains", "startswith"]) // " (did you mean 'contains'?)"
+ * didYouMean("contans", ["contains", "startswith"]) // " (did you mean 'contains'?)"
+ * didYouMean("contian", ["contains", "startswith"]) // "" (Levenshtein distance 3 is over the limit of 2)
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   let best = "";

@@ -81,8 +81,10 @@ const WEB_FEATURES: WindowFeature[] = ["count", "failures", "bytesSum"];
  * line (detectors can only alert when their window closes). Rules that never alert are still listed.
  *
  * @example
- * const cmp = compareRulesWithDetectors({ rules: loadSigmaRules("data/rules") });
- * cmp.rows.map((r) => [r.name, r.precision, r.recall, r.timeToFirstAlert.brute_force]);
+ * const cmp = compareRulesWithDetectors({ rules: loadSigmaRules("data/rules") }); // seed 42, 1-minute cells
+ * cmp.rows.map((r) => r.name).slice(-3) // ["iforest", "lof", "robust-zscore"] (after the 9 rules)
+ * const bf = cmp.rows.find((r) => r.name === "sigma:ssh_brute_force")!;
+ * [bf.precision, bf.recall, bf.timeToFirstAlert.brute_force] // [1, 0.088, 34.4] (seconds after the attack's first line)
  */
 export function compareRulesWithDetectors(options: CompareRulesOptions): RuleComparison {
   const seed = options.seed ?? 42;

@@ -13,7 +13,9 @@ export type SigmaCondition =
  * A condition that cannot be parsed; `position` is the 0-based character offset of the problem.
  *
  * @example
- * try { parseSigmaCondition("sel and", ["sel"]); } catch (e) { (e as SigmaConditionSyntaxError).position; } // 7
+ * parseSigmaCondition("sel and", ["sel"]) // throws: condition ends where a selection name
+ * const err = (() => { try { parseSigmaCondition("sel and", ["sel"]); } catch (x) { return x as SigmaConditionSyntaxError; } })();
+ * err.position // 7 (0-based offset: the end of "sel and")
  */
 export class SigmaConditionSyntaxError extends SiemlabError {
   readonly position: number;

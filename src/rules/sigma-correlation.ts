@@ -140,7 +140,13 @@ export function compileSigmaCorrelation(doc: Record<string, unknown>, options: {
   };
 }
 
-/** True when `n` satisfies every bound of the condition. @example correlationConditionHolds({ gt: 1, lte: 3 }, 3) // true */
+/**
+ * True when `n` satisfies every bound of the condition.
+ *
+ * @example
+ * correlationConditionHolds({ gt: 1, lte: 3 }, 3) // true
+ * correlationConditionHolds({ gte: 10 }, 9) // false
+ */
 export function correlationConditionHolds(c: CorrelationCondition, n: number): boolean {
   return (
     (c.gt === undefined || n > c.gt) &&
@@ -223,7 +229,9 @@ const text = (v: unknown) => (typeof v === "string" ? v : String(v));
  * @example
  * const fail = { matches: (e: LogEvent) => e.eventType === "failed_password" };
  * const corr = compileSigmaCorrelation({ title: "bf", correlation: { type: "event_count", rules: ["f"], "group-by": ["srcIp"], timespan: "1m", condition: { gte: 3 } } });
- * evaluateCorrelation(corr, [fail], events).hits.length
+ * const { hits } = evaluateCorrelation(corr, [fail], events); // events: data/sim/auth.log
+ * hits.length // 34
+ * hits[0] // { group: { srcIp: "198.51.100.23" }, windowStart: 1741257249000, windowEnd: 1741257309000, firedAt: 1741257254000, value: 25, …
  */
 export function evaluateCorrelation(
   corr: SigmaCorrelationRule,

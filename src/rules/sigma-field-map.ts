@@ -165,8 +165,8 @@ const APACHE_ERROR_TYPES = new Set(["client_error", "server_message", "access_de
  * name none apply, unless the `logsource` option of the rule set says otherwise.
  *
  * @example
- * eventLogsource({ lineNo: 1, time: 0, process: "sshd", eventType: "failed_password", message: "" }).service
- * // ["syslog", "sshd", "auth"]
+ * const e = { lineNo: 1, time: 0, process: "sshd", eventType: "failed_password", message: "" };
+ * eventLogsource(e) // { product: ["linux"], service: ["syslog", "sshd", "auth"], category: [] }
  */
 export function eventLogsource(event: LogEvent): EventLogsource {
   if (event.eventType === "http_request") return WEB;

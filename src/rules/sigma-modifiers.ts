@@ -20,7 +20,9 @@ export type SigmaValueTest = (value: SigmaFieldValue) => boolean;
  * What went wrong compiling a value: the message and, for lists, the index of the bad item.
  *
  * @example
- * try { compileSigmaValue(["gte"], [1, "x"]); } catch (e) { (e as SigmaValueError).index; } // 1
+ * compileSigmaValue(["gte"], [1, "x"]) // throws: 'gte' needs a number, got "x"
+ * const err = (() => { try { compileSigmaValue(["gte"], [1, "x"]); } catch (x) { return x as SigmaValueError; } })();
+ * err.index // 1 (the second item of the list)
  */
 export class SigmaValueError extends SiemlabError {
   readonly index?: number;
@@ -46,7 +48,7 @@ function encodeText(s: string, enc: string | undefined): Buffer {
  * suffix or padding are dropped).
  *
  * @example
- * base64OffsetVariants(Buffer.from("http")) // ["aHR0cA", "h0dH", "odHRw"]
+ * base64OffsetVariants(Buffer.from("http")) // ["aHR0c", "h0dH", "odHRw"] (as pySigma's base64offset)
  */
 export function base64OffsetVariants(bytes: Uint8Array): string[] {
   const out: string[] = [];

@@ -135,7 +135,8 @@ export function compileSigmaRuleSet(sources: readonly SigmaSource[], options: Lo
  *
  * @example
  * const set = loadSigmaRules("data/rules");
- * set.correlations.map((c) => c.title)
+ * [set.detections.length, set.correlations.length, set.diagnostics.length] // [9, 6, 0]
+ * set.correlations.map((c) => c.title) // ["SSH brute force from one address", "SSH invalid-user storm", …]
  */
 export function loadSigmaRules(target: string, options: LoadSigmaRulesOptions = {}): SigmaRuleSet {
   const files: string[] = [];
@@ -249,7 +250,8 @@ function entityOfGroup(group: Record<string, string>, groupBy: readonly string[]
  * @example
  * const { events } = parseLogLines(fs.readFileSync("data/sim/auth.log", "utf8"), { year: 2025 });
  * const run = runSigmaRules(events, loadSigmaRules("data/rules"));
- * run.alerts.map((a) => `${a.detector} ${a.entity}`)
+ * run.alerts.length // 30
+ * run.alerts.map((a) => `${a.detector} ${a.entity}`).slice(0, 2) // ["sigma:ssh_invalid_user_storm 198.51.100.23", "sigma:ssh_brute_force 198.51.100.23"]
  */
 export function runSigmaRules(events: readonly LogEvent[], set: SigmaRuleSet, options: RunSigmaRulesOptions = {}): SigmaRunResult {
   const within = options.groupMatchesWithinMs ?? 60_000;

@@ -34,7 +34,7 @@ export interface SigmaYamlResult {
  *
  * @example
  * parseSigmaYaml("title: a\n---\ntitle: b\n").documents.map((d) => d.value) // [{ title: "a" }, { title: "b" }]
- * parseSigmaYaml("x".repeat(2e6)).diagnostics[0].message // "file is 2000000 characters, over the 1048576 limit; ..."
+ * parseSigmaYaml("x".repeat(2e6)).diagnostics[0].message // "file is 2000000 characters, over the 1048576 limit; split it or raise maxBytes"
  */
 export function parseSigmaYaml(text: string, options: SigmaYamlOptions = {}): SigmaYamlResult {
   const file = options.file;
