@@ -55,6 +55,9 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
 /** Every option name of {@link LocalOutlierFactorOptions} (checked by the constructor: unknown names fail with a suggestion). */
 const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, novelty: true };
 
+/** Warnings already emitted in this process (each distinct message once; `warnings` on the model keeps all). */
+const EMITTED_WARNINGS = new Set<string>();
+
 interface LofState {
   readonly train: DenseMatrix;
   readonly nFeaturesIn: number;
@@ -150,7 +153,11 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
         `(k-distance 0), so their LOF scores are meaningless: increase nNeighbors above the largest repeat count, ` +
         `or de-duplicate / add features`;
       warnings.push(w);
-      if (typeof process !== "undefined" && typeof process.emitWarning === "function") process.emitWarning(w, "SiemlabWarning");
+      // Once per distinct message and process: a comparison or sweep refits LOF on the same data many times.
+      if (!EMITTED_WARNINGS.has(w) && typeof process !== "undefined" && typeof process.emitWarning === "function") {
+        EMITTED_WARNINGS.add(w);
+        process.emitWarning(w, "SiemlabWarning");
+      }
     }
     return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
   }
