@@ -33,7 +33,7 @@ import { growSklearnForest, toFloat32Matrix } from "./sklearn-tree-builder";
 import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
 import type { DenseMatrix, Matrix } from "../matrix";
-import type { OptionKeys } from "../options";
+import { didYouMean, type OptionKeys } from "../options";
 
 /** Euler–Mascheroni constant, as `np.euler_gamma`. */
 const EULER_GAMMA = 0.5772156649015329;
@@ -171,7 +171,7 @@ export class IsolationForest extends BaseDetector<FittedForest> {
     this.treeBuilder = options.treeBuilder ?? "fast";
     if (!TREE_BUILDERS.includes(this.treeBuilder)) {
       throw new OptionError(
-        `Expected \`treeBuilder\` to be 'fast' or 'sklearn', got ${JSON.stringify(this.treeBuilder)}${didYouMean(this.treeBuilder, TREE_BUILDERS)}`,
+        `Expected \`treeBuilder\` to be 'fast' or 'sklearn', got ${JSON.stringify(this.treeBuilder)}${treeBuilderHint(this.treeBuilder, TREE_BUILDERS)}`,
       );
     }
   }
@@ -269,25 +269,11 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   }
 }
 
-/** ` (did you mean 'x'?)` for a value close to one of `options` (case, or at most 2 edits), else "". */
-function didYouMean(value: unknown, options: readonly string[]): string {
+/** ` (did you mean 'x'?)` for a value close to one of `options` (the shared edit-distance match), else "". */
+function treeBuilderHint(value: unknown, options: readonly TreeBuilder[]): string {
   if (typeof value !== "string") return "";
-  const v = value.toLowerCase();
-  for (const o of options) {
-    const close = (v.length >= 2 && o.startsWith(v.slice(0, 2))) || editDistance(v, o) <= 2;
-    if (close || (o === "sklearn" && v.includes("scikit"))) return ` (did you mean '${o}'?)`;
-  }
-  return "";
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  if (/scikit|sk-?learn/i.test(value)) return " (did you mean 'sklearn'?)";
+  return didYouMean(value, options, "'");
 }
 
 interface GrowOptions {

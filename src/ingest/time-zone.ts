@@ -1,4 +1,5 @@
 import { OptionError } from "../errors";
+import { editDistance } from "../options";
 
 const FIXED = /^(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
 const MINUTE = 60000;
@@ -130,20 +131,6 @@ function namedZone(name: string, dtf: Intl.DateTimeFormat): TimeZone {
     return u1; // skipped hour: read with the offset before the gap, i.e. moved forward by the gap
   };
   return { name, fixedOffsetMinutes: undefined, offsetAt, toUtc };
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length];
 }
 
 function suggestZone(given: string): string | undefined {

@@ -1,4 +1,5 @@
 import { SiemlabError } from "../errors";
+import { didYouMean as closestNameHint } from "../options";
 
 /** How bad a diagnostic is: an `error` drops the rule (the others still run); a `warning` keeps it. */
 export type DiagnosticSeverity = "error" | "warning";
@@ -55,21 +56,6 @@ export function formatDiagnostic(d: RuleDiagnostic): string {
   return `${d.severity}: ${where}${where === "" || where.endsWith(": ") ? "" : ": "}${safe(d.message)}`;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
 /**
  * A " (did you mean 'x'?)" hint naming the closest candidate, or "" when none is close.
  *
@@ -78,14 +64,5 @@ function distance(a: string, b: string): number {
  * didYouMean("contian", ["contains", "startswith"]) // "" (Levenshtein distance 3 is over the limit of 2)
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best = "";
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== "" && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : "";
+  return closestNameHint(word, candidates, "'");
 }
