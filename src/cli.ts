@@ -293,8 +293,17 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (e) {
-      const flag = /Unknown option '--([^']+)'/.exec((e as Error).message)?.[1];
-      throw new UsageError((e as Error).message + (flag === undefined ? "" : didYouMean(flag, Object.keys(OPTIONS).map((k) => k), "'").replace("'", "'--")));
+      // node:util's own texts are written for positional arguments ("place it at the end after '--'"):
+      // say what is wrong with the option instead, and suggest the closest one.
+      const m = (e as Error).message;
+      const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(m);
+      if (unknown) {
+        const hint = unknown[1] === "--" ? didYouMean(unknown[2], Object.keys(OPTIONS), "'").replace("'", "'--") : "";
+        throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
+      }
+      const ambiguous = /Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(m);
+      if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
+      throw new UsageError(m);
     }
     const { values, positionals } = parsed;
     if (values.version) {

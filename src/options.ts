@@ -17,23 +17,27 @@ import { OptionError } from "./errors";
 export type OptionKeys<T> = { readonly [K in keyof Required<T>]: true };
 
 /**
- * Levenshtein distance (insertions, deletions, substitutions, each cost 1).
+ * Edit distance with adjacent transpositions (optimal string alignment: insertions, deletions,
+ * substitutions and swaps of two neighbouring characters, each cost 1), so "lfo" is one edit from "lof".
  *
  * @example
  * editDistance("nEstimator", "nEstimators"); // 1
+ * editDistance("contian", "contain");        // 1
  */
 export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const w = b.length + 1;
+  const d = new Array<number>((a.length + 1) * w);
+  for (let j = 0; j <= b.length; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
+    d[i * w] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[(i - 2) * w + j - 2] + 1);
+      d[i * w + j] = v;
     }
   }
-  return dp[b.length];
+  return d[a.length * w + b.length];
 }
 
 /**

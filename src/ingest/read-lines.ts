@@ -117,7 +117,7 @@ function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new DataError(`File not found: ${path} (resolved from ${process.cwd()}). Check the path, or pass lines as an array.`);
+      throw new DataError(`File not found: ${path} (resolved from ${process.cwd()}). Check the path (from code you can also pass the lines as an array).`);
     }
     if (code === "EISDIR") throw new DataError(`Expected a file, got the directory ${path}`);
     throw new DataError(`Cannot open ${path}: ${(e as Error).message}`);

@@ -61,7 +61,8 @@ export function formatDiagnostic(d: RuleDiagnostic): string {
  *
  * @example
  * didYouMean("contans", ["contains", "startswith"]) // " (did you mean 'contains'?)"
- * didYouMean("contian", ["contains", "startswith"]) // "" (Levenshtein distance 3 is over the limit of 2)
+ * didYouMean("contian", ["contains", "startswith"]) // " (did you mean 'contains'?)" (a swap of two letters is one edit)
+ * didYouMean("zzz", ["contains", "startswith"]) // ""
  */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   return closestNameHint(word, candidates, "'");

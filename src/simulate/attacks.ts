@@ -331,6 +331,8 @@ export function labelSimulatedWindows(log: SimulatedLog, options: { readonly win
 /**
  * Write the simulator's small samples: auth.log, access.log, labels.csv (file, line_no, time, label, src_ip)
  * and windows.csv (file, src_ip, window_start, label, lines; 1-minute windows). Returns the paths written.
+ * The two logs get the simulated end time as their modification time, so year inference (which reads a
+ * year-less log's mtime as its reference date) gives the simulated year.
  * `data/sim/` in the repository holds the output of the default options (seed 42).
  *
  * @example
@@ -363,9 +365,13 @@ export function writeSimulatedSamples(dir: string, options: SimulateAttacksOptio
         "\n",
     ],
   ];
+  // Year-less syslog takes its year from the file's modification time (siemlab's CLI without --year):
+  // stamp the logs with the simulated end, so a later run infers the simulated year, not today's.
+  const lastWritten = new Date(sim.end);
   return files.map(([name, text]) => {
     const p = path.join(dir, name);
     fs.writeFileSync(p, text);
+    if (name.endsWith(".log")) fs.utimesSync(p, lastWritten, lastWritten);
     return p;
   });
 }
