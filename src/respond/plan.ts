@@ -29,12 +29,10 @@ export interface EventExcerpt {
 export interface Evidence
   extends Pick<
     Finding,
-    "entity" | "entityType" | "windowStart" | "windowEnd" | "decision" | "anomalyScore" | "contamination" | "detector" | "detectors" | "seed" | "features" | "related"
+    "entity" | "entityType" | "windowStart" | "windowEnd" | "decision" | "offset" | "anomalyScore" | "contamination" | "detector" | "detectors" | "seed" | "features" | "related"
   > {
   /** Anomaly score of the detector's threshold (always 50). */
   readonly anomalyThreshold: number;
-  /** The primary detector's offset: its threshold on raw `scoreSamples` (decision = scoreSamples − offset). */
-  readonly threshold?: number;
   /** Line numbers of every matching event. */
   readonly lineNos: readonly number[];
   /** Up to `maxEvents` matching events. */
@@ -130,7 +128,7 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
       decision: f.decision,
       anomalyScore: f.anomalyScore,
       anomalyThreshold: ANOMALY_SCORE_THRESHOLD,
-      threshold: f.offset,
+      offset: f.offset,
       contamination: f.contamination,
       detector: f.detector,
       detectors: f.detectors,

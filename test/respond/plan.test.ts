@@ -17,7 +17,7 @@ describe("planResponse", () => {
     ]);
     const ev = plan[1].evidence;
     expect(ev).toMatchObject({
-      entity: "203.0.113.7", entityType: "ip", decision: -0.2, anomalyScore: 95, anomalyThreshold: 50, threshold: -0.5,
+      entity: "203.0.113.7", entityType: "ip", decision: -0.2, anomalyScore: 95, anomalyThreshold: 50, offset: -0.5,
       contamination: 0.05, detector: "iforest", seed: 42, features: { failures: 50, distinctUsers: 3 }, lineNos: [1, 2, 3],
     });
     expect(ev.events[0]).toEqual({
