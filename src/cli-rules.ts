@@ -170,7 +170,7 @@ export async function rulesCommand(argv: readonly string[], io: { readonly stdin
         windowEnd: iso(f.windowEnd),
         firedAt: iso(a.firedAt),
         value: a.value,
-        score: f.score,
+        decision: f.decision,
         anomalyScore: f.anomalyScore,
         related: f.related,
         eventCount: a.events.length,

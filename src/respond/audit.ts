@@ -42,14 +42,14 @@ export type AuditRow = {
   /** Finding window start, ISO-8601 UTC. */
   readonly windowStart: string;
   readonly anomalyScore: number;
-  readonly score: number;
+  readonly decision: number;
   readonly detector: string;
   readonly reason: string;
 };
 
 export const AUDIT_COLUMNS: readonly (keyof AuditRow)[] = [
   "ts", "actionId", "action", "target", "targetType", "tier", "status", "dryRun", "executor", "detail", "error",
-  "entity", "windowStart", "anomalyScore", "score", "detector", "reason",
+  "entity", "windowStart", "anomalyScore", "decision", "detector", "reason",
 ];
 
 export interface AuditLogOptions {
@@ -114,7 +114,8 @@ export interface LoadedAuditLog {
 
 /**
  * Read an audit log written by {@link AuditLog}. Lines that are not JSON audit rows (e.g. a line cut
- * short by a crash) are returned as rejects with their line number instead of failing the load.
+ * short by a crash) are returned as rejects with their line number instead of failing the load. Rows from
+ * older logs that call the decision value `score` are read with it as `decision`.
  *
  * @example
  * const { rows, frame } = loadAuditLog("out/audit.jsonl");
@@ -129,7 +130,14 @@ export function loadAuditLog(file: string): LoadedAuditLog {
       const row = JSON.parse(raw);
       if (typeof row !== "object" || row === null || typeof row.status !== "string" || typeof row.actionId !== "string") {
         rejects.push({ lineNo: i + 1, raw, reason: "not an audit row (needs actionId and status)" });
-      } else rows.push(row as AuditRow);
+      } else {
+        // Logs written before the decision value was renamed (`score` → `decision`) still load.
+        if (row.decision === undefined && typeof row.score === "number") {
+          row.decision = row.score;
+          delete row.score;
+        }
+        rows.push(row as AuditRow);
+      }
     } catch (e) {
       rejects.push({ lineNo: i + 1, raw, reason: `invalid JSON: ${(e as Error).message}` });
     }

@@ -127,7 +127,7 @@ export async function executePlan(plan: readonly PlannedAction[], options: Execu
       entity: a.evidence.entity,
       windowStart: new Date(a.evidence.windowStart).toISOString(),
       anomalyScore: a.evidence.anomalyScore,
-      score: a.evidence.score,
+      decision: a.evidence.decision,
       detector: a.evidence.detector,
       reason: a.reason,
     };

@@ -21,9 +21,9 @@ export interface Finding {
   /** Window end, epoch ms (exclusive). */
   readonly windowEnd: number;
   /** Decision-function value of the primary detector (negative = outlier). */
-  readonly score: number;
+  readonly decision: number;
   /**
-   * 0–100 anomaly score derived from `score` on the primary detector's fitted scale (50 = on the threshold),
+   * 0–100 anomaly score derived from `decision` on the primary detector's fitted scale (50 = on the threshold),
    * so it does not depend on the batch; see `decisionToAnomalyScore`.
    */
   readonly anomalyScore: number;
@@ -213,7 +213,7 @@ export function findingsFromScores(options: FindingsOptions): Finding[] {
       entityType,
       windowStart,
       windowEnd,
-      score: primary.decision[i],
+      decision: primary.decision[i],
       anomalyScore: anomaly[i],
       severity: severityOf(anomaly[i]),
       detector: primary.name,
@@ -226,5 +226,5 @@ export function findingsFromScores(options: FindingsOptions): Finding[] {
       related,
     });
   }
-  return findings.sort((a, b) => a.score - b.score || a.windowStart - b.windowStart || (a.entity < b.entity ? -1 : 1));
+  return findings.sort((a, b) => a.decision - b.decision || a.windowStart - b.windowStart || (a.entity < b.entity ? -1 : 1));
 }

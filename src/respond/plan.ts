@@ -29,12 +29,10 @@ export interface EventExcerpt {
 export interface Evidence
   extends Pick<
     Finding,
-    "entity" | "entityType" | "windowStart" | "windowEnd" | "score" | "anomalyScore" | "contamination" | "detector" | "detectors" | "seed" | "features" | "related"
+    "entity" | "entityType" | "windowStart" | "windowEnd" | "decision" | "offset" | "anomalyScore" | "contamination" | "detector" | "detectors" | "seed" | "features" | "related"
   > {
   /** Anomaly score of the detector's threshold (always 50). */
   readonly anomalyThreshold: number;
-  /** The primary detector's offset: its threshold on raw `scoreSamples` (score = scoreSamples − offset). */
-  readonly threshold?: number;
   /** Line numbers of every matching event. */
   readonly lineNos: readonly number[];
   /** Up to `maxEvents` matching events. */
@@ -90,7 +88,7 @@ function tierReason(f: Finding, tier: PolicyTier): string {
   const w = tier.when;
   const parts: string[] = [];
   if (w.minAnomalyScore !== undefined) parts.push(`anomaly score ${f.anomalyScore.toFixed(1)} ≥ ${w.minAnomalyScore}`);
-  if (w.maxScore !== undefined) parts.push(`decision ${f.score.toFixed(4)} ≤ ${w.maxScore}`);
+  if (w.maxDecision !== undefined) parts.push(`decision ${f.decision.toFixed(4)} ≤ ${w.maxDecision}`);
   if (w.minAgreeing !== undefined) parts.push(`${f.detectors.length} detector(s) agree (≥ ${w.minAgreeing})`);
   if (w.entityTypes !== undefined) parts.push(`entity type ${f.entityType}`);
   return `tier "${tier.name}": ${parts.length ? parts.join("; ") : "matches every finding"}`;
@@ -127,10 +125,10 @@ export function planResponse(findings: readonly Finding[], policy: ResponsePolic
       entityType: f.entityType,
       windowStart: f.windowStart,
       windowEnd: f.windowEnd,
-      score: f.score,
+      decision: f.decision,
       anomalyScore: f.anomalyScore,
       anomalyThreshold: ANOMALY_SCORE_THRESHOLD,
-      threshold: f.offset,
+      offset: f.offset,
       contamination: f.contamination,
       detector: f.detector,
       detectors: f.detectors,
@@ -222,7 +220,7 @@ export function planRows(plan: readonly PlannedAction[]): Record<string, string 
     entity: a.evidence.entity,
     window: new Date(a.evidence.windowStart).toISOString(),
     anomalyScore: Math.round(a.evidence.anomalyScore * 10) / 10,
-    score: Math.round(a.evidence.score * 10000) / 10000,
+    decision: Math.round(a.evidence.decision * 10000) / 10000,
     detectors: a.evidence.detectors.join(", "),
     events: a.evidence.lineNos.length,
     reason: a.statusReason ?? a.reason,

@@ -16,7 +16,7 @@ export interface TierCondition {
   /** Minimum 0–100 anomaly score (50 = on the detector's threshold). Default: no minimum. */
   readonly minAnomalyScore?: number;
   /** Maximum decision-function value, e.g. 0 = flagged by the primary detector. Default: no maximum. */
-  readonly maxScore?: number;
+  readonly maxDecision?: number;
   /** Minimum number of detectors/rules that flagged the window. Default: 1. */
   readonly minAgreeing?: number;
   /** Entity types the tier applies to. Default: all. */
@@ -111,7 +111,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 const POLICY_KEYS = ["name", "description", "tiers", "allowList", "blockPrivateRanges", "allowCidrBlocks", "blockRelatedIps", "lockRelatedUsers", "dedupWindowSeconds", "dryRun", "minCidrPrefix", "lockableSystemAccounts", "uidMin"];
 const TIER_KEYS = ["name", "description", "when", "actions"];
-const WHEN_KEYS = ["minAnomalyScore", "maxScore", "minAgreeing", "entityTypes"];
+const WHEN_KEYS = ["minAnomalyScore", "maxDecision", "minAgreeing", "entityTypes"];
+/** Keys a policy file may still contain from an earlier release, with the key that replaced each. */
+const RENAMED_KEYS: Readonly<Record<string, string>> = { maxScore: "maxDecision" };
 const ALLOW_KEYS = ["ips", "users"];
 
 /**
@@ -126,7 +128,11 @@ export function validatePolicy(value: unknown, source?: string): ResponsePolicy 
   const issues: string[] = [];
   const unknownKeys = (obj: Record<string, unknown>, allowed: readonly string[], path: string) => {
     for (const k of Object.keys(obj)) {
-      if (!allowed.includes(k)) issues.push(`${path}${path ? "." : ""}${k}: unknown key; expected one of ${allowed.join(", ")}${suggest(k, allowed)}`);
+      if (allowed.includes(k)) continue;
+      const renamed = Object.prototype.hasOwnProperty.call(RENAMED_KEYS, k) ? RENAMED_KEYS[k] : undefined;
+      if (renamed !== undefined && allowed.includes(renamed)) {
+        issues.push(`${path}${path ? "." : ""}${k}: was renamed to \`${renamed}\` (same meaning); rename the key in the policy file`);
+      } else issues.push(`${path}${path ? "." : ""}${k}: unknown key; expected one of ${allowed.join(", ")}${suggest(k, allowed)}`);
     }
   };
   const bool = (obj: Record<string, unknown>, key: string, path: string) => {
@@ -182,8 +188,8 @@ export function validatePolicy(value: unknown, source?: string): ResponsePolicy 
         unknownKeys(when, WHEN_KEYS, `${p}.when`);
         const a = when.minAnomalyScore;
         if (a !== undefined && !(typeof a === "number" && a >= 0 && a <= 100)) issues.push(`${p}.when.minAnomalyScore: expected a number in [0, 100], got ${show(a)}`);
-        const s = when.maxScore;
-        if (s !== undefined && !(typeof s === "number" && Number.isFinite(s))) issues.push(`${p}.when.maxScore: expected a finite decision-function value (e.g. 0), got ${show(s)}`);
+        const s = when.maxDecision;
+        if (s !== undefined && !(typeof s === "number" && Number.isFinite(s))) issues.push(`${p}.when.maxDecision: expected a finite decision-function value (e.g. 0), got ${show(s)}`);
         const g = when.minAgreeing;
         if (g !== undefined && !(typeof g === "number" && Number.isInteger(g) && g >= 1)) issues.push(`${p}.when.minAgreeing: expected an integer ≥ 1, got ${show(g)}`);
         const t = when.entityTypes;
@@ -261,11 +267,11 @@ export function loadPolicy(path: string): ResponsePolicy {
  * True when the finding satisfies every condition of `when`.
  *
  * @example
- * tierMatches(finding, { minAnomalyScore: 70, maxScore: 0 }) // true for a finding with anomalyScore 95 and score -0.2
+ * tierMatches(finding, { minAnomalyScore: 70, maxDecision: 0 }) // true
  */
 export function tierMatches(finding: Finding, when: TierCondition): boolean {
   if (when.minAnomalyScore !== undefined && !(finding.anomalyScore >= when.minAnomalyScore)) return false;
-  if (when.maxScore !== undefined && !(finding.score <= when.maxScore)) return false;
+  if (when.maxDecision !== undefined && !(finding.decision <= when.maxDecision)) return false;
   if (when.minAgreeing !== undefined && finding.detectors.length < when.minAgreeing) return false;
   if (when.entityTypes !== undefined && !when.entityTypes.includes(finding.entityType)) return false;
   return true;

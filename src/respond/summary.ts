@@ -54,7 +54,7 @@ export interface IncidentFacts {
   readonly featureComparisons: readonly FeatureComparison[];
   readonly detector: string;
   readonly detectors: readonly string[];
-  readonly score: number;
+  readonly decision: number;
   readonly anomalyScore: number;
   readonly contamination?: string;
   readonly seed?: number;
@@ -187,7 +187,7 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
     featureComparisons,
     detector: finding.detector,
     detectors: finding.detectors,
-    score: round(finding.score, 4),
+    decision: round(finding.decision, 4),
     anomalyScore: round(finding.anomalyScore, 1),
     contamination: finding.contamination === undefined ? undefined : String(finding.contamination),
     seed: finding.seed,
@@ -241,7 +241,7 @@ export function summaryText(f: IncidentFacts): string {
   const others = f.detectors.filter((d) => d !== f.detector);
   const flagged = f.detectors.includes(f.detector) ? `Flagged by ${f.detector}` : `Scored by ${f.detector}`;
   parts.push(
-    `${flagged} (decision ${f.score}, anomaly score ${f.anomalyScore}/100${f.contamination ? `, contamination ${f.contamination}` : ""}${f.seed !== undefined ? `, seed ${f.seed}` : ""})` +
+    `${flagged} (decision ${f.decision}, anomaly score ${f.anomalyScore}/100${f.contamination ? `, contamination ${f.contamination}` : ""}${f.seed !== undefined ? `, seed ${f.seed}` : ""})` +
       (others.length ? ` and by ${list(others)}: ${f.detectors.length} detectors agree.` : "."),
   );
   if (f.tier) parts.push(`Policy tier "${f.tier}": ${f.plannedActions.join("; ")}.`);

@@ -26,7 +26,7 @@ export function sigmaAlertsToFindings(alerts: readonly SigmaAlert[]): Finding[] 
       entityType: a.entityType,
       windowStart: a.windowStart,
       windowEnd: a.windowEnd,
-      score: -1,
+      decision: -1,
       anomalyScore: SIGMA_LEVEL_SCORES[a.level],
       detector: a.detector,
       detectors: [a.detector],

@@ -130,4 +130,18 @@ describe("loadLabelledCsv", () => {
     writeFileSync(p, "");
     expect(() => loadLabelledCsv(p)).toThrow(DataError);
   });
+
+  it("splits records as RFC 4180 (CsvRecordReader): escaped quotes, empty fields, CRLF, line breaks in quotes", () => {
+    const p = join(tmp, "rfc.csv");
+    writeFileSync(p, '\uFEFFnote,a,b,label\r\n"say ""hi""",1,7,0\r\n"two\r\nlines",2,3,1\r\n,4,5,0\r\n');
+    const { X, y, columns } = loadLabelledCsv(p, { dropColumns: ["note"] });
+    expect(columns).toEqual(["a", "b"]);
+    expect(Array.from(X.data)).toEqual([1, 7, 2, 3, 4, 5]); // the empty note on line 5 was dropped
+    expect(Array.from(y)).toEqual([0, 1, 0]);
+    writeFileSync(p, 'a,label\n1,0\n"2"x,1\n');
+    expect(() => loadLabelledCsv(p)).toThrow(/line 3: unexpected character after a closing quote at column 4/);
+    writeFileSync(p, 'a,label\n1,0\n"2,1\n3,0\n');
+    expect(() => loadLabelledCsv(p)).toThrow(/line 3: unterminated quoted field at end of input/);
+    expect(() => loadLabelledCsv(p, { delimiter: "" })).toThrow(OptionError);
+  });
 });

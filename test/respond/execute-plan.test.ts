@@ -133,4 +133,16 @@ describe("executePlan", () => {
     expect(audit.toDataFrame().shape).toEqual([8, 17]);
     expect(new AuditLog().toDataFrame().shape).toEqual([0, 17]);
   });
+
+  it("records the decision value under scikit-learn's name and reads older logs' `score` as `decision`", async () => {
+    const { rows } = await respond([finding()], POLICY, { now: NOW });
+    expect(rows[0].decision).toBe(-0.2);
+    expect("score" in rows[0]).toBe(false);
+    const file = path.join(tmp(), "old.jsonl");
+    const { decision, ...rest } = rows[0];
+    fs.writeFileSync(file, JSON.stringify({ ...rest, score: decision }) + "\n");
+    const loaded = loadAuditLog(file);
+    expect(loaded.rows).toEqual([rows[0]]);
+    expect(loaded.frame.column("decision").values).toEqual([-0.2]);
+  });
 });

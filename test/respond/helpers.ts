@@ -12,7 +12,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
     entityType: "ip",
     windowStart: T0,
     windowEnd: T0 + 60_000,
-    score: -0.2,
+    decision: -0.2,
     anomalyScore: 95,
     severity: "critical",
     detector: "iforest",
@@ -45,7 +45,7 @@ export const POLICY: ResponsePolicy = validatePolicy({
   tiers: [
     { name: "high", when: { minAnomalyScore: 90, minAgreeing: 2 }, actions: ["alert", "block_ip", "lock_user", "open_ticket"] },
     { name: "medium", when: { minAnomalyScore: 75 }, actions: ["alert"] },
-    { name: "low", when: { maxScore: 0 }, actions: ["log"] },
+    { name: "low", when: { maxDecision: 0 }, actions: ["log"] },
   ],
   allowList: { ips: ["198.51.100.0/24"], users: ["breakglass"] },
 });

@@ -17,7 +17,7 @@ describe("planResponse", () => {
     ]);
     const ev = plan[1].evidence;
     expect(ev).toMatchObject({
-      entity: "203.0.113.7", entityType: "ip", score: -0.2, anomalyScore: 95, anomalyThreshold: 50, threshold: -0.5,
+      entity: "203.0.113.7", entityType: "ip", decision: -0.2, anomalyScore: 95, anomalyThreshold: 50, offset: -0.5,
       contamination: 0.05, detector: "iforest", seed: 42, features: { failures: 50, distinctUsers: 3 }, lineNos: [1, 2, 3],
     });
     expect(ev.events[0]).toEqual({
@@ -81,11 +81,11 @@ describe("planResponse", () => {
   });
 
   it("plans nothing for findings no tier matches, and tabulates", () => {
-    expect(planResponse([finding({ anomalyScore: 40, score: 0.1, detectors: ["rule"] })], POLICY)).toEqual([]);
+    expect(planResponse([finding({ anomalyScore: 40, decision: 0.1, detectors: ["rule"] })], POLICY)).toEqual([]);
     const rows = planRows(planResponse([finding({ anomalyScore: 80, detectors: ["iforest"] })], POLICY));
     expect(rows).toEqual([
       { tier: "medium", action: "alert", target: "203.0.113.7", status: "planned", entity: "203.0.113.7", window: "2025-03-06T08:00:00.000Z",
-        anomalyScore: 80, score: -0.2, detectors: "iforest", events: 0, reason: 'tier "medium": anomaly score 80.0 ≥ 75' },
+        anomalyScore: 80, decision: -0.2, detectors: "iforest", events: 0, reason: 'tier "medium": anomaly score 80.0 ≥ 75' },
     ]);
   });
 });

@@ -55,6 +55,15 @@ describe("validatePolicy", () => {
     ]);
   });
 
+  it("names the key that replaced a renamed one (maxScore → maxDecision)", () => {
+    expect(issuesOf({ name: "p", tiers: [{ name: "low", when: { maxScore: 0 }, actions: ["log"] }] })).toEqual([
+      "tiers[0].when.maxScore: was renamed to `maxDecision` (same meaning); rename the key in the policy file",
+    ]);
+    const p = validatePolicy({ name: "p", tiers: [{ name: "low", when: { maxDecision: 0 }, actions: ["log"] }] });
+    expect(selectTier(finding({ anomalyScore: 55, decision: -0.01, detectors: ["iforest"] }), p)?.name).toBe("low");
+    expect(selectTier(finding({ anomalyScore: 45, decision: 0.01, detectors: ["iforest"] }), p)).toBeUndefined();
+  });
+
   it("rejects non-objects and empty tiers, naming the file", () => {
     expect(() => validatePolicy(null)).toThrow(/\(root\): expected an object/);
     expect(issuesOf({ name: "p", tiers: [] })).toEqual(["tiers: expected a non-empty array of tiers, got []"]);
@@ -73,9 +82,9 @@ describe("selectTier", () => {
     expect(selectTier(finding({ anomalyScore: 95 }), POLICY)?.name).toBe("high");
     // A strong anomaly seen by one detector only is not "high".
     expect(selectTier(finding({ anomalyScore: 95, detectors: ["iforest"] }), POLICY)?.name).toBe("medium");
-    expect(selectTier(finding({ anomalyScore: 60, score: -0.01, detectors: ["iforest"] }), POLICY)?.name).toBe("low");
+    expect(selectTier(finding({ anomalyScore: 60, decision: -0.01, detectors: ["iforest"] }), POLICY)?.name).toBe("low");
     // Flagged by a secondary rule only (primary decision ≥ 0): no tier.
-    expect(selectTier(finding({ anomalyScore: 45, score: 0.02, detectors: ["rule"] }), POLICY)).toBeUndefined();
+    expect(selectTier(finding({ anomalyScore: 45, decision: 0.02, detectors: ["rule"] }), POLICY)).toBeUndefined();
   });
 
   it("honours entity types", () => {

@@ -25,7 +25,7 @@ export function alertText(action: PlannedAction): string {
   const ev = action.evidence;
   const agree = ev.detectors.length > 1 ? ` (${ev.detectors.length} detectors agree: ${ev.detectors.join(", ")})` : "";
   return (
-    `[${action.tier}] ${ev.entity} (${ev.entityType}): anomaly ${ev.anomalyScore.toFixed(1)}/100, decision ${ev.score.toFixed(4)} by ${ev.detector}${agree}; ` +
+    `[${action.tier}] ${ev.entity} (${ev.entityType}): anomaly ${ev.anomalyScore.toFixed(1)}/100, decision ${ev.decision.toFixed(4)} by ${ev.detector}${agree}; ` +
     `window ${new Date(ev.windowStart).toISOString()} – ${new Date(ev.windowEnd).toISOString()}, ${ev.lineNos.length} event(s)`
   );
 }
