@@ -104,7 +104,7 @@ function bandTraces(band: ExpectedBand, x: (number | string)[]): PlotlySpec["dat
  * // show(spec);
  * const band = timelineChart({ x: [0, 1, 2, 3], y: [5, 6, 40, 5], expected: { typical: 5, spread: [1, 1, 1, 2] } });
  * band.data.length; // 4: lower edge, band (filled to the lower edge), dashed typical line, the metric
- * band.data[1].y; // [7, 7, 7, 9]: typical + 2 × spread
+ * (band.data[1] as { y: number[] }).y; // [7, 7, 7, 9]: typical + 2 × spread
  */
 export function timelineChart(options: TimelineChartOptions): PlotlySpec {
   checkOptions(options, TIMELINE_CHART_OPTIONS_KEYS, "timelineChart");
