@@ -6,7 +6,7 @@
 export type { PlotlySpec } from "./spec";
 export type { ChartX } from "./time-axis";
 export { timelineChart } from "./timeline";
-export type { TimelineChartOptions } from "./timeline";
+export type { TimelineChartOptions, ExpectedBand } from "./timeline";
 export { scoreHistogram, contaminationThreshold } from "./score-histogram";
 export type { ScoreThreshold, ScoreHistogramOptions } from "./score-histogram";
 export { rocChart, prChart } from "./curves";

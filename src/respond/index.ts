@@ -31,7 +31,7 @@ export type { DeduplicatorOptions } from "./dedup";
 export { investigationContext, contextTimeline, contextTimelineChart, contextCountChart } from "./context";
 export type { ContextOptions, EntityCount, ContextEventRow, InvestigationContext, ContextTimeline } from "./context";
 export { incidentFacts, summaryText, summarizeIncident } from "./summary";
-export type { SummaryOptions, FeatureComparison, IncidentFacts, IncidentSummary } from "./summary";
+export type { SummaryOptions, FeatureComparison, ExplainedFeature, SummaryExplanation, FeatureDriver, IncidentFacts, IncidentSummary } from "./summary";
 export { Redactor } from "./redact";
 export type { RedactorOptions } from "./redact";
 export { buildSummaryPrompt, llmRequestPreview, llmSummary, llmSummaryFromFacts, llmSummaryHtml, formatLlmSummary } from "./llm";

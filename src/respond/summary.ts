@@ -5,7 +5,49 @@ import type { PlannedAction } from "./plan";
 import { checkOptions, type OptionKeys } from "../options";
 
 /** Every option name of {@link SummaryOptions} (unknown names fail with a suggestion). */
-export const SUMMARY_OPTIONS_KEYS: OptionKeys<SummaryOptions> = { events: true, history: true, plan: true };
+export const SUMMARY_OPTIONS_KEYS: OptionKeys<SummaryOptions> = {
+  events: true, history: true, plan: true, explanation: true, featureNames: true,
+};
+
+/**
+ * One feature of a detector's explanation of the finding's row: the shape of an `actualVsTypical` feature
+ * (named, with the attributed `share`) and of an `EntityBaseline.explain` feature (a `column`, with the
+ * robust `deviation`), so either can be passed as is.
+ */
+export interface ExplainedFeature {
+  /** The feature's name; else `featureNames[column]`, else `f<column>`. */
+  readonly feature?: string;
+  /** Column index in the scored matrix. */
+  readonly column?: number;
+  /** The row's value and the typical value (a median of the training rows or of the entity's history). */
+  readonly actual: number;
+  readonly typical: number;
+  /** (actual - typical) / robust spread, when the explanation has one. */
+  readonly deviation?: number;
+  /** Share of the detector's score attributed to the feature (0–1), when the explanation has one. */
+  readonly share?: number;
+}
+
+/**
+ * Why a finding's row scored as it did: one row of `actualVsTypical(...)` or of `EntityBaseline.explain(X)`,
+ * features ordered by how much they drove the score (both functions return them so).
+ */
+export interface SummaryExplanation {
+  readonly features: readonly ExplainedFeature[];
+  /** Which baseline "typical" comes from (`EntityBaseline.explain`). Default: not said. */
+  readonly baseline?: "entity" | "population";
+  /** Training rows behind that baseline (`EntityBaseline.explain`). Default: not said. */
+  readonly historyRows?: number;
+}
+
+/** A feature that drove the score, as it appears in {@link IncidentFacts}. */
+export interface FeatureDriver {
+  readonly feature: string;
+  readonly actual: number;
+  readonly typical: number;
+  readonly deviation?: number;
+  readonly share?: number;
+}
 
 export interface SummaryOptions {
   /** All events (any entity): the entity's other windows give its usual rate. Default: only `finding.events`. */
@@ -14,6 +56,14 @@ export interface SummaryOptions {
   readonly history?: readonly Readonly<Record<string, number>>[];
   /** A response plan; the actions planned for this finding are mentioned. Default: none. */
   readonly plan?: readonly PlannedAction[];
+  /**
+   * The detector's explanation of this finding's row (actual vs typical per feature, in driving order), e.g.
+   * `actualVsTypical({ X, rows: [i], reference, attribution, featureNames })[0]` or `baseline.explain(X)[i]`;
+   * the summary then says which features drove the score. Default: none.
+   */
+  readonly explanation?: SummaryExplanation;
+  /** Names of the matrix columns, for explanation features given by `column` only. Default: `f<column>`. */
+  readonly featureNames?: readonly string[];
 }
 
 /** A feature compared with its usual value. */
@@ -52,6 +102,15 @@ export interface IncidentFacts {
   readonly features: Readonly<Record<string, number>>;
   /** Features compared with `history`, largest ratio first. */
   readonly featureComparisons: readonly FeatureComparison[];
+  /**
+   * From `options.explanation`: the features that drove the score (up to 5, in the explanation's order,
+   * leaving out those with no share or no deviation), and the baseline "typical" comes from.
+   */
+  readonly why?: {
+    readonly baseline?: "entity" | "population";
+    readonly historyRows?: number;
+    readonly drivers: readonly FeatureDriver[];
+  };
   readonly detector: string;
   readonly detectors: readonly string[];
   readonly decision: number;
@@ -165,6 +224,25 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
     featureComparisons.sort((a, b) => Math.abs(Math.log(b.ratio || 1e-9)) - Math.abs(Math.log(a.ratio || 1e-9)));
   }
 
+  let why: IncidentFacts["why"];
+  if (options.explanation) {
+    const names = options.featureNames;
+    const drivers = options.explanation.features
+      .filter((x) => (x.share !== undefined ? x.share > 0 : x.deviation !== undefined ? x.deviation !== 0 : x.actual !== x.typical))
+      .slice(0, 5)
+      .map((x): FeatureDriver => {
+        const feature = x.feature ?? (x.column !== undefined ? (names?.[x.column] ?? `f${x.column}`) : "?");
+        const d: FeatureDriver = { feature, actual: round(x.actual, 4), typical: round(x.typical, 4) };
+        return {
+          ...d,
+          ...(x.deviation !== undefined ? { deviation: round(x.deviation, 2) } : {}),
+          ...(x.share !== undefined ? { share: round(x.share, 3) } : {}),
+        };
+      });
+    const { baseline: from, historyRows } = options.explanation;
+    why = { ...(from ? { baseline: from } : {}), ...(historyRows !== undefined ? { historyRows } : {}), drivers };
+  }
+
   const mineActions = (options.plan ?? []).filter((a) => a.evidence.entity === entity && a.evidence.windowStart === windowStart);
   return {
     entity,
@@ -185,6 +263,7 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
     rateRatio,
     features: finding.features,
     featureComparisons,
+    why,
     detector: finding.detector,
     detectors: finding.detectors,
     decision: round(finding.decision, 4),
@@ -238,6 +317,24 @@ export function summaryText(f: IncidentFacts): string {
   } else if (Object.keys(f.features).length) {
     parts.push(`Features: ${Object.entries(f.features).slice(0, 5).map(([k, v]) => `${k} ${fmtNum(v)}`).join(", ")}.`);
   }
+  if (f.why && f.why.drivers.length) {
+    const from =
+      f.why.baseline === "entity"
+        ? ` (typical = ${their} own baseline${f.why.historyRows !== undefined ? ` of ${plural(f.why.historyRows, "window")}` : ""})`
+        : f.why.baseline === "population"
+          ? ` (typical = the population's baseline: too little history of ${their} own)`
+          : "";
+    const drove = f.why.drivers.slice(0, 3).map((d) => {
+      const how =
+        d.share !== undefined
+          ? ` (${Math.round(d.share * 100)} % of the score)`
+          : d.deviation !== undefined
+            ? ` (${d.deviation > 0 ? "+" : ""}${fmtNum(d.deviation)} robust SD)`
+            : "";
+      return `${d.feature} ${fmtNum(d.actual)} vs typical ${fmtNum(d.typical)}${how}`;
+    });
+    parts.push(`Why${from}: ${drove.join("; ")}.`);
+  }
   const others = f.detectors.filter((d) => d !== f.detector);
   const flagged = f.detectors.includes(f.detector) ? `Flagged by ${f.detector}` : `Scored by ${f.detector}`;
   parts.push(
@@ -252,8 +349,17 @@ export function summaryText(f: IncidentFacts): string {
  * The deterministic incident summary of a finding ("User alice had 50 failed login attempts in 58 s
  * from 203.0.113.7, 10× their usual rate …"). Offline, and the fallback of the LLM summary.
  *
+ * With `explanation` (a detector's actual vs typical for the finding's row) the text says why: "Why:
+ * distinctUsers 11 vs typical 0 (35 % of the score); …". Errors: OptionError on an unknown option name.
+ *
  * @example
  * summarizeIncident(findings[0], { events, plan }).text
+ * const i = f.keys.findIndex((k) => k.entity === finding.entity && k.windowStart === finding.windowStart);
+ * const [explanation] = actualVsTypical({ X: f.matrix, rows: [i], reference: f.matrix,
+ *   attribution: forest.featureAttribution(f.matrix), featureNames: f.columns });
+ * const why = summarizeIncident(finding, { events, explanation }).facts.why;
+ * why?.drivers.map((d) => d.feature); // ["distinctUsers", "count", "failures"]
+ * why?.drivers[0]; // { feature: "distinctUsers", actual: 11, typical: 0, deviation: 22.75, share: 0.349 }
  */
 export function summarizeIncident(finding: Finding, options: SummaryOptions = {}): IncidentSummary {
   checkOptions(options, SUMMARY_OPTIONS_KEYS, "summarizeIncident");

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { timelineChart } from "../../src/charts/timeline";
-import { DataError } from "../../src/errors";
+import { DataError, OptionError } from "../../src/errors";
 
 describe("timelineChart", () => {
   test("blue line with markers plus red anomaly markers (snapshot)", () => {
@@ -49,5 +49,37 @@ describe("timelineChart", () => {
     expect(() => timelineChart({ x: [0, 1], y: [1] })).toThrow(DataError);
     expect(() => timelineChart({ x: [0, 1], y: [1, 2], anomalies: [5] })).toThrow(/point indices in \[0, 1\], got 5/);
     expect(() => timelineChart({ x: ["yesterday"], y: [1] })).toThrow(/ISO-8601/);
+  });
+
+  test("an expected band (typical ± width × spread) is drawn under the metric (snapshot)", () => {
+    const spec = timelineChart({
+      x: [0, 1, 2, 3], y: [5, 6, 40, 5], anomalies: [2],
+      expected: { typical: [5, 5, 6, NaN], spread: [1, 0.5, 2, 1], width: 3, name: "root's baseline" },
+    });
+    expect(spec).toMatchSnapshot();
+    expect(spec.data).toHaveLength(5);
+    const [lower, upper, typical, line, red] = spec.data as {
+      y: (number | null)[]; fill?: string; showlegend?: boolean; name: string; hoverinfo?: string; text?: string[];
+    }[];
+    expect(lower.y).toEqual([2, 3.5, 0, null]);
+    expect(upper.y).toEqual([8, 6.5, 12, null]);
+    expect(upper.fill).toBe("tonexty");
+    expect(lower.showlegend).toBe(false);
+    expect(upper.name).toBe("root's baseline");
+    expect(upper.text?.[3]).toBe("no expected value");
+    expect(typical.y).toEqual([5, 5, 6, null]);
+    // The metric and the anomalies come after the band, so they are drawn on top of it.
+    expect(line.y).toEqual([5, 6, 40, 5]);
+    expect(red.name).toBe("anomaly (1)");
+    // One number for all points; the default width is 2.
+    expect((timelineChart({ x: [0, 1], y: [1, 2], expected: { typical: 1, spread: 0.5 } }).data[1] as { y: number[] }).y).toEqual([2, 2]);
+  });
+
+  test("a bad expected band is explained", () => {
+    const base = { x: [0, 1], y: [1, 2] };
+    expect(() => timelineChart({ ...base, expected: { typical: [1], spread: 1 } })).toThrow(/expected.typical.*one value per point \(2\), got 1/);
+    expect(() => timelineChart({ ...base, expected: { typical: 1, spread: [1, -1] } })).toThrow(/≥ 0, got -1 at point 1/);
+    expect(() => timelineChart({ ...base, expected: { typical: 1, spread: 1, width: -2 } })).toThrow(OptionError);
+    expect(() => timelineChart({ ...base, expected: { typical: 1, spred: 1 } as never })).toThrow(/spread/);
   });
 });

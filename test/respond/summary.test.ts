@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
 import { planResponse } from "../../src/respond/plan";
 import { incidentFacts, summarizeIncident } from "../../src/respond/summary";
+import { actualVsTypical } from "../../src/detectors/actual-vs-typical";
+import { EntityBaseline } from "../../src/detectors/entity-baseline";
+import { IsolationForest } from "../../src/detectors/isolation-forest";
 import { POLICY, T0, failures, finding } from "./helpers";
 
 const MIN = 60_000;
@@ -48,5 +51,50 @@ describe("summarizeIncident", () => {
     const f = finding({ events: attack });
     expect(summarizeIncident(f, { events: attack })).toEqual(summarizeIncident(f, { events: attack }));
     expect(incidentFacts(f).sampleMessages).toHaveLength(5);
+  });
+
+  it("says which features drove an Isolation Forest score (actualVsTypical with the path attribution)", () => {
+    // 60 quiet windows (failures 0–2, distinctUsers 1) and one with 40 failures from one user: the
+    // forest isolates it on failures, so failures carries most of the attribution.
+    const X = Array.from({ length: 60 }, (_, i) => [i % 3, 1]).concat([[40, 1]]);
+    const forest = new IsolationForest({ seed: 0, contamination: 0.02 }).fit(X);
+    const [explanation] = actualVsTypical({
+      X, rows: [60], reference: X, attribution: forest.featureAttribution(X), featureNames: ["failures", "distinctUsers"],
+    });
+    const f = finding({ features: { failures: 40, distinctUsers: 1 }, events: undefined });
+    const s = summarizeIncident(f, { explanation });
+    const drivers = s.facts.why?.drivers ?? [];
+    expect(drivers[0]).toMatchObject({ feature: "failures", actual: 40, typical: 1 });
+    expect(drivers[0].share).toBeGreaterThan(0.5);
+    expect(drivers.reduce((a, d) => a + (d.share ?? 0), 0)).toBeCloseTo(1, 2);
+    expect(s.text).toContain(`Why: failures 40 vs typical 1 (${Math.round((drivers[0].share ?? 0) * 100)} % of the score)`);
+    // Without an explanation nothing changes.
+    expect(summarizeIncident(f).facts.why).toBeUndefined();
+    expect(summarizeIncident(f).text).not.toContain("Why");
+  });
+
+  it("names EntityBaseline.explain columns with featureNames and says which baseline is typical", () => {
+    // Entity 0: 20 hours of 1–3 failures, then 30; entity 1 is a newcomer with one row of 30 (population baseline).
+    const X = Array.from({ length: 20 }, (_, i) => [0, 1 + (i % 3), 1]).concat([[0, 30, 1], [1, 30, 1]]);
+    const det = new EntityBaseline({ entityColumn: 0, minHistory: 5 }).fit(X);
+    const why = det.explain(X);
+    const featureNames = ["entity", "failures", "distinctUsers"];
+    const own = summarizeIncident(finding({ events: undefined }), { explanation: why[20], featureNames });
+    expect(own.facts.why?.baseline).toBe("entity");
+    expect(own.facts.why?.drivers.map((d) => d.feature)).toEqual(["failures"]); // distinctUsers: deviation 0, left out
+    const d = own.facts.why?.drivers[0];
+    expect(d).toMatchObject({ actual: 30, typical: 2 });
+    expect(own.text).toContain(`Why (typical = its own baseline of ${why[20].historyRows} windows): failures 30 vs typical 2 (+`);
+    const newcomer = summarizeIncident(finding({ events: undefined }), { explanation: why[21], featureNames });
+    expect(newcomer.facts.why?.baseline).toBe("population");
+    expect(newcomer.text).toContain("Why (typical = the population's baseline: too little history of its own): failures 30 vs typical 2");
+  });
+
+  it("keeps hand-made explanations in the given order, unnamed columns as f<column>", () => {
+    const explanation = { features: [{ column: 2, actual: 9, typical: 1, deviation: -3.25 }, { column: 0, actual: 1, typical: 1, deviation: 0 }] };
+    const s = summarizeIncident(finding({ events: undefined }), { explanation });
+    expect(s.facts.why).toEqual({ drivers: [{ feature: "f2", actual: 9, typical: 1, deviation: -3.25 }] });
+    expect(s.text).toContain("Why: f2 9 vs typical 1 (-3.3 robust SD).");
+    expect(() => summarizeIncident(finding(), { explanations: explanation } as never)).toThrow(/explanation/);
   });
 });
