@@ -56,7 +56,7 @@ function heatmapCells(): HeatmapCell[] {
   });
   const model = new IsolationForest({ contamination: 0.01, seed: 0 }).fit(cells.map((c) => [c.value]));
   const decision = model.decisionFunction(cells.map((c) => [c.value]));
-  return cells.map((c, i) => ({ ...c, anomaly: decision[i] < 0, score: decision[i] }));
+  return cells.map((c, i) => ({ ...c, anomaly: decision[i] < 0, decision: decision[i] }));
 }
 
 /** The labelled 2-D blob (1,000 rows, 5 % uniform outliers) and four fitted detectors. */

@@ -22,8 +22,8 @@ export interface HeatmapCell {
   readonly value: number;
   /** Flagged by a detector. Default: false. */
   readonly anomaly?: boolean;
-  /** Detector score of the cell, shown on hover. Default: none. */
-  readonly score?: number;
+  /** The detector's decision-function value of the cell (negative = outlier), shown on hover. Default: none. */
+  readonly decision?: number;
 }
 
 /** Options of {@link entityHeatmap}. */
@@ -42,12 +42,12 @@ export interface EntityHeatmapOptions {
 
 /**
  * Entity × time-window heatmap (white → blue), anomalous cells marked with red squares; hover shows the
- * entity, the window, the value and the score. Entities with anomalies come first, then the busiest.
+ * entity, the window, the value and the decision value. Entities with anomalies come first, then the busiest.
  *
  * @example
  * const spec = entityHeatmap([
  *   { entity: "alice", window: "2024-03-01T10:00:00Z", value: 2 },
- *   { entity: "mallory", window: "2024-03-01T10:00:00Z", value: 45, anomaly: true, score: -0.21 },
+ *   { entity: "mallory", window: "2024-03-01T10:00:00Z", value: 45, anomaly: true, decision: -0.21 },
  * ], { title: "Failed logins per user and 5-minute window", valueTitle: "failed logins" });
  */
 export function entityHeatmap(cells: readonly HeatmapCell[], options: EntityHeatmapOptions = {}): PlotlySpec {
@@ -77,14 +77,14 @@ export function entityHeatmap(cells: readonly HeatmapCell[], options: EntityHeat
   const entityIndex = new Map(entities.map((e, i) => [e, i]));
 
   const z: (number | null)[][] = entities.map(() => windowKeys.map(() => missing));
-  const score: (number | undefined)[][] = entities.map(() => windowKeys.map(() => undefined));
+  const decision: (number | undefined)[][] = entities.map(() => windowKeys.map(() => undefined));
   const flagged: boolean[][] = entities.map(() => windowKeys.map(() => false));
   cells.forEach((c, k) => {
     const i = entityIndex.get(c.entity);
     if (i === undefined) return;
     const j = windowIndex.get(windows[k]) as number;
     z[i][j] = (z[i][j] ?? 0) + (Number.isFinite(c.value) ? c.value : 0);
-    if (c.score !== undefined) score[i][j] = c.score;
+    if (c.decision !== undefined) decision[i][j] = c.decision;
     if (c.anomaly) flagged[i][j] = true;
   });
 
@@ -95,7 +95,7 @@ export function entityHeatmap(cells: readonly HeatmapCell[], options: EntityHeat
   const hover = (i: number, j: number) =>
     `${escapePlotlyText(entityTitle)}: <b>${yLabels[i]}</b><br>window: ${windowText(xLabels[j])}<br>` +
     `${escapePlotlyText(valueTitle)}: ${z[i][j] === null ? "no data" : formatNumber(z[i][j] as number)}` +
-    (score[i][j] === undefined ? "" : `<br>score: ${formatNumber(score[i][j] as number)}`) +
+    (decision[i][j] === undefined ? "" : `<br>decision: ${formatNumber(decision[i][j] as number)}`) +
     (flagged[i][j] ? "<br><b>anomaly</b>" : "");
   const text = entities.map((_, i) => windowKeys.map((_, j) => hover(i, j)));
   const ax: (string | number)[] = [];

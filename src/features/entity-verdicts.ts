@@ -76,13 +76,13 @@ export function entityVerdicts(options: EntityVerdictsOptions): EntityVerdict[] 
   return out.sort((x, y) => y.total - x.total || (x.entity < y.entity ? -1 : 1));
 }
 
-/** One heatmap cell per non-zero feature row: entity, window (ISO), value, and the detector's flag and score. */
+/** One heatmap cell per non-zero feature row: entity, window (ISO), value, and the detector's flag and decision value. */
 export interface FeatureCell {
   readonly entity: string;
   readonly window: string;
   readonly value: number;
   readonly anomaly: boolean;
-  readonly score?: number;
+  readonly decision?: number;
 }
 
 /**
@@ -90,11 +90,11 @@ export interface FeatureCell {
  * `entityHeatmap` from src/charts.
  *
  * @example
- * show(entityHeatmap(featureCells(f, { predictions, scores }), { valueTitle: "failed logins" }));
+ * show(entityHeatmap(featureCells(f, { predictions, decision }), { valueTitle: "failed logins" }));
  */
 export function featureCells(
   features: WindowFeatures,
-  options: { readonly predictions?: ArrayLike<number>; readonly scores?: ArrayLike<number>; readonly column?: number } = {},
+  options: { readonly predictions?: ArrayLike<number>; readonly decision?: ArrayLike<number>; readonly column?: number } = {},
 ): FeatureCell[] {
   const cols = features.matrix.cols;
   const column = options.column ?? 0;
@@ -108,7 +108,7 @@ export function featureCells(
       window: new Date(features.windowStarts[i]).toISOString(),
       value,
       anomaly,
-      score: options.scores === undefined ? undefined : options.scores[i],
+      decision: options.decision === undefined ? undefined : options.decision[i],
     });
   }
   return out;

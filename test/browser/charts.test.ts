@@ -170,7 +170,7 @@ describe("hostile strings stay text", () => {
     const specs: [string, PlotlySpec][] = [
       ["timeline", timelineChart({ x: [0, 1, 2], y: [1, 5, 1], anomalies: [1], title: h0, xTitle: h1, yTitle: h2, name: h3, hoverText: [h4, h0, h1], anomalyName: h2 })],
       ["histogram", scoreHistogram({ scores: [0.1, -0.2, 0.3], thresholds: [{ value: 0, label: h1 }], title: h2, xTitle: h3 })],
-      ["heatmap", entityHeatmap(HOSTILE.map((h, i) => ({ entity: h, window: i, value: i, anomaly: i === 1, score: -i })), { title: h4, valueTitle: h0, entityTitle: h1 })],
+      ["heatmap", entityHeatmap(HOSTILE.map((h, i) => ({ entity: h, window: i, value: i, anomaly: i === 1, decision: -i })), { title: h4, valueTitle: h0, entityTitle: h1 })],
       ["roc", rocChart([{ name: h0, labels: [0, 1, 0, 1], scores: [0.1, 0.9, 0.3, 0.4] }, { name: h1, fpr: [0, 1], tpr: [0, 1] }], { title: h2 })],
       ["pr", prChart([{ name: h3, labels: [0, 1, 0, 1], scores: [0.1, 0.9, 0.3, 0.4] }], { title: h4 })],
       ["sweep", sweepChart([{ contamination: 0.1, offset: 0, flagged: 2, precision: 0.5, recall: 1 }], { title: h0 })],

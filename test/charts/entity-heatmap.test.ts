@@ -8,7 +8,7 @@ describe("entityHeatmap", () => {
   const cells = [
     { entity: "alice", window: "2024-03-01T10:00:00Z", value: 2 },
     { entity: "alice", window: "2024-03-01T10:05:00Z", value: 1 },
-    { entity: "mallory", window: "2024-03-01T10:05:00Z", value: 45, anomaly: true, score: -0.2 },
+    { entity: "mallory", window: "2024-03-01T10:05:00Z", value: 45, anomaly: true, decision: -0.2 },
     { entity: "bob", window: "2024-03-01T10:00:00Z", value: 9 },
   ];
   test("pivots cells to entity × window, anomalous entities first, red marks on flagged cells (snapshot)", () => {
@@ -22,7 +22,7 @@ describe("entityHeatmap", () => {
       [2, 1],
     ]);
     expect(marks).toMatchObject({ x: ["2024-03-01 10:05:00"], y: ["mallory"], name: "anomaly (1)" });
-    expect(heat.text[0][1]).toBe("user: <b>mallory</b><br>window: 2024-03-01 10:05:00<br>failed logins: 45<br>score: -0.2<br><b>anomaly</b>");
+    expect(heat.text[0][1]).toBe("user: <b>mallory</b><br>window: 2024-03-01 10:05:00<br>failed logins: 45<br>decision: -0.2<br><b>anomaly</b>");
     expect(spec).toMatchSnapshot();
   });
   test("limits entities, keeps blanks with missingValue null, escapes names", () => {
