@@ -301,7 +301,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
         const hint = unknown[1] === "--" ? didYouMean(unknown[2], Object.keys(OPTIONS), "'").replace("'", "'--") : "";
         throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
       }
-      const ambiguous = /Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(m);
+      const ambiguous = /Option '(--[^ ']+)' argument is ambiguous/.exec(m);
       if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
       throw new UsageError(m);
     }

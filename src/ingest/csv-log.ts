@@ -75,7 +75,9 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
     if (!reader.pending && text.length === 0) return "empty line";
     if (!reader.pending) firstLineNo = lineNo;
     const row = reader.readLine(text);
-    if (row === null || typeof row === "string") return row;
+    // Two tests, not one `||`: tslab compiles without strictNullChecks, where `row === null ||` does not narrow.
+    if (row === null) return null;
+    if (typeof row === "string") return row;
     return settle(firstLineNo, text, row);
   }
 

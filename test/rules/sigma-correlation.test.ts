@@ -130,7 +130,7 @@ correlation: {type: event_count, rules: [ssh_failed], timespan: 1 hour, conditio
     const run = runSigmaRules(events, set);
     expect(run.alerts.map((a) => [a.detector, a.entity, a.entityType, a.value])).toEqual([["sigma:ssh_bf", "198.51.100.7", "ip", 6]]);
     const f = sigmaAlertsToFindings(run.alerts);
-    expect(f[0]).toMatchObject({ entity: "198.51.100.7", entityType: "ip", score: -1, anomalyScore: 85, detectors: ["sigma:ssh_bf"] });
+    expect(f[0]).toMatchObject({ entity: "198.51.100.7", entityType: "ip", decision: -1, anomalyScore: 85, detectors: ["sigma:ssh_bf"] });
     expect(f[0].related?.users).toEqual(["root"]);
   });
   it("a detection rule on its own groups its matches per entity", () => {
