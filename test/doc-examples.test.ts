@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tsFiles } from "./support";
 
 // Every `@example` in a doc comment under src/ runs, and the values its comments state are checked
 // (STYLE.md habit 10; test/readme.test.ts does the same for the README). An example line
@@ -14,15 +15,6 @@ import { describe, expect, it } from "vitest";
 // (`events`, `findings`, `X`, `y`, …), so they can be written as a notebook would use them.
 
 const ROOT = resolve(__dirname, "..");
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") && !p.endsWith(".d.ts") ? [p] : [];
-    });
-}
 
 interface Example {
   readonly id: number;

@@ -1,20 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { tsFiles } from "./support";
 
 // House rule (STYLE.md, habit 10): every public function has a short doc comment with a runnable example.
 // This test finds exported functions and classes in src/ without a `/** … */` doc comment, and exported
 // declarations whose doc comment has no `@example`: every function, and every class except the plain error
 // subclasses allow-listed below. The message lists file:line and name of each offender.
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") && !p.endsWith(".d.ts") ? [p] : [];
-    });
-}
 
 const FUNCTION = /^export\s+(?:default\s+)?(?:async\s+)?function\s*\*?\s*(\w+)/;
 const CLASS = /^export\s+(?:default\s+)?(?:abstract\s+)?class\s+(\w+)/;

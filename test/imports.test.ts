@@ -1,16 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tsFiles } from "./support";
 
 // tslab (the notebook kernel) resolves a relative import only to a file, never to a directory's index,
 // so every relative import in src/ must name a file. This test finds the ones that would break notebooks.
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? tsFiles(p) : p.endsWith(".ts") && !p.endsWith(".d.ts") ? [p] : [];
-  });
-}
-
 describe("relative imports in src/", () => {
   it("name files (not directories) so the tslab kernel can load them", () => {
     const bad: string[] = [];

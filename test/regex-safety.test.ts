@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { checkSync } from "recheck";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { tsFiles } from "./support";
 
 const SRC = path.resolve(__dirname, "../src");
 
@@ -34,13 +35,6 @@ interface Found {
   readonly where: string;
   readonly source: string;
   readonly flags: string;
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? sourceFiles(p) : d.name.endsWith(".ts") ? [p] : [];
-  });
 }
 
 /** The constant string value of an expression, or undefined. */
@@ -82,7 +76,7 @@ function fold(e: ts.Expression, consts: Map<string, ts.Expression>, depth = 0): 
 function collect(): { found: Found[]; dynamic: string[] } {
   const found: Found[] = [];
   const dynamic: string[] = [];
-  for (const file of sourceFiles(SRC)) {
+  for (const file of tsFiles(SRC)) {
     const rel = path.relative(SRC, file).split(path.sep).join("/");
     const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const consts = new Map<string, ts.Expression>();

@@ -1,24 +1,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./support";
 
 // `npm start` (scripts/start.js): Jupyter Notebook with the project's configuration, and the options a teacher
 // uses to serve a room (`--ip 0.0.0.0 --port N --token T`).
 const require_ = createRequire(import.meta.url);
 const { jupyterArgs } = require_("../scripts/start.js") as { jupyterArgs(extra: string[], env?: object): string[] };
 const hasNotebook = spawnSync(process.env.SIEMLAB_PYTHON ?? "/usr/bin/python3", ["-c", "import notebook"], { stdio: "ignore" }).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => ok(port));
-    });
-    srv.on("error", fail);
-  });
-}
 
 describe("npm start", () => {
   it("listens on 127.0.0.1 unless told otherwise; --ip/--port pass through; --token T sets the token", () => {

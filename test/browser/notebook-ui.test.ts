@@ -1,11 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium } from "../../src/export/chromium";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../support";
 
 // A teacher opens every lesson in Jupyter Notebook (classic UI) at 1280 px, as on a projector, runs all
 // cells and the room reads them: no errors or library banners in the outputs, no code or output that scrolls
@@ -30,17 +30,6 @@ const tracked = [...new Set(spawnSync("git", ["ls-files", "--", "notebooks/*.ipy
   .filter((f) => /^notebooks\/\d{2}-[a-z0-9-]+\.ipynb$/.test(f))
   .map((f) => f.slice("notebooks/".length))
   .sort();
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => ok(port));
-    });
-    srv.on("error", fail);
-  });
-}
 
 interface Output {
   type: string;
