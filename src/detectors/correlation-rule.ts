@@ -63,9 +63,10 @@ export interface SlidingWindowHit {
  * @example
  * const hits = slidingWindowRule(events, { by: "srcIp", eventTypes: ["failed_password"], threshold: 8, windowSeconds: 120 });
  * // [{ entity: "203.0.113.9", firstTime: …, lastTime: …, count: 12, lineNos: [40, 41, …] }]
- * // A distributed brute force: one user, many addresses (Sigma value_count).
- * slidingWindowRule(events, { by: "user", distinct: "srcIp", threshold: 5, windowSeconds: 600 });
- * // [{ entity: "ivan", count: 73, distinctValues: 52, … }]
+ * // A distributed brute force (Sigma value_count): one user, failures from 52 addresses, in the scenario.
+ * const sim = parseLogLines(simulateEntityScenario({ seed: 0 }).lines, { year: 2025 }).events;
+ * const spread = slidingWindowRule(sim, { by: "user", distinct: "srcIp", threshold: 5, windowSeconds: 600 });
+ * spread.map((h) => [h.entity, h.count, h.distinctValues]); // [["ivan", 69, 52]]
  */
 export function slidingWindowRule(events: readonly LogEvent[], options: SlidingWindowRuleOptions = {}): SlidingWindowHit[] {
   checkOptions(options, SLIDING_WINDOW_RULE_OPTIONS_KEYS, "slidingWindowRule");
@@ -176,9 +177,11 @@ export interface WindowRows {
  * Errors: OptionError when `rows.by` is not 'srcIp', 'user', 'host' or 'process' (e.g. 'custom'); DataError for an unknown line.
  *
  * @example
- * const f = entityFeatures(events, { by: "srcIp", window: "1h" });
- * const hits = slidingWindowRule(events, { by: "user", distinct: "srcIp", threshold: 5, windowSeconds: 600 });
- * const flags = ruleWindowFlags(hits, events, f); // Int8Array, one per row of f.matrix
+ * const ev = parseLogLines(simulateEntityScenario({ seed: 0 }).lines, { year: 2025 }).events;
+ * const f = entityFeatures(ev, { by: "srcIp", window: "1h" });
+ * const hits = slidingWindowRule(ev, { by: "user", distinct: "srcIp", threshold: 5, windowSeconds: 600 });
+ * // One flag per row of f.matrix: -1 where a hit's event falls in the row's (address, hour).
+ * const flags = ruleWindowFlags(hits, ev, f);
  * f.keys.filter((_, i) => flags[i] === -1).length; // 52: every address of the distributed brute force
  */
 export function ruleWindowFlags(hits: readonly SlidingWindowHit[], events: readonly LogEvent[], rows: WindowRows): Int8Array {

@@ -322,7 +322,7 @@ function subSeed(seed: number, k: number): number {
  * @example
  * const sim = simulateEntityScenario({ seed: 3, days: 7 });
  * const labels = scenarioWindowLabels(sim, 3600000); // hourly windows
- * labels.size; // 384
+ * labels.size; // 586
  * labels.get(`10.0.9.9|${sim.start}`); // "noisy_service"
  */
 export function scenarioWindowLabels(sim: EntityScenario, windowMs: number): Map<string, ScenarioLabel> {
