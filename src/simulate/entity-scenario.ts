@@ -1,6 +1,6 @@
 /**
- * A labelled week of sshd logs where "unusual for this entity" is what matters (issue 13): ordinary users
- * who log in during business hours, plus four cases an analyst cares about, each labelled on its lines:
+ * A labelled fortnight of sshd logs where "unusual for this entity" is what matters (issue 13): ordinary
+ * users who log in during business hours, plus six cases an analyst cares about, each labelled on its lines:
  * - `quiet_burst`: a quiet user (one login a day) whose address suddenly logs in dozens of times in an hour
  *   (a stolen key driving automation): every login succeeds, so a failed-login rule never fires, and the
  *   count is ordinary next to the service account;
@@ -26,8 +26,9 @@
  * Benign background (`background_scan`): every internet-facing sshd sees a trickle of addresses trying one
  * to three passwords for root or a common name and going away; here ~20 such addresses a day, at any hour.
  * They are why a lone failed login from a new address is ordinary, as it is on a real server.
- * Seeded: the same seed gives the same lines. The scanners and the distributed attack are drawn from
- * streams of their own (seeded from `seed`), so adding them left every other line as it was.
+ * Seeded: the same seed gives the same lines. The scanners, the distributed brute force and the stolen
+ * credentials are drawn from streams of their own (seeded from `seed`), so adding them left every other
+ * line as it was.
  *
  * @example
  * const sim = simulateEntityScenario({ seed: 0 });
@@ -37,7 +38,7 @@ import { OptionError } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
 import { RandomState } from "../random";
 
-/** Label of a scenario line: "normal", the benign "noisy_service", or one of {@link SCENARIO_ATTACKS}. */
+/** Label of a scenario line: "normal", the benign "noisy_service" or "background_scan", or one of {@link SCENARIO_ATTACKS}. */
 export type ScenarioLabel =
   | "normal"
   | "noisy_service"
