@@ -27,6 +27,8 @@ export { ThresholdRule } from "./threshold-rule";
 export type { ThresholdRuleOptions } from "./threshold-rule";
 export { slidingWindowRule } from "./correlation-rule";
 export type { SlidingWindowRuleOptions, SlidingWindowHit } from "./correlation-rule";
+export { ruleWindowFlags } from "./correlation-rule";
+export type { WindowRows } from "./correlation-rule";
 export { createDetector, listDetectors, getDetectorEntry, registerDetector } from "./registry";
 export { checkConformance, conformanceChecks } from "./conformance";
 export type { DetectorUnderTest, ConformanceCheck, ConformanceResult } from "./conformance";

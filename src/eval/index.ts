@@ -45,3 +45,5 @@ export { parseNpy } from "./npy";
 export type { NpyArray } from "./npy";
 export { loadLabelledCsv } from "./labelled-csv";
 export type { LoadLabelledCsvOptions } from "./labelled-csv";
+export { caseRecall, caseRecallTable, flaggedOnlyBy } from "./detector-overlap";
+export type { DetectorFlags, CaseRecallOptions, CaseRecall } from "./detector-overlap";

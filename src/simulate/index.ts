@@ -11,3 +11,5 @@ export { SCENARIO_ATTACKS, simulateEntityScenario, scenarioWindowLabels } from "
 export type { ScenarioLabel, ScenarioIncident, EntityScenario, EntityScenarioOptions } from "./entity-scenario";
 export { benchmarkEntityScenario } from "./scenario-benchmark";
 export type { ScenarioBenchmarkOptions, ScenarioBenchmarkRow } from "./scenario-benchmark";
+export { SCENARIO_RULES, SCENARIO_COMPARED, scenarioDetections } from "./scenario-benchmark";
+export type { ScenarioDetectionsOptions, ScenarioDetections } from "./scenario-benchmark";

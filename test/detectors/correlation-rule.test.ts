@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../src/errors";
 import type { LogEvent } from "../../src/events";
-import { slidingWindowRule } from "../../src/detectors/correlation-rule";
+import { ruleWindowFlags, slidingWindowRule } from "../../src/detectors/correlation-rule";
+import { DataError } from "../../src/errors";
 
 let line = 0;
 const ev = (tSec: number, srcIp: string, eventType = "failed_password", user = "root"): LogEvent => ({
@@ -51,7 +52,61 @@ describe("slidingWindowRule", () => {
     expect(slidingWindowRule(sprayed)).toEqual([]);
     expect(slidingWindowRule(sprayed, { by: "user" }).map((h) => [h.entity, h.count])).toEqual([["admin", 8]]);
   });
+  it("counts distinct values with `distinct` (Sigma value_count): one user failing from many addresses", () => {
+    line = 0;
+    // admin: 6 failures from 5 addresses within 100 s (one address twice); bob: 9 failures from one address.
+    const ips = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.1", "192.0.2.4", "192.0.2.5"];
+    const evs = [
+      ...ips.map((ip, i) => ev(i * 20, ip, "failed_password", "admin")),
+      ...Array.from({ length: 9 }, (_, i) => ev(i * 5, "198.51.100.7", "failed_password", "bob")),
+      ev(50, "192.0.2.9", "accepted_password", "admin"), // a success does not count
+    ];
+    const opts = { by: "user", distinct: "srcIp", threshold: 5, windowSeconds: 600 } as const;
+    const hits = slidingWindowRule(evs, opts);
+    expect(hits.map((h) => [h.entity, h.count, h.distinctValues, h.lineNos.length])).toEqual([["admin", 6, 5, 6]]);
+    // The window edge holds as for event counts: 5 addresses span 80 s.
+    expect(slidingWindowRule(evs, { ...opts, windowSeconds: 79 })).toEqual([]);
+    expect(slidingWindowRule(evs, { ...opts, windowSeconds: 80 }).length).toBe(1);
+    // An address leaving the window takes its value with it only when its last event has left.
+    line = 0;
+    const slide = ["a", "a", "b", "c"].map((ip, i) => ev(i * 100, ip, "failed_password", "u"));
+    const rule = (windowSeconds: number) => slidingWindowRule(slide, { by: "user", distinct: "srcIp", threshold: 3, windowSeconds });
+    expect(rule(200).map((h) => [h.count, h.distinctValues])).toEqual([[3, 3]]); // a at 100 s is still inside
+    expect(rule(199)).toEqual([]);
+    // Without `distinct` the field is absent from hits.
+    expect(slidingWindowRule(evs, { by: "user", threshold: 9 })[0]).not.toHaveProperty("distinctValues");
+  });
+
+  it("puts hits on the (entity, window) rows of a feature matrix, whatever the rule was keyed by", () => {
+    line = 0;
+    const H = 3600000;
+    const evs = [
+      ...["192.0.2.1", "192.0.2.2", "192.0.2.3"].map((ip, i) => ev(3000 + i * 300, ip, "failed_password", "admin")),
+      ev(100, "10.0.0.5", "accepted_password", "alice"),
+    ];
+    const t0h = Date.UTC(2024, 0, 1);
+    const rows = {
+      by: "srcIp",
+      windowMs: H,
+      keys: [
+        { entity: "10.0.0.5", windowStart: t0h },
+        { entity: "192.0.2.1", windowStart: t0h },
+        { entity: "192.0.2.2", windowStart: t0h },
+        { entity: "192.0.2.3", windowStart: t0h + H }, // 3600 s: the next hour
+        { entity: "192.0.2.3", windowStart: t0h },
+      ],
+    };
+    const hits = slidingWindowRule(evs, { by: "user", distinct: "srcIp", threshold: 3, windowSeconds: 600 });
+    expect(Array.from(ruleWindowFlags(hits, evs, rows))).toEqual([1, -1, -1, -1, 1]);
+    expect(Array.from(ruleWindowFlags([], evs, rows))).toEqual([1, 1, 1, 1, 1]);
+    expect(() => ruleWindowFlags(hits, evs.slice(1), rows)).toThrow(DataError);
+    expect(() => ruleWindowFlags(hits, evs, { ...rows, by: "custom" })).toThrow(/keyed by/);
+  });
+
   it("validates options", () => {
+    expect(() => slidingWindowRule([], { distinct: "srcIp" })).toThrow(/differ from `by`/);
+    expect(() => slidingWindowRule([], { by: "user", distinct: "srcIP" as "srcIp" })).toThrow(/did you mean 'srcIp'/);
+    expect(() => slidingWindowRule([], { distnct: "srcIp" } as never)).toThrow(/did you mean `distinct`/);
     expect(() => slidingWindowRule([], { threshold: 0 })).toThrow(OptionError);
     expect(() => slidingWindowRule([], { windowSeconds: -1 })).toThrow(/windowSeconds/);
     expect(() => slidingWindowRule([], { by: "pid" as "user" })).toThrow(/'srcIp', 'user' or 'host'/);
