@@ -11,7 +11,7 @@ import { mineTemplates, type DrainOptions } from "../../src/ingest/drain";
 import { loghubFile, loghubPresent, readCsvRecords } from "./csv-fixture";
 
 /** Loghub's grouping accuracy of predicted ids against ground-truth event ids. */
-export function groupingAccuracy(truth: readonly string[], predicted: ArrayLike<number>): number {
+function groupingAccuracy(truth: readonly string[], predicted: ArrayLike<number>): number {
   const byPred = new Map<number, number[]>();
   const truthSize = new Map<string, number>();
   truth.forEach((t, i) => {
