@@ -15,8 +15,9 @@
  *   little-endian and 8-byte aligned.
  * - `contentSha256` is the SHA-256 of the file's JSON text without that field (`JSON.stringify(doc, null,
  *   1)`), so an edited or damaged JSON file is refused even when it still parses.
- * Both files are written to a temporary name and renamed into place (sidecar first), so a crash never leaves
- * a half-written file under the final name; a stale pair (new sidecar, old JSON) fails the checksum.
+ * Both files are written in full to temporary names, then renamed into place (sidecar first), so a failed or
+ * interrupted save never leaves a half-written file under the final name, and a failure while writing leaves
+ * the previous model intact; a stale pair (new sidecar, old JSON) fails the checksum instead of loading.
  * Reading checks format, version, checksums and bounds and decodes everything before returning: a bad file
  * gives a {@link ModelFileError}, never a half-built object.
  */
@@ -235,12 +236,21 @@ export function checkJsonValue(v: unknown, where: string): void {
 
 const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 
-/** Writes `chunks` to a temporary file next to `path`, flushes it and renames it into place. */
-function writeAtomic(path: string, chunks: readonly (string | Uint8Array)[]): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-  let fd: number | undefined;
+/** A temporary name next to `path` (same folder, so that the rename is atomic). */
+const tempName = (path: string): string => join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+
+function removeQuietly(path: string): void {
   try {
-    fd = openSync(tmp, "w");
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Writes `chunks` to `tmp` and flushes it to disk. */
+function writeFlushed(tmp: string, chunks: readonly (string | Uint8Array)[]): void {
+  const fd = openSync(tmp, "w");
+  try {
     for (const c of chunks) {
       if (typeof c === "string") writeSync(fd, c);
       else {
@@ -249,17 +259,32 @@ function writeAtomic(path: string, chunks: readonly (string | Uint8Array)[]): vo
       }
     }
     fsyncSync(fd);
+  } finally {
     closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
+  }
+}
+
+/**
+ * Writes each file to a temporary name next to it, and only when all are complete renames them into place in
+ * order: a failure while writing leaves every existing file untouched (and no temporary file behind).
+ */
+function writeAtomic(files: readonly { readonly path: string; readonly chunks: readonly (string | Uint8Array)[] }[]): void {
+  const temps: string[] = [];
+  let current = files[0]?.path;
+  try {
+    for (const f of files) {
+      current = f.path;
+      const tmp = tempName(f.path);
+      temps.push(tmp);
+      writeFlushed(tmp, f.chunks);
     }
-    throw new ModelFileError(`Cannot write ${path}: ${(e as Error).message}`);
+    files.forEach((f, i) => {
+      current = f.path;
+      renameSync(temps[i], f.path);
+    });
+  } catch (e) {
+    temps.forEach(removeQuietly);
+    throw new ModelFileError(`Cannot write ${current}: ${(e as Error).message}`);
   }
 }
 
@@ -297,8 +322,7 @@ export function writeModelFile(path: string, kind: string, header: Readonly<Reco
   };
   const body = JSON.stringify(doc, null, 1);
   const text = JSON.stringify({ ...doc, contentSha256: sha256(body) }, null, 1) + "\n";
-  if (sidecar !== null) writeAtomic(sidecarFile, enc.chunks);
-  writeAtomic(path, [text]);
+  writeAtomic(sidecar !== null ? [{ path: sidecarFile, chunks: enc.chunks }, { path, chunks: [text] }] : [{ path, chunks: [text] }]);
   if (sidecar === null && existsSync(sidecarFile)) {
     try {
       unlinkSync(sidecarFile);
