@@ -11,8 +11,9 @@
  *   "Float32Array"` when every value of a Float64Array is a float32, e.g. TensorFlow.js weights, which halves
  *   it and restores the same doubles), `{"$map": [[key, value], ...]}` (a Map) and `{"$object": {...}}` (a
  *   plain object whose own keys start with "$").
- * - `sidecar` is `{file, bytes, sha256}` (the file name relative to the JSON file) or null; arrays in it are
- *   little-endian and 8-byte aligned.
+ * - `sidecar` is `{file, bytes, sha256}` or null; the sidecar is always read from `<json path>.bin` (`file` is
+ *   its name when saved, for messages), so a pair renamed together still loads; arrays in it are little-endian
+ *   and 8-byte aligned.
  * - `contentSha256` is the SHA-256 of the file's JSON text without that field (`JSON.stringify(doc, null,
  *   1)`), so an edited or damaged JSON file is refused even when it still parses.
  * Both files are written in full to temporary names, then renamed into place (sidecar first), so a failed or
@@ -379,12 +380,15 @@ export function readModelFile(path: string, kind: string, useInstead: Readonly<R
     if (!isPlainObject(sc) || typeof sc.file !== "string" || typeof sc.sha256 !== "string" || typeof sc.bytes !== "number") {
       throw new ModelFileError(`${path} is corrupted: its "sidecar" field is not {file, bytes, sha256}`);
     }
-    const scPath = join(dirname(path), basename(sc.file));
+    // Always `<path>.bin` next to the JSON, whatever name it had when saved: a renamed pair still loads.
+    const scPath = sidecarPath(path);
     try {
       if (!statSync(scPath).isFile()) throw new Error("not a file");
       sidecar = readFileSync(scPath);
     } catch {
-      throw new ModelFileError(`${path} needs its binary sidecar ${scPath}, which is missing: copy both files together (the .json and its .bin)`);
+      throw new ModelFileError(
+        `${path} needs its binary sidecar ${scPath}, which is missing: copy or rename both files together (saved as ${sc.file} next to the JSON)`,
+      );
     }
     if (sidecar.length !== sc.bytes) {
       throw new ModelFileError(`${scPath} has ${sidecar.length} bytes, ${path} expects ${sc.bytes}: the sidecar is truncated or belongs to another save`);

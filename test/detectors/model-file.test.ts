@@ -3,7 +3,7 @@
  * every kind of bad file gives a ModelFileError and no detector.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -243,6 +243,15 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
     const path = saved();
     rmSync(`${path}.bin`);
     fails(path, /needs its binary sidecar .*\.bin, which is missing/);
+  });
+
+  it("a pair renamed together still loads; a JSON renamed alone names the sidecar it needs", () => {
+    const path = saved();
+    const moved = tmp("moved.json");
+    renameSync(path, moved);
+    expect(() => loadDetector(moved)).toThrow(/needs its binary sidecar .*moved\.json\.bin, which is missing: copy or rename both files together/);
+    renameSync(`${path}.bin`, `${moved}.bin`);
+    expect(loadDetector(moved).name).toBe("iforest");
   });
 
   it("a truncated sidecar", () => {
