@@ -223,6 +223,10 @@ class StateDecoder {
 /**
  * Checks that metadata is plain JSON (objects, arrays, strings, finite numbers, booleans, null), so that it
  * reads back exactly as given.
+ *
+ * @example
+ * checkJsonValue({ by: "srcIp", window: "1m" }, "`metadata`"); // ok
+ * checkJsonValue({ x: NaN }, "`metadata`"); // throws: JSON has no NaN or Infinity
  */
 export function checkJsonValue(v: unknown, where: string): void {
   if (v === null || typeof v === "string" || typeof v === "boolean") return;
@@ -289,7 +293,12 @@ function writeAtomic(files: readonly { readonly path: string; readonly chunks: r
   }
 }
 
-/** The sidecar file of a model file: `<path>.bin`. */
+/**
+ * The sidecar file of a model file: `<path>.bin`.
+ *
+ * @example
+ * sidecarPath("/tmp/model.json"); // "/tmp/model.json.bin"
+ */
 export function sidecarPath(path: string): string {
   return `${path}.bin`;
 }
@@ -298,6 +307,10 @@ export function sidecarPath(path: string): string {
  * Writes a model file: `header` (plain JSON fields of the kind, e.g. the detector's name and options) and
  * `state` (encoded as described above, big arrays to the sidecar). Removes a stale sidecar when the new state
  * has none.
+ *
+ * @example
+ * writeModelFile("/tmp/demo-model.json", "demo", { note: "hello" }, { weights: new Float64Array(100).fill(0.5) });
+ * readModelFile("/tmp/demo-model.json", "demo").doc.note; // "hello"
  */
 export function writeModelFile(path: string, kind: string, header: Readonly<Record<string, unknown>>, state: unknown): void {
   if (typeof path !== "string" || path === "") throw new ModelFileError(`Expected a file path to save to, got ${JSON.stringify(path)}`);
@@ -342,6 +355,11 @@ export interface ModelFileContents {
 /**
  * Reads and checks a model file of `kind` ("detector", "drain"): format, version, JSON checksum, sidecar
  * presence, size and checksum, then decodes the state. `useInstead` is how to load a file of another kind.
+ *
+ * @example
+ * writeModelFile("/tmp/demo-read.json", "demo", {}, { w: Float64Array.of(1, 2) });
+ * readModelFile("/tmp/demo-read.json", "demo").doc.kind;          // "demo"
+ * readModelFile("/tmp/demo-read.json", "detector");                // throws: holds a "demo" model, not a "detector" one
  */
 export function readModelFile(path: string, kind: string, useInstead: Readonly<Record<string, string>> = {}): ModelFileContents {
   let text: string;
