@@ -290,7 +290,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     try {
       detector = new Ctor(contents.options as Record<string, unknown>);
     } catch (e) {
-      throw new ModelFileError(`${path} records options ${contents.className} refuses (${(e as Error).message}); save the model again`);
+      throw new ModelFileError(`${path} records options that ${contents.className} refuses (${(e as Error).message}); save the model again`);
     }
     restoreDetector(detector, contents, path);
     return detector;
