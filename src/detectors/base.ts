@@ -314,6 +314,11 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     return state as Model;
   }
 
+  /** For {@link modelFromState} overrides: throws a ModelFileError "the <Class> state <what>" unless `ok`. */
+  protected checkState(ok: boolean, what: string): void {
+    if (!ok) throw new ModelFileError(`the ${this.className} state ${what}`);
+  }
+
   /** For the model file: class name, options and fitted state. Throws a ModelFileError before `fit`. */
   [EXPORT_DETECTOR_STATE](): { readonly className: string; readonly params: Record<string, unknown>; readonly fit: SavedFit } {
     if (this.fitted === null) throw new ModelFileError(`${this.className} is not fitted yet: call fit(X) before saving it`);

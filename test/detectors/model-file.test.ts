@@ -252,6 +252,35 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
     fails(craft((d) => { d.state.model.forest.threshold = { $typed: "BigInt64Array", values: [] }; }), /unknown array type/);
   });
 
+  it("every registered detector refuses a crafted state whose first array is cut short (threshold-rule: too few features)", () => {
+    const XE = X.map((r, i) => [i % 7, ...r.slice(1)]);
+    for (const entry of detectorRegistry) {
+      const det = entry.create(OPTIONS[entry.name] ?? { seed: 1 }).fit(entry.name === "entity-baseline" ? XE : X);
+      const path = tmp(`${entry.name}-crafted.json`);
+      saveDetector(det, path);
+      const { contentSha256: _old, ...doc } = JSON.parse(readFileSync(path, "utf8"));
+      const cut = (v: any): boolean => {
+        if (v === null || typeof v !== "object") return false;
+        for (const k of Object.keys(v)) {
+          if (v[k] !== null && typeof v[k] === "object" && "$typed" in v[k]) {
+            v[k] = { $typed: v[k].$typed, values: [0] };
+            return true;
+          }
+          if (cut(v[k])) return true;
+        }
+        return false;
+      };
+      if (!cut(doc.state.model)) {
+        doc.nFeaturesIn = 2;
+        doc.state.model.nFeaturesIn = 2;
+      }
+      const sum = createHash("sha256").update(JSON.stringify(doc, null, 1)).digest("hex");
+      writeFileSync(path, JSON.stringify({ ...doc, contentSha256: sum }, null, 1));
+      expect(() => loadDetector(path), entry.name).toThrow(ModelFileError);
+      expect(() => loadDetector(path), entry.name).toThrow(/state (lacks|has)/);
+    }
+  });
+
   it("not a model file at all", () => {
     const path = tmp();
     writeFileSync(path, JSON.stringify({ hello: "world" }));
