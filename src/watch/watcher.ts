@@ -520,7 +520,7 @@ class Watch {
       const tier = rows[0]?.tier;
       const acts = rows.map((r) => `${r.action}${r.target !== f.entity ? ` ${r.target}` : ""} ${r.status}`).join(", ");
       const text = escapeControls(
-        `${start} ${f.entityType} ${f.entity} count=${f.features.count} anomaly ${f.anomalyScore.toFixed(1)} (${f.severity}) decision ${f.decision.toFixed(4)} by ${f.detector}` +
+        `${start} ${f.entityType} ${f.entity} count=${f.features.count} anomaly ${f.anomalyScore.toFixed(1)} (${f.severity}) decision ${+f.decision.toPrecision(4)} by ${f.detector}` +
           (tier !== undefined ? ` -> tier ${tier}: ${acts}` : " -> no tier matched"),
       );
       const wf: WatchFinding = { finding: f, tier, actions: rows, text };
