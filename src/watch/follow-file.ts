@@ -5,9 +5,9 @@
  *
  * - Only complete lines come out: the bytes after the last line feed wait until their newline arrives.
  * - Rotation by rename (logrotate's default, `create` mode): when the path names another file (or none),
- *   the old file is read to its end (the writer may still append to it for a moment: it is read until a
- *   poll finds nothing new), its unterminated last line (if any) is taken as a line, then the new file is
- *   read from its start.
+ *   the old file is read to its end (the writer may still append to it for a moment: it is read until it
+ *   has not grown for `rotationGraceMs`), its unterminated last line (if any) is taken as a line, then the
+ *   new file is read from its start.
  * - Truncation (`copytruncate`, `> file`): a file shorter than the offset is read again from 0, and a notice
  *   says so. A file truncated and refilled past the old offset between two polls cannot be told apart from
  *   appended data (tail -F has the same blind spot).
@@ -50,6 +50,8 @@ export interface FollowPoll {
   readonly caughtUp: boolean;
   /** Stdin only: the stream has ended. */
   readonly ended: boolean;
+  /** A rotated file is still being read to its end (a `--once` run waits for it). */
+  readonly rotating?: boolean;
 }
 
 /** Options of {@link FileFollower}. */
@@ -62,6 +64,11 @@ export interface FollowOptions {
   readonly maxLineLength?: number;
   /** At most this many bytes are read per poll, so one big file never blocks the event loop. Default: 4 MiB. */
   readonly maxBytesPerPoll?: number;
+  /**
+   * After a rotation, the old file is read until it has not grown for this long (ms): a daemon writes on to
+   * its old file until it reopens the path. Default: 1,000.
+   */
+  readonly rotationGraceMs?: number;
 }
 
 /** Splits bytes into complete lines, keeping the unterminated tail; the tail is bounded. */
@@ -180,6 +187,10 @@ export class FileFollower {
   private started = false;
   private resume: FollowPosition | undefined;
   private readonly maxBytesPerPoll: number;
+  /** Wall-clock time (ms) the rotated file last grew, or the rotation was noticed. */
+  private lastGrowth = 0;
+  /** The grace of the current rotation (0 for a file found rotated on a resume: its writer is long gone). */
+  private graceMs = 0;
 
   constructor(file: string, options: FollowOptions = {}) {
     this.path = file;
@@ -232,10 +243,16 @@ export class FileFollower {
       const got = this.readAvailable(f, lines, budget);
       budget -= got;
       if (budget <= 0) return { lines, notices, caughtUp: false, ended: false };
-      if (!this.rotated) this.rotated = this.pathMovedFrom(f);
+      const now = Date.now();
+      if (!this.rotated) {
+        this.rotated = this.pathMovedFrom(f);
+        this.lastGrowth = now;
+        this.graceMs = this.options.rotationGraceMs ?? 1000;
+      }
       if (!this.rotated) return { lines, notices, caughtUp: true, ended: false };
-      // Rotated: finish the old file once a poll finds nothing new in it (its writer has moved on).
-      if (got > 0) return { lines, notices, caughtUp: true, ended: false };
+      // Rotated: finish the old file once it has not grown for the grace period (its writer has moved on).
+      if (got > 0) this.lastGrowth = now;
+      if (now - this.lastGrowth < this.graceMs) return { lines, notices, caughtUp: true, ended: false, rotating: true };
       const tail = this.splitter.flush();
       if (tail !== undefined) lines.push(tail);
       notices.push(`${f.name} was rotated: read the old file to its end (${f.readPos} bytes)${tail !== undefined ? ", its unterminated last line included" : ""}; following the new ${this.path}`);
@@ -339,6 +356,7 @@ export class FileFollower {
       this.resume = undefined;
       this.file = { fd, dev: st.dev, ino: st.ino, readPos: Math.min(r.offset, st.size), name: full };
       this.rotated = true;
+      this.graceMs = 0;
       this.started = true;
       notices.push(`${this.path} was rotated while stopped: reading the rest of ${full} from byte ${r.offset} first`);
       return true;

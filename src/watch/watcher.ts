@@ -573,7 +573,7 @@ class Watch {
           ended = true;
           break;
         }
-        if (this.stopRequested || (this.o.once === true && p.caughtUp)) break;
+        if (this.stopRequested || (this.o.once === true && p.caughtUp && p.rotating !== true)) break;
         if (!p.caughtUp) {
           await new Promise((r) => setImmediate(r));
           continue;
