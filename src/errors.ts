@@ -75,3 +75,10 @@ export class ParseError extends SiemlabError {
     this.reason = reason;
   }
 }
+
+/**
+ * A saved model file cannot be written or read back: another format version, truncated or corrupted JSON,
+ * a missing or altered binary sidecar, an unknown detector, an unfitted detector, or a feature set other than
+ * the model's. The message names the file and says what to do; nothing is half-loaded.
+ */
+export class ModelFileError extends SiemlabError {}

@@ -8,13 +8,23 @@
  * const X = toDense([[1, 2], [3, 4]]); // { data: Float64Array [1, 2, 3, 4], rows: 2, cols: 2 }
  * percentile([1, 2, 3, 4], 50);       // 2.5, as np.percentile
  */
-import { DataError, NotFittedError, OptionError } from "../errors";
+import { DataError, ModelFileError, NotFittedError, OptionError } from "../errors";
 import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 import { percentile } from "../percentile";
 import { checkOptions, type OptionKeys } from "../options";
 import { checkSeed } from "../random";
 import { decisionScale } from "./anomaly-scale";
 import type { Contamination, Detector, DetectorOptions } from "./types";
+import {
+  EXPORT_DETECTOR_STATE,
+  RESTORE_DETECTOR_STATE,
+  readDetectorFile,
+  restoreDetector,
+  writeDetectorFile,
+  type SavableDetector,
+  type SavedFit,
+  type SaveModelOptions,
+} from "./detector-file";
 
 /**
  * Throws a DataError unless `got` features equal the `expected` number seen by `name`.fit.
@@ -142,7 +152,7 @@ export interface FittedModel {
  * }
  * new MaxAbs().fit([[0], [1], [9]]).predict([[1], [5]]); // Int8Array [1, -1]
  */
-export abstract class BaseDetector<Model extends FittedModel> implements Detector {
+export abstract class BaseDetector<Model extends FittedModel> implements Detector, SavableDetector {
   /** Registry name, e.g. "iforest". */
   abstract readonly name: string;
   /** Expected fraction of outliers: 'auto' (the detector's own offset) or in (0, 0.5]. */
@@ -151,6 +161,8 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   readonly seed: number;
   /** The fitted model, offset and anomaly-score scale; null until `fit`. */
   private fitted: { readonly model: Model; readonly offset: number; readonly anomalyScale: number } | null = null;
+  /** The option names this detector accepts (its constructor's `optionKeys`), for {@link getParams}. */
+  private readonly paramNames: readonly string[];
 
   /**
    * Validates the shared options (`contamination` default 'auto', `seed` default 0) and rejects option names
@@ -164,6 +176,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     optionKeys: { readonly [name: string]: true } = DETECTOR_OPTION_KEYS,
   ) {
     checkOptions(options, optionKeys as OptionKeys<DetectorOptions>, className);
+    this.paramNames = Object.keys(optionKeys);
     this.contamination = validateContamination(options.contamination ?? "auto");
     this.seed = checkSeed(options.seed ?? 0);
   }
@@ -225,6 +238,94 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
   /** -1 for outliers (`decisionFunction < 0`), 1 for inliers. */
   predict(X: Matrix): Int8Array {
     return predictFromDecision(this.decisionFunction(X));
+  }
+
+  /**
+   * The detector's options as resolved by its constructor (defaults filled in), like scikit-learn's
+   * `get_params()`: `new Ctor(d.getParams())` builds an equal unfitted detector. Options left undefined are
+   * omitted.
+   *
+   * @example
+   * new IsolationForest({ nEstimators: 50, seed: 7 }).getParams().nEstimators; // 50
+   */
+  getParams(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of this.paramNames) if (self[k] !== undefined) out[k] = self[k];
+    return out;
+  }
+
+  /**
+   * Saves the fitted detector to `path` (versioned JSON) and, when its state holds big arrays, `path.bin`
+   * (see `saveDetector`). Throws a ModelFileError before `fit`.
+   *
+   * @example
+   * new IsolationForest({ seed: 1 }).fit([[0], [1], [2], [9]]).save("/tmp/iforest.json");
+   * IsolationForest.load("/tmp/iforest.json").predict([[9]]); // Int8Array [-1]
+   */
+  save(path: string, options?: SaveModelOptions): void {
+    writeDetectorFile(this, path, options);
+  }
+
+  /**
+   * Loads a detector saved by `save` / `saveDetector` as an instance of this class (`IsolationForest.load`
+   * returns an IsolationForest), fitted and ready to score; refuses a file holding another detector with a
+   * ModelFileError, and every corrupted or foreign file too (see `loadDetector`).
+   */
+  static load<T extends BaseDetector<FittedModel>>(this: abstract new (...args: never[]) => T, path: string): T {
+    const contents = readDetectorFile(path);
+    const Ctor = this as unknown as new (options: Record<string, unknown>) => T;
+    let probe: T;
+    try {
+      probe = new Ctor({});
+    } catch {
+      throw new ModelFileError(`${this.name}.load: call load on a concrete detector class (e.g. IsolationForest.load) or use loadDetector(path)`);
+    }
+    if (probe.className !== contents.className) {
+      throw new ModelFileError(
+        `${path} holds a ${JSON.stringify(contents.name)} model (${contents.className}), not a ${probe.className}: load it with ${contents.className}.load(path) or loadDetector(path)`,
+      );
+    }
+    let detector: T;
+    try {
+      detector = new Ctor(contents.options as Record<string, unknown>);
+    } catch (e) {
+      throw new ModelFileError(`${path} records options ${contents.className} refuses (${(e as Error).message}); save the model again`);
+    }
+    restoreDetector(detector, contents, path);
+    return detector;
+  }
+
+  /**
+   * The fitted model as plain data for a model file (typed arrays, Maps, plain objects, numbers, strings).
+   * Default: the model itself; a detector whose model holds anything else (a WebAssembly kernel, a package's
+   * objects) overrides it, and {@link modelFromState} with it.
+   */
+  protected modelToState(model: Model): unknown {
+    return model;
+  }
+
+  /** The model back from {@link modelToState}'s data (already decoded: typed arrays are typed arrays again). Default: the data itself. */
+  protected modelFromState(state: unknown): Model {
+    const m = state as Partial<FittedModel> | null;
+    if (m === null || typeof m !== "object" || !Number.isInteger(m.nFeaturesIn) || (m.nFeaturesIn as number) < 1) {
+      throw new ModelFileError(`the ${this.className} state has no valid nFeaturesIn`);
+    }
+    return state as Model;
+  }
+
+  /** For the model file: class name, options and fitted state. Throws a ModelFileError before `fit`. */
+  [EXPORT_DETECTOR_STATE](): { readonly className: string; readonly params: Record<string, unknown>; readonly fit: SavedFit } {
+    if (this.fitted === null) throw new ModelFileError(`${this.className} is not fitted yet: call fit(X) before saving it`);
+    const { model, offset, anomalyScale } = this.fitted;
+    return { className: this.className, params: this.getParams(), fit: { model: this.modelToState(model), offset, anomalyScale } };
+  }
+
+  /** For the model file: installs a saved fitted state (all of it or, on any error, none of it). */
+  [RESTORE_DETECTOR_STATE](className: string, fit: SavedFit): void {
+    if (className !== this.className) throw new ModelFileError(`the file holds a ${className}, not a ${this.className}`);
+    const model = this.modelFromState(fit.model);
+    this.fitted = { model, offset: fit.offset, anomalyScale: fit.anomalyScale };
   }
 
   /** The fitted model; throws a NotFittedError before `fit`. */

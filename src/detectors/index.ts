@@ -37,3 +37,5 @@ export { actualVsTypical } from "./actual-vs-typical";
 export type { ActualVsTypical, ActualVsTypicalOptions } from "./actual-vs-typical";
 export { EntityBaseline } from "./entity-baseline";
 export type { EntityBaselineOptions, BaselineTail, FeatureDeviation, RowExplanation } from "./entity-baseline";
+export { saveDetector, loadDetector, checkModelFeatures, ModelFileError, MODEL_FORMAT_VERSION } from "./model-file";
+export type { SaveModelOptions, LoadedModel } from "./model-file";

@@ -25,7 +25,7 @@
  * seed is decorrelated in scikit-learn itself, -0.4320 here); 'fast' draws them independently, 'sklearn'
  * keeps the quirk.
  */
-import { OptionError } from "../errors";
+import { ModelFileError, OptionError } from "../errors";
 import { RandomState } from "../random";
 import { ForestKernel, type KernelForest } from "./iforest-kernel";
 import { isolationPathAttribution } from "./iforest-attribution";
@@ -228,6 +228,32 @@ export class IsolationForest extends BaseDetector<FittedForest> {
   /** scikit-learn's offset for 'auto'. */
   protected override autoOffset(): number {
     return -0.5;
+  }
+
+  /** The forest's flat arrays and counts, without the WebAssembly kernel (rebuilt on first use after load). */
+  protected override modelToState(model: FittedForest): unknown {
+    const { kernel: _kernel, ...state } = model;
+    return state;
+  }
+
+  /** Checks the node arrays before any scoring walks them: equal lengths, children and roots inside. */
+  protected override modelFromState(state: unknown): FittedForest {
+    const s = super.modelFromState(state) as Omit<FittedForest, "kernel">;
+    const f = s.forest;
+    const ok =
+      f !== null && typeof f === "object" && f.feature instanceof Int32Array && f.threshold instanceof Float64Array &&
+      f.children instanceof Int32Array && f.value instanceof Float64Array && f.roots instanceof Int32Array &&
+      Number.isInteger(f.depth) && [f.threshold, f.children, f.value].every((a) => a.length === f.feature.length) &&
+      Number.isInteger(s.maxSamplesUsed) && s.maxSamplesUsed >= 1 && typeof s.float32 === "boolean";
+    if (!ok) throw new ModelFileError("the IsolationForest state lacks a complete forest");
+    const n = f.feature.length;
+    for (let i = 0; i < n; i++) {
+      if (f.feature[i] >= s.nFeaturesIn || (f.feature[i] >= 0 && !(f.children[i] > i && f.children[i] + 1 < n))) {
+        throw new ModelFileError(`the IsolationForest state has an invalid node ${i}`);
+      }
+    }
+    for (const r of f.roots) if (!(r >= 0 && r < n)) throw new ModelFileError(`the IsolationForest state has an invalid root ${r}`);
+    return { ...s, kernel: undefined };
   }
 
   /**

@@ -19,6 +19,7 @@
  * A single training row would make the package divide 0 by 0; this wrapper scores that case -0.5 (the
  * value scikit-learn gives it) instead of NaN.
  */
+import { ModelFileError } from "../errors";
 import { RandomState } from "../random";
 import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import type { Contamination, DetectorOptions } from "./types";
@@ -29,6 +30,33 @@ import type { OptionKeys } from "../options";
 interface MlIsolationForestModel {
   train(trainingSet: ArrayLike<number>[]): void;
   predict(data: ArrayLike<number>[]): number[];
+  /** Set by `train`; `predict` reads only its length. */
+  trainingSet?: { readonly length: number };
+  /** Set by `train`: one root TreeNode per tree. */
+  forest: MlTreeNode[];
+}
+/** The package's TreeNode fields `pathLengthFromRoot` reads (a leaf has neither child). */
+interface MlTreeNode {
+  left?: MlTreeNode;
+  right?: MlTreeNode;
+  splitColumn?: number;
+  splitValue?: number;
+  /** Training rows in a leaf; scoring reads only its length. */
+  trainingSet?: { readonly length: number };
+}
+
+/**
+ * The package's trees, saved node by node in preorder: `splitColumn` (-1 for a leaf), `splitValue` (0 for a
+ * leaf), `leafSize` (rows in a leaf, 0 for an inner node) and `treeSizes` (nodes per tree).
+ */
+interface MlSavedForest {
+  readonly nFeaturesIn: number;
+  readonly nTrain: number;
+  readonly nEstimators: number;
+  readonly treeSizes: Int32Array;
+  readonly splitColumn: Int32Array;
+  readonly splitValue: Float64Array;
+  readonly leafSize: Int32Array;
 }
 interface MlIsolationForestModule {
   IsolationForest: new (options: { nEstimators: number }) => MlIsolationForestModel;
@@ -40,6 +68,17 @@ function loadPackage(): MlIsolationForestModule {
   // made from this file to this file's own compiled output (same base name) before node_modules.
   if (mlModule === null) mlModule = require("ml-isolation-forest/lib/index.js") as MlIsolationForestModule;
   return mlModule;
+}
+
+let nodePrototype: object | null = null;
+/** The package's (unexported) TreeNode prototype, taken from a one-tree model trained on two rows. */
+function treeNodePrototype(): object {
+  if (nodePrototype === null) {
+    const probe = new (loadPackage().IsolationForest)({ nEstimators: 1 });
+    withSeededMathRandom(new RandomState(0), () => probe.train([[0], [1]]));
+    nodePrototype = Object.getPrototypeOf(probe.forest[0]) as object;
+  }
+  return nodePrototype;
 }
 
 /** Runs `fn` with `Math.random` replaced by the seeded generator; always restores it. */
@@ -118,6 +157,78 @@ export class MlIsolationForest extends BaseDetector<MlState> {
   /** scikit-learn's offset for 'auto'. */
   protected override autoOffset(): number {
     return -0.5;
+  }
+
+  /**
+   * The package's trees as flat arrays (a leaf keeps only its row count, all the package's scoring reads),
+   * so a saved model holds no training rows.
+   */
+  protected override modelToState(state: MlState): unknown {
+    if (state.model === null) return { nFeaturesIn: state.nFeaturesIn, nTrain: 1, nEstimators: this.nEstimators };
+    const splitColumn: number[] = [];
+    const splitValue: number[] = [];
+    const leafSize: number[] = [];
+    const treeSizes: number[] = [];
+    for (const root of state.model.forest) {
+      const before = splitColumn.length;
+      const stack: MlTreeNode[] = [root];
+      while (stack.length > 0) {
+        const node = stack.pop() as MlTreeNode;
+        const leaf = node.left === undefined && node.right === undefined;
+        splitColumn.push(leaf ? -1 : (node.splitColumn as number));
+        splitValue.push(leaf ? 0 : (node.splitValue as number));
+        leafSize.push(leaf ? (node.trainingSet?.length ?? 0) : 0);
+        if (!leaf) stack.push(node.right as MlTreeNode, node.left as MlTreeNode);
+      }
+      treeSizes.push(splitColumn.length - before);
+    }
+    const saved: MlSavedForest = {
+      nFeaturesIn: state.nFeaturesIn,
+      nTrain: state.model.trainingSet?.length ?? 0,
+      nEstimators: state.model.forest.length,
+      treeSizes: Int32Array.from(treeSizes),
+      splitColumn: Int32Array.from(splitColumn),
+      splitValue: Float64Array.from(splitValue),
+      leafSize: Int32Array.from(leafSize),
+    };
+    return saved;
+  }
+
+  /** Rebuilds the package's model and TreeNode objects from the flat arrays, so the package's `predict` scores them. */
+  protected override modelFromState(state: unknown): MlState {
+    const s = super.modelFromState(state) as unknown as MlSavedForest;
+    if (s.treeSizes === undefined) return { model: null, nFeaturesIn: s.nFeaturesIn };
+    const n = s.splitColumn.length;
+    if (!(s.splitValue.length === n && s.leafSize.length === n && s.treeSizes.length === s.nEstimators && s.nEstimators === this.nEstimators)) {
+      throw new ModelFileError("the MlIsolationForest state's arrays disagree in length");
+    }
+    const Ctor = loadPackage().IsolationForest;
+    const model = new Ctor({ nEstimators: s.nEstimators });
+    const nodeProto = treeNodePrototype();
+    const sized = (length: number) => ({ length });
+    let at = 0;
+    const readTree = (end: number): MlTreeNode => {
+      if (at >= end) throw new ModelFileError("the MlIsolationForest state has a truncated tree");
+      const i = at++;
+      const node = Object.create(nodeProto) as MlTreeNode;
+      if (s.splitColumn[i] < 0) {
+        node.trainingSet = sized(s.leafSize[i]);
+        return node;
+      }
+      if (s.splitColumn[i] >= s.nFeaturesIn) throw new ModelFileError(`the MlIsolationForest state splits on column ${s.splitColumn[i]}`);
+      node.splitColumn = s.splitColumn[i];
+      node.splitValue = s.splitValue[i];
+      node.left = readTree(end);
+      node.right = readTree(end);
+      return node;
+    };
+    for (const size of s.treeSizes) {
+      const end = at + size;
+      model.forest.push(readTree(end));
+      if (at !== end) throw new ModelFileError("the MlIsolationForest state has a tree of the wrong size");
+    }
+    model.trainingSet = sized(s.nTrain);
+    return { model, nFeaturesIn: s.nFeaturesIn };
   }
 
   /** `-(package score)` per row, in [-1, 0): lower = more abnormal. */
