@@ -229,7 +229,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
   if (str("model") !== undefined) {
     const modelPath = str("model") as string;
     // Loaded on demand: model files can hold any registered detector (the registry pulls in TensorFlow.js).
-    const { loadDetector, checkModelFeatures }: ModelFile = require("./detectors/model-file");
+    const { loadDetector, checkModelFeatures }: ModelFile = await import("./detectors/model-file");
     const model = loadDetector(modelPath);
     checkModelFeatures(model, ["count"]);
     const mBy = metaString(model, "by");
@@ -337,7 +337,7 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   const seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
   const detectorName = str("detector") ?? "iforest";
   type Registry = typeof import("./detectors/registry");
-  const { createDetector }: Registry = require("./detectors/registry");
+  const { createDetector }: Registry = await import("./detectors/registry");
   let det: Detector;
   try {
     det = createDetector(detectorName, { contamination, seed });
@@ -353,7 +353,7 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   det.fit(f.matrix);
   let flagged = 0;
   for (const p of det.predict(f.matrix)) if (p === -1) flagged++;
-  const { saveDetector }: ModelFile = require("./detectors/model-file");
+  const { saveDetector }: ModelFile = await import("./detectors/model-file");
   saveDetector(det, out, {
     featureNames: ["count"],
     metadata: { by, window, event: event?.join(",") ?? null, contamination, seed, rows: f.matrix.rows, source: file === "-" ? "stdin" : file, format: summary.format },
