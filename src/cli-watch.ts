@@ -19,6 +19,26 @@ import { watchLog, type WatchStatus, type WatchSummary } from "./watch/watcher";
 import { SiemlabError } from "./errors";
 
 type ModelFile = typeof import("./detectors/model-file");
+type Registry = typeof import("./detectors/registry");
+
+// Loaded on demand (model files can hold any registered detector; the registry pulls in TensorFlow.js, which
+// the other commands do not need): require under CommonJS (dist/, tsx), import() where require cannot
+// resolve TypeScript sources (vitest).
+async function modelFile(): Promise<ModelFile> {
+  try {
+    return require("./detectors/model-file") as ModelFile;
+  } catch {
+    return await import("./detectors/model-file");
+  }
+}
+
+async function registry(): Promise<Registry> {
+  try {
+    return require("./detectors/registry") as Registry;
+  } catch {
+    return await import("./detectors/registry");
+  }
+}
 type IO = { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable };
 
 /** Help text of `siemlab watch`. */
@@ -228,8 +248,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
   let modelNote = "";
   if (str("model") !== undefined) {
     const modelPath = str("model") as string;
-    // Loaded on demand: model files can hold any registered detector (the registry pulls in TensorFlow.js).
-    const { loadDetector, checkModelFeatures }: ModelFile = await import("./detectors/model-file");
+    const { loadDetector, checkModelFeatures } = await modelFile();
     const model = loadDetector(modelPath);
     checkModelFeatures(model, ["count"]);
     const mBy = metaString(model, "by");
@@ -336,8 +355,7 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   }
   const seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
   const detectorName = str("detector") ?? "iforest";
-  type Registry = typeof import("./detectors/registry");
-  const { createDetector }: Registry = await import("./detectors/registry");
+  const { createDetector } = await registry();
   let det: Detector;
   try {
     det = createDetector(detectorName, { contamination, seed });
@@ -353,7 +371,7 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   det.fit(f.matrix);
   let flagged = 0;
   for (const p of det.predict(f.matrix)) if (p === -1) flagged++;
-  const { saveDetector }: ModelFile = await import("./detectors/model-file");
+  const { saveDetector } = await modelFile();
   saveDetector(det, out, {
     featureNames: ["count"],
     metadata: { by, window, event: event?.join(",") ?? null, contamination, seed, rows: f.matrix.rows, source: file === "-" ? "stdin" : file, format: summary.format },

@@ -11,3 +11,5 @@ export { SCENARIO_ATTACKS, simulateEntityScenario, scenarioWindowLabels } from "
 export type { ScenarioLabel, ScenarioIncident, EntityScenario, EntityScenarioOptions } from "./entity-scenario";
 export { benchmarkEntityScenario } from "./scenario-benchmark";
 export type { ScenarioBenchmarkOptions, ScenarioBenchmarkRow } from "./scenario-benchmark";
+export { replayLines } from "./replay-lines";
+export type { ReplayLinesOptions } from "./replay-lines";

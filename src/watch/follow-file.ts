@@ -71,7 +71,17 @@ export interface FollowOptions {
   readonly rotationGraceMs?: number;
 }
 
-/** Splits bytes into complete lines, keeping the unterminated tail; the tail is bounded. */
+/**
+ * Splits bytes into complete lines, keeping the unterminated tail (at most `4 × maxLineLength` bytes; a
+ * longer line is cut and flagged TRUNCATED). Strips CR; flags invalid UTF-8.
+ *
+ * @example
+ * const s = new LineSplitter();
+ * const out: { text: string; flags: number }[] = [];
+ * s.push(Buffer.from("a\nb"), out);
+ * out.map((l) => l.text) // ["a"]
+ * s.heldBytes // 1
+ */
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -90,7 +100,7 @@ export class LineSplitter {
     return this.pendingBytes;
   }
 
-  /** Split a chunk; returns the complete lines it finished and how many bytes of the chunk they ended at. */
+  /** Split a chunk: the complete lines it finishes are appended to `out`. */
   push(chunk: Buffer, out: FollowedLine[]): void {
     let start = 0;
     for (;;) {
@@ -370,8 +380,9 @@ export class FileFollower {
  * position to save.
  *
  * @example
- * const s = new StreamFollower(process.stdin);
- * s.poll().lines // the complete lines received so far
+ * const s = new StreamFollower(fs.createReadStream("data/sim/auth.log"));
+ * s.poll().lines // [] (nothing has arrived yet: the stream delivers on a later tick)
+ * s.close();
  */
 export class StreamFollower {
   private readonly splitter: LineSplitter;

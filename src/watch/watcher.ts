@@ -236,9 +236,9 @@ function readState(file: string): StateFile | undefined {
  * @example
  * fs.mkdirSync("out", { recursive: true });
  * fs.copyFileSync("data/sim/auth.log", "out/watch-demo.log");
- * const w = sl.respond.watchLog("out/watch-demo.log", { event: "failed_password", threshold: 20, year: 2025, once: true });
+ * const w = watchLog("out/watch-demo.log", { event: "failed_password", threshold: 20, year: 2025, once: true });
  * const summary = await w.done;
- * summary.findings // 6 (windows with ≥ 20 failed passwords from one IP)
+ * summary.findings // 11 (windows with ≥ 20 failed passwords from one IP)
  */
 export function watchLog(file: string, options: WatchLogOptions = {}): LogWatch {
   checkOptions(options, WATCH_OPTIONS_KEYS, "watchLog");
