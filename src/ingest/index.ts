@@ -29,3 +29,7 @@ export type { TimeZone } from "./time-zone";
 export { civilToUtc, epochToMs, parseIsoTimestamp, parseClfTimestamp, readTimeValue } from "./timestamps";
 export type { CivilTime, EpochUnit, TimeValueOptions } from "./timestamps";
 export { decodeAccessLogEscapes } from "./access-log";
+export type {
+  DrainMask, DrainAddResult, DrainChangeType, DrainFullSearchStrategy, DrainMatchOptions, DrainExtractOptions,
+  ExtractedParameter, DrainState, DrainTreeNodeState,
+} from "./drain";
