@@ -12,7 +12,6 @@ import { WindowAccumulator } from "./features/window-counts";
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { parseLogStream } from "./ingest/parse-log";
 import { didYouMean } from "./options";
-import { AuditLog } from "./respond/audit";
 import { loadPolicy } from "./respond/policy";
 import { escapeControls } from "./terminal-text";
 import { watchLog, type WatchStatus, type WatchSummary } from "./watch/watcher";
@@ -277,7 +276,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
     detector,
     threshold,
     policy,
-    audit: str("audit") === undefined ? undefined : new AuditLog({ path: str("audit") }),
+    audit: str("audit"),
     format: parseOptions.format,
     year: parseOptions.year,
     timeZone: parseOptions.timeZone as string | undefined,

@@ -60,8 +60,11 @@ export interface WatchLogOptions {
   readonly dryRun?: boolean;
   /** Executors for real actions (with `dryRun: false`). Default: none. */
   readonly executors?: readonly Executor[];
-  /** Where response decisions are recorded. Default: a new in-memory `AuditLog`. */
-  readonly audit?: AuditLog;
+  /**
+   * Where response decisions are recorded: an `AuditLog` (it keeps every row in memory too), or the path of a
+   * JSON-lines file appended to (memory stays bounded: a long watch does not keep its rows). Default: none kept.
+   */
+  readonly audit?: AuditLog | string;
   /** Log format name, or 'auto' (detected on the first lines read). Default: 'auto'. */
   readonly format?: string;
   /**
@@ -166,9 +169,12 @@ export interface LogWatch {
   readonly done: Promise<WatchSummary>;
   /** The totals so far. */
   status(): WatchStatus;
-  /** Findings so far, in the order they were reported. */
+  /** Findings so far, in the order they were reported (on a long watch the latest 500–1,000, each with up to 20 events; `status().findings` counts all). */
   readonly findings: readonly WatchFinding[];
 }
+
+/** Findings kept in `LogWatch.findings` (the latest; older ones are dropped in halves, so memory stays bounded). */
+const MAX_FINDINGS_KEPT = 1000;
 
 /** Version of the state file layout. */
 const STATE_VERSION = 1;
@@ -258,7 +264,7 @@ class Watch {
   private readonly detector: Detector;
   private readonly policy: ResponsePolicy;
   private readonly dryRun: boolean;
-  private readonly audit: AuditLog;
+  private readonly audit: AuditLog | string | undefined;
   private readonly dedup: Deduplicator;
   private readonly windows: EventTimeWindows;
   private follower!: FileFollower | StreamFollower;
@@ -274,6 +280,7 @@ class Watch {
   private skipped = 0;
   private windowsClosed = 0;
   private readonly found: WatchFinding[] = [];
+  private findingCount = 0;
   private readonly actionCounts: Record<string, number> = {};
   private closedQueue: ClosedWindow[] = [];
   private stopRequested = false;
@@ -306,7 +313,7 @@ class Watch {
     }
     this.policy = o.policy === undefined ? loadPolicy(DEFAULT_POLICY) : typeof o.policy === "string" ? loadPolicy(o.policy) : validatePolicy(o.policy);
     this.dryRun = o.dryRun !== undefined ? checkDryRun(o.dryRun) : checkDryRun(this.policy.dryRun, "policy.dryRun");
-    this.audit = o.audit ?? new AuditLog();
+    this.audit = o.audit;
     this.dedup = new Deduplicator({ windowSeconds: this.policy.dedupWindowSeconds });
     this.windows = new EventTimeWindows({ windowMs: this.windowMs, latenessMs: this.latenessMs, maxOpen: o.maxOpen });
     const poll = o.pollMs ?? 250;
@@ -353,7 +360,7 @@ class Watch {
       rejected: this.baseRejected + (c?.rejected ?? 0),
       openWindows: w.openCells,
       windowsClosed: this.windowsClosed,
-      findings: this.resumedFindings + this.found.length,
+      findings: this.resumedFindings + this.findingCount,
       maxTime: Number.isFinite(w.maxTime) ? w.maxTime : NaN,
       watermark: Number.isFinite(w.maxTime) ? w.watermark : NaN,
     };
@@ -512,7 +519,8 @@ class Watch {
     const findings = findingsFromScores({ keys: closed, scoredBy: [s], entityType: this.entityType, windowMs: this.windowMs, matrix: M, featureNames: ["count"], events });
     findings.sort((a, b) => a.windowStart - b.windowStart || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
     const plan = planResponse(findings, this.policy);
-    const report = await executePlan(plan, { dryRun: this.dryRun, executors: this.o.executors, audit: this.audit, dedup: this.dedup });
+    const audit = typeof this.audit === "string" ? new AuditLog({ path: this.audit }) : this.audit;
+    const report = await executePlan(plan, { dryRun: this.dryRun, executors: this.o.executors, audit, dedup: this.dedup });
     for (const r of report.rows) this.actionCounts[r.status] = (this.actionCounts[r.status] ?? 0) + 1;
     for (const f of findings) {
       const start = new Date(f.windowStart).toISOString();
@@ -524,7 +532,9 @@ class Watch {
           (tier !== undefined ? ` -> tier ${tier}: ${acts}` : " -> no tier matched"),
       );
       const wf: WatchFinding = { finding: f, tier, actions: rows, text };
+      this.findingCount++;
       this.found.push(wf);
+      if (this.found.length > MAX_FINDINGS_KEPT) this.found.splice(0, this.found.length - MAX_FINDINGS_KEPT / 2);
       this.o.onFinding?.(wf);
     }
   }

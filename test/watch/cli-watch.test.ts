@@ -153,13 +153,18 @@ describe("siemlab watch and fit (in process)", () => {
 
   it("reads stdin with '-' until it ends", async () => {
     const stdin = new PassThrough();
-    const run = cli(["watch", "-", "--threshold", "20", "--event", "failed_password", "--year", "2025", "--poll", "20ms"], stdin);
+    const audit = path.join(dir, "audit.jsonl");
+    const run = cli(["watch", "-", "--threshold", "20", "--event", "failed_password", "--year", "2025", "--poll", "20ms", "--audit", audit], stdin);
     stdin.write(ALL.slice(0, 600).join("\n") + "\n");
     stdin.end(ALL.slice(600).join("\n")); // the last line has no newline: taken at the end of the stream
     const r = await run;
     expect(r.code).toBe(0);
     expect(findingKeys(r.out).sort()).toEqual(ruleWindows(20));
     expect(r.err).toMatch(new RegExp(`lines ${ALL.length}, `));
+    // Every finding's decision is in the audit file (dry run: the default policy says dryRun true).
+    const rows = fs.readFileSync(audit, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows.length).toBe(findingKeys(r.out).length);
+    expect(rows.every((x) => x.dryRun === true && (x.status === "dry_run" || x.status === "deduplicated"))).toBe(true);
   });
 
   it("fails with a usage message and a suggestion for bad options", async () => {
