@@ -102,15 +102,57 @@ export class LineSplitter {
 
   /** Split a chunk: the complete lines it finishes are appended to `out`. */
   push(chunk: Buffer, out: FollowedLine[]): void {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      this.hold(chunk);
+      return;
+    }
     let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      this.hold(chunk.subarray(start, nl));
+    if (this.pendingBytes > 0 || this.overlong) {
+      // The held tail's line ends in this chunk.
+      const nl = chunk.indexOf(10);
+      this.hold(chunk.subarray(0, nl));
       out.push(this.take());
       start = nl + 1;
     }
-    if (start < chunk.length) this.hold(chunk.subarray(start));
+    if (start < last) {
+      // Fast path: decode every complete line of the chunk at once (UTF-8 split points are only at the chunk's
+      // ends, never before its last newline) and split the text; only a piece holding U+FFFD is re-checked
+      // line by line for invalid UTF-8 (a log may also hold a genuine U+FFFD).
+      const text = chunk.toString("utf8", start, last);
+      if (text.indexOf("\uFFFD") >= 0) {
+        for (;;) {
+          const nl = chunk.indexOf(10, start);
+          if (nl < 0 || nl > last) break;
+          this.hold(chunk.subarray(start, nl));
+          out.push(this.take());
+          start = nl + 1;
+        }
+      } else {
+        let from = 0;
+        for (;;) {
+          const nl = text.indexOf("\n", from);
+          const line = nl < 0 ? text.slice(from) : text.slice(from, nl);
+          out.push(this.finish(line, 0));
+          if (nl < 0) break;
+          from = nl + 1;
+        }
+      }
+    } else if (start === last) out.push({ text: "", flags: 0 });
+    if (last + 1 < chunk.length) this.hold(chunk.subarray(last + 1));
+  }
+
+  /** Strip a CR and cut a line to `maxLineLength` characters (not splitting a surrogate pair). */
+  private finish(text: string, flags: number): FollowedLine {
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length > this.maxChars) {
+      let cut = this.maxChars;
+      const c = text.charCodeAt(cut - 1);
+      if (c >= 0xd800 && c <= 0xdbff) cut--;
+      text = text.slice(0, cut);
+      flags |= LineFlags.TRUNCATED;
+    }
+    return { text, flags };
   }
 
   /** The unterminated tail as a final line (a rotated file's last line), or undefined when none is held. */
@@ -145,20 +187,10 @@ export class LineSplitter {
   private take(): FollowedLine {
     const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     let flags = this.overlong ? LineFlags.TRUNCATED : 0;
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === 13) end--;
-    const view = bytes.subarray(0, end);
-    if (!isUtf8(view)) flags |= LineFlags.INVALID_UTF8;
-    let text = view.toString("utf8");
-    if (text.length > this.maxChars) {
-      let cut = this.maxChars;
-      const c = text.charCodeAt(cut - 1);
-      if (c >= 0xd800 && c <= 0xdbff) cut--;
-      text = text.slice(0, cut);
-      flags |= LineFlags.TRUNCATED;
-    }
+    if (!isUtf8(bytes)) flags |= LineFlags.INVALID_UTF8;
+    const line = this.finish(bytes.toString("utf8"), flags);
     this.reset();
-    return { text, flags };
+    return line;
   }
 }
 

@@ -273,6 +273,9 @@ class Watch {
   private year: number | undefined;
   /** Lines fed to the parser and not yet settled (held for pairing), with the latest event time when fed. */
   private readonly unsettled = new Map<number, { text: string; flags: number; feedMax: number }>();
+  /** The line being fed, and whether it was settled (an event or a reject) during its own feed. */
+  private feeding = -1;
+  private settledNow = false;
   private lineNo = 0;
   private lines = 0;
   private baseEvents = 0;
@@ -451,7 +454,7 @@ class Watch {
     }
     this.driver = new LineDriver(parser, {
       onEvent: (e) => this.onEvent(e),
-      onReject: (r: Reject) => this.unsettled.delete(r.lineNo),
+      onReject: (r: Reject) => this.settle(r.lineNo),
     });
     const held = this.resumeHeld;
     this.resumeHeld = [];
@@ -460,10 +463,16 @@ class Watch {
 
   private feed(text: string, lineNo: number, flags: number): void {
     const d = this.driver as LineDriver;
-    this.unsettled.set(lineNo, { text, flags, feedMax: this.windows.maxTime });
+    const feedMax = this.windows.maxTime;
+    this.feeding = lineNo;
+    this.settledNow = false;
     d.feedText(text, lineNo, flags);
+    this.feeding = -1;
+    // Most lines are settled at once; the others are held by the parser until later lines settle them.
+    if (!this.settledNow) this.unsettled.set(lineNo, { text, flags, feedMax });
+    if (this.unsettled.size === 0 || (lineNo & 255) !== 0) return;
     const c = d.counts;
-    if (this.unsettled.size > 0 && c.parsed + c.rejected === c.read) this.unsettled.clear();
+    if (c.parsed + c.rejected === c.read) this.unsettled.clear();
     else if (this.unsettled.size > 100_000) {
       // Lines a parser settled without naming them (a multi-line record): forget the oldest.
       const first = this.unsettled.keys().next().value as number;
@@ -477,8 +486,13 @@ class Watch {
     return Infinity;
   }
 
+  private settle(lineNo: number): void {
+    if (lineNo === this.feeding) this.settledNow = true;
+    else this.unsettled.delete(lineNo);
+  }
+
   private onEvent(e: LogEvent): void {
-    this.unsettled.delete(e.lineNo);
+    this.settle(e.lineNo);
     if (this.filter !== undefined && !this.filter(e)) return;
     const name = this.entity(e);
     if (name === undefined || name === "" || !Number.isFinite(e.time)) {

@@ -37,6 +37,21 @@ describe("LineSplitter", () => {
     expect(out[1].flags & LineFlags.INVALID_UTF8).toBeTruthy();
   });
 
+  it("splits many lines of one chunk, empty lines included; a genuine U+FFFD is not invalid UTF-8", () => {
+    const s = new LineSplitter();
+    const out: { text: string; flags: number }[] = [];
+    s.push(Buffer.from("x\n\ny\u{FFFD}z\nw"), out);
+    s.push(Buffer.concat([Buffer.from("\nbad "), Buffer.from([0xc3]), Buffer.from("\nok\n")]), out);
+    expect(out).toEqual([
+      { text: "x", flags: 0 },
+      { text: "", flags: 0 },
+      { text: "y\u{FFFD}z", flags: 0 },
+      { text: "w", flags: 0 },
+      { text: "bad \u{FFFD}", flags: LineFlags.INVALID_UTF8 },
+      { text: "ok", flags: 0 },
+    ]);
+  });
+
   it("cuts an over-long line and skips its rest until the newline (bounded memory)", () => {
     const s = new LineSplitter(10);
     const out: { text: string; flags: number }[] = [];
