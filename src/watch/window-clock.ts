@@ -53,6 +53,29 @@ export interface EventTimeWindowsOptions {
   readonly maxEvidence?: number;
 }
 
+/**
+ * A string that owns its characters. A parser's fields are slices of the line, and a line may be a slice of the
+ * big decoded chunk it was read in: keeping one such slice keeps the whole chunk alive. Evidence kept for hours
+ * must not, so it is copied (" " + s makes a new string; slicing it off flattens a copy of s alone).
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/** The event with strings of its own (see {@link own}), for evidence kept after its chunk is gone. */
+function ownCopy(e: LogEvent): LogEvent {
+  const c: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (typeof v === "string") c[k] = own(v);
+    else if (k === "fields" && v !== null && typeof v === "object") {
+      const f: Record<string, unknown> = {};
+      for (const [fk, fv] of Object.entries(v as Record<string, unknown>)) f[fk] = typeof fv === "string" ? own(fv) : fv;
+      c[k] = f;
+    } else c[k] = v;
+  }
+  return c as unknown as LogEvent;
+}
+
 interface Cell {
   count: number;
   events: LogEvent[];
@@ -142,11 +165,11 @@ export class EventTimeWindows {
       let cell = m.get(entity);
       if (cell === undefined) {
         cell = { count: 0, events: [] };
-        m.set(entity, cell);
+        m.set(own(entity), cell);
         this.cells++;
       }
       cell.count++;
-      if (cell.events.length < this.maxEvidence) cell.events.push(event);
+      if (cell.events.length < this.maxEvidence) cell.events.push(ownCopy(event));
       this.counted++;
       while (this.cells > this.maxOpen && this.order.length > 1) {
         this.capCloses++;
