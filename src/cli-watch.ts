@@ -94,7 +94,9 @@ fits the detector on the count column and saves it with its by/window/event sett
 
 Options:
   --out PATH           where to save the model (required)
-  --detector NAME      detector from the registry (default: iforest)
+  --detector NAME      detector from the registry (default: iforest); on the one count column,
+                       robust-zscore extrapolates (a count far above any seen scores far lower), while
+                       an Isolation Forest gives every count above its training range the same score
   --contamination C    'auto' or the expected outlier share in (0, 0.5] (default: auto)
   --seed N             seed of the detector (default: 0)
   --by, --event, --window, --format, --year, --tz, --max-line, --epoch-unit   as for 'siemlab features'
