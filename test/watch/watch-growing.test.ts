@@ -144,6 +144,35 @@ describe("watchLog on a growing file", () => {
     expect(windows.reduce((n, x) => n + x.count, 0) + s.late).toBe(lines.length);
   });
 
+  it("a log that stops growing is not an error: the watch idles, then picks up new lines", async () => {
+    const file = path.join(dir, "quiet.log");
+    fs.writeFileSync(file, ALL.slice(0, 100).join("\n") + "\n");
+    let polls = 0;
+    const { w, notices } = startWatch(file, { statusEveryMs: 1, onStatus: () => polls++ });
+    let settled = false;
+    void w.done.then(() => (settled = true), () => (settled = true));
+    await waitFor(() => w.status().lines === 100, "100 lines");
+    const idleFrom = polls;
+    await waitFor(() => polls >= idleFrom + 25, "25 idle polls");
+    expect(settled).toBe(false);
+    expect(notices.filter((n) => !/^format rfc3164/.test(n))).toEqual([]);
+    fs.appendFileSync(file, ALL.slice(100, 150).join("\n") + "\n");
+    await waitFor(() => w.status().lines === 150, "150 lines");
+    const s = await w.stop();
+    expect(s.lines).toBe(150);
+  });
+
+  it("bounds open windows with maxOpen and says so", async () => {
+    const file = path.join(dir, "many.log");
+    fs.writeFileSync(file, ALL.join("\n") + "\n");
+    const { w, windows, notices } = startWatch(file, { once: true, maxOpen: 2, lateness: "1h" });
+    const s = await w.done;
+    expect(notices.some((n) => /more than 2 open \(entity, window\) cells: the oldest window was closed early/.test(n))).toBe(true);
+    // Every event is either in exactly one closed window or counted as late.
+    expect(windows.reduce((n, x) => n + x.count, 0) + s.late).toBe(batch(ALL).reduce((n, k) => n + Number(k.split("|")[2]), 0));
+    expect(new Set(windows.map((x) => `${x.entity}|${x.windowStart}`)).size).toBe(windows.length);
+  });
+
   it("refuses a state file written with other window settings", async () => {
     const file = path.join(dir, "auth.log");
     const state = path.join(dir, "state.json");
