@@ -13,8 +13,8 @@ import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { parseLogStream } from "./ingest/parse-log";
 import { didYouMean } from "./options";
 import { loadPolicy } from "./respond/policy";
-import { escapeControls } from "./terminal-text";
-import { watchLog, type WatchStatus, type WatchSummary } from "./watch/watcher";
+import { escapeControls, safeJsonLine } from "./terminal-text";
+import { watchLog, type WatchFinding, type WatchStatus, type WatchSummary } from "./watch/watcher";
 import { SiemlabError } from "./errors";
 
 type ModelFile = typeof import("./detectors/model-file");
@@ -65,6 +65,8 @@ Options:
   --lateness DURATION  how late an event may arrive and still count, e.g. 30s, 2m, 0 (default: 30s)
   --policy FILE        response policy JSON (default: data/policy/default.json)
   --audit FILE         append every response decision to FILE as JSON lines
+  --json               print findings as JSON lines (windowStart, windowEnd, entity, entityType, count,
+                       decision, anomalyScore, severity, detector, tier, actions) instead of text
   --state FILE         save the file's identity, offset and open windows there (every 5 s and on exit);
                        a restart with the same FILE resumes without counting a line twice or losing one
   --once               read to the current end, close every window, print the summary and exit
@@ -127,6 +129,7 @@ const WATCH_OPTIONS = {
   poll: { type: "string" },
   status: { type: "string" },
   "max-open": { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 const FIT_OPTIONS = {
@@ -291,7 +294,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
     statusEveryMs: statusMs ?? 10_000,
     maxOpen,
     stdin: io.stdin,
-    onFinding: (f) => io.stdout.write(f.text + "\n"),
+    onFinding: (f) => io.stdout.write((values.json === true ? findingJson(f) : f.text) + "\n"),
     onNotice: (t) => io.stderr.write(`siemlab watch: ${t}\n`),
     onStatus: (s) => io.stderr.write(statusLine(s)),
   });
@@ -313,6 +316,24 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
   }
   io.stderr.write(summaryLines(summary, signal));
   return 0;
+}
+
+/** A finding as one JSON line (terminal-safe: control and bidi characters escaped). */
+function findingJson(w: WatchFinding): string {
+  const f = w.finding;
+  return safeJsonLine({
+    windowStart: new Date(f.windowStart).toISOString(),
+    windowEnd: new Date(f.windowEnd).toISOString(),
+    entity: f.entity,
+    entityType: f.entityType,
+    count: f.features.count,
+    decision: f.decision,
+    anomalyScore: f.anomalyScore,
+    severity: f.severity,
+    detector: f.detector,
+    tier: w.tier ?? null,
+    actions: w.actions.map((a) => ({ action: a.action, target: a.target, status: a.status, dryRun: a.dryRun })),
+  });
 }
 
 /** The exit summary on stderr. */

@@ -143,6 +143,14 @@ describe("siemlab watch and fit (in process)", () => {
     expect(clash.err).toMatch(/--window 5m \(the model was fitted on 1m windows\)/);
   }, 120_000);
 
+  it("--json prints one JSON object per finding", async () => {
+    const r = await cli(["watch", SOURCE, "--threshold", "20", "--event", "failed_password", "--year", "2025", "--once", "--json"]);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(rows.map((x) => `${x.windowStart} ${x.entity}`).sort()).toEqual(ruleWindows(20));
+    expect(rows.every((x) => x.count >= 20 && x.entityType === "ip" && x.detector === "threshold-rule" && x.actions.length > 0)).toBe(true);
+  });
+
   it("refuses a model fitted on other features, naming expected and actual", async () => {
     const model = path.join(dir, "two.json");
     saveDetector(new RobustZScore().fit([[1, 2], [2, 1], [3, 3]]), model, { featureNames: ["count", "failures"] });
