@@ -80,5 +80,8 @@ export class ParseError extends SiemlabError {
  * A saved model file cannot be written or read back: another format version, truncated or corrupted JSON,
  * a missing or altered binary sidecar, an unknown detector, an unfitted detector, or a feature set other than
  * the model's. The message names the file and says what to do; nothing is half-loaded.
+ *
+ * @example
+ * loadDetector("/tmp/no-such-model.json"); // throws: No model file at /tmp/no-such-model.json
  */
 export class ModelFileError extends SiemlabError {}

@@ -11,12 +11,14 @@
  *   "Float32Array"` when every value of a Float64Array is a float32, e.g. TensorFlow.js weights, which halves
  *   it and restores the same doubles), `{"$map": [[key, value], ...]}` (a Map) and `{"$object": {...}}` (a
  *   plain object whose own keys start with "$").
- * - `sidecar` is `{file, bytes, sha256}` (the file name relative to the JSON file) or null; arrays in it are
- *   little-endian and 8-byte aligned.
+ * - `sidecar` is `{file, bytes, sha256}` or null; the sidecar is always read from `<json path>.bin` (`file` is
+ *   its name when saved, for messages), so a pair renamed together still loads; arrays in it are little-endian
+ *   and 8-byte aligned.
  * - `contentSha256` is the SHA-256 of the file's JSON text without that field (`JSON.stringify(doc, null,
  *   1)`), so an edited or damaged JSON file is refused even when it still parses.
- * Both files are written to a temporary name and renamed into place (sidecar first), so a crash never leaves
- * a half-written file under the final name; a stale pair (new sidecar, old JSON) fails the checksum.
+ * Both files are written in full to temporary names, then renamed into place (sidecar first), so a failed or
+ * interrupted save never leaves a half-written file under the final name, and a failure while writing leaves
+ * the previous model intact; a stale pair (new sidecar, old JSON) fails the checksum instead of loading.
  * Reading checks format, version, checksums and bounds and decodes everything before returning: a bad file
  * gives a {@link ModelFileError}, never a half-built object.
  */
@@ -221,6 +223,10 @@ class StateDecoder {
 /**
  * Checks that metadata is plain JSON (objects, arrays, strings, finite numbers, booleans, null), so that it
  * reads back exactly as given.
+ *
+ * @example
+ * checkJsonValue({ by: "srcIp", window: "1m" }, "`metadata`"); // ok
+ * checkJsonValue({ x: NaN }, "`metadata`"); // throws: JSON has no NaN or Infinity
  */
 export function checkJsonValue(v: unknown, where: string): void {
   if (v === null || typeof v === "string" || typeof v === "boolean") return;
@@ -235,12 +241,21 @@ export function checkJsonValue(v: unknown, where: string): void {
 
 const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
 
-/** Writes `chunks` to a temporary file next to `path`, flushes it and renames it into place. */
-function writeAtomic(path: string, chunks: readonly (string | Uint8Array)[]): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-  let fd: number | undefined;
+/** A temporary name next to `path` (same folder, so that the rename is atomic). */
+const tempName = (path: string): string => join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+
+function removeQuietly(path: string): void {
   try {
-    fd = openSync(tmp, "w");
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** Writes `chunks` to `tmp` and flushes it to disk. */
+function writeFlushed(tmp: string, chunks: readonly (string | Uint8Array)[]): void {
+  const fd = openSync(tmp, "w");
+  try {
     for (const c of chunks) {
       if (typeof c === "string") writeSync(fd, c);
       else {
@@ -249,21 +264,41 @@ function writeAtomic(path: string, chunks: readonly (string | Uint8Array)[]): vo
       }
     }
     fsyncSync(fd);
+  } finally {
     closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw new ModelFileError(`Cannot write ${path}: ${(e as Error).message}`);
   }
 }
 
-/** The sidecar file of a model file: `<path>.bin`. */
+/**
+ * Writes each file to a temporary name next to it, and only when all are complete renames them into place in
+ * order: a failure while writing leaves every existing file untouched (and no temporary file behind).
+ */
+function writeAtomic(files: readonly { readonly path: string; readonly chunks: readonly (string | Uint8Array)[] }[]): void {
+  const temps: string[] = [];
+  let current = files[0]?.path;
+  try {
+    for (const f of files) {
+      current = f.path;
+      const tmp = tempName(f.path);
+      temps.push(tmp);
+      writeFlushed(tmp, f.chunks);
+    }
+    files.forEach((f, i) => {
+      current = f.path;
+      renameSync(temps[i], f.path);
+    });
+  } catch (e) {
+    temps.forEach(removeQuietly);
+    throw new ModelFileError(`Cannot write ${current}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The sidecar file of a model file: `<path>.bin`.
+ *
+ * @example
+ * sidecarPath("/tmp/model.json"); // "/tmp/model.json.bin"
+ */
 export function sidecarPath(path: string): string {
   return `${path}.bin`;
 }
@@ -272,6 +307,10 @@ export function sidecarPath(path: string): string {
  * Writes a model file: `header` (plain JSON fields of the kind, e.g. the detector's name and options) and
  * `state` (encoded as described above, big arrays to the sidecar). Removes a stale sidecar when the new state
  * has none.
+ *
+ * @example
+ * writeModelFile("/tmp/demo-model.json", "demo", { note: "hello" }, { weights: new Float64Array(100).fill(0.5) });
+ * readModelFile("/tmp/demo-model.json", "demo").doc.note; // "hello"
  */
 export function writeModelFile(path: string, kind: string, header: Readonly<Record<string, unknown>>, state: unknown): void {
   if (typeof path !== "string" || path === "") throw new ModelFileError(`Expected a file path to save to, got ${JSON.stringify(path)}`);
@@ -297,8 +336,7 @@ export function writeModelFile(path: string, kind: string, header: Readonly<Reco
   };
   const body = JSON.stringify(doc, null, 1);
   const text = JSON.stringify({ ...doc, contentSha256: sha256(body) }, null, 1) + "\n";
-  if (sidecar !== null) writeAtomic(sidecarFile, enc.chunks);
-  writeAtomic(path, [text]);
+  writeAtomic(sidecar !== null ? [{ path: sidecarFile, chunks: enc.chunks }, { path, chunks: [text] }] : [{ path, chunks: [text] }]);
   if (sidecar === null && existsSync(sidecarFile)) {
     try {
       unlinkSync(sidecarFile);
@@ -317,6 +355,11 @@ export interface ModelFileContents {
 /**
  * Reads and checks a model file of `kind` ("detector", "drain"): format, version, JSON checksum, sidecar
  * presence, size and checksum, then decodes the state. `useInstead` is how to load a file of another kind.
+ *
+ * @example
+ * writeModelFile("/tmp/demo-read.json", "demo", {}, { w: Float64Array.of(1, 2) });
+ * readModelFile("/tmp/demo-read.json", "demo").doc.kind;          // "demo"
+ * readModelFile("/tmp/demo-read.json", "detector");                // throws: holds a "demo" model, not a "detector" one
  */
 export function readModelFile(path: string, kind: string, useInstead: Readonly<Record<string, string>> = {}): ModelFileContents {
   let text: string;
@@ -355,12 +398,15 @@ export function readModelFile(path: string, kind: string, useInstead: Readonly<R
     if (!isPlainObject(sc) || typeof sc.file !== "string" || typeof sc.sha256 !== "string" || typeof sc.bytes !== "number") {
       throw new ModelFileError(`${path} is corrupted: its "sidecar" field is not {file, bytes, sha256}`);
     }
-    const scPath = join(dirname(path), basename(sc.file));
+    // Always `<path>.bin` next to the JSON, whatever name it had when saved: a renamed pair still loads.
+    const scPath = sidecarPath(path);
     try {
       if (!statSync(scPath).isFile()) throw new Error("not a file");
       sidecar = readFileSync(scPath);
     } catch {
-      throw new ModelFileError(`${path} needs its binary sidecar ${scPath}, which is missing: copy both files together (the .json and its .bin)`);
+      throw new ModelFileError(
+        `${path} needs its binary sidecar ${scPath}, which is missing: copy or rename both files together (saved as ${sc.file} next to the JSON)`,
+      );
     }
     if (sidecar.length !== sc.bytes) {
       throw new ModelFileError(`${scPath} has ${sidecar.length} bytes, ${path} expects ${sc.bytes}: the sidecar is truncated or belongs to another save`);

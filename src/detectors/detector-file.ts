@@ -40,12 +40,24 @@ export interface SaveModelOptions {
 
 const SAVE_MODEL_OPTION_KEYS: OptionKeys<SaveModelOptions> = { featureNames: true, metadata: true };
 
-/** True when `d` can be saved (every detector built on BaseDetector). */
+/**
+ * True when `d` can be saved (every detector built on BaseDetector).
+ *
+ * @example
+ * isSavable(new IsolationForest()); // true
+ * isSavable({ name: "plain" });     // false
+ */
 export function isSavable(d: unknown): d is SavableDetector {
   return typeof d === "object" && d !== null && typeof (d as Partial<SavableDetector>)[EXPORT_DETECTOR_STATE] === "function";
 }
 
-/** Writes a fitted detector to `path` (+ `path.bin`); see saveDetector in model-file.ts. */
+/**
+ * Writes a fitted detector to `path` (+ `path.bin`); see saveDetector in model-file.ts.
+ *
+ * @example
+ * writeDetectorFile(new RobustZScore().fit([[1], [2], [3], [2], [2]]), "/tmp/rz-write.json", { metadata: { by: "user" } });
+ * readDetectorFile("/tmp/rz-write.json").metadata; // { by: "user" }
+ */
 export function writeDetectorFile(detector: Detector, path: string, options: SaveModelOptions = {}): void {
   checkOptions(options, SAVE_MODEL_OPTION_KEYS, "saveDetector");
   if (!isSavable(detector)) {
@@ -98,7 +110,13 @@ export interface DetectorFileContents {
   readonly fit: SavedFit;
 }
 
-/** Reads and checks a detector file (format, version, checksums, header fields); builds nothing yet. */
+/**
+ * Reads and checks a detector file (format, version, checksums, header fields); builds nothing yet.
+ *
+ * @example
+ * new RobustZScore().fit([[1], [2], [3], [2], [2]]).save("/tmp/rz-read.json");
+ * readDetectorFile("/tmp/rz-read.json").className; // "RobustZScore"
+ */
 export function readDetectorFile(path: string): DetectorFileContents {
   const { doc, state } = readModelFile(path, DETECTOR_KIND, { drain: "Drain.load(path)" });
   const bad = (what: string): never => {
@@ -131,6 +149,13 @@ export function readDetectorFile(path: string): DetectorFileContents {
 /**
  * Installs the file's fitted state into `detector` (a fresh instance built with the file's options) and checks
  * that it took: same class, same feature count. Errors name the file.
+ *
+ * @example
+ * new RobustZScore().fit([[1], [2], [3], [2], [2]]).save("/tmp/rz-restore.json");
+ * const contents = readDetectorFile("/tmp/rz-restore.json");
+ * const det = new RobustZScore(contents.options);
+ * restoreDetector(det, contents, "/tmp/rz-restore.json");
+ * det.predict([[2], [40]]); // Int8Array [1, -1]
  */
 export function restoreDetector(detector: Detector, contents: DetectorFileContents, path: string): void {
   if (!isSavable(detector)) throw new ModelFileError(`${path}: detector ${JSON.stringify(contents.name)} cannot be restored (it is not built on BaseDetector)`);

@@ -213,7 +213,16 @@ interface ExtractionRegex {
 
 /** Python's `str.split()` / `str.strip()` whitespace (JS `\s` without U+FEFF, with U+001C–U+001F and U+0085). */
 const PY_SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
-const PY_TRIM = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** One character of {@link PY_SPACE}. */
+const PY_SPACE_CHAR = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+/** Python's `str.strip()` (a loop, not a `\s+$` regex, which backtracks quadratically on long inner runs). */
+function pyStrip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && PY_SPACE_CHAR.test(s[a])) a++;
+  while (b > a && PY_SPACE_CHAR.test(s[b - 1])) b--;
+  return s.slice(a, b);
+}
 const HAS_DIGIT = /\p{Nd}/u;
 /** Drain3's parameter-extraction regex cache size (`parameter_extraction_cache_capacity`). */
 const EXTRACTION_CACHE = 3000;
@@ -310,7 +319,7 @@ export class Drain {
 
   /** Masks and splits a message into tokens (trimmed, extra delimiters → spaces, split on whitespace). */
   tokenize(message: string): string[] {
-    let s = this.mask(message).replace(PY_TRIM, "");
+    let s = pyStrip(this.mask(message));
     for (const d of this.extraDelimiters) s = s.split(d).join(" ");
     return s === "" ? [] : s.split(PY_SPACE).filter((t) => t !== "");
   }
@@ -409,7 +418,7 @@ export class Drain {
     if (typeof exact !== "boolean") throw new OptionError(`Expected \`exactMatching\` to be true or false, got ${String(exact)}`);
     let text = message;
     for (const d of this.extraDelimiters) text = text.split(d).join(" ");
-    text = text.replace(PY_TRIM, "");
+    text = pyStrip(text);
     const { regex, groups } = this.extractionRegex(template, exact);
     const m = regex.exec(text);
     if (m === null || m.groups === undefined) return undefined;

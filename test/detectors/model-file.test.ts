@@ -3,7 +3,7 @@
  * every kind of bad file gives a ModelFileError and no detector.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -245,6 +245,15 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
     fails(path, /needs its binary sidecar .*\.bin, which is missing/);
   });
 
+  it("a pair renamed together still loads; a JSON renamed alone names the sidecar it needs", () => {
+    const path = saved();
+    const moved = tmp("moved.json");
+    renameSync(path, moved);
+    expect(() => loadDetector(moved)).toThrow(/needs its binary sidecar .*moved\.json\.bin, which is missing: copy or rename both files together/);
+    renameSync(`${path}.bin`, `${moved}.bin`);
+    expect(loadDetector(moved).name).toBe("iforest");
+  });
+
   it("a truncated sidecar", () => {
     const path = saved();
     truncateSync(`${path}.bin`, 100);
@@ -295,6 +304,16 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
   it("a detector not built on BaseDetector cannot be saved", () => {
     const plain = { name: "custom", offset: 0, nFeaturesIn: 1, fit() { return this; }, scoreSamples: () => new Float64Array(), decisionFunction: () => new Float64Array(), predict: () => new Int8Array() };
     expect(() => saveDetector(plain, tmp())).toThrow(/only detectors built on BaseDetector can be saved/);
+  });
+
+  it("a save that cannot write says where and leaves no temporary file", () => {
+    const det = new IsolationForest({ seed: 2, nEstimators: 20 }).fit(X);
+    expect(() => det.save(join(dir, "no-such-folder", "m.json"))).toThrow(/Cannot write .*no-such-folder\/m\.json\.bin: ENOENT/);
+    const asDir = join(dir, `folder-${fileNo++}.json`);
+    mkdirSync(asDir);
+    expect(() => det.save(asDir)).toThrow(ModelFileError);
+    expect(() => det.save(asDir)).toThrow(/Cannot write .*folder-\d+\.json: /);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
   it("a save over an existing model replaces both files; a stale sidecar is removed when none is needed", () => {
