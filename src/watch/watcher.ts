@@ -28,7 +28,7 @@ import { planResponse } from "../respond/plan";
 import { loadPolicy, validatePolicy, type ResponsePolicy } from "../respond/policy";
 import { escapeControls } from "../terminal-text";
 import { FileFollower, StreamFollower, type FollowedLine, type FollowPosition } from "./follow-file";
-import { EventTimeWindows, type ClosedWindow, type LateEvent, type OpenWindowState } from "./window-clock";
+import { EventTimeWindows, ownCopy, type ClosedWindow, type LateEvent, type OpenWindowState } from "./window-clock";
 
 /** Every option name of {@link WatchLogOptions} (unknown names fail with a suggestion). */
 const WATCH_OPTIONS_KEYS: OptionKeys<WatchLogOptions> = {
@@ -529,7 +529,8 @@ class Watch {
     this.o.onWindows?.(closed.map((c, i) => ({ ...c, decision: s.decision[i], flagged: flags[i] === -1 })));
     if (!flags.some((f) => f === -1)) return;
     const events: LogEvent[] = [];
-    for (let i = 0; i < n; i++) if (flags[i] === -1) for (const e of closed[i].events) events.push(e);
+    // Findings are kept: their events get strings of their own (not slices that keep a read chunk alive).
+    for (let i = 0; i < n; i++) if (flags[i] === -1) for (const e of closed[i].events) events.push(ownCopy(e));
     const findings = findingsFromScores({ keys: closed, scoredBy: [s], entityType: this.entityType, windowMs: this.windowMs, matrix: M, featureNames: ["count"], events });
     findings.sort((a, b) => a.windowStart - b.windowStart || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
     const plan = planResponse(findings, this.policy);

@@ -17,7 +17,10 @@ export interface ClosedWindow {
   readonly windowEnd: number;
   /** Events counted in the window. */
   readonly count: number;
-  /** The first `maxEvidence` events of the window, in arrival order. */
+  /**
+   * The first `maxEvidence` events of the window, in arrival order. Their strings may be slices of the chunk
+   * they were read in: copy them with `ownCopy` before keeping them for long (findings do).
+   */
   readonly events: readonly LogEvent[];
   /** Why it closed: the watermark passed it, the watch stopped, or the open-cell cap forced it. */
   readonly closedBy: "watermark" | "end" | "cap";
@@ -62,8 +65,13 @@ function own(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
 
-/** The event with strings of its own (see {@link own}), for evidence kept after its chunk is gone. */
-function ownCopy(e: LogEvent): LogEvent {
+/**
+ * The event with strings of its own (see `own`), for evidence kept after its chunk is gone (a finding's events).
+ *
+ * @example
+ * ownCopy({ lineNo: 3, time: 0, eventType: "failed_password", message: "Failed password for root" }).message // "Failed password for root"
+ */
+export function ownCopy(e: LogEvent): LogEvent {
   const c: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
     if (typeof v === "string") c[k] = own(v);
@@ -169,7 +177,7 @@ export class EventTimeWindows {
         this.cells++;
       }
       cell.count++;
-      if (cell.events.length < this.maxEvidence) cell.events.push(ownCopy(event));
+      if (cell.events.length < this.maxEvidence) cell.events.push(event);
       this.counted++;
       while (this.cells > this.maxOpen && this.order.length > 1) {
         this.capCloses++;
