@@ -69,7 +69,8 @@ Options:
                        decision, anomalyScore, severity, detector, tier, actions) instead of text
   --state FILE         save the file's identity, offset and open windows there (every 5 s and on exit);
                        a restart with the same FILE resumes without counting a line twice or losing one
-  --once               read to the current end, close every window, print the summary and exit
+  --once               read to the current end, close every window, print the summary and exit (with
+                       --state, a later run counts new events of those closed windows as late)
   --from-end           skip what the file already holds (new lines only)
   --poll DURATION      poll interval (default: 250ms)
   --status DURATION    status line interval on stderr, 0 for none (default: 10s)

@@ -190,7 +190,7 @@ interface StateFile {
   readonly open: readonly OpenWindowState[];
   readonly held: readonly { readonly lineNo: number; readonly text: string; readonly flags: number }[];
   readonly lineNo: number;
-  readonly totals: { readonly lines: number; readonly events: number; readonly rejected: number; readonly late: number; readonly skipped: number; readonly windowsClosed: number; readonly findings: number };
+  readonly totals: { readonly lines: number; readonly events: number; readonly counted: number; readonly rejected: number; readonly late: number; readonly skipped: number; readonly windowsClosed: number; readonly findings: number };
   readonly savedAt: string;
 }
 
@@ -388,7 +388,7 @@ class Watch {
     this.windows.late = s.totals.late;
     this.skipped = s.totals.skipped;
     this.windowsClosed = s.totals.windowsClosed;
-    this.windows.counted = s.open.reduce((n, c) => n + c.count, 0);
+    this.windows.counted = s.totals.counted;
     if (s.format !== undefined) this.format = getLogFormat(s.format);
     this.year = this.o.year ?? s.year;
     this.resumeHeld = s.held;
@@ -417,7 +417,7 @@ class Watch {
       open: w.snapshot(),
       held: [...this.unsettled].map(([lineNo, h]) => ({ lineNo, text: h.text, flags: h.flags })),
       lineNo: this.lineNo,
-      totals: { lines: st.lines, events: st.events, rejected: st.rejected, late: st.late, skipped: st.skipped, windowsClosed: st.windowsClosed, findings: st.findings },
+      totals: { lines: st.lines, events: st.events, counted: st.counted, rejected: st.rejected, late: st.late, skipped: st.skipped, windowsClosed: st.windowsClosed, findings: st.findings },
       savedAt: new Date().toISOString(),
     };
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

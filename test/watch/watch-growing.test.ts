@@ -118,6 +118,7 @@ describe("watchLog on a growing file", () => {
     const s2 = await b.w.done;
     expect(b.notices.join("\n")).toMatch(/resuming from .*state\.json[\s\S]*rotated while stopped: reading the rest of .*auth\.log\.1/);
     expect(s2.lines).toBe(N);
+    expect(s2.counted).toBe(batch(ALL).reduce((n, k) => n + Number(k.split("|")[2]), 0));
     const both = [...a.windows, ...b.windows];
     expect(keys(both)).toEqual(batch(ALL));
     expect(new Set(both.map((x) => `${x.entity}|${x.windowStart}`)).size).toBe(both.length);
