@@ -174,6 +174,17 @@ describe("watchLog on a growing file", () => {
     expect(new Set(windows.map((x) => `${x.entity}|${x.windowStart}`)).size).toBe(windows.length);
   });
 
+  it("without year, a live syslog line gets the latest year that does not put it in the future", async () => {
+    const file = path.join(dir, "live.log");
+    const ahead = new Date(Date.now() + 2 * 86_400_000); // two days ahead: must be last year's date
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const stamp = `${months[ahead.getUTCMonth()]} ${String(ahead.getUTCDate()).padStart(2, " ")} 12:00:00`;
+    fs.writeFileSync(file, `${stamp} gw01 sshd[9]: Failed password for root from 203.0.113.9 port 2 ssh2\n`);
+    const { w, windows } = startWatch(file, { once: true, year: undefined });
+    await w.done;
+    expect(windows.map((x) => new Date(x.windowStart).getUTCFullYear())).toEqual([ahead.getUTCFullYear() - 1]);
+  });
+
   it("refuses a state file written with other window settings", async () => {
     const file = path.join(dir, "auth.log");
     const state = path.join(dir, "state.json");
