@@ -111,6 +111,30 @@ describe("siemlab watch (spawned)", () => {
     expect(reported).toEqual(ruleWindows(10));
     expect(reported.length).toBeGreaterThan(0);
   }, 180_000);
+
+  it("after a crash (SIGKILL) resumes from the last periodic state save: nothing lost, nothing twice", async () => {
+    const file = path.join(dir, "auth.log");
+    const state = path.join(dir, "crash-state.json");
+    const args = ["watch", file, "--threshold", "10", "--event", "failed_password", "--year", "2025", "--poll", "50ms", "--state", state];
+    const a = siemlab(args);
+    await writer({ target: file, seed: 21, to: 800 });
+    const saved = () => {
+      try {
+        const s = JSON.parse(fs.readFileSync(state, "utf8"));
+        return s.totals.lines === 800 && s.position.offset === fs.statSync(file).size;
+      } catch {
+        return false; // not written yet
+      }
+    };
+    await waitFor(saved, "a state save covering the 800 lines");
+    a.p.kill("SIGKILL");
+    await a.exit;
+    await writer({ target: file, seed: 22, from: 801 });
+    const b = siemlab([...args, "--once"]);
+    expect(await b.exit).toBe(0);
+    expect(b.err()).toMatch(new RegExp(`lines ${ALL.length}, `));
+    expect([...findingKeys(a.out()), ...findingKeys(b.out())].sort()).toEqual(ruleWindows(10));
+  }, 180_000);
 });
 
 describe("siemlab watch and fit (in process)", () => {
