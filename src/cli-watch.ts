@@ -63,6 +63,9 @@ Options:
   --event TYPE[,TYPE]  count only these event types (default: the model's, else every event)
   --window DURATION    window length, e.g. 1m, 5m (default: the model's, else 1m)
   --lateness DURATION  how late an event may arrive and still count, e.g. 30s, 2m, 0 (default: 30s)
+  --idle DURATION      after this long without a new line, event time moves on with the clock, so a
+                       log that went quiet still gets its last windows closed and scored; 0 = never
+                       (default: 1m)
   --policy FILE        response policy JSON (default: data/policy/default.json)
   --audit FILE         append every response decision to FILE as JSON lines
   --json               print findings as JSON lines (windowStart, windowEnd, entity, entityType, count,
@@ -122,6 +125,7 @@ const WATCH_OPTIONS = {
   model: { type: "string" },
   threshold: { type: "string" },
   lateness: { type: "string" },
+  idle: { type: "string" },
   policy: { type: "string" },
   audit: { type: "string" },
   state: { type: "string" },
@@ -242,6 +246,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
     throw new UsageError(`--threshold expects a count such as 10, got '${str("threshold")}'`);
   }
   const lateness = durationOption("lateness", str("lateness"), true);
+  const idle = durationOption("idle", str("idle"), true) ?? 60_000;
   const pollMs = durationOption("poll", str("poll"));
   const statusMs = durationOption("status", str("status"), true);
   const maxOpen = integerOption("max-open", str("max-open"), 1, 1e9);
@@ -279,6 +284,7 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
     window: windowMs,
     event,
     lateness: lateness ?? "30s",
+    idle: idle === 0 ? undefined : idle,
     detector,
     threshold,
     policy,

@@ -32,7 +32,7 @@ import { EventTimeWindows, ownCopy, type ClosedWindow, type LateEvent, type Open
 
 /** Every option name of {@link WatchLogOptions} (unknown names fail with a suggestion). */
 const WATCH_OPTIONS_KEYS: OptionKeys<WatchLogOptions> = {
-  by: true, window: true, event: true, lateness: true, detector: true, threshold: true, featureNames: true, policy: true, dryRun: true,
+  by: true, window: true, event: true, lateness: true, idle: true, detector: true, threshold: true, featureNames: true, policy: true, dryRun: true,
   executors: true, audit: true, format: true, year: true, timeZone: true, epochUnit: true, maxLineLength: true, pollMs: true,
   once: true, fromEnd: true, state: true, stateEveryMs: true, statusEveryMs: true, maxOpen: true, stdin: true,
   onFinding: true, onWindows: true, onNotice: true, onStatus: true,
@@ -48,6 +48,14 @@ export interface WatchLogOptions {
   readonly event?: string | readonly string[];
   /** Allowed lateness: how far behind the latest event time an event may arrive and still count ('30s', ms, 0). Default: '30s'. */
   readonly lateness?: string | number;
+  /**
+   * After this long (wall clock: '1m', ms) without a new line, event time is taken to move on with the wall
+   * clock: the watermark advances by the quiet time, so the last windows of a log that went quiet close and are
+   * scored instead of waiting for the next event (hours, maybe). Lines the parser still holds no longer hold
+   * the watermark back then; an event that arrives later for a window closed this way counts as late.
+   * Default: off (windows wait for later events).
+   */
+  readonly idle?: string | number;
   /** A fitted detector scoring each closed window's feature row `[count]` (e.g. `loadDetector(path).detector`). */
   readonly detector?: Detector;
   /** Without a detector: the count rule "count ≥ threshold" (`ThresholdRule`). Default: 8 when no detector is given. */
@@ -256,6 +264,7 @@ class Watch {
   private readonly o: WatchLogOptions;
   private readonly windowMs: number;
   private readonly latenessMs: number;
+  private readonly idleMs: number | undefined;
   private readonly by: string;
   private readonly entityType: EntityType;
   private readonly entity: (e: LogEvent) => string | undefined;
@@ -297,6 +306,7 @@ class Watch {
     this.o = o;
     this.windowMs = parseDuration(o.window ?? "1m");
     this.latenessMs = o.lateness === 0 || o.lateness === "0" ? 0 : parseDuration(o.lateness ?? "30s", "lateness");
+    this.idleMs = o.idle === undefined ? undefined : parseDuration(o.idle, "idle");
     this.year = o.year;
     this.by = o.by ?? "ip";
     this.entityType = entityTypeOf(this.by);
@@ -575,14 +585,30 @@ class Watch {
     let lastState = Date.now();
     let lastStatus = Date.now();
     let ended = false;
+    let lastLineAt = Date.now();
+    let idleSaid = false;
     try {
       for (;;) {
         const p = this.follower.poll();
         for (const n of p.notices) this.notice(n);
+        if (p.lines.length > 0) {
+          lastLineAt = Date.now();
+          idleSaid = false;
+        }
         if (p.lines.length > 0 || (this.resumeHeld.length > 0 && this.format !== undefined)) this.ensureDriver(p.lines);
         for (const l of p.lines) {
           this.lines++;
           this.feed(l.text, ++this.lineNo, l.flags);
+        }
+        const quiet = Date.now() - lastLineAt;
+        if (this.idleMs !== undefined && quiet >= this.idleMs && this.windows.openCells > 0 && Number.isFinite(this.windows.maxTime)) {
+          // A quiet log: event time moves on with the wall clock.
+          const before = this.closedQueue.length;
+          this.windows.advance(this.windows.maxTime + quiet - this.latenessMs, this.closedQueue);
+          if (this.closedQueue.length > before && !idleSaid) {
+            idleSaid = true;
+            this.notice(`no new line for ${Math.round(quiet / 1000)} s: event time taken to move on with the clock, closing the windows it passed`);
+          }
         }
         await this.flushClosed();
         const now = Date.now();

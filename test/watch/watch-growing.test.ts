@@ -163,6 +163,24 @@ describe("watchLog on a growing file", () => {
     expect(s.lines).toBe(150);
   });
 
+  it("with idle, the last windows of a log that went quiet close without a later event", async () => {
+    const file = path.join(dir, "quiet-end.log");
+    const lines = [
+      "Mar  6 10:00:05 gw01 sshd[1]: Failed password for root from 203.0.113.7 port 1 ssh2",
+      "Mar  6 10:00:20 gw01 sshd[2]: Failed password for root from 203.0.113.7 port 2 ssh2",
+    ];
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+    const { w, windows, notices } = startWatch(file, { window: "1s", lateness: 0, idle: 100 });
+    // Window 10:00:20 closes once 1 s of quiet has passed (event time 10:00:20 + 1 s); no stop, no new line.
+    await waitFor(() => windows.length === 2, "both windows closed by the idle clock");
+    expect(notices.some((n) => /no new line for \d+ s: event time taken to move on/.test(n))).toBe(true);
+    expect(w.status().openWindows).toBe(0);
+    fs.appendFileSync(file, "Mar  6 10:00:20 gw01 sshd[3]: Failed password for root from 203.0.113.7 port 3 ssh2\n");
+    await waitFor(() => w.status().late === 1, "the late event");
+    const s = await w.stop();
+    expect(windows.reduce((n, x) => n + x.count, 0) + s.late).toBe(3);
+  });
+
   it("bounds open windows with maxOpen and says so", async () => {
     const file = path.join(dir, "many.log");
     fs.writeFileSync(file, ALL.join("\n") + "\n");
