@@ -415,6 +415,12 @@ export function readModelFile(path: string, kind: string, useInstead: Readonly<R
       throw new ModelFileError(`${scPath} is corrupted or belongs to another save: its SHA-256 does not match the one in ${path}`);
     }
   }
-  const state = new StateDecoder(sidecar, path).decode(doc.state, "state");
+  let state: unknown;
+  try {
+    state = new StateDecoder(sidecar, path).decode(doc.state, "state");
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(`${path} is corrupted: its state cannot be decoded (${(e as Error).message}); save the model again`);
+  }
   return { doc, state };
 }

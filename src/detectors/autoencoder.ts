@@ -186,6 +186,25 @@ export class Autoencoder extends BaseDetector<AeState> {
     }
   }
 
+  /** Checks a saved state: standardiser of d features, layers chained from d back to d with weights of their sizes. */
+  protected override modelFromState(state: unknown): AeState {
+    const s = super.modelFromState(state);
+    const d = s.nFeaturesIn;
+    const layers = s.layers;
+    const chained =
+      Array.isArray(layers) && layers.length >= 1 && layers[0]?.inSize === d && layers[layers.length - 1]?.outSize === d &&
+      layers.every((l, i) =>
+        Number.isInteger(l?.inSize) && l.inSize >= 1 && Number.isInteger(l.outSize) && l.outSize >= 1 && (i === 0 || layers[i - 1].outSize === l.inSize) &&
+        l.W instanceof Float64Array && l.W.length === l.inSize * l.outSize && l.b instanceof Float64Array && l.b.length === l.outSize,
+      );
+    this.checkState(
+      chained && s.mean instanceof Float64Array && s.mean.length === d && s.std instanceof Float64Array && s.std.length === d &&
+        s.lossHistory instanceof Float64Array && (s.backend === undefined || typeof s.backend === "string"),
+      "lacks a standardiser of its features or layers chained with weights of their sizes",
+    );
+    return s;
+  }
+
   /** −(mean + 3·std) of the training reconstruction errors. */
   protected override autoOffset(model: AeState, M: DenseMatrix): number {
     const errors = reconstructionErrorsOf(model, this.activation, M);

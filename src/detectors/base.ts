@@ -290,7 +290,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     try {
       detector = new Ctor(contents.options as Record<string, unknown>);
     } catch (e) {
-      throw new ModelFileError(`${path} records options ${contents.className} refuses (${(e as Error).message}); save the model again`);
+      throw new ModelFileError(`${path} records options that ${contents.className} refuses (${(e as Error).message}); save the model again`);
     }
     restoreDetector(detector, contents, path);
     return detector;
@@ -312,6 +312,11 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
       throw new ModelFileError(`the ${this.className} state has no valid nFeaturesIn`);
     }
     return state as Model;
+  }
+
+  /** For {@link modelFromState} overrides: throws a ModelFileError "the <Class> state <what>" unless `ok`. */
+  protected checkState(ok: boolean, what: string): void {
+    if (!ok) throw new ModelFileError(`the ${this.className} state ${what}`);
   }
 
   /** For the model file: class name, options and fitted state. Throws a ModelFileError before `fit`. */

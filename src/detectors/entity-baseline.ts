@@ -235,6 +235,22 @@ export class EntityBaseline extends BaseDetector<BaselineModel> {
     return { nFeaturesIn: d, features, tails, population, entities };
   }
 
+  /** Checks a saved state: feature columns, one tail per column, population and per-entity baselines of their sizes. */
+  protected override modelFromState(state: unknown): BaselineModel {
+    const s = super.modelFromState(state);
+    const f = s.features?.length;
+    const baseline = (b: Baseline | undefined) =>
+      b !== null && typeof b === "object" && Number.isInteger(b.rows) && b.rows >= 1 &&
+      b.median instanceof Float64Array && b.median.length === f && b.scale instanceof Float64Array && b.scale.length === f;
+    this.checkState(
+      s.features instanceof Int32Array && s.features.every((j) => j >= 0 && j < s.nFeaturesIn) && Array.isArray(s.tails) &&
+        s.tails.length === s.nFeaturesIn && s.tails.every((t) => t === "upper" || t === "both") && baseline(s.population) &&
+        s.entities instanceof Map && [...s.entities].every(([code, b]) => typeof code === "number" && baseline(b)),
+      "lacks consistent feature columns, tails, population or entity baselines",
+    );
+    return s;
+  }
+
   protected override autoOffset(): number {
     return -this.threshold;
   }

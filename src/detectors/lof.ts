@@ -162,6 +162,21 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
     return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
   }
 
+  /** Checks a saved state: training matrix, k and per-row arrays of matching sizes. */
+  protected override modelFromState(state: unknown): LofState {
+    const s = super.modelFromState(state);
+    const t = s.train;
+    const n = t?.rows;
+    this.checkState(
+      t !== null && typeof t === "object" && Number.isInteger(n) && n >= 2 && t.cols === s.nFeaturesIn && t.data instanceof Float64Array &&
+        t.data.length === n * t.cols && Number.isInteger(s.k) && s.k >= 1 && s.k < n &&
+        [s.kDistance, s.lrd, s.negativeOutlierFactor].every((a) => a instanceof Float64Array && a.length === n) &&
+        Array.isArray(s.warnings) && s.warnings.every((w) => typeof w === "string"),
+      "lacks a consistent training matrix, k, kDistance, lrd or negativeOutlierFactor",
+    );
+    return s;
+  }
+
   /** scikit-learn's offset for 'auto'. */
   protected override autoOffset(): number {
     return -1.5;

@@ -200,7 +200,7 @@ export class MlIsolationForest extends BaseDetector<MlState> {
     if (s.treeSizes === undefined) return { model: null, nFeaturesIn: s.nFeaturesIn };
     const n = s.splitColumn.length;
     if (!(s.splitValue.length === n && s.leafSize.length === n && s.treeSizes.length === s.nEstimators && s.nEstimators === this.nEstimators)) {
-      throw new ModelFileError("the MlIsolationForest state's arrays disagree in length");
+      throw new ModelFileError("the MlIsolationForest state has arrays that disagree in length");
     }
     const Ctor = loadPackage().IsolationForest;
     const model = new Ctor({ nEstimators: s.nEstimators });
@@ -215,7 +215,7 @@ export class MlIsolationForest extends BaseDetector<MlState> {
         node.trainingSet = sized(s.leafSize[i]);
         return node;
       }
-      if (s.splitColumn[i] >= s.nFeaturesIn) throw new ModelFileError(`the MlIsolationForest state splits on column ${s.splitColumn[i]}`);
+      if (s.splitColumn[i] >= s.nFeaturesIn) throw new ModelFileError(`the MlIsolationForest state has a split on column ${s.splitColumn[i]}`);
       node.splitColumn = s.splitColumn[i];
       node.splitValue = s.splitValue[i];
       node.left = readTree(end);

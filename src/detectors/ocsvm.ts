@@ -332,6 +332,19 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     };
   }
 
+  /** Checks a saved state: support vectors, coefficients and indices of matching sizes, finite γ and ρ. */
+  protected override modelFromState(state: unknown): SvmState {
+    const s = super.modelFromState(state);
+    const m = s.dualCoef?.length;
+    this.checkState(
+      s.dualCoef instanceof Float64Array && m >= 1 && s.supportVectors instanceof Float64Array && s.supportVectors.length === m * s.nFeaturesIn &&
+        s.support instanceof Int32Array && s.support.length === m && Number.isFinite(s.gamma) && Number.isFinite(s.rho) &&
+        Number.isInteger(s.iterations) && typeof s.converged === "boolean",
+      "lacks consistent support vectors, dual coefficients, gamma or rho",
+    );
+    return s;
+  }
+
   /** ρ, so that `decisionFunction` equals scikit-learn's `decision_function`. */
   protected override autoOffset(model: SvmState): number {
     return model.rho;

@@ -86,6 +86,14 @@ export class RobustZScore extends BaseDetector<RzState> {
   }
 
   /** Iglewicz–Hoaglin's cut-off: combined |z| above 3.5. */
+  /** Checks a saved state: one median and one scale per feature. */
+  protected override modelFromState(state: unknown): RzState {
+    const s = super.modelFromState(state);
+    const d = s.nFeaturesIn;
+    this.checkState(s.median instanceof Float64Array && s.median.length === d && s.scale instanceof Float64Array && s.scale.length === d, "lacks one median and one scale per feature");
+    return s;
+  }
+
   protected override autoOffset(): number {
     return -3.5;
   }

@@ -82,6 +82,13 @@ export class ThresholdRule extends BaseDetector<FittedModel> {
     return { nFeaturesIn: M.cols };
   }
 
+  /** Checks a saved state: the rule's column exists. */
+  protected override modelFromState(state: unknown): FittedModel {
+    const s = super.modelFromState(state);
+    this.checkState(this.column < s.nFeaturesIn, `has ${s.nFeaturesIn} feature(s), fewer than the rule's column ${this.column} needs`);
+    return s;
+  }
+
   /** The rule as written: `decisionFunction < 0` exactly when value ≥ threshold. */
   protected override autoOffset(): number {
     return nextDoubleUp(-this.threshold);

@@ -233,6 +233,54 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
     fails(path, /has model format version 2 \(written by siemlab 0\.1\.0\); this siemlab 0\.1\.0 reads version 1 only/);
   });
 
+  it("a consistent, checksummed file whose state is wrong for its detector (a crafted file)", () => {
+    // Rewrite the JSON and its content checksum the way the writer computes it, so only the state is wrong.
+    const craft = (mutate: (doc: Record<string, any>) => void) => {
+      const path = saved();
+      const { contentSha256: _old, ...doc } = JSON.parse(readFileSync(path, "utf8"));
+      mutate(doc);
+      const sum = createHash("sha256").update(JSON.stringify(doc, null, 1)).digest("hex");
+      writeFileSync(path, JSON.stringify({ ...doc, contentSha256: sum }, null, 1));
+      return path;
+    };
+    expect(loadDetector(craft(() => {})).name).toBe("iforest"); // the crafting itself keeps a valid file
+    fails(craft((d) => { d.state.model.maxSamplesUsed = 0; }), /lacks a complete forest/);
+    fails(craft((d) => { d.state.model.forest.roots = { $typed: "Int32Array", values: [1e9] }; }), /invalid root/);
+    fails(craft((d) => { d.state.model.forest.feature.offset = 4; }), /lies outside the \d+-byte sidecar|corrupted/);
+    fails(craft((d) => { d.state.offset = "high"; }), /lacks its model, offset or anomaly scale/);
+    fails(craft((d) => { d.options.nEstimators = -1; }), /records options that IsolationForest refuses/);
+    fails(craft((d) => { d.state.model.forest.threshold = { $typed: "BigInt64Array", values: [] }; }), /unknown array type/);
+  });
+
+  it("every registered detector refuses a crafted state whose first array is cut short (threshold-rule: too few features)", () => {
+    const XE = X.map((r, i) => [i % 7, ...r.slice(1)]);
+    for (const entry of detectorRegistry) {
+      const det = entry.create(OPTIONS[entry.name] ?? { seed: 1 }).fit(entry.name === "entity-baseline" ? XE : X);
+      const path = tmp(`${entry.name}-crafted.json`);
+      saveDetector(det, path);
+      const { contentSha256: _old, ...doc } = JSON.parse(readFileSync(path, "utf8"));
+      const cut = (v: any): boolean => {
+        if (v === null || typeof v !== "object") return false;
+        for (const k of Object.keys(v)) {
+          if (v[k] !== null && typeof v[k] === "object" && "$typed" in v[k]) {
+            v[k] = { $typed: v[k].$typed, values: [0] };
+            return true;
+          }
+          if (cut(v[k])) return true;
+        }
+        return false;
+      };
+      if (!cut(doc.state.model)) {
+        doc.nFeaturesIn = 2;
+        doc.state.model.nFeaturesIn = 2;
+      }
+      const sum = createHash("sha256").update(JSON.stringify(doc, null, 1)).digest("hex");
+      writeFileSync(path, JSON.stringify({ ...doc, contentSha256: sum }, null, 1));
+      expect(() => loadDetector(path), entry.name).toThrow(ModelFileError);
+      expect(() => loadDetector(path), entry.name).toThrow(/state (lacks|has)/);
+    }
+  });
+
   it("not a model file at all", () => {
     const path = tmp();
     writeFileSync(path, JSON.stringify({ hello: "world" }));
