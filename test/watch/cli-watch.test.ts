@@ -167,6 +167,19 @@ describe("siemlab watch and fit (in process)", () => {
     expect(clash.err).toMatch(/--window 5m \(the model was fitted on 1m windows\)/);
   }, 120_000);
 
+  it("escapes hostile text from the log in finding lines and notices", async () => {
+    const file = path.join(dir, "hostile\u001b]0;x\u0007.log");
+    const evil = "\u001b[2Jroot\u202e";
+    fs.writeFileSync(file, `Mar  6 10:00:05 gw01 sshd[1]: Failed password for ${evil} from 203.0.113.7 port 1 ssh2\n`);
+    const r = await cli(["watch", file, "--by", "user", "--threshold", "1", "--year", "2025", "--once"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("user \\x1b[2Jroot\\u202e count=1");
+    expect(r.out + r.err).not.toMatch(/[\u001b\u0007\u202e]/);
+    const j = await cli(["watch", file, "--by", "user", "--threshold", "1", "--year", "2025", "--once", "--json"]);
+    expect(JSON.parse(j.out).entity).toBe(evil);
+    expect(j.out).not.toMatch(/[\u001b\u202e]/);
+  });
+
   it("--json prints one JSON object per finding", async () => {
     const r = await cli(["watch", SOURCE, "--threshold", "20", "--event", "failed_password", "--year", "2025", "--once", "--json"]);
     expect(r.code).toBe(0);
