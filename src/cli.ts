@@ -1,6 +1,5 @@
 import type { Readable, Writable } from "node:stream";
 import { rulesCommand } from "./cli-rules";
-import { fitCommand, watchCommand } from "./cli-watch";
 import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
@@ -292,8 +291,9 @@ function capText(cap: ZeroFillCap, windowMs: number): string {
 export async function runCli(argv: readonly string[], io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
     if (argv[0] === "rules") return await rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts
-    if (argv[0] === "watch") return await watchCommand(argv.slice(1), io); // own options: src/cli-watch.ts
-    if (argv[0] === "fit") return await fitCommand(argv.slice(1), io);
+    // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
+    if (argv[0] === "watch") return await (await import("./cli-watch")).watchCommand(argv.slice(1), io);
+    if (argv[0] === "fit") return await (await import("./cli-watch")).fitCommand(argv.slice(1), io);
     let parsed;
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
