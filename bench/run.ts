@@ -18,6 +18,7 @@ const benches: Record<string, { file: string; what: string }> = {
   baselines: { file: "baselines.ts", what: "every detector + the correlation rule on the labelled entity scenario: precision/recall/F1, alerts/day, seeds 0–4" },
   ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
   persist: { file: "persist.ts", what: "IsolationForest 100k × 10: saved file size, save and load time vs scikit-learn joblib.dump/load (--rows N --cols N)" },
+  watch: { file: "watch.ts", what: "siemlab watch (follow a file to its end, rule per window) vs the batch features path: lines/s, same windows, heap (--days N)" },
 };
 
 const [name, ...args] = process.argv.slice(2);

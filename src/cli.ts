@@ -32,6 +32,8 @@ Usage:
   siemlab parse    [FILE|-] [options]   the parsed events as JSON lines (or CSV), rejects on stderr
   siemlab simulate --out DIR [--seed N] write the labelled attack simulator's samples
   siemlab rules    [FILE|-] --rules DIR Sigma rules and correlations: alerts as JSON lines (rules --help)
+  siemlab watch    FILE|- --model PATH  follow a growing log, score windows as they close (watch --help)
+  siemlab fit      FILE --out PATH      fit a detector on window counts and save it for watch (fit --help)
   siemlab formats                       list the log formats
   siemlab --help | --version
 
@@ -289,6 +291,9 @@ function capText(cap: ZeroFillCap, windowMs: number): string {
 export async function runCli(argv: readonly string[], io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
     if (argv[0] === "rules") return await rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts
+    // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
+    if (argv[0] === "watch") return await (await import("./cli-watch")).watchCommand(argv.slice(1), io);
+    if (argv[0] === "fit") return await (await import("./cli-watch")).fitCommand(argv.slice(1), io);
     let parsed;
     try {
       parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -343,7 +348,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       io.stdout.write(text);
       return 0;
     }
-    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, rules, simulate or formats`);
+    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, rules, watch, fit, simulate or formats`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof SiemlabError && e.name === "OptionError")) {
       io.stderr.write(escapeControlsKeepLines(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`));

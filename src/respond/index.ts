@@ -38,3 +38,6 @@ export { buildSummaryPrompt, llmRequestPreview, llmSummary, llmSummaryFromFacts,
 export type { ChatMessage, LlmOptions, LlmRequestPreview, LlmSummary, SummaryPrompt } from "./llm";
 export { checkReplyAgainstEvidence } from "./reply-check";
 export type { ReplyCheck, ReplyEvidence } from "./reply-check";
+export { watchLog } from "../watch/watcher";
+export type { WatchLogOptions, WatchFinding, WatchStatus, WatchSummary, LogWatch, ScoredWindow } from "../watch/watcher";
+export type { ClosedWindow, LateEvent } from "../watch/window-clock";

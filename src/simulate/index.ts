@@ -13,3 +13,5 @@ export { benchmarkEntityScenario } from "./scenario-benchmark";
 export type { ScenarioBenchmarkOptions, ScenarioBenchmarkRow } from "./scenario-benchmark";
 export { SCENARIO_RULES, SCENARIO_COMPARED, scenarioDetections } from "./scenario-benchmark";
 export type { ScenarioDetectionsOptions, ScenarioDetections } from "./scenario-benchmark";
+export { replayLines } from "./replay-lines";
+export type { ReplayLinesOptions } from "./replay-lines";
