@@ -81,7 +81,8 @@ Options:
                        (default: 1000000)
   --format, --tz, --max-line, --epoch-unit   as for 'siemlab parse'
   --year YEAR          year of year-less syslog lines (default: the latest year that does not put the
-                       first line read in the future; a resumed run keeps the year of its last event)
+                       first line read after the file's modification time, i.e. not in the future for
+                       a live log; a resumed run keeps the year of its last event)
 
 Exit codes: 0 stopped cleanly, 1 input error (bad model, policy or state file), 2 bad usage.
 Example:

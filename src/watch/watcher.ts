@@ -77,7 +77,8 @@ export interface WatchLogOptions {
   readonly format?: string;
   /**
    * Year of year-less syslog lines. Default: each run infers the year of its first line as the latest one
-   * that does not put it in the future (a live log is written now); a resumed run uses the year of the last
+   * that does not put it after the file's modification time (a live log is written now, so: not in the
+   * future; a finished file gets the year `siemlab features` infers); a resumed run uses the year of the last
    * event seen.
    */
   readonly year?: number;
@@ -439,8 +440,17 @@ class Watch {
   private formatOptions(): FormatOptions {
     const base = { timeZone: this.o.timeZone, epochUnit: this.o.epochUnit };
     if (this.year !== undefined) return { ...base, year: this.year };
-    // A live log is written now: its first line's year is the latest that does not put it in the future.
-    return { ...base, referenceDate: Date.now(), yearLookahead: 1 };
+    // A live log is written now: its first line's year is the latest that does not put it past the file's
+    // last modification (about now for a live log; for a finished file, the year the batch commands infer).
+    let referenceDate = Date.now();
+    if (this.file !== "-") {
+      try {
+        referenceDate = Math.min(referenceDate, fs.statSync(this.file).mtimeMs);
+      } catch {
+        // not there (yet): now
+      }
+    }
+    return { ...base, referenceDate, yearLookahead: 1 };
   }
 
   /** Create the parser (detecting the format on the first lines when needed). */
