@@ -11,15 +11,18 @@
  *
  * Why not an npm package: `libsvm-js` 0.2.1 (libsvm compiled by emscripten) trains one-class models, but
  * exposes only ±1 labels, not decision values, so ranking (ROC) would need its serialised model text parsed
- * back. This port stays in plain TypeScript; its decision values agree with scikit-learn to ~1e-3 relative
- * (test/detectors/ocsvm.test.ts). libsvm's shrinking heuristic is not implemented (it only saves time).
+ * back. The solver is a step-by-step TypeScript port of libsvm's (src/detectors/libsvm-solver.ts: WSS3,
+ * shrinking, gradient reconstruction, a float32 column cache of `cacheSize` MB, ρ as libsvm), so it takes the
+ * same iterations as scikit-learn and its decision values agree to ~1e-12 relative on the fixtures
+ * (test/detectors/ocsvm.test.ts checks 1e-5).
  *
- * Cost: each SMO step needs two kernel rows (O(n·d) each); rows are cached up to `cacheMB`. Training is
- * roughly O(n²) or worse: keep n to a few thousand rows (subsample larger sets).
+ * Cost: training computes about ν·n² kernel values at the start and two kernel columns per step (cached);
+ * scoring n rows costs n × (support vectors ≈ ν·n) kernel values: both are quadratic in n, as in scikit-learn.
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import { squaredDistance } from "./distance";
+import { solveOneClassSvm } from "./libsvm-solver";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
 import type { OptionKeys } from "../options";
@@ -38,12 +41,14 @@ export interface OneClassSVMOptions extends DetectorOptions {
   readonly tol?: number;
   /** Maximum SMO iterations. Default: max(10 000 000, 100·n), libsvm's own cap. */
   readonly maxIter?: number;
-  /** Memory for cached kernel rows, in MB. Default: 256. */
-  readonly cacheMB?: number;
+  /** Memory for cached kernel columns, in MB (scikit-learn's `cache_size`). Default: 200. */
+  readonly cacheSize?: number;
+  /** libsvm's shrinking heuristic (scikit-learn's `shrinking`): the same solution, usually sooner. Default: true. */
+  readonly shrinking?: boolean;
 }
 
 /** Every option name of {@link OneClassSVMOptions} (checked by the constructor: unknown names fail with a suggestion). */
-const ONE_CLASS_SVM_OPTION_KEYS: OptionKeys<OneClassSVMOptions> = { ...DETECTOR_OPTION_KEYS, nu: true, gamma: true, tol: true, maxIter: true, cacheMB: true };
+const ONE_CLASS_SVM_OPTION_KEYS: OptionKeys<OneClassSVMOptions> = { ...DETECTOR_OPTION_KEYS, nu: true, gamma: true, tol: true, maxIter: true, cacheSize: true, shrinking: true };
 
 interface SvmState {
   readonly nFeaturesIn: number;
@@ -57,162 +62,6 @@ interface SvmState {
   readonly rho: number;
   readonly iterations: number;
   readonly converged: boolean;
-}
-
-const TAU = 1e-12;
-
-/** RBF kernel rows over the training matrix, with a bounded LRU cache. */
-class KernelRows {
-  private readonly cache = new Map<number, Float64Array>();
-  private readonly maxRows: number;
-  constructor(
-    private readonly X: DenseMatrix,
-    private readonly gamma: number,
-    cacheMB: number,
-  ) {
-    this.maxRows = Math.max(2, Math.floor((cacheMB * 1024 * 1024) / (8 * Math.max(1, X.rows))));
-  }
-  row(i: number): Float64Array {
-    const hit = this.cache.get(i);
-    if (hit) {
-      this.cache.delete(i);
-      this.cache.set(i, hit);
-      return hit;
-    }
-    const { data, rows: n, cols: d } = this.X;
-    const out = new Float64Array(n);
-    const io = i * d;
-    const g = this.gamma;
-    for (let j = 0; j < n; j++) out[j] = Math.exp(-g * squaredDistance(data, io, data, j * d, d));
-    if (this.cache.size >= this.maxRows) {
-      const oldest = this.cache.keys().next().value as number;
-      this.cache.delete(oldest);
-    }
-    this.cache.set(i, out);
-    return out;
-  }
-}
-
-/** Result of {@link solveOneClassSvm}. */
-export interface OneClassSvmSolution {
-  readonly alpha: Float64Array;
-  readonly rho: number;
-  readonly iterations: number;
-  readonly converged: boolean;
-}
-
-/**
- * Solves the one-class SVM dual with libsvm's SMO (WSS3, no shrinking) for an RBF kernel.
- *
- * @example
- * const { alpha, rho } = solveOneClassSvm(toDense([[0], [1], [2]]), { nu: 0.5, gamma: 1 });
- */
-export function solveOneClassSvm(
-  X: DenseMatrix,
-  options: { readonly nu: number; readonly gamma: number; readonly tol?: number; readonly maxIter?: number; readonly cacheMB?: number },
-): OneClassSvmSolution {
-  const l = X.rows;
-  const nu = options.nu;
-  const eps = options.tol ?? 1e-3;
-  const maxIter = options.maxIter ?? Math.max(10_000_000, 100 * l);
-  const K = new KernelRows(X, options.gamma, options.cacheMB ?? 256);
-  // libsvm's initial point: the first ⌊ν·l⌋ alphas at the upper bound 1, the next one holds the rest.
-  const alpha = new Float64Array(l);
-  const nBound = Math.floor(nu * l);
-  for (let i = 0; i < nBound; i++) alpha[i] = 1;
-  if (nBound < l) alpha[nBound] = nu * l - nBound;
-  // Gradient G = K·α (p = 0, y = +1 for all rows, C = 1).
-  const G = new Float64Array(l);
-  for (let i = 0; i < l; i++) {
-    if (alpha[i] === 0) continue;
-    const Ki = K.row(i);
-    const a = alpha[i];
-    for (let k = 0; k < l; k++) G[k] += a * Ki[k];
-  }
-  let iter = 0;
-  let converged = false;
-  while (iter < maxIter) {
-    // Working set selection 3 (Fan, Chen & Lin 2005), all labels +1.
-    let Gmax = -Infinity;
-    let GmaxIdx = -1;
-    for (let t = 0; t < l; t++) {
-      if (alpha[t] < 1 && -G[t] >= Gmax) {
-        Gmax = -G[t];
-        GmaxIdx = t;
-      }
-    }
-    let Gmax2 = -Infinity;
-    let GminIdx = -1;
-    let objDiffMin = Infinity;
-    const i = GmaxIdx;
-    const Ki = i >= 0 ? K.row(i) : null;
-    for (let j = 0; j < l; j++) {
-      if (alpha[j] > 0) {
-        const gradDiff = Gmax + G[j];
-        if (G[j] >= Gmax2) Gmax2 = G[j];
-        if (gradDiff > 0 && Ki) {
-          const quad = 2 - 2 * Ki[j];
-          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-          if (objDiff <= objDiffMin) {
-            GminIdx = j;
-            objDiffMin = objDiff;
-          }
-        }
-      }
-    }
-    if (Gmax + Gmax2 < eps || GminIdx === -1 || !Ki) {
-      converged = true;
-      break;
-    }
-    iter++;
-    const j = GminIdx;
-    const Kj = K.row(j);
-    const oldAi = alpha[i];
-    const oldAj = alpha[j];
-    let quad = 2 - 2 * Ki[j];
-    if (quad <= 0) quad = TAU;
-    const delta = (G[i] - G[j]) / quad;
-    const sum = alpha[i] + alpha[j];
-    alpha[i] -= delta;
-    alpha[j] += delta;
-    clipPairToBox(alpha, i, j, sum);
-    clipPairToBox(alpha, j, i, sum);
-    const dAi = alpha[i] - oldAi;
-    const dAj = alpha[j] - oldAj;
-    for (let k = 0; k < l; k++) G[k] += Ki[k] * dAi + Kj[k] * dAj;
-  }
-  // ρ: mean gradient over free alphas, else the midpoint of the bounds (libsvm's calculate_rho).
-  let nFree = 0;
-  let sumFree = 0;
-  let ub = Infinity;
-  let lb = -Infinity;
-  for (let t = 0; t < l; t++) {
-    if (alpha[t] >= 1) lb = Math.max(lb, G[t]);
-    else if (alpha[t] <= 0) ub = Math.min(ub, G[t]);
-    else {
-      nFree++;
-      sumFree += G[t];
-    }
-  }
-  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
-  return { alpha, rho, iterations: iter, converged };
-}
-
-/**
- * One half of libsvm's clipping of an updated pair back into the box [0, 1]² along αa + αb = sum: αa
- * above 1 (possible when sum > 1) or αb below 0 (when sum ≤ 1) is moved to the bound. libsvm applies it
- * to (i, j), then to (j, i).
- */
-function clipPairToBox(alpha: Float64Array, a: number, b: number, sum: number): void {
-  if (sum > 1) {
-    if (alpha[a] > 1) {
-      alpha[a] = 1;
-      alpha[b] = sum - 1;
-    }
-  } else if (alpha[b] < 0) {
-    alpha[b] = 0;
-    alpha[a] = sum;
-  }
 }
 
 /**
@@ -248,7 +97,8 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   readonly gamma: "scale" | "auto" | number;
   readonly tol: number;
   readonly maxIter: number | undefined;
-  readonly cacheMB: number;
+  readonly cacheSize: number;
+  readonly shrinking: boolean;
 
   constructor(options: OneClassSVMOptions = {}) {
     super("OneClassSVM", options, ONE_CLASS_SVM_OPTION_KEYS);
@@ -272,8 +122,12 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     if (this.maxIter !== undefined && !(Number.isInteger(this.maxIter) && this.maxIter > 0)) {
       throw new OptionError(`Expected \`maxIter\` to be a positive integer, got ${String(options.maxIter)}`);
     }
-    this.cacheMB = options.cacheMB ?? 256;
-    if (!(this.cacheMB > 0)) throw new OptionError(`Expected \`cacheMB\` to be a positive number, got ${String(options.cacheMB)}`);
+    this.cacheSize = options.cacheSize ?? 200;
+    if (typeof this.cacheSize !== "number" || !(this.cacheSize > 0) || !Number.isFinite(this.cacheSize)) {
+      throw new OptionError(`Expected \`cacheSize\` to be a positive number of MB, got ${String(options.cacheSize)}`);
+    }
+    this.shrinking = options.shrinking ?? true;
+    if (typeof this.shrinking !== "boolean") throw new OptionError(`Expected \`shrinking\` to be true or false, got ${String(options.shrinking)}`);
   }
 
   /** ρ of the fitted model (scikit-learn's `offset_`, minus its `intercept_`). */
@@ -301,7 +155,7 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   /** Solves the dual on X and keeps the support vectors, their αᵢ and ρ. */
   protected override fitModel(M: DenseMatrix): SvmState {
     const gamma = resolveRbfGamma(this.gamma, M);
-    const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheMB: this.cacheMB });
+    const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheSize: this.cacheSize, shrinking: this.shrinking });
     if (!Number.isFinite(sol.rho)) {
       // libsvm's calculate_rho: with no free α and no α at 0 (every row at the bound, i.e. nu·n = n), the
       // offset is (+∞ + lb) / 2; scikit-learn then returns an infinite offset_ and flags or passes every row.
