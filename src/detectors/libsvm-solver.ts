@@ -45,6 +45,8 @@ export interface OneClassSvmSolution {
   readonly converged: boolean;
 }
 
+import { fastExp } from "./exp";
+
 const TAU = 1e-12;
 const LOWER = 0;
 const UPPER = 1;
@@ -65,6 +67,9 @@ class OneClassQ {
   private readonly next: Int32Array;
   private size: number;
   private readonly l: number;
+  /** Position swaps not yet applied to the cached columns' entries (pairs i < j, in order). */
+  private pending: Int32Array;
+  private nPending = 0;
 
   constructor(X: Float64Array, l: number, d: number, gamma: number, cacheBytes: number) {
     this.l = l;
@@ -89,6 +94,7 @@ class OneClassQ {
     let size = Math.floor(cacheBytes / 4);
     size -= (l * 32) / 4;
     this.size = Math.max(size, 2 * l);
+    this.pending = new Int32Array(64);
   }
 
   /** exp(-γ(‖xᵢ‖² + ‖xⱼ‖² − 2 xᵢ·xⱼ)) as libsvm's kernel_rbf (double). */
@@ -97,7 +103,7 @@ class OneClassQ {
     const d = this.d;
     let dot = 0;
     for (let c = 0; c < d; c++) dot += x[i * d + c] * x[j * d + c];
-    return Math.exp(-this.gamma * (this.xsq[i] + this.xsq[j] - 2 * dot));
+    return fastExp(-this.gamma * (this.xsq[i] + this.xsq[j] - 2 * dot));
   }
 
   /** Fills out[j] = float32 Q(i, j) for j in [from, to). */
@@ -110,14 +116,14 @@ class OneClassQ {
     const si = xsq[i];
     if (d === 1) {
       const a = x[io];
-      for (let j = from; j < to; j++) out[j] = Math.exp(g * (si + xsq[j] - 2 * (a * x[j])));
+      for (let j = from; j < to; j++) out[j] = fastExp(g * (si + xsq[j] - 2 * (a * x[j])));
       return;
     }
     for (let j = from; j < to; j++) {
       const jo = j * d;
       let dot = x[io] * x[jo];
       for (let c = 1; c < d; c++) dot += x[io + c] * x[jo + c];
-      out[j] = Math.exp(g * (si + xsq[j] - 2 * dot));
+      out[j] = fastExp(g * (si + xsq[j] - 2 * dot));
     }
   }
 
@@ -136,6 +142,7 @@ class OneClassQ {
 
   /** Column i for positions [0, len) (libsvm's get_Q), from the cache where it can. */
   getQ(i: number, len: number): Float32Array {
+    if (this.nPending > 0) this.applySwaps();
     const have = this.len[i];
     if (have > 0) this.lruDelete(i);
     const more = len - have;
@@ -179,25 +186,16 @@ class OneClassQ {
       i = j;
       j = t;
     }
-    const l = this.l;
-    for (let h = this.next[l]; h !== l; ) {
-      const nextH = this.next[h];
-      if (len[h] > i) {
-        const col = data[h] as Float32Array;
-        if (len[h] > j) {
-          const t = col[i];
-          col[i] = col[j];
-          col[j] = t;
-        } else {
-          // give up
-          this.lruDelete(h);
-          data[h] = null;
-          this.size += len[h];
-          len[h] = 0;
-        }
-      }
-      h = nextH;
+    // libsvm swaps entries i and j of every cached column here (dropping those that hold i but not j); the
+    // swaps are queued and applied column by column before the next read (same contents, fewer cache misses).
+    if (this.nPending * 2 + 2 > this.pending.length) {
+      const grown = new Int32Array(this.pending.length * 2);
+      grown.set(this.pending);
+      this.pending = grown;
     }
+    this.pending[this.nPending * 2] = i;
+    this.pending[this.nPending * 2 + 1] = j;
+    this.nPending++;
     const d = this.d;
     const x = this.x;
     for (let c = 0; c < d; c++) {
@@ -211,6 +209,37 @@ class OneClassQ {
     t = this.QD[i];
     this.QD[i] = this.QD[j];
     this.QD[j] = t;
+  }
+
+  /** Applies the queued position swaps to every cached column, in order, as libsvm's swap_index would have. */
+  private applySwaps(): void {
+    const { len, data, pending } = this;
+    const np = this.nPending;
+    const l = this.l;
+    for (let h = this.next[l]; h !== l; ) {
+      const nextH = this.next[h];
+      const L = len[h];
+      const col = data[h] as Float32Array;
+      for (let s = 0; s < np; s++) {
+        const i = pending[2 * s];
+        if (L <= i) continue;
+        const j = pending[2 * s + 1];
+        if (L > j) {
+          const t = col[i];
+          col[i] = col[j];
+          col[j] = t;
+        } else {
+          // give up
+          this.lruDelete(h);
+          data[h] = null;
+          this.size += L;
+          len[h] = 0;
+          break;
+        }
+      }
+      h = nextH;
+    }
+    this.nPending = 0;
   }
 
   /**

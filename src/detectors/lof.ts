@@ -81,7 +81,14 @@ interface LofState {
   readonly warnings: readonly string[];
 }
 
-function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
+/**
+ * Whether two dense matrices have the same shape and the same values (element by element, `===`): how a
+ * detector recognises its own training rows.
+ *
+ * @example
+ * sameMatrix(toDense([[1, 2]]), toDense([[1, 2]])); // true
+ */
+export function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
   if (a.rows !== b.rows || a.cols !== b.cols) return false;
   const x = a.data;
   const y = b.data;

@@ -22,7 +22,9 @@
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import { squaredDistance } from "./distance";
+import { fastExp } from "./exp";
 import { solveOneClassSvm } from "./libsvm-solver";
+import { sameMatrix } from "./lof";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
 import type { OptionKeys } from "../options";
@@ -62,6 +64,9 @@ interface SvmState {
   readonly rho: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** A copy of the training rows and their scores, returned when the training rows are scored again. */
+  readonly train: DenseMatrix;
+  readonly trainScores: Float64Array;
 }
 
 /**
@@ -174,16 +179,10 @@ export class OneClassSVM extends BaseDetector<SvmState> {
       sv.set(M.data.subarray(r * d, r * d + d), t * d);
       coef[t] = sol.alpha[r];
     });
-    return {
-      nFeaturesIn: d,
-      gamma,
-      supportVectors: sv,
-      dualCoef: coef,
-      support: Int32Array.from(idx),
-      rho: sol.rho,
-      iterations: sol.iterations,
-      converged: sol.converged,
-    };
+    const support = Int32Array.from(idx);
+    const train: DenseMatrix = { data: M.data.slice(), rows: M.rows, cols: d };
+    const trainScores = trainingKernelSum(train, support, coef, gamma);
+    return { nFeaturesIn: d, gamma, supportVectors: sv, dualCoef: coef, support, rho: sol.rho, iterations: sol.iterations, converged: sol.converged, train, trainScores };
   }
 
   /** ρ, so that `decisionFunction` equals scikit-learn's `decision_function`. */
@@ -191,8 +190,17 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     return model.rho;
   }
 
-  /** Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. */
+  /** The training rows' scores, computed once in `fit`. */
+  protected override trainingScores(model: SvmState): Float64Array {
+    return model.trainScores;
+  }
+
+  /**
+   * Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. The training matrix
+   * itself (same shape and values) gets the scores computed in `fit`, which are the same bits.
+   */
   protected override scoreModel(model: SvmState, M: DenseMatrix): Float64Array {
+    if (sameMatrix(M, model.train)) return model.trainScores.slice();
     return kernelSum(model, M);
   }
 }
@@ -208,8 +216,37 @@ function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   for (let r = 0; r < M.rows; r++) {
     const ro = r * d;
     let acc = 0;
-    for (let t = 0; t < nsv; t++) acc += coef[t] * Math.exp(-g * squaredDistance(X, ro, sv, t * d, d));
+    for (let t = 0; t < nsv; t++) acc += coef[t] * fastExp(-g * squaredDistance(X, ro, sv, t * d, d));
     out[r] = acc;
   }
   return out;
+}
+
+/**
+ * {@link kernelSum} of the training rows themselves, the same bits with half the kernel values between
+ * support vectors: K(a, b) = K(b, a) exactly ((a − b)² = (b − a)²), so each pair of support vectors is
+ * evaluated once, and every row's sum is still taken over the support vectors in order.
+ */
+function trainingKernelSum(train: DenseMatrix, support: Int32Array, coef: Float64Array, g: number): Float64Array {
+  const { data: X, rows: n, cols: d } = train;
+  const nsv = support.length;
+  const svPos = new Int32Array(n).fill(-1);
+  for (let u = 0; u < nsv; u++) svPos[support[u]] = u;
+  const acc = new Float64Array(n);
+  for (let t = 0; t < nsv; t++) {
+    const row = support[t];
+    const ro = row * d;
+    const ct = coef[t];
+    // Row `row`'s own sum: support vectors before t were added by earlier passes; add t, then those after t.
+    let own = acc[row] + ct * fastExp(-g * squaredDistance(X, ro, X, ro, d));
+    for (let j = 0; j < n; j++) {
+      const u = svPos[j];
+      if (u >= 0 && u <= t) continue;
+      const k = fastExp(-g * squaredDistance(X, j * d, X, ro, d));
+      if (u > t) own += coef[u] * k;
+      acc[j] += ct * k;
+    }
+    acc[row] = own;
+  }
+  return acc;
 }
