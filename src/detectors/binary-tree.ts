@@ -19,6 +19,7 @@
  * `_partition_nodes.pyx`; GCC libstdc++ `bits/stl_algo.h` (`__introselect`) and `bits/stl_heap.h`.
  */
 import type { DenseMatrix } from "../matrix";
+import { LeafKernel } from "./leaf-kernel";
 
 /** The two tree kinds of scikit-learn. */
 export type BinaryTreeKind = "kd_tree" | "ball_tree";
@@ -43,8 +44,17 @@ export class BinaryTree {
   private readonly upper: Float64Array;
   /** Ball tree: radius per node. */
   private readonly radius: Float64Array;
-  /** The training rows in tree order (position p holds row idxArray[p]). */
+  /**
+   * The training rows in tree order, stored leaf by leaf column-major with an even stride: the leaf over
+   * positions [s, s + L) keeps value j of position s + p at leafBase[leaf] + j·stride + p, stride = L rounded
+   * up to even, so a leaf's distances are computed one column at a time over contiguous values, two rows per
+   * SIMD step (each distance still summed over j = 0, 1, … in order: the same bits). Lives in the
+   * WebAssembly kernel's memory when there is one.
+   */
   private readonly rows: Float64Array;
+  private readonly leafBase: Int32Array;
+  private readonly maxStride: number;
+  private readonly kernel: LeafKernel | null;
   private readonly d: number;
 
   constructor(X: DenseMatrix, kind: BinaryTreeKind, leafSize = 30) {
@@ -64,8 +74,31 @@ export class BinaryTree {
     this.upper = new Float64Array(kind === "kd_tree" ? this.nNodes * d : 0);
     this.radius = new Float64Array(kind === "ball_tree" ? this.nNodes : 0);
     this.build(X.data, 0, 0, n);
-    this.rows = new Float64Array(n * d);
-    for (let p = 0; p < n; p++) this.rows.set(X.data.subarray(this.idxArray[p] * d, this.idxArray[p] * d + d), p * d);
+    this.leafBase = new Int32Array(this.nNodes);
+    let total = 0;
+    let maxStride = 2;
+    for (let node = 0; node < this.nNodes; node++) {
+      if (this.isLeaf[node] !== 1) continue;
+      const L = this.idxEnd[node] - this.idxStart[node];
+      const stride = L + (L & 1);
+      if (stride > maxStride) maxStride = stride;
+      this.leafBase[node] = total;
+      total += stride * d;
+    }
+    this.maxStride = maxStride;
+    this.kernel = LeafKernel.create(total, d, maxStride);
+    this.rows = this.kernel !== null ? this.kernel.f64 : new Float64Array(total);
+    for (let node = 0; node < this.nNodes; node++) {
+      if (this.isLeaf[node] !== 1) continue;
+      const s = this.idxStart[node];
+      const L = this.idxEnd[node] - s;
+      const stride = L + (L & 1);
+      const base = this.leafBase[node];
+      for (let p = 0; p < L; p++) {
+        const r = this.idxArray[s + p] * d;
+        for (let j = 0; j < d; j++) this.rows[base + j * stride + p] = X.data[r + j];
+      }
+    }
   }
 
   private build(data: Float64Array, node: number, start: number, end: number): void {
@@ -142,74 +175,96 @@ export class BinaryTree {
     this.radius[node] = Math.sqrt(r2);
   }
 
-  /** scikit-learn's min_rdist: the squared lower bound on the distance from Q[qo..] to any row of `node`. */
-  private minRdist(Q: Float64Array, qo: number, node: number): number {
-    const d = this.d;
-    const o = node * d;
-    const C = this.lower;
-    if (this.kind === "kd_tree") {
-      const U = this.upper;
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const v = Q[qo + j];
-        const dLo = C[o + j] - v;
-        const dHi = v - U[o + j];
-        const g = 0.5 * (dLo + Math.abs(dLo) + (dHi + Math.abs(dHi)));
-        s += g * g;
-      }
-      return s;
-    }
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = Q[qo + j] - C[o + j];
-      s += diff * diff;
-    }
-    const g = Math.max(0, Math.sqrt(s) - this.radius[node]);
-    return g * g;
-  }
-
   /**
    * The k nearest rows of each of the m query rows (row-major in Q, d columns): writes training indices and
-   * squared distances (query × k) as scikit-learn's heap leaves them, unsorted.
+   * squared distances (query × k) as scikit-learn's heap leaves them, unsorted. `order`, when given, lists the
+   * query rows in the order to search them (results still go to each row's own place): the training rows in
+   * tree order search faster (neighbouring queries walk the same nodes); results do not depend on it.
    */
-  query(Q: Float64Array, m: number, k: number, outIdx: Int32Array, outDist2: Float64Array): void {
+  query(Q: Float64Array, m: number, k: number, outIdx: Int32Array, outDist2: Float64Array, order?: Int32Array): void {
     const d = this.d;
     const rows = this.rows;
     const perm = this.idxArray;
-    const { idxStart, idxEnd, isLeaf } = this;
+    const { idxStart, idxEnd, isLeaf, lower, upper, radius, leafBase, kernel } = this;
+    const kd = this.kind === "kd_tree";
     const heapD = new Float64Array(k);
     const heapI = new Int32Array(k);
     const depth = Math.ceil(Math.log2(this.nNodes + 1)) + 2;
     const stackNode = new Int32Array(2 * depth);
     const stackBound = new Float64Array(2 * depth);
-    for (let q = 0; q < m; q++) {
-      const qo = q * d;
+    const q0 = new Float64Array(d);
+    const acc = kernel !== null ? kernel.f64.subarray(kernel.accAt, kernel.accAt + this.maxStride) : new Float64Array(this.maxStride);
+    const qAddr = kernel !== null ? kernel.qAt * 8 : 0;
+    const accAddr = kernel !== null ? kernel.accAt * 8 : 0;
+    // scikit-learn's min_rdist of `node` for the query in q0.
+    const minRdist = (node: number): number => {
+      const o = node * d;
+      let s = 0;
+      if (kd) {
+        for (let j = 0; j < d; j++) {
+          const v = q0[j];
+          const dLo = lower[o + j] - v;
+          const dHi = v - upper[o + j];
+          const g = 0.5 * (dLo + Math.abs(dLo) + (dHi + Math.abs(dHi)));
+          s += g * g;
+        }
+        return s;
+      }
+      for (let j = 0; j < d; j++) {
+        const diff = q0[j] - lower[o + j];
+        s += diff * diff;
+      }
+      const g = Math.max(0, Math.sqrt(s) - radius[node]);
+      return g * g;
+    };
+    for (let t = 0; t < m; t++) {
+      const q = order === undefined ? t : order[t];
+      for (let j = 0; j < d; j++) q0[j] = Q[q * d + j];
+      if (kernel !== null) kernel.f64.set(q0, kernel.qAt);
       heapD.fill(Infinity);
       heapI.fill(0);
-      let top = 0;
       stackNode[0] = 0;
-      stackBound[0] = this.minRdist(Q, qo, 0);
-      top = 1;
+      stackBound[0] = minRdist(0);
+      let top = 1;
       while (top > 0) {
         top--;
         const node = stackNode[top];
-        if (stackBound[top] > heapD[0]) continue;
-        if (isLeaf[node]) {
-          for (let p = idxStart[node], e = idxEnd[node]; p < e; p++) {
-            let s = 0;
-            const ro = p * d;
-            for (let j = 0; j < d; j++) {
-              const diff = Q[qo + j] - rows[ro + j];
-              s += diff * diff;
+        let worst = heapD[0];
+        if (stackBound[top] > worst) continue;
+        if (isLeaf[node] === 1) {
+          const start = idxStart[node];
+          const L = idxEnd[node] - start;
+          const stride = L + (L & 1);
+          let o = leafBase[node];
+          if (kernel !== null) kernel.leaf(o * 8, stride * 8, d, qAddr, accAddr);
+          else {
+            let v = q0[0];
+            for (let p = 0; p < L; p++) {
+              const diff = v - rows[o + p];
+              acc[p] = diff * diff;
             }
-            if (s < heapD[0]) heapPush(heapD, heapI, k, s, perm[p]);
+            for (let j = 1; j < d; j++) {
+              o += stride;
+              v = q0[j];
+              for (let p = 0; p < L; p++) {
+                const diff = v - rows[o + p];
+                acc[p] += diff * diff;
+              }
+            }
+          }
+          // Candidates in tree order, as scikit-learn pushes them.
+          for (let p = 0; p < L; p++) {
+            if (acc[p] < worst) {
+              heapPush(heapD, heapI, k, acc[p], perm[start + p]);
+              worst = heapD[0];
+            }
           }
           continue;
         }
         const c1 = 2 * node + 1;
         const c2 = c1 + 1;
-        const b1 = this.minRdist(Q, qo, c1);
-        const b2 = this.minRdist(Q, qo, c2);
+        const b1 = minRdist(c1);
+        const b2 = minRdist(c2);
         // Depth-first, nearer child first (the left one on equal bounds): push the other one below it.
         if (b1 <= b2) {
           stackNode[top] = c2;

@@ -119,7 +119,8 @@ export class NeighborIndex {
     } else {
       idx = new Int32Array(m * kk);
       dist2 = new Float64Array(m * kk);
-      this.tree.query(queries.data, m, kk, idx, dist2);
+      // The training rows as queries: search them in tree order (faster; same results).
+      this.tree.query(queries.data, m, kk, idx, dist2, excludeSelf ? this.tree.idxArray : undefined);
       for (let q = 0; q < m; q++) sortPairs(dist2, idx, q * kk, kk);
     }
     const indices = new Int32Array(m * k);
