@@ -8,6 +8,7 @@ import type { DenseMatrix } from "../matrix";
 import { checkChoice } from "../options";
 import { BinaryTree, heapPush } from "./binary-tree";
 import { squaredDistance } from "./distance";
+import { LeafKernel } from "./leaf-kernel";
 
 /**
  * How {@link kNearestNeighbors} searches (scikit-learn's `algorithm`): 'brute' compares every pair, 'kd_tree'
@@ -180,13 +181,26 @@ function bruteSearch(train: DenseMatrix, queries: DenseMatrix, k: number): { idx
   const dist2 = new Float64Array(m * k);
   const D = new Float64Array(k);
   const I = new Int32Array(k);
+  // All training rows as one column-major block for the WebAssembly kernel (same sums, two rows per step).
+  const stride = n + (n & 1);
+  const kernel = LeafKernel.create(stride * d, d, stride);
+  if (kernel !== null) {
+    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) kernel.f64[c * stride + j] = T[j * d + c];
+  }
+  const acc = kernel !== null ? kernel.f64.subarray(kernel.accAt, kernel.accAt + n) : null;
   for (let q = 0; q < m; q++) {
     const qo = q * d;
     D.fill(Infinity);
     I.fill(0);
-    for (let j = 0; j < n; j++) {
-      const s = squaredDistance(Q, qo, T, j * d, d);
-      if (s < D[0]) heapPush(D, I, k, s, j);
+    if (kernel !== null && acc !== null) {
+      kernel.f64.set(Q.subarray(qo, qo + d), kernel.qAt);
+      kernel.leaf(0, stride * 8, d, kernel.qAt * 8, kernel.accAt * 8);
+      for (let j = 0; j < n; j++) if (acc[j] < D[0]) heapPush(D, I, k, acc[j], j);
+    } else {
+      for (let j = 0; j < n; j++) {
+        const s = squaredDistance(Q, qo, T, j * d, d);
+        if (s < D[0]) heapPush(D, I, k, s, j);
+      }
     }
     idx.set(I, q * k);
     dist2.set(D, q * k);
