@@ -135,9 +135,12 @@ export type LeafFn = (block: number, bytes: number, d: number, q: number, acc: n
  * `maxStride` doubles, with the leaf-distance function bound to it; null where WebAssembly SIMD is missing.
  *
  * @example
- * const k = LeafKernel.create(4, 1, 4); // one leaf column of 4 rows, d = 1
- * k?.f64.set([0, 1, 2, 3], 0); // rows 0, 1, 2, 3
- * if (k) { k.f64[k.qAt] = 1.5; k.leaf(0, 32, 1, k.qAt * 8, k.accAt * 8); } // f64[accAt…] = 2.25, 0.25, 0.25, 2.25
+ * // One leaf column of 4 rows (d = 1) holding 0, 1, 2, 3, and the query 1.5:
+ * const k = LeafKernel.create(4, 1, 4) as LeafKernel;
+ * k.f64.set([0, 1, 2, 3], 0);
+ * k.f64[k.qAt] = 1.5;
+ * k.leaf(0, 4 * 8, 1, k.qAt * 8, k.accAt * 8);
+ * Array.from(k.f64.subarray(k.accAt, k.accAt + 4)); // [2.25, 0.25, 0.25, 2.25]
  */
 export class LeafKernel {
   /** The memory as doubles: leaf data at [0, nValues), the query at qAt, the output at accAt. */
