@@ -236,7 +236,7 @@ export class BinaryTree {
           const L = idxEnd[node] - start;
           const stride = L + (L & 1);
           let o = leafBase[node];
-          if (kernel !== null) kernel.leaf(o * 8, stride * 8, d, qAddr, accAddr);
+          if (kernel !== null) kernel.sqdist(o * 8, stride * 8, stride * 8, d, qAddr, accAddr);
           else {
             let v = q0[0];
             for (let p = 0; p < L; p++) {

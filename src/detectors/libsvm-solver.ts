@@ -46,6 +46,7 @@ export interface OneClassSvmSolution {
 }
 
 import { fastExp } from "./exp";
+import { LeafKernel } from "./leaf-kernel";
 
 const TAU = 1e-12;
 const LOWER = 0;
@@ -67,6 +68,10 @@ class OneClassQ {
   private readonly next: Int32Array;
   private size: number;
   private readonly l: number;
+  /** The rows again, column-major (value c of position j at c·S + j) in a WebAssembly kernel's memory, for
+   * dot products two rows at a time; null without WebAssembly (then the scalar loop runs). */
+  private readonly wk: LeafKernel | null;
+  private readonly S: number;
   /** Position swaps not yet applied to the cached columns' entries (pairs i < j, in order). */
   private pending: Int32Array;
   private nPending = 0;
@@ -95,6 +100,12 @@ class OneClassQ {
     size -= (l * 32) / 4;
     this.size = Math.max(size, 2 * l);
     this.pending = new Int32Array(64);
+    this.S = l + (l & 1) + 2;
+    this.wk = LeafKernel.create(this.S * d, d, this.S);
+    if (this.wk !== null) {
+      const f = this.wk.f64;
+      for (let j = 0; j < l; j++) for (let c = 0; c < d; c++) f[c * this.S + j] = this.x[j * d + c];
+    }
   }
 
   /** exp(-γ(‖xᵢ‖² + ‖xⱼ‖² − 2 xᵢ·xⱼ)) as libsvm's kernel_rbf (double). */
@@ -114,6 +125,17 @@ class OneClassQ {
     const g = -this.gamma;
     const io = i * d;
     const si = xsq[i];
+    const wk = this.wk;
+    if (wk !== null && to > from) {
+      // libsvm's dot(x_i, x_j) for j in [from, to) by the WebAssembly kernel (same sums), then the exponentials.
+      const f = wk.f64;
+      for (let c = 0; c < d; c++) f[wk.qAt + c] = x[io + c];
+      const count = to - from + ((to - from) & 1);
+      wk.dot(from * 8, count * 8, this.S * 8, d, wk.qAt * 8, wk.accAt * 8);
+      const a = wk.accAt - from;
+      for (let j = from; j < to; j++) out[j] = fastExp(g * (si + xsq[j] - 2 * f[a + j]));
+      return;
+    }
     if (d === 1) {
       const a = x[io];
       for (let j = from; j < to; j++) out[j] = fastExp(g * (si + xsq[j] - 2 * (a * x[j])));
@@ -202,6 +224,15 @@ class OneClassQ {
       const t = x[i * d + c];
       x[i * d + c] = x[j * d + c];
       x[j * d + c] = t;
+    }
+    if (this.wk !== null) {
+      const f = this.wk.f64;
+      const S = this.S;
+      for (let c = 0; c < d; c++) {
+        const t = f[c * S + i];
+        f[c * S + i] = f[c * S + j];
+        f[c * S + j] = t;
+      }
     }
     let t = this.xsq[i];
     this.xsq[i] = this.xsq[j];

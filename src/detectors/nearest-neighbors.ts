@@ -194,7 +194,7 @@ function bruteSearch(train: DenseMatrix, queries: DenseMatrix, k: number): { idx
     I.fill(0);
     if (kernel !== null && acc !== null) {
       kernel.f64.set(Q.subarray(qo, qo + d), kernel.qAt);
-      kernel.leaf(0, stride * 8, d, kernel.qAt * 8, kernel.accAt * 8);
+      kernel.sqdist(0, stride * 8, stride * 8, d, kernel.qAt * 8, kernel.accAt * 8);
       for (let j = 0; j < n; j++) if (acc[j] < D[0]) heapPush(D, I, k, acc[j], j);
     } else {
       for (let j = 0; j < n; j++) {

@@ -23,6 +23,7 @@ import { DataError, OptionError } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import { squaredDistance } from "./distance";
 import { fastExp } from "./exp";
+import { LeafKernel } from "./leaf-kernel";
 import { solveOneClassSvm } from "./libsvm-solver";
 import { sameMatrix } from "./lof";
 import type { DetectorOptions } from "./types";
@@ -213,6 +214,23 @@ function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   const g = st.gamma;
   const out = new Float64Array(M.rows);
   const X = M.data;
+  // The support vectors column-major in a WebAssembly kernel's memory: n squared distances per call, two at a time.
+  const S = nsv + (nsv & 1) + 2;
+  const wk = LeafKernel.create(S * d, d, S);
+  if (wk !== null) {
+    const f = wk.f64;
+    for (let t = 0; t < nsv; t++) for (let c = 0; c < d; c++) f[c * S + t] = sv[t * d + c];
+    const count = nsv + (nsv & 1);
+    for (let r = 0; r < M.rows; r++) {
+      for (let c = 0; c < d; c++) f[wk.qAt + c] = X[r * d + c];
+      wk.sqdist(0, count * 8, S * 8, d, wk.qAt * 8, wk.accAt * 8);
+      const a = wk.accAt;
+      let acc = 0;
+      for (let t = 0; t < nsv; t++) acc += coef[t] * fastExp(-g * f[a + t]);
+      out[r] = acc;
+    }
+    return out;
+  }
   for (let r = 0; r < M.rows; r++) {
     const ro = r * d;
     let acc = 0;
@@ -233,16 +251,29 @@ function trainingKernelSum(train: DenseMatrix, support: Int32Array, coef: Float6
   const svPos = new Int32Array(n).fill(-1);
   for (let u = 0; u < nsv; u++) svPos[support[u]] = u;
   const acc = new Float64Array(n);
+  // The rows column-major in a WebAssembly kernel's memory: all n squared distances to a support vector per call.
+  const S = n + (n & 1) + 2;
+  const wk = LeafKernel.create(S * d, d, S);
+  const f = wk !== null ? wk.f64 : null;
+  if (f !== null) for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) f[c * S + j] = X[j * d + c];
+  const dist = new Float64Array(n);
   for (let t = 0; t < nsv; t++) {
     const row = support[t];
     const ro = row * d;
     const ct = coef[t];
+    if (wk !== null && f !== null) {
+      for (let c = 0; c < d; c++) f[wk.qAt + c] = X[ro + c];
+      wk.sqdist(0, (n + (n & 1)) * 8, S * 8, d, wk.qAt * 8, wk.accAt * 8);
+      dist.set(f.subarray(wk.accAt, wk.accAt + n));
+    } else {
+      for (let j = 0; j < n; j++) dist[j] = squaredDistance(X, j * d, X, ro, d);
+    }
     // Row `row`'s own sum: support vectors before t were added by earlier passes; add t, then those after t.
-    let own = acc[row] + ct * fastExp(-g * squaredDistance(X, ro, X, ro, d));
+    let own = acc[row] + ct * fastExp(-g * dist[row]);
     for (let j = 0; j < n; j++) {
       const u = svPos[j];
       if (u >= 0 && u <= t) continue;
-      const k = fastExp(-g * squaredDistance(X, j * d, X, ro, d));
+      const k = fastExp(-g * dist[j]);
       if (u > t) own += coef[u] * k;
       acc[j] += ct * k;
     }
