@@ -279,8 +279,20 @@ class OneClassQ {
    */
   initialGradient(alpha: Float64Array, status: Uint8Array, m: number, G: Float64Array, Gbar: Float64Array): void {
     const l = this.l;
-    const col = new Float32Array(l);
+    // libsvm leaves these m full columns in its cache. When they all fit, keep them too: column i's entries
+    // before i are entry i of the columns already kept (Q is symmetric bit for bit), so each costs only its
+    // part from i on; otherwise compute only that part and keep nothing (libsvm would evict them anyway).
+    const keep = m * l <= this.size;
+    let col = new Float32Array(l);
     for (let i = 0; i < m; i++) {
+      if (keep) {
+        col = new Float32Array(l);
+        for (let j = 0; j < i; j++) col[j] = (this.data[j] as Float32Array)[i];
+        this.data[i] = col;
+        this.len[i] = l;
+        this.size -= l;
+        this.lruInsert(i);
+      }
       this.fill(col, i, i, l);
       const ai = alpha[i];
       const ui = status[i] === UPPER;
