@@ -68,6 +68,8 @@ interface SvmState {
   /** A copy of the training rows and their scores, returned when the training rows are scored again. */
   readonly train: DenseMatrix;
   readonly trainScores: Float64Array;
+  /** The support vectors column-major in a WebAssembly kernel's memory (null without WebAssembly), for scoring. */
+  readonly svKernel: LeafKernel | null;
 }
 
 /**
@@ -183,7 +185,8 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     const support = Int32Array.from(idx);
     const train: DenseMatrix = { data: M.data.slice(), rows: M.rows, cols: d };
     const trainScores = trainingKernelSum(train, support, coef, gamma);
-    return { nFeaturesIn: d, gamma, supportVectors: sv, dualCoef: coef, support, rho: sol.rho, iterations: sol.iterations, converged: sol.converged, train, trainScores };
+    const svKernel = supportVectorKernel(sv, coef.length, d);
+    return { nFeaturesIn: d, gamma, supportVectors: sv, dualCoef: coef, support, rho: sol.rho, iterations: sol.iterations, converged: sol.converged, train, trainScores, svKernel };
   }
 
   /** ρ, so that `decisionFunction` equals scikit-learn's `decision_function`. */
@@ -206,6 +209,17 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   }
 }
 
+/** Stride (in doubles) of the support vectors' columns in {@link supportVectorKernel}'s memory. */
+const svStride = (nsv: number): number => nsv + (nsv & 1) + 2;
+
+/** The support vectors copied column-major into a WebAssembly kernel's memory, built once per fit. */
+function supportVectorKernel(sv: Float64Array, nsv: number, d: number): LeafKernel | null {
+  const S = svStride(nsv);
+  const wk = LeafKernel.create(S * d, d, S);
+  if (wk !== null) for (let t = 0; t < nsv; t++) for (let c = 0; c < d; c++) wk.f64[c * S + t] = sv[t * d + c];
+  return wk;
+}
+
 function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   const d = st.nFeaturesIn;
   const sv = st.supportVectors;
@@ -214,12 +228,11 @@ function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   const g = st.gamma;
   const out = new Float64Array(M.rows);
   const X = M.data;
-  // The support vectors column-major in a WebAssembly kernel's memory: n squared distances per call, two at a time.
-  const S = nsv + (nsv & 1) + 2;
-  const wk = LeafKernel.create(S * d, d, S);
+  // All squared distances to the support vectors per call, two at a time (the kernel built in fit).
+  const S = svStride(nsv);
+  const wk = st.svKernel;
   if (wk !== null) {
     const f = wk.f64;
-    for (let t = 0; t < nsv; t++) for (let c = 0; c < d; c++) f[c * S + t] = sv[t * d + c];
     const count = nsv + (nsv & 1);
     for (let r = 0; r < M.rows; r++) {
       for (let c = 0; c < d; c++) f[wk.qAt + c] = X[r * d + c];
