@@ -132,6 +132,21 @@ function wasmModule(): WasmModule | null {
   return compiled;
 }
 
+let enabled = true;
+
+/**
+ * Turns the WebAssembly kernels on or off for kernels created afterwards (default on); off, every caller runs its
+ * plain JavaScript loop, with the same results. For tests of those loops and for comparisons.
+ *
+ * @example
+ * useLeafKernel(false);
+ * LeafKernel.create(4, 1, 4); // null
+ * useLeafKernel(true);
+ */
+export function useLeafKernel(on: boolean): void {
+  enabled = on;
+}
+
 /** A kernel function: (block, bytes, stride, d, q, acc) → void, byte addresses into {@link LeafKernel.f64}. */
 export type LeafFn = (block: number, bytes: number, stride: number, d: number, q: number, acc: number) => void;
 
@@ -166,7 +181,7 @@ export class LeafKernel {
   }
 
   static create(nValues: number, d: number, maxStride: number): LeafKernel | null {
-    const mod = wasmModule();
+    const mod = enabled ? wasmModule() : null;
     if (mod === null || wasm === undefined) return null;
     const qAt = nValues + (nValues & 1);
     const accAt = qAt + d + ((qAt + d) & 1);

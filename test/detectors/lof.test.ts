@@ -5,6 +5,7 @@ import { DataError, NotFittedError, OptionError } from "../../src/errors";
 import { LocalOutlierFactor } from "../../src/detectors/lof";
 import { BinaryTree } from "../../src/detectors/binary-tree";
 import { squaredDistance } from "../../src/detectors/distance";
+import { useLeafKernel } from "../../src/detectors/leaf-kernel";
 import { kNearestNeighbors, NeighborIndex, resolveNeighborAlgorithm } from "../../src/detectors/nearest-neighbors";
 import { type DenseMatrix, toDense } from "../../src/matrix";
 import { RandomState } from "../../src/random";
@@ -187,6 +188,27 @@ describe("neighbour search: trees against brute force", () => {
       }
     });
   }
+  it("finds the same neighbours with and without the WebAssembly kernel (the JavaScript loops)", () => {
+    const M = grid(500, 3, 6);
+    const Q = grid(40, 3, 6);
+    const runs = () =>
+      (["brute", "kd_tree", "ball_tree"] as const).flatMap((algorithm) => [
+        kNearestNeighbors(M, M, 12, true, algorithm),
+        kNearestNeighbors(M, Q, 12, false, algorithm),
+      ]);
+    const a = runs();
+    useLeafKernel(false);
+    let b: ReturnType<typeof runs>;
+    try {
+      b = runs();
+    } finally {
+      useLeafKernel(true);
+    }
+    for (let i = 0; i < a.length; i++) {
+      expect(Array.from(b[i].indices)).toEqual(Array.from(a[i].indices));
+      expect(Array.from(b[i].distances)).toEqual(Array.from(a[i].distances));
+    }
+  });
   it("gives LOF scores identical to brute force on continuous data, any leaf size", () => {
     const M = gauss(500, 3);
     const a = new LocalOutlierFactor({ algorithm: "brute" }).fit(M).scoreSamples(M);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DataError, NotFittedError, OptionError } from "../../src/errors";
 import { fastExp } from "../../src/detectors/exp";
+import { useLeafKernel } from "../../src/detectors/leaf-kernel";
 import { solveOneClassSvm } from "../../src/detectors/libsvm-solver";
 import { OneClassSVM, resolveRbfGamma } from "../../src/detectors/ocsvm";
 import { RandomState } from "../../src/random";
@@ -117,6 +118,19 @@ describe("OneClassSVM solver (libsvm's shrinking and cache)", () => {
     for (const a of big.alpha) sum += a;
     expect(sum).toBeCloseTo(0.1 * 1500, 9);
     expect(big.alpha.every((a) => a >= 0 && a <= 1)).toBe(true);
+  });
+  it("gives the same bits with and without the WebAssembly kernels (the JavaScript loops)", () => {
+    const a = new OneClassSVM({ nu: 0.2, gamma: 0.7 }).fit(X);
+    useLeafKernel(false);
+    try {
+      const b = new OneClassSVM({ nu: 0.2, gamma: 0.7 }).fit(X);
+      expect(Array.from(b.dualCoef)).toEqual(Array.from(a.dualCoef));
+      expect(b.rho).toBe(a.rho);
+      expect(Array.from(b.scoreSamples(Q))).toEqual(Array.from(a.scoreSamples(Q)));
+      expect(Array.from(b.scoreSamples(X))).toEqual(Array.from(a.scoreSamples(X)));
+    } finally {
+      useLeafKernel(true);
+    }
   });
   it("scores the training rows in fit with the same bits as scoring them afresh", () => {
     const svm = new OneClassSVM({ nu: 0.2 }).fit(X);
