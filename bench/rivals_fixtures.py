@@ -10,10 +10,12 @@ TypeScript tests need neither Python nor NumPy.
 import json
 import os
 
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # scikit-learn's brute-force neighbours: one thread, index order
+
 import numpy as np
 import sklearn
 from sklearn.metrics import (average_precision_score, precision_recall_curve, roc_auc_score, roc_curve)
-from sklearn.neighbors import LocalOutlierFactor
+from sklearn.neighbors import BallTree, KDTree, LocalOutlierFactor
 from sklearn.svm import OneClassSVM
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +65,29 @@ def lof_cases():
     return {"X": X.tolist(), "Xnew": Xnew.tolist(), "cases": out}
 
 
+def lof_tie_cases():
+    """Integer grid data: many rows tied at the k-th distance, so which tied rows become neighbours matters.
+
+    scikit-learn's trees pick them in their build and walk order; its brute force in index order through the
+    same heap (single thread: OMP_NUM_THREADS=1 is set at the top of this script).
+    """
+    out = []
+    for seed, (n, d, levels, k) in enumerate([(600, 3, 5, 20), (900, 2, 30, 10), (400, 1, 60, 7), (700, 6, 3, 20)]):
+        rs = np.random.RandomState(100 + seed)
+        X = rs.randint(0, levels, size=(n, d)).astype(float)
+        Xnew = rs.randint(0, levels, size=(40, d)).astype(float)
+        case = {"X": X.tolist(), "Xnew": Xnew.tolist(), "nNeighbors": k,
+                "kdTreeIdx": [int(v) for v in KDTree(X, leaf_size=30).get_arrays()[1]],
+                "ballTreeIdx": [int(v) for v in BallTree(X, leaf_size=30).get_arrays()[1]]}
+        for alg in ["kd_tree", "ball_tree", "brute"]:
+            lof = LocalOutlierFactor(n_neighbors=k, algorithm=alg).fit(X)
+            nov = LocalOutlierFactor(n_neighbors=k, algorithm=alg, novelty=True).fit(X)
+            case[alg] = {"negativeOutlierFactor": lst(lof.negative_outlier_factor_),
+                         "noveltyScores": lst(nov.score_samples(Xnew))}
+        out.append(case)
+    return out
+
+
 def ocsvm_cases():
     rs = np.random.RandomState(11)
     X = np.vstack([rs.randn(90, 2), rs.randn(10, 2) * 0.5 + [3.0, 3.0]]) * [1.0, 3.0]
@@ -81,7 +106,7 @@ def main():
     with open(os.path.join(ROOT, "test/eval/fixtures/metrics-sklearn.json"), "w") as f:
         json.dump({"meta": meta, "cases": metrics_cases()}, f)
     with open(os.path.join(ROOT, "test/detectors/fixtures/rivals-sklearn.json"), "w") as f:
-        json.dump({"meta": meta, "lof": lof_cases(), "ocsvm": ocsvm_cases()}, f)
+        json.dump({"meta": meta, "lof": lof_cases(), "lofTies": lof_tie_cases(), "ocsvm": ocsvm_cases()}, f)
     print("wrote fixtures with scikit-learn", sklearn.__version__)
 
 

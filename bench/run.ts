@@ -13,7 +13,7 @@ import { resolve } from "node:path";
 const benches: Record<string, { file: string; what: string }> = {
   iforest: { file: "iforest.ts", what: "IsolationForest fit+score time vs scikit-learn, n × d grid, peak memory (--quick: skip 1M)" },
   parity: { file: "parity.ts", what: "IsolationForest ROC AUC vs scikit-learn on every ADBench file, 5 seeds; ml-iforest timing" },
-  rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM vs scikit-learn on ADBench subsamples" },
+  rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM fit+score time and scores vs scikit-learn at 10k/30k/100k rows (--sizes, --ocsvm-sizes, --sets)" },
   adversarial: { file: "adversarial.ts", what: "parse time of crafted long lines, one or more per classifier (--lengths 10000,50000,100000 --old-sudo)" },
   baselines: { file: "baselines.ts", what: "every detector + the correlation rule on the labelled entity scenario: precision/recall/F1, alerts/day, seeds 0–4" },
   ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },

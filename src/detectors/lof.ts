@@ -25,16 +25,18 @@
  * `warnings` and emits it as a Node process warning (scikit-learn: "Duplicate values are leading to
  * incorrect results. Increase the number of neighbors for more accurate results.").
  *
- * Neighbours are exact: a k-d tree for up to 15 features (brute force, O(n²·d), on wider data); subsample
- * large data sets, since every query still costs more as n grows.
- * Among neighbours at exactly equal distance, the lower training index wins. scikit-learn picks among tied
- * rows in the order its KD-tree / ball tree visits them, so on data with duplicate rows or ties at the k-th
- * distance the two can choose different neighbours and scores differ (bench/rivals_parity.ts on ADBench
- * subsamples: identical to ~1e-14 without ties, ROC AUC within 0.003 with them).
+ * Neighbours are exact and found as scikit-learn finds them (`algorithm`, `leafSize`): 'auto' takes
+ * scikit-learn's KD-tree for up to 15 features and `nNeighbors` < n/2, brute force (O(n²·d)) otherwise. The
+ * trees are scikit-learn's own build and depth-first walk ({@link BinaryTree}), so among rows tied at the
+ * k-th distance (duplicates, grid data) the same rows are chosen and the scores are scikit-learn's; brute force
+ * offers rows in index order to the same heap, as scikit-learn's single-thread brute force (whose Euclidean
+ * distances come from a matrix product, so near-ties can round differently there).
+ * With `novelty: true` the tree is built once in `fit` and reused by every `scoreSamples`.
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
-import { kNearestNeighbors, type NeighborAlgorithm } from "./nearest-neighbors";
+import { NEIGHBOR_ALGORITHMS, NeighborIndex, type NeighborAlgorithm } from "./nearest-neighbors";
+import { checkChoice } from "../options";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
 import type { OptionKeys } from "../options";
@@ -43,8 +45,13 @@ import type { OptionKeys } from "../options";
 export interface LocalOutlierFactorOptions extends DetectorOptions {
   /** Number of neighbours k; capped at n - 1 for n training rows. Default: 20. */
   readonly nNeighbors?: number;
-  /** Neighbour search: 'auto' (k-d tree for ≤ 15 features and > 256 rows, else brute force), 'brute' or 'kd-tree'; all exact and identical. Default: 'auto'. */
+  /**
+   * Neighbour search, scikit-learn's `algorithm`: 'auto' (the KD-tree for ≤ 15 features and nNeighbors < n/2,
+   * else brute force), 'brute', 'kd_tree' or 'ball_tree'; all exact, with the same distances. Default: 'auto'.
+   */
   readonly algorithm?: NeighborAlgorithm;
+  /** Rows per leaf of the KD-tree / ball tree (scikit-learn's `leaf_size`). Default: 30. */
+  readonly leafSize?: number;
   /**
    * false: outlier detection, score only the training rows (their `negativeOutlierFactor`); true: novelty
    * detection, score any rows as new. Default: false (scikit-learn's default).
@@ -53,13 +60,15 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
 }
 
 /** Every option name of {@link LocalOutlierFactorOptions} (checked by the constructor: unknown names fail with a suggestion). */
-const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, novelty: true };
+const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, leafSize: true, novelty: true };
 
 /** Warnings already emitted in this process (each distinct message once; `warnings` on the model keeps all). */
 const EMITTED_WARNINGS = new Set<string>();
 
 interface LofState {
   readonly train: DenseMatrix;
+  /** The neighbour index over `train` (its tree built once, reused for novelty scoring). */
+  readonly index: NeighborIndex;
   readonly nFeaturesIn: number;
   readonly k: number;
   /** Distance from each training row to its k-th neighbour (self excluded). */
@@ -72,7 +81,14 @@ interface LofState {
   readonly warnings: readonly string[];
 }
 
-function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
+/**
+ * Whether two dense matrices have the same shape and the same values (element by element, `===`): how a
+ * detector recognises its own training rows.
+ *
+ * @example
+ * sameMatrix(toDense([[1, 2]]), toDense([[1, 2]])); // true
+ */
+export function sameMatrix(a: DenseMatrix, b: DenseMatrix): boolean {
   if (a.rows !== b.rows || a.cols !== b.cols) return false;
   const x = a.data;
   const y = b.data;
@@ -95,6 +111,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
   /** Requested number of neighbours (the fitted value is capped at n - 1, see {@link nNeighborsFitted}). */
   readonly nNeighbors: number;
   readonly algorithm: NeighborAlgorithm;
+  readonly leafSize: number;
   /** Novelty detection (score any rows as new) rather than outlier detection of the training rows. */
   readonly novelty: boolean;
 
@@ -102,10 +119,9 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
     super("LocalOutlierFactor", options, LOCAL_OUTLIER_FACTOR_OPTION_KEYS);
     this.nNeighbors = options.nNeighbors ?? 20;
     validatePositiveInteger("nNeighbors", this.nNeighbors);
-    this.algorithm = options.algorithm ?? "auto";
-    if (this.algorithm !== "auto" && this.algorithm !== "brute" && this.algorithm !== "kd-tree") {
-      throw new OptionError(`Expected \`algorithm\` to be 'auto', 'brute' or 'kd-tree', got ${String(options.algorithm)}`);
-    }
+    this.algorithm = checkChoice(options.algorithm ?? "auto", NEIGHBOR_ALGORITHMS, "LocalOutlierFactor `algorithm`");
+    this.leafSize = options.leafSize ?? 30;
+    validatePositiveInteger("leafSize", this.leafSize);
     this.novelty = options.novelty ?? false;
     if (typeof this.novelty !== "boolean") {
       throw new OptionError(`Expected \`novelty\` to be true or false, got ${String(options.novelty)}`);
@@ -134,7 +150,9 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
     const n = train.rows;
     if (n < 2) throw new DataError(`LocalOutlierFactor needs at least 2 rows to find neighbours, got ${n}`);
     const k = Math.max(1, Math.min(this.nNeighbors, n - 1));
-    const { indices, distances } = kNearestNeighbors(train, train, k, true, this.algorithm);
+    // scikit-learn chooses the method with the requested n_neighbors, before capping it at n - 1.
+    const index = new NeighborIndex(train, { algorithm: this.algorithm, leafSize: this.leafSize, autoNeighbors: this.nNeighbors });
+    const { indices, distances } = index.kneighbors(train, k, true);
     const kDistance = new Float64Array(n);
     for (let i = 0; i < n; i++) kDistance[i] = distances[i * k + k - 1];
     const lrd = reachabilityDensity(indices, distances, kDistance, n, k);
@@ -159,7 +177,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
         process.emitWarning(w, "SiemlabWarning");
       }
     }
-    return { train, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
+    return { train, index, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
   }
 
   /** Checks a saved state: training matrix, k and per-row arrays of matching sizes. */
@@ -200,7 +218,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
       );
     }
     const k = st.k;
-    const { indices, distances } = kNearestNeighbors(st.train, Q, k, false, this.algorithm);
+    const { indices, distances } = st.index.kneighbors(Q, k, false);
     const lrdQ = reachabilityDensity(indices, distances, st.kDistance, Q.rows, k);
     const out = new Float64Array(Q.rows);
     for (let i = 0; i < Q.rows; i++) {

@@ -1,21 +1,61 @@
 /**
- * Exact k-nearest-neighbour search by Euclidean distance (brute force or a k-d tree, identical results),
- * used by {@link LocalOutlierFactor} and by anything else that needs neighbours.
+ * Exact k-nearest-neighbour search by Euclidean distance, as scikit-learn's `NearestNeighbors.kneighbors`:
+ * brute force, or scikit-learn's KD-tree / ball tree ({@link BinaryTree}), chosen by 'auto' with scikit-learn's
+ * rule. Used by {@link LocalOutlierFactor} and by anything else that needs neighbours.
  */
 import { DataError } from "../errors";
 import type { DenseMatrix } from "../matrix";
+import { checkChoice } from "../options";
+import { BinaryTree, heapPush } from "./binary-tree";
 import { squaredDistance } from "./distance";
-
-/** How {@link kNearestNeighbors} searches: 'brute' compares every pair, 'kd-tree' prunes with a k-d tree, 'auto' picks. */
-export type NeighborAlgorithm = "auto" | "brute" | "kd-tree";
+import { LeafKernel } from "./leaf-kernel";
 
 /**
- * The k nearest training rows of each query row, by exact Euclidean distance. When `excludeSelf` is true
- * the queries are the training rows and row i never counts as its own neighbour.
- * Returns row-major `indices` and `distances` (queries × k), neighbours by increasing distance; equal
- * distances are ordered by training index. Both algorithms return identical results (same squared-distance
- * arithmetic, same tie rule); 'auto' uses the k-d tree for at most 15 features and more than 256 rows
- * (scikit-learn's rule of thumb), brute force otherwise.
+ * How {@link kNearestNeighbors} searches (scikit-learn's `algorithm`): 'brute' compares every pair, 'kd_tree'
+ * and 'ball_tree' prune with scikit-learn's trees, 'auto' picks as scikit-learn does.
+ */
+export type NeighborAlgorithm = "auto" | "brute" | "kd_tree" | "ball_tree";
+
+/** Every {@link NeighborAlgorithm}, in scikit-learn's order. */
+export const NEIGHBOR_ALGORITHMS: readonly NeighborAlgorithm[] = ["auto", "brute", "kd_tree", "ball_tree"];
+
+/** Options of {@link kNearestNeighbors}. */
+export interface NeighborSearchOptions {
+  /** Search method. Default: 'auto'. */
+  readonly algorithm?: NeighborAlgorithm;
+  /** Rows per tree leaf (scikit-learn's `leaf_size`). Default: 30. */
+  readonly leafSize?: number;
+  /**
+   * The neighbour count 'auto' weighs against n/2 (scikit-learn uses the estimator's `n_neighbors`, before it
+   * is capped at n - 1). Default: k.
+   */
+  readonly autoNeighbors?: number;
+}
+
+/**
+ * The method 'auto' resolves to, as scikit-learn 1.2's `_fit`: brute force when there are more than 15
+ * features or `nNeighbors` ≥ ⌊n/2⌋, else the KD-tree (Euclidean).
+ *
+ * @example
+ * resolveNeighborAlgorithm("auto", 1000, 3, 20); // "kd_tree"
+ * resolveNeighborAlgorithm("auto", 1000, 36, 20); // "brute"
+ */
+export function resolveNeighborAlgorithm(algorithm: NeighborAlgorithm, n: number, d: number, nNeighbors: number): "brute" | "kd_tree" | "ball_tree" {
+  checkChoice(algorithm, NEIGHBOR_ALGORITHMS, "neighbour algorithm");
+  if (algorithm !== "auto") return algorithm;
+  return d > 15 || nNeighbors >= Math.floor(n / 2) ? "brute" : "kd_tree";
+}
+
+/**
+ * The k nearest training rows of each query row, by exact Euclidean distance, as scikit-learn's
+ * `kneighbors`. When `excludeSelf` is true the queries are the training rows and, as scikit-learn, k + 1
+ * neighbours are searched and row i itself removed (or, when k + 1 or more exact duplicates crowd it out, the
+ * first one).
+ * Returns row-major `indices` and `distances` (queries × k), neighbours by increasing distance, equal
+ * distances by index. Distances are the same bits whatever the method. Which rows are chosen among rows tied at
+ * the k-th distance follows the method, as in scikit-learn: candidates enter scikit-learn's max-heap in the
+ * order the method meets them (index order for brute force, the depth-first walk for the trees), so LOF scores
+ * match scikit-learn's on tied data.
  *
  * @example
  * const { indices } = kNearestNeighbors(toDense([[0], [1], [3]]), toDense([[0], [1], [3]]), 1, true);
@@ -26,196 +66,145 @@ export function kNearestNeighbors(
   queries: DenseMatrix,
   k: number,
   excludeSelf: boolean,
-  algorithm: NeighborAlgorithm = "auto",
+  options: NeighborAlgorithm | NeighborSearchOptions = {},
 ): { indices: Int32Array; distances: Float64Array } {
-  const n = train.rows;
-  const available = excludeSelf ? n - 1 : n;
-  if (k < 1 || k > available) {
-    throw new DataError(`Expected k in [1, ${available}] neighbours for ${n} training rows, got ${k}`);
-  }
-  const useTree = algorithm === "kd-tree" || (algorithm === "auto" && train.cols <= 15 && n > 256);
-  const search = useTree ? new KdTree(train, 16).searcher(k) : bruteSearcher(train, k);
-  const m = queries.rows;
-  const d = queries.cols;
-  const indices = new Int32Array(m * k);
-  const distances = new Float64Array(m * k);
-  for (let q = 0; q < m; q++) {
-    const best = search(queries.data, q * d, excludeSelf ? q : -1);
-    const o = q * k;
-    for (let t = 0; t < k; t++) {
-      indices[o + t] = best.index[t];
-      distances[o + t] = Math.sqrt(best.dist2[t]);
-    }
-  }
-  return { indices, distances };
-}
-
-/** The k best (squared distance, index) pairs, ascending, ties by index. */
-interface KBest {
-  readonly dist2: Float64Array;
-  readonly index: Int32Array;
-}
-type Searcher = (Q: Float64Array, qo: number, skip: number) => KBest;
-
-/** Offers (s, j) to the sorted k-best list holding `count` entries; returns the new count. */
-function offer(best: KBest, k: number, count: number, s: number, j: number): number {
-  const D = best.dist2;
-  const I = best.index;
-  let p: number;
-  if (count < k) p = count++;
-  else if (s < D[k - 1] || (s === D[k - 1] && j < I[k - 1])) p = k - 1;
-  else return count;
-  while (p > 0 && (D[p - 1] > s || (D[p - 1] === s && I[p - 1] > j))) {
-    D[p] = D[p - 1];
-    I[p] = I[p - 1];
-    p--;
-  }
-  D[p] = s;
-  I[p] = j;
-  return count;
-}
-
-function bruteSearcher(train: DenseMatrix, k: number): Searcher {
-  const T = train.data;
-  const n = train.rows;
-  const d = train.cols;
-  const best: KBest = { dist2: new Float64Array(k), index: new Int32Array(k) };
-  return (Q, qo, skip) => {
-    let count = 0;
-    for (let j = 0; j < n; j++) {
-      if (j !== skip) count = offer(best, k, count, squaredDistance(Q, qo, T, j * d, d), j);
-    }
-    return best;
-  };
+  const opts: NeighborSearchOptions = typeof options === "string" ? { algorithm: options } : options;
+  return new NeighborIndex(train, { ...opts, autoNeighbors: opts.autoNeighbors ?? k }).kneighbors(queries, k, excludeSelf);
 }
 
 /**
- * A static k-d tree over the training rows (median splits on the widest dimension, bounding boxes per node)
- * for exact k-nearest-neighbour queries.
+ * The training rows indexed once for repeated exact k-nearest-neighbour queries (scikit-learn's fitted
+ * `NearestNeighbors`): the tree, when the method is one, is built in the constructor and reused by every
+ * {@link NeighborIndex.kneighbors} call. Results are those of {@link kNearestNeighbors}.
+ *
+ * @example
+ * const index = new NeighborIndex(toDense([[0], [1], [3]]), { algorithm: "kd_tree" });
+ * index.kneighbors(toDense([[2.5]]), 2, false).indices; // Int32Array [2, 1]
  */
-class KdTree {
-  private readonly perm: Int32Array;
-  /** Per node: [start, end) into perm, children (-1 for a leaf). */
-  private readonly nodeStart: number[] = [];
-  private readonly nodeEnd: number[] = [];
-  private readonly nodeLeft: number[] = [];
-  private readonly nodeRight: number[] = [];
-  /** Per node: bounding box lows and highs, node-major (node × d). */
-  private lo: number[] = [];
-  private hi: number[] = [];
+export class NeighborIndex {
+  /** The method in use ('auto' resolved). */
+  readonly method: "brute" | "kd_tree" | "ball_tree";
+  private readonly tree: BinaryTree | undefined;
 
   constructor(
     private readonly train: DenseMatrix,
-    private readonly leafSize: number,
+    options: NeighborSearchOptions = {},
   ) {
-    this.perm = new Int32Array(train.rows);
-    for (let i = 0; i < train.rows; i++) this.perm[i] = i;
-    this.build(0, train.rows);
+    const leafSize = options.leafSize ?? 30;
+    if (!(Number.isInteger(leafSize) && leafSize >= 1)) throw new DataError(`Expected \`leafSize\` to be a positive integer, got ${String(leafSize)}`);
+    if (train.rows < 1) throw new DataError("Expected at least one training row to search neighbours in, got 0");
+    this.method = resolveNeighborAlgorithm(options.algorithm ?? "auto", train.rows, train.cols, options.autoNeighbors ?? 1);
+    this.tree = this.method === "brute" ? undefined : new BinaryTree(train, this.method, leafSize);
   }
 
-  private build(start: number, end: number): number {
-    const { data: T, cols: d } = this.train;
-    const id = this.nodeStart.length;
-    this.nodeStart.push(start);
-    this.nodeEnd.push(end);
-    this.nodeLeft.push(-1);
-    this.nodeRight.push(-1);
-    let widest = 0;
-    let width = -1;
-    for (let c = 0; c < d; c++) {
-      let a = Infinity;
-      let b = -Infinity;
-      for (let i = start; i < end; i++) {
-        const v = T[this.perm[i] * d + c];
-        if (v < a) a = v;
-        if (v > b) b = v;
-      }
-      this.lo.push(a);
-      this.hi.push(b);
-      if (b - a > width) {
-        width = b - a;
-        widest = c;
-      }
+  /** The k nearest training rows of each query row; `excludeSelf`: the queries are the training rows (see {@link kNearestNeighbors}). */
+  kneighbors(queries: DenseMatrix, k: number, excludeSelf: boolean): { indices: Int32Array; distances: Float64Array } {
+    const train = this.train;
+    const n = train.rows;
+    const available = excludeSelf ? n - 1 : n;
+    if (!Number.isInteger(k) || k < 1 || k > available) {
+      throw new DataError(`Expected k in [1, ${available}] neighbours for ${n} training rows, got ${k}`);
     }
-    if (end - start > this.leafSize && width > 0) {
-      const mid = (start + end) >> 1;
-      this.select(start, end, mid, widest);
-      const left = this.build(start, mid);
-      const right = this.build(mid, end);
-      this.nodeLeft[id] = left;
-      this.nodeRight[id] = right;
+    if (queries.cols !== train.cols) {
+      throw new DataError(`Expected query rows with ${train.cols} features (as the training rows), got ${queries.cols}`);
     }
-    return id;
-  }
-
-  /** Quickselect: perm[start, end) partially ordered so that position `kth` holds its order statistic on column c. */
-  private select(start: number, end: number, kth: number, c: number): void {
-    const { data: T, cols: d } = this.train;
-    const P = this.perm;
-    let lo = start;
-    let hi = end - 1;
-    while (hi > lo) {
-      const pivot = T[P[(lo + hi) >> 1] * d + c];
-      let i = lo;
-      let j = hi;
-      while (i <= j) {
-        while (T[P[i] * d + c] < pivot) i++;
-        while (T[P[j] * d + c] > pivot) j--;
-        if (i <= j) {
-          const t = P[i];
-          P[i] = P[j];
-          P[j] = t;
-          i++;
-          j--;
-        }
-      }
-      if (kth <= j) hi = j;
-      else if (kth >= i) lo = i;
-      else break;
+    if (excludeSelf && queries.rows !== n) {
+      throw new DataError(`excludeSelf needs the training rows as queries (${n} rows), got ${queries.rows}`);
     }
-  }
-
-  searcher(k: number): Searcher {
-    const { data: T, cols: d } = this.train;
-    const P = this.perm;
-    const best: KBest = { dist2: new Float64Array(k), index: new Int32Array(k) };
-    const { nodeStart, nodeEnd, nodeLeft, nodeRight, lo, hi } = this;
-    const lowerBound = (Q: Float64Array, qo: number, node: number): number => {
-      let s = 0;
-      const b = node * d;
-      for (let c = 0; c < d; c++) {
-        const v = Q[qo + c];
-        const g = v < lo[b + c] ? lo[b + c] - v : v > hi[b + c] ? v - hi[b + c] : 0;
-        s += g * g;
-      }
-      return s;
-    };
-    return (Q, qo, skip) => {
-      let count = 0;
-      const visit = (node: number, bound: number): void => {
-        // Prune only when strictly farther: an equal bound may hold a tie with a lower index.
-        if (count === k && bound > best.dist2[k - 1]) return;
-        const left = nodeLeft[node];
-        if (left < 0) {
-          for (let i = nodeStart[node]; i < nodeEnd[node]; i++) {
-            const j = P[i];
-            if (j !== skip) count = offer(best, k, count, squaredDistance(Q, qo, T, j * d, d), j);
+    const kk = excludeSelf ? k + 1 : k;
+    const m = queries.rows;
+    let idx: Int32Array;
+    let dist2: Float64Array;
+    if (this.tree === undefined) {
+      ({ idx, dist2 } = bruteSearch(train, queries, kk));
+    } else {
+      idx = new Int32Array(m * kk);
+      dist2 = new Float64Array(m * kk);
+      // The training rows as queries: search them in tree order (faster; same results).
+      this.tree.query(queries.data, m, kk, idx, dist2, excludeSelf ? this.tree.idxArray : undefined);
+      for (let q = 0; q < m; q++) sortPairs(dist2, idx, q * kk, kk);
+    }
+    const indices = new Int32Array(m * k);
+    const distances = new Float64Array(m * k);
+    for (let q = 0; q < m; q++) {
+      const src = q * kk;
+      let drop = -1;
+      if (excludeSelf) {
+        // scikit-learn: drop the row itself; when duplicates crowded it out, drop the first neighbour.
+        drop = 0;
+        for (let t = 0; t < kk; t++) {
+          if (idx[src + t] === q) {
+            drop = t;
+            break;
           }
-          return;
         }
-        const right = nodeRight[node];
-        const bl = lowerBound(Q, qo, left);
-        const br = lowerBound(Q, qo, right);
-        if (bl <= br) {
-          visit(left, bl);
-          visit(right, br);
-        } else {
-          visit(right, br);
-          visit(left, bl);
-        }
-      };
-      visit(0, 0);
-      return best;
-    };
+      }
+      let o = q * k;
+      for (let t = 0; t < kk; t++) {
+        if (t === drop) continue;
+        indices[o] = idx[src + t];
+        distances[o++] = Math.sqrt(dist2[src + t]);
+      }
+    }
+    return { indices, distances };
   }
+}
+
+/** Sorts the k (squared distance, index) pairs at offset o by distance, then index (insertion sort: k is small). */
+function sortPairs(D: Float64Array, I: Int32Array, o: number, k: number): void {
+  for (let i = o + 1; i < o + k; i++) {
+    const dv = D[i];
+    const iv = I[i];
+    let j = i;
+    while (j > o && (D[j - 1] > dv || (D[j - 1] === dv && I[j - 1] > iv))) {
+      D[j] = D[j - 1];
+      I[j] = I[j - 1];
+      j--;
+    }
+    D[j] = dv;
+    I[j] = iv;
+  }
+}
+
+/**
+ * Brute force as scikit-learn's (`ArgKmin`, single thread): every training row in index order offered to
+ * scikit-learn's max-heap of size k, which rejects a distance equal to its largest; then sorted by distance and
+ * index. Among rows tied at the k-th distance the heap keeps the ones scikit-learn keeps.
+ */
+function bruteSearch(train: DenseMatrix, queries: DenseMatrix, k: number): { idx: Int32Array; dist2: Float64Array } {
+  const T = train.data;
+  const Q = queries.data;
+  const n = train.rows;
+  const d = train.cols;
+  const m = queries.rows;
+  const idx = new Int32Array(m * k);
+  const dist2 = new Float64Array(m * k);
+  const D = new Float64Array(k);
+  const I = new Int32Array(k);
+  // All training rows as one column-major block for the WebAssembly kernel (same sums, two rows per step).
+  const stride = n + (n & 1);
+  const kernel = LeafKernel.create(stride * d, d, stride);
+  if (kernel !== null) {
+    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) kernel.f64[c * stride + j] = T[j * d + c];
+  }
+  const acc = kernel !== null ? kernel.f64.subarray(kernel.accAt, kernel.accAt + n) : null;
+  for (let q = 0; q < m; q++) {
+    const qo = q * d;
+    D.fill(Infinity);
+    I.fill(0);
+    if (kernel !== null && acc !== null) {
+      kernel.f64.set(Q.subarray(qo, qo + d), kernel.qAt);
+      kernel.sqdist(0, stride * 8, stride * 8, d, kernel.qAt * 8, kernel.accAt * 8);
+      for (let j = 0; j < n; j++) if (acc[j] < D[0]) heapPush(D, I, k, acc[j], j);
+    } else {
+      for (let j = 0; j < n; j++) {
+        const s = squaredDistance(Q, qo, T, j * d, d);
+        if (s < D[0]) heapPush(D, I, k, s, j);
+      }
+    }
+    idx.set(I, q * k);
+    dist2.set(D, q * k);
+    sortPairs(dist2, idx, q * k, k);
+  }
+  return { idx, dist2 };
 }

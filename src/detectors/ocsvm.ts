@@ -11,15 +11,21 @@
  *
  * Why not an npm package: `libsvm-js` 0.2.1 (libsvm compiled by emscripten) trains one-class models, but
  * exposes only ±1 labels, not decision values, so ranking (ROC) would need its serialised model text parsed
- * back. This port stays in plain TypeScript; its decision values agree with scikit-learn to ~1e-3 relative
- * (test/detectors/ocsvm.test.ts). libsvm's shrinking heuristic is not implemented (it only saves time).
+ * back. The solver is a step-by-step TypeScript port of libsvm's (src/detectors/libsvm-solver.ts: WSS3,
+ * shrinking, gradient reconstruction, a float32 column cache of `cacheSize` MB, ρ as libsvm), so it takes the
+ * same iterations as scikit-learn and its decision values agree to ~1e-12 relative on the fixtures
+ * (test/detectors/ocsvm.test.ts checks 1e-5).
  *
- * Cost: each SMO step needs two kernel rows (O(n·d) each); rows are cached up to `cacheMB`. Training is
- * roughly O(n²) or worse: keep n to a few thousand rows (subsample larger sets).
+ * Cost: training computes about ν·n² kernel values at the start and two kernel columns per step (cached);
+ * scoring n rows costs n × (support vectors ≈ ν·n) kernel values: both are quadratic in n, as in scikit-learn.
  */
 import { DataError, OptionError } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS } from "./base";
 import { squaredDistance } from "./distance";
+import { fastExp } from "./exp";
+import { LeafKernel } from "./leaf-kernel";
+import { solveOneClassSvm } from "./libsvm-solver";
+import { sameMatrix } from "./lof";
 import type { DetectorOptions } from "./types";
 import type { DenseMatrix } from "../matrix";
 import type { OptionKeys } from "../options";
@@ -38,12 +44,14 @@ export interface OneClassSVMOptions extends DetectorOptions {
   readonly tol?: number;
   /** Maximum SMO iterations. Default: max(10 000 000, 100·n), libsvm's own cap. */
   readonly maxIter?: number;
-  /** Memory for cached kernel rows, in MB. Default: 256. */
-  readonly cacheMB?: number;
+  /** Memory for cached kernel columns, in MB (scikit-learn's `cache_size`). Default: 200. */
+  readonly cacheSize?: number;
+  /** libsvm's shrinking heuristic (scikit-learn's `shrinking`): the same solution, usually sooner. Default: true. */
+  readonly shrinking?: boolean;
 }
 
 /** Every option name of {@link OneClassSVMOptions} (checked by the constructor: unknown names fail with a suggestion). */
-const ONE_CLASS_SVM_OPTION_KEYS: OptionKeys<OneClassSVMOptions> = { ...DETECTOR_OPTION_KEYS, nu: true, gamma: true, tol: true, maxIter: true, cacheMB: true };
+const ONE_CLASS_SVM_OPTION_KEYS: OptionKeys<OneClassSVMOptions> = { ...DETECTOR_OPTION_KEYS, nu: true, gamma: true, tol: true, maxIter: true, cacheSize: true, shrinking: true };
 
 interface SvmState {
   readonly nFeaturesIn: number;
@@ -57,162 +65,11 @@ interface SvmState {
   readonly rho: number;
   readonly iterations: number;
   readonly converged: boolean;
-}
-
-const TAU = 1e-12;
-
-/** RBF kernel rows over the training matrix, with a bounded LRU cache. */
-class KernelRows {
-  private readonly cache = new Map<number, Float64Array>();
-  private readonly maxRows: number;
-  constructor(
-    private readonly X: DenseMatrix,
-    private readonly gamma: number,
-    cacheMB: number,
-  ) {
-    this.maxRows = Math.max(2, Math.floor((cacheMB * 1024 * 1024) / (8 * Math.max(1, X.rows))));
-  }
-  row(i: number): Float64Array {
-    const hit = this.cache.get(i);
-    if (hit) {
-      this.cache.delete(i);
-      this.cache.set(i, hit);
-      return hit;
-    }
-    const { data, rows: n, cols: d } = this.X;
-    const out = new Float64Array(n);
-    const io = i * d;
-    const g = this.gamma;
-    for (let j = 0; j < n; j++) out[j] = Math.exp(-g * squaredDistance(data, io, data, j * d, d));
-    if (this.cache.size >= this.maxRows) {
-      const oldest = this.cache.keys().next().value as number;
-      this.cache.delete(oldest);
-    }
-    this.cache.set(i, out);
-    return out;
-  }
-}
-
-/** Result of {@link solveOneClassSvm}. */
-export interface OneClassSvmSolution {
-  readonly alpha: Float64Array;
-  readonly rho: number;
-  readonly iterations: number;
-  readonly converged: boolean;
-}
-
-/**
- * Solves the one-class SVM dual with libsvm's SMO (WSS3, no shrinking) for an RBF kernel.
- *
- * @example
- * const { alpha, rho } = solveOneClassSvm(toDense([[0], [1], [2]]), { nu: 0.5, gamma: 1 });
- */
-export function solveOneClassSvm(
-  X: DenseMatrix,
-  options: { readonly nu: number; readonly gamma: number; readonly tol?: number; readonly maxIter?: number; readonly cacheMB?: number },
-): OneClassSvmSolution {
-  const l = X.rows;
-  const nu = options.nu;
-  const eps = options.tol ?? 1e-3;
-  const maxIter = options.maxIter ?? Math.max(10_000_000, 100 * l);
-  const K = new KernelRows(X, options.gamma, options.cacheMB ?? 256);
-  // libsvm's initial point: the first ⌊ν·l⌋ alphas at the upper bound 1, the next one holds the rest.
-  const alpha = new Float64Array(l);
-  const nBound = Math.floor(nu * l);
-  for (let i = 0; i < nBound; i++) alpha[i] = 1;
-  if (nBound < l) alpha[nBound] = nu * l - nBound;
-  // Gradient G = K·α (p = 0, y = +1 for all rows, C = 1).
-  const G = new Float64Array(l);
-  for (let i = 0; i < l; i++) {
-    if (alpha[i] === 0) continue;
-    const Ki = K.row(i);
-    const a = alpha[i];
-    for (let k = 0; k < l; k++) G[k] += a * Ki[k];
-  }
-  let iter = 0;
-  let converged = false;
-  while (iter < maxIter) {
-    // Working set selection 3 (Fan, Chen & Lin 2005), all labels +1.
-    let Gmax = -Infinity;
-    let GmaxIdx = -1;
-    for (let t = 0; t < l; t++) {
-      if (alpha[t] < 1 && -G[t] >= Gmax) {
-        Gmax = -G[t];
-        GmaxIdx = t;
-      }
-    }
-    let Gmax2 = -Infinity;
-    let GminIdx = -1;
-    let objDiffMin = Infinity;
-    const i = GmaxIdx;
-    const Ki = i >= 0 ? K.row(i) : null;
-    for (let j = 0; j < l; j++) {
-      if (alpha[j] > 0) {
-        const gradDiff = Gmax + G[j];
-        if (G[j] >= Gmax2) Gmax2 = G[j];
-        if (gradDiff > 0 && Ki) {
-          const quad = 2 - 2 * Ki[j];
-          const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-          if (objDiff <= objDiffMin) {
-            GminIdx = j;
-            objDiffMin = objDiff;
-          }
-        }
-      }
-    }
-    if (Gmax + Gmax2 < eps || GminIdx === -1 || !Ki) {
-      converged = true;
-      break;
-    }
-    iter++;
-    const j = GminIdx;
-    const Kj = K.row(j);
-    const oldAi = alpha[i];
-    const oldAj = alpha[j];
-    let quad = 2 - 2 * Ki[j];
-    if (quad <= 0) quad = TAU;
-    const delta = (G[i] - G[j]) / quad;
-    const sum = alpha[i] + alpha[j];
-    alpha[i] -= delta;
-    alpha[j] += delta;
-    clipPairToBox(alpha, i, j, sum);
-    clipPairToBox(alpha, j, i, sum);
-    const dAi = alpha[i] - oldAi;
-    const dAj = alpha[j] - oldAj;
-    for (let k = 0; k < l; k++) G[k] += Ki[k] * dAi + Kj[k] * dAj;
-  }
-  // ρ: mean gradient over free alphas, else the midpoint of the bounds (libsvm's calculate_rho).
-  let nFree = 0;
-  let sumFree = 0;
-  let ub = Infinity;
-  let lb = -Infinity;
-  for (let t = 0; t < l; t++) {
-    if (alpha[t] >= 1) lb = Math.max(lb, G[t]);
-    else if (alpha[t] <= 0) ub = Math.min(ub, G[t]);
-    else {
-      nFree++;
-      sumFree += G[t];
-    }
-  }
-  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
-  return { alpha, rho, iterations: iter, converged };
-}
-
-/**
- * One half of libsvm's clipping of an updated pair back into the box [0, 1]² along αa + αb = sum: αa
- * above 1 (possible when sum > 1) or αb below 0 (when sum ≤ 1) is moved to the bound. libsvm applies it
- * to (i, j), then to (j, i).
- */
-function clipPairToBox(alpha: Float64Array, a: number, b: number, sum: number): void {
-  if (sum > 1) {
-    if (alpha[a] > 1) {
-      alpha[a] = 1;
-      alpha[b] = sum - 1;
-    }
-  } else if (alpha[b] < 0) {
-    alpha[b] = 0;
-    alpha[a] = sum;
-  }
+  /** A copy of the training rows and their scores, returned when the training rows are scored again. */
+  readonly train: DenseMatrix;
+  readonly trainScores: Float64Array;
+  /** The support vectors column-major in a WebAssembly kernel's memory (null without WebAssembly), for scoring. */
+  readonly svKernel: LeafKernel | null;
 }
 
 /**
@@ -248,7 +105,8 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   readonly gamma: "scale" | "auto" | number;
   readonly tol: number;
   readonly maxIter: number | undefined;
-  readonly cacheMB: number;
+  readonly cacheSize: number;
+  readonly shrinking: boolean;
 
   constructor(options: OneClassSVMOptions = {}) {
     super("OneClassSVM", options, ONE_CLASS_SVM_OPTION_KEYS);
@@ -272,8 +130,12 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     if (this.maxIter !== undefined && !(Number.isInteger(this.maxIter) && this.maxIter > 0)) {
       throw new OptionError(`Expected \`maxIter\` to be a positive integer, got ${String(options.maxIter)}`);
     }
-    this.cacheMB = options.cacheMB ?? 256;
-    if (!(this.cacheMB > 0)) throw new OptionError(`Expected \`cacheMB\` to be a positive number, got ${String(options.cacheMB)}`);
+    this.cacheSize = options.cacheSize ?? 200;
+    if (typeof this.cacheSize !== "number" || !(this.cacheSize > 0) || !Number.isFinite(this.cacheSize)) {
+      throw new OptionError(`Expected \`cacheSize\` to be a positive number of MB, got ${String(options.cacheSize)}`);
+    }
+    this.shrinking = options.shrinking ?? true;
+    if (typeof this.shrinking !== "boolean") throw new OptionError(`Expected \`shrinking\` to be true or false, got ${String(options.shrinking)}`);
   }
 
   /** ρ of the fitted model (scikit-learn's `offset_`, minus its `intercept_`). */
@@ -301,7 +163,7 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   /** Solves the dual on X and keeps the support vectors, their αᵢ and ρ. */
   protected override fitModel(M: DenseMatrix): SvmState {
     const gamma = resolveRbfGamma(this.gamma, M);
-    const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheMB: this.cacheMB });
+    const sol = solveOneClassSvm(M, { nu: this.nu, gamma, tol: this.tol, maxIter: this.maxIter, cacheSize: this.cacheSize, shrinking: this.shrinking });
     if (!Number.isFinite(sol.rho)) {
       // libsvm's calculate_rho: with no free α and no α at 0 (every row at the bound, i.e. nu·n = n), the
       // offset is (+∞ + lb) / 2; scikit-learn then returns an infinite offset_ and flags or passes every row.
@@ -320,16 +182,11 @@ export class OneClassSVM extends BaseDetector<SvmState> {
       sv.set(M.data.subarray(r * d, r * d + d), t * d);
       coef[t] = sol.alpha[r];
     });
-    return {
-      nFeaturesIn: d,
-      gamma,
-      supportVectors: sv,
-      dualCoef: coef,
-      support: Int32Array.from(idx),
-      rho: sol.rho,
-      iterations: sol.iterations,
-      converged: sol.converged,
-    };
+    const support = Int32Array.from(idx);
+    const train: DenseMatrix = { data: M.data.slice(), rows: M.rows, cols: d };
+    const trainScores = trainingKernelSum(train, support, coef, gamma);
+    const svKernel = supportVectorKernel(sv, coef.length, d);
+    return { nFeaturesIn: d, gamma, supportVectors: sv, dualCoef: coef, support, rho: sol.rho, iterations: sol.iterations, converged: sol.converged, train, trainScores, svKernel };
   }
 
   /** Checks a saved state: support vectors, coefficients and indices of matching sizes, finite γ and ρ. */
@@ -350,10 +207,30 @@ export class OneClassSVM extends BaseDetector<SvmState> {
     return model.rho;
   }
 
-  /** Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. */
+  /** The training rows' scores, computed once in `fit`. */
+  protected override trainingScores(model: SvmState): Float64Array {
+    return model.trainScores;
+  }
+
+  /**
+   * Σ αᵢ K(xᵢ, x) per row (scikit-learn's `score_samples`): lower = more abnormal. The training matrix
+   * itself (same shape and values) gets the scores computed in `fit`, which are the same bits.
+   */
   protected override scoreModel(model: SvmState, M: DenseMatrix): Float64Array {
+    if (sameMatrix(M, model.train)) return model.trainScores.slice();
     return kernelSum(model, M);
   }
+}
+
+/** Stride (in doubles) of the support vectors' columns in {@link supportVectorKernel}'s memory. */
+const svStride = (nsv: number): number => nsv + (nsv & 1) + 2;
+
+/** The support vectors copied column-major into a WebAssembly kernel's memory, built once per fit. */
+function supportVectorKernel(sv: Float64Array, nsv: number, d: number): LeafKernel | null {
+  const S = svStride(nsv);
+  const wk = LeafKernel.create(S * d, d, S);
+  if (wk !== null) for (let t = 0; t < nsv; t++) for (let c = 0; c < d; c++) wk.f64[c * S + t] = sv[t * d + c];
+  return wk;
 }
 
 function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
@@ -364,11 +241,69 @@ function kernelSum(st: SvmState, M: DenseMatrix): Float64Array {
   const g = st.gamma;
   const out = new Float64Array(M.rows);
   const X = M.data;
+  // All squared distances to the support vectors per call, two at a time (the kernel built in fit).
+  const S = svStride(nsv);
+  const wk = st.svKernel;
+  if (wk !== null) {
+    const f = wk.f64;
+    const count = nsv + (nsv & 1);
+    for (let r = 0; r < M.rows; r++) {
+      for (let c = 0; c < d; c++) f[wk.qAt + c] = X[r * d + c];
+      wk.sqdist(0, count * 8, S * 8, d, wk.qAt * 8, wk.accAt * 8);
+      const a = wk.accAt;
+      let acc = 0;
+      for (let t = 0; t < nsv; t++) acc += coef[t] * fastExp(-g * f[a + t]);
+      out[r] = acc;
+    }
+    return out;
+  }
   for (let r = 0; r < M.rows; r++) {
     const ro = r * d;
     let acc = 0;
-    for (let t = 0; t < nsv; t++) acc += coef[t] * Math.exp(-g * squaredDistance(X, ro, sv, t * d, d));
+    for (let t = 0; t < nsv; t++) acc += coef[t] * fastExp(-g * squaredDistance(X, ro, sv, t * d, d));
     out[r] = acc;
   }
   return out;
+}
+
+/**
+ * {@link kernelSum} of the training rows themselves, the same bits with half the kernel values between
+ * support vectors: K(a, b) = K(b, a) exactly ((a − b)² = (b − a)²), so each pair of support vectors is
+ * evaluated once, and every row's sum is still taken over the support vectors in order.
+ */
+function trainingKernelSum(train: DenseMatrix, support: Int32Array, coef: Float64Array, g: number): Float64Array {
+  const { data: X, rows: n, cols: d } = train;
+  const nsv = support.length;
+  const svPos = new Int32Array(n).fill(-1);
+  for (let u = 0; u < nsv; u++) svPos[support[u]] = u;
+  const acc = new Float64Array(n);
+  // The rows column-major in a WebAssembly kernel's memory: all n squared distances to a support vector per call.
+  const S = n + (n & 1) + 2;
+  const wk = LeafKernel.create(S * d, d, S);
+  const f = wk !== null ? wk.f64 : null;
+  if (f !== null) for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) f[c * S + j] = X[j * d + c];
+  const dist = new Float64Array(n);
+  for (let t = 0; t < nsv; t++) {
+    const row = support[t];
+    const ro = row * d;
+    const ct = coef[t];
+    if (wk !== null && f !== null) {
+      for (let c = 0; c < d; c++) f[wk.qAt + c] = X[ro + c];
+      wk.sqdist(0, (n + (n & 1)) * 8, S * 8, d, wk.qAt * 8, wk.accAt * 8);
+      dist.set(f.subarray(wk.accAt, wk.accAt + n));
+    } else {
+      for (let j = 0; j < n; j++) dist[j] = squaredDistance(X, j * d, X, ro, d);
+    }
+    // Row `row`'s own sum: support vectors before t were added by earlier passes; add t, then those after t.
+    let own = acc[row] + ct * fastExp(-g * dist[row]);
+    for (let j = 0; j < n; j++) {
+      const u = svPos[j];
+      if (u >= 0 && u <= t) continue;
+      const k = fastExp(-g * dist[j]);
+      if (u > t) own += coef[u] * k;
+      acc[j] += ct * k;
+    }
+    acc[row] = own;
+  }
+  return acc;
 }
