@@ -181,8 +181,14 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
   }
 
   /** Checks a saved state: training matrix, k and per-row arrays of matching sizes. */
+  /** The neighbour index is not saved: it is rebuilt from the training rows on load (the build is deterministic). */
+  protected override modelToState(model: LofState): unknown {
+    const { index: _index, ...rest } = model;
+    return rest;
+  }
+
   protected override modelFromState(state: unknown): LofState {
-    const s = super.modelFromState(state);
+    const s = super.modelFromState(state) as Omit<LofState, "index"> & { index?: NeighborIndex };
     const t = s.train;
     const n = t?.rows;
     this.checkState(
@@ -192,7 +198,8 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
         Array.isArray(s.warnings) && s.warnings.every((w) => typeof w === "string"),
       "lacks a consistent training matrix, k, kDistance, lrd or negativeOutlierFactor",
     );
-    return s;
+    const index = new NeighborIndex(t, { algorithm: this.algorithm, leafSize: this.leafSize, autoNeighbors: this.nNeighbors });
+    return { ...s, index };
   }
 
   /** scikit-learn's offset for 'auto'. */

@@ -190,16 +190,25 @@ export class OneClassSVM extends BaseDetector<SvmState> {
   }
 
   /** Checks a saved state: support vectors, coefficients and indices of matching sizes, finite γ and ρ. */
+  /** The WebAssembly scoring kernel is not saved: it is rebuilt from the support vectors on load. */
+  protected override modelToState(model: SvmState): unknown {
+    const { svKernel: _kernel, ...rest } = model;
+    return rest;
+  }
+
   protected override modelFromState(state: unknown): SvmState {
     const s = super.modelFromState(state);
     const m = s.dualCoef?.length;
+    const t = s.train;
     this.checkState(
       s.dualCoef instanceof Float64Array && m >= 1 && s.supportVectors instanceof Float64Array && s.supportVectors.length === m * s.nFeaturesIn &&
         s.support instanceof Int32Array && s.support.length === m && Number.isFinite(s.gamma) && Number.isFinite(s.rho) &&
-        Number.isInteger(s.iterations) && typeof s.converged === "boolean",
-      "lacks consistent support vectors, dual coefficients, gamma or rho",
+        Number.isInteger(s.iterations) && typeof s.converged === "boolean" &&
+        t !== null && typeof t === "object" && Number.isInteger(t.rows) && t.cols === s.nFeaturesIn && t.data instanceof Float64Array &&
+        t.data.length === t.rows * t.cols && s.trainScores instanceof Float64Array && s.trainScores.length === t.rows,
+      "lacks consistent support vectors, dual coefficients, gamma, rho, training rows or training scores",
     );
-    return s;
+    return { ...s, svKernel: supportVectorKernel(s.supportVectors, m, s.nFeaturesIn) };
   }
 
   /** ρ, so that `decisionFunction` equals scikit-learn's `decision_function`. */
