@@ -28,6 +28,14 @@ export type BinaryTreeKind = "kd_tree" | "ball_tree";
  * A static KD-tree or ball tree over the rows of a matrix (scikit-learn's build), answering exact
  * k-nearest-neighbour queries with scikit-learn's tie behaviour. Not exported from the package: used by
  * `kNearestNeighbors`.
+ *
+ * @example
+ * // Five points on a line; the two nearest rows to 2.2, in max-heap order (the farther one first):
+ * const tree = new BinaryTree({ rows: 5, cols: 1, data: Float64Array.from([0, 1, 2, 3, 4]) }, "kd_tree", 2);
+ * const idx = new Int32Array(2);
+ * const dist2 = new Float64Array(2);
+ * tree.query(Float64Array.from([2.2]), 1, 2, idx, dist2);
+ * Array.from(idx); // [3, 2]
  */
 export class BinaryTree {
   readonly kind: BinaryTreeKind;
@@ -287,6 +295,13 @@ export class BinaryTree {
 /**
  * scikit-learn's NeighborsHeap._push (max-heap of `size` squared distances, root = largest) for a value already
  * known to be below the root: replace the root, sift down.
+ *
+ * @example
+ * const D = Float64Array.from([9, 4, 1]);
+ * const I = Int32Array.from([0, 1, 2]);
+ * heapPush(D, I, 3, 2, 7);
+ * Array.from(D); // [4, 2, 1]
+ * Array.from(I); // [1, 7, 2]
  */
 export function heapPush(D: Float64Array, I: Int32Array, size: number, val: number, iVal: number): void {
   let i = 0;
