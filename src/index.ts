@@ -17,8 +17,10 @@ import * as charts from "./charts/index";
 import * as respond from "./respond/index";
 import * as simulate from "./simulate/index";
 import * as rules from "./rules/index";
+import * as engines from "./engines/index";
 
 export { ingest, features, detect, evaluate as eval, charts, respond, simulate, rules };
+export { engines };
 
 // The shared core.
 export { SiemlabError, OptionError, DataError, NotFittedError, ParseError } from "./errors";
