@@ -102,7 +102,7 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   for (const k of p.distinctKeys) {
     const col = DISTINCT_COLUMN[k];
     if (col === undefined) throw new OptionError("Custom features run only on the in-memory source; a column store computes count, failures, successes, failureRate, distinctUsers, distinctIps, distinctHosts and bytesSum");
-    aggs.push(`count(DISTINCT ${col})`);
+    aggs.push(`coalesce(count(DISTINCT ${col}), 0)`); // ClickHouse 18.16: NULL when every value is NULL
   }
   const bucket = dialect === "clickhouse" ? `toInt64(floor(time_ms / ${num(windowMs)}))` : `CAST(floor(time_ms / ${num(windowMs)}) AS BIGINT)`;
   const hasEntity = `coalesce(${entity}, '') <> ''`;
