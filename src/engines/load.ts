@@ -133,12 +133,13 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
       rejected: s?.counts.rejected ?? record?.rejected ?? 0,
       complete,
     });
+    // Full batches wait here until the reader's next flush (it pauses reading until they are stored).
+    const full: EventRow[][] = [];
     const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const rows = batch;
-      batch = [];
-      stored += rows.length;
-      await store.append(progress(false), rows);
+      for (let rows = full.shift(); rows !== undefined; rows = full.shift()) {
+        stored += rows.length;
+        await store.append(progress(false), rows);
+      }
     };
     const parse: ParseLogOptions = { ...(options.parse ?? {}) };
     const summary = await parseLogStream(
@@ -148,12 +149,17 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
           // A resumed read skips the events stored before, in parse order (the parse is deterministic).
           if (seen++ < already) return;
           batch.push(eventRow(e, id, sourceFile));
+          if (batch.length >= batchSize) {
+            full.push(batch);
+            batch = [];
+          }
         },
         onReject: options.onReject ? (r) => options.onReject!(given, r) : undefined,
-        flush: () => (batch.length >= batchSize ? flush() : undefined),
+        flush: () => (full.length > 0 ? flush() : undefined),
       },
       parse.year !== undefined || parse.referenceDate !== undefined ? parse : { ...parse, referenceDate: fs.statSync(file).mtimeMs },
     );
+    if (batch.length > 0) full.push(batch);
     await flush();
     if (seen < already) {
       throw new DataError(`${given} gave ${seen} events but ${already} were stored from it before: read with other options (format, year, time zone) than its first load? Not loaded again`);
