@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import * as https from "node:https";
 import { DataError, OptionError } from "../errors";
 import type { WindowFeatures } from "../features/window-counts";
 import { clickhouseString, tsvLine, tsvValue, type EventRow } from "./event-row";
@@ -6,11 +8,11 @@ import { windowCountsBySql, type SourceWindowCountsOptions } from "./window-quer
 
 /** Options of {@link openClickHouse}. */
 export interface ClickHouseOptions {
-  /** Database of the tables (created when missing). Default: 'siemlab' (or the first URL's `?database=`). */
+  /** Database of the tables (created when missing). Default: 'siemlab' (or a URL's `?database=`). */
   readonly database?: string;
   /**
    * With several URLs: the `remote_servers` cluster of the Distributed table, whose shards are those
-   * servers. Default: 'siemlab' (or the first URL's `?cluster=`).
+   * servers. Default: 'siemlab' (or a URL's `?cluster=`).
    */
   readonly cluster?: string;
   /** Milliseconds before a request is abandoned. Default: 300,000. */
@@ -50,23 +52,40 @@ class ClickHouseStore implements EventStore {
     this.table = `${database}.events`;
   }
 
-  /** POST one statement to a node; the body of the answer, or a DataError naming the engine and address. */
-  async request(url: URL, sql: string, body?: string, settings: Record<string, string> = {}): Promise<string> {
+  /**
+   * POST one statement to a node; the body of the answer, or a DataError naming the engine and address.
+   * A new connection per request (no keep-alive): a reused socket the server closed after its
+   * keep_alive_timeout (3 s on 18.16) fails a request at random, and an insert must not be retried blindly.
+   */
+  request(url: URL, sql: string, body?: string, settings: Record<string, string> = {}): Promise<string> {
     const u = new URL(url.href);
     u.search = "";
     for (const [k, v] of Object.entries(settings)) u.searchParams.set(k, v);
     if (body !== undefined) u.searchParams.set("query", sql);
-    let res: Response;
-    try {
-      res = await fetch(u, { method: "POST", body: body ?? sql, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code === "ECONNREFUSED" ? "connection refused (is clickhouse-server running there?)" : (cause?.message ?? (e as Error).message);
-      throw new DataError(`ClickHouse at ${url.origin}: cannot connect: ${why}`);
-    }
-    const text = await res.text();
-    if (!res.ok) throw new DataError(`ClickHouse at ${url.origin}: HTTP ${res.status}: ${text.trim().split("\n")[0].slice(0, 500)}`);
-    return text;
+    const payload = Buffer.from(body ?? sql, "utf8");
+    const client = u.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = client.request(
+        u,
+        { method: "POST", agent: false, timeout: this.timeoutMs, headers: { "Content-Length": payload.length, "Content-Type": "text/plain; charset=utf-8" } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", (e) => reject(new DataError(`ClickHouse at ${url.origin}: answer cut: ${e.message}`)));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            if (res.statusCode === 200) resolve(text);
+            else reject(new DataError(`ClickHouse at ${url.origin}: HTTP ${res.statusCode}: ${text.trim().split("\n")[0].slice(0, 500)}`));
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${this.timeoutMs / 1000} s`)));
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        const why = e.code === "ECONNREFUSED" ? "connection refused (is clickhouse-server running there?)" : e.message;
+        reject(new DataError(`ClickHouse at ${url.origin}: cannot connect: ${why}`));
+      });
+      req.end(payload);
+    });
   }
 
   private async rows(sql: string): Promise<Array<Array<string | undefined>>> {
@@ -173,8 +192,14 @@ export async function openClickHouse(urls: string | readonly string[], options: 
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new OptionError(`ClickHouse address '${s}' is not an http(s) URL; expected e.g. http://127.0.0.1:8123`);
     return u;
   });
-  const database = options.database ?? parsed[0].searchParams.get("database") ?? "siemlab";
-  const cluster = options.cluster ?? parsed[0].searchParams.get("cluster") ?? "siemlab";
+  // `?database=` / `?cluster=` may sit on any of the URLs (usually the last: clickhouse:URL1,URL2?database=x).
+  const param = (name: string): string | undefined => {
+    const values = [...new Set(parsed.map((u) => u.searchParams.get(name)).filter((v): v is string => v !== null))];
+    if (values.length > 1) throw new OptionError(`The ClickHouse URLs name different ${name}s: ${values.join(", ")}`);
+    return values[0];
+  };
+  const database = options.database ?? param("database") ?? "siemlab";
+  const cluster = options.cluster ?? param("cluster") ?? "siemlab";
   for (const [what, v] of [["database", database], ["cluster", cluster]] as const) {
     if (!IDENTIFIER.test(v)) throw new OptionError(`Expected the ClickHouse ${what} to be a plain name (letters, digits, _), got ${JSON.stringify(v)}`);
   }
