@@ -55,7 +55,7 @@ async function open(address: string, create: boolean): Promise<EventStore> {
  * to its end.
  *
  * @example
- * await loadCommand(["data/sim/auth.log"], { into: "duckdb:out/siem.duckdb", year: "2025" }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+ * await loadCommand(["data/sim/auth.log"], { into: "duckdb:out/examples/cli.duckdb", year: "2025" }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }); // 0
  */
 export async function loadCommand(files: readonly string[], values: OptionValues, io: Io): Promise<number> {
   for (const k of ["by", "event", "window", "sparse", "detector", "contamination", "seed", "out", "max-rows", "csv", "rejects", "from", "max-cells"]) {
@@ -119,7 +119,8 @@ const PARSE_ONLY = ["format", "year", "tz", "epoch-unit", "max-line", "max-bytes
  * the store. Returns the features and the summary lines for stderr.
  *
  * @example
- * const { features } = await storeFeatures("duckdb:out/siem.duckdb", { by: "srcIp", window: "1m" }, {});
+ * const { features } = await storeFeatures("duckdb:out/examples/cli.duckdb", { by: "srcIp", window: "1m", filter: "failed_password" }, {});
+ * features.counted; // 479
  */
 export async function storeFeatures(
   address: string,

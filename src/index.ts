@@ -2,7 +2,7 @@
  * siemlab's public API: every notebook imports it as `import * as sl from "./src/index"`.
  *
  * - One namespace per stage, each an explicit list in its folder's index: `sl.ingest`, `sl.features`,
- *   `sl.detect`, `sl.eval`, `sl.charts`, `sl.respond`, `sl.simulate`, `sl.rules` (Sigma).
+ *   `sl.detect`, `sl.eval`, `sl.charts`, `sl.respond`, `sl.simulate`, `sl.rules` (Sigma), `sl.engines` (DuckDB, ClickHouse).
  * - Flat on `sl`: the shared core (errors, the event record, the matrix, the seeded generator, TensorFlow.js
  *   set-up) and what a workshop types in its first hour (the calls of notebooks 01–03).
  *

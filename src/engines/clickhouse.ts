@@ -176,8 +176,10 @@ class ClickHouseStore implements EventStore {
  * database/cluster name, and a DataError naming the address when a server is down or answers an error.
  *
  * @example
- * const ch = await openClickHouse(["http://127.0.0.1:8123", "http://127.0.0.1:8124"], { database: "siem" });
- * const f = await ch.windowCounts({ by: "srcIp", window: "1m", filter: "failed_password" });
+ * // Two shards of a remote_servers cluster (`node scripts/clickhouse.js start` starts such a pair):
+ * //   const ch = await openClickHouse(["http://127.0.0.1:8123", "http://127.0.0.1:8124"], { database: "siem" });
+ * //   const f = await ch.windowCounts({ by: "srcIp", window: "1m", filter: "failed_password" });
+ * await openClickHouse("http://127.0.0.1:1"); // throws: ClickHouse at http://127.0.0.1:1: cannot connect
  */
 export async function openClickHouse(urls: string | readonly string[], options: ClickHouseOptions = {}): Promise<EventStore> {
   const list = typeof urls === "string" ? urls.split(",").map((s) => s.trim()).filter((s) => s !== "") : [...urls];

@@ -131,9 +131,9 @@ class DuckDbStore implements EventStore {
  * is missing (without `create`), locked or not a DuckDB database.
  *
  * @example
- * const db = await openDuckDb("out/siem.duckdb", { create: true });
- * await loadFiles(db, ["data/sim/auth.log"]);
- * const f = await db.windowCounts({ by: "srcIp", window: "1m", filter: "failed_password" });
+ * const db = await openDuckDb("out/examples/duckdb.duckdb", { create: true });
+ * await loadFiles(db, ["data/sim/auth.log"], { parse: { year: 2025 } });
+ * (await db.windowCounts({ by: "srcIp", window: "1m", filter: "failed_password" })).counted; // 479
  * await db.close();
  */
 export async function openDuckDb(file: string, options: DuckDbOptions = {}): Promise<EventStore> {

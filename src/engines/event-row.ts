@@ -95,7 +95,12 @@ export function tsvValue(field: string): string | undefined {
   return field.replace(/\\(.)/gs, (_, c: string) => TSV_UNESCAPES[c] ?? c);
 }
 
-/** One event row as a TabSeparated line (newline included), columns in {@link EVENT_COLUMNS} order. */
+/**
+ * One event row as a TabSeparated line (newline included), columns in {@link EVENT_COLUMNS} order.
+ *
+ * @example
+ * tsvLine(eventRow({ lineNo: 1, time: NaN, eventType: "x", message: "" }, "id", "f.log")) // "id\tf.log\t1\t\\N\tx\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t\\N\n"
+ */
 export function tsvLine(r: EventRow): string {
   return (
     `${tsvField(r.fileId)}\t${tsvField(r.sourceFile)}\t${r.lineNo}\t${tsvField(r.timeMs)}\t${tsvField(r.eventType)}\t` +

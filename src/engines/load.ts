@@ -79,9 +79,10 @@ function matchRecord(file: string, size: number, records: readonly LoadedFile[])
  * ClickHouse load cut between the rows and their record; DuckDB stores both in one transaction).
  *
  * @example
- * const db = await openDuckDb("out/siem.duckdb", { create: true });
+ * const db = await openDuckDb("out/examples/load.duckdb", { create: true });
  * const [r] = await loadFiles(db, ["data/sim/auth.log"], { parse: { year: 2025 } });
- * r.summary?.counts.read; // lines read
+ * r.status === "skipped" ? r.alreadyStored : r.stored; // 1235
+ * await db.close();
  */
 export async function loadFiles(store: EventStore, files: readonly string[], options: LoadOptions = {}): Promise<LoadFileResult[]> {
   checkOptions(options, LOAD_OPTIONS_KEYS, "loadFiles");

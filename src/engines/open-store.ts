@@ -11,7 +11,10 @@ import type { EventStore } from "./source";
  * suggestion) and the engine's DataError, naming the address, when it cannot be reached.
  *
  * @example
- * const db = await openStore("duckdb:out/siem.duckdb", { create: true });
+ * const db = await openStore("duckdb:out/examples/store.duckdb", { create: true });
+ * db.engine; // "duckdb"
+ * await db.close();
+ * await openStore("duckb:x.duckdb"); // throws: did you mean 'duckdb'
  */
 export async function openStore(address: string, options: { readonly create?: boolean } = {}): Promise<EventStore> {
   const m = /^([A-Za-z]+):(.*)$/s.exec(address);

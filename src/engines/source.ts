@@ -62,8 +62,8 @@ export interface EventStore extends EventSource {
  * The in-memory source: `windowCounts` over an array of events (the reference every store is compared with).
  *
  * @example
- * const src = memorySource(parseLogLines(lines).events);
- * const f = await src.windowCounts({ by: "srcIp", window: "1m" });
+ * const src = memorySource(parseLogLines(["Mar  6 10:00:01 gw sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2"], { year: 2025 }).events);
+ * (await src.windowCounts({ by: "srcIp", window: "1m" })).toRows(); // [[1]]
  */
 export function memorySource(events: readonly LogEvent[]): EventSource {
   return {

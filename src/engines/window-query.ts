@@ -142,7 +142,10 @@ const toNumber = (v: unknown): number => (v === null || v === undefined ? NaN : 
  * SQL text before it runs. Throws a DataError naming `where` when the cells exceed `maxCells`.
  *
  * @example
- * const f = await windowCountsBySql(runner, "duckdb", "events", { window: "1m" }, "DuckDB at ./siem.duckdb");
+ * // A stand-in store answering the three queries: one cell (10.0.0.1, minute 2) of 3 events.
+ * const run = async (sql: string) => (sql.includes("GROUP BY") ? [["10.0.0.1", 2, 3]] : sql.includes("min(time_ms)") ? [[3, 120000, 179000]] : [[0, 0]]);
+ * const f = await windowCountsBySql(run, "duckdb", "events", { window: "1m" }, "a stand-in");
+ * f.toRows(); // [[3]]
  */
 export async function windowCountsBySql(
   run: SqlRunner,
