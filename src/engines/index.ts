@@ -6,6 +6,7 @@
  * (test/public-api.test.ts pins it).
  */
 export { memorySource } from "./source";
+export { sameFeatures } from "./same-features";
 export type { EventSource, EventStore, EngineName, LoadedFile } from "./source";
 export { openDuckDb } from "./duckdb";
 export type { DuckDbOptions } from "./duckdb";

@@ -115,18 +115,28 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   const filterSql = where;
   const paramsOnce = params.slice();
   const cells =
-    `SELECT entity, w, ${aggs.join(", ")}\n` +
-    `FROM (SELECT ${entity} AS entity, ${bucket} AS w, outcome, companion, user_name, src_ip, host, bytes\n` +
-    `      FROM ${table}\n` +
-    `      WHERE ${filterSql} AND ${hasEntity} AND time_ms IS NOT NULL) AS e\n` +
+    `SELECT entity, w,\n       ${aggs.join(",\n       ")}\n` +
+    `FROM (\n` +
+    `  SELECT ${entity} AS entity, ${bucket} AS w,\n` +
+    `         outcome, companion, user_name, src_ip, host, bytes\n` +
+    `  FROM ${table}\n` +
+    `  WHERE ${filterSql}\n` +
+    `    AND ${hasEntity} AND time_ms IS NOT NULL\n` +
+    `) AS e\n` +
     (range.length > 0 ? `WHERE ${range.join(" AND ")}\n` : "") +
     `GROUP BY entity, w\n` +
     `ORDER BY w\n` +
     `LIMIT ${maxCells + 1}`;
-  const totals = `SELECT count(*), min(time_ms), max(time_ms) FROM ${table} WHERE ${filterSql} AND ${hasEntity} AND time_ms IS NOT NULL`;
+  const totals =
+    `SELECT count(*), min(time_ms), max(time_ms)\n` +
+    `FROM ${table}\n` +
+    `WHERE ${filterSql}\n` +
+    `  AND ${hasEntity} AND time_ms IS NOT NULL`;
   const skipped =
-    `SELECT sum(CASE WHEN coalesce(${entity}, '') = '' THEN 1 ELSE 0 END), ` +
-    `sum(CASE WHEN coalesce(${entity}, '') <> '' AND time_ms IS NULL THEN 1 ELSE 0 END) FROM ${table} WHERE ${filterSql}`;
+    `SELECT sum(CASE WHEN coalesce(${entity}, '') = '' THEN 1 ELSE 0 END),\n` +
+    `       sum(CASE WHEN coalesce(${entity}, '') <> '' AND time_ms IS NULL THEN 1 ELSE 0 END)\n` +
+    `FROM ${table}\n` +
+    `WHERE ${filterSql}`;
   return { cells, totals, skipped, params: paramsOnce, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
 }
 
