@@ -17,6 +17,7 @@ const benches: Record<string, { file: string; what: string }> = {
   adversarial: { file: "adversarial.ts", what: "parse time of crafted long lines, one or more per classifier (--lengths 10000,50000,100000 --old-sudo)" },
   baselines: { file: "baselines.ts", what: "every detector + the correlation rule on the labelled entity scenario: precision/recall/F1, alerts/day, seeds 0–4" },
   ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
+  engines: { file: "engines.ts", what: "load + query 1M (--lines 1000000,10000000) auth.log lines in DuckDB and ClickHouse (1 node, 2 shards) vs the in-memory path" },
 };
 
 const [name, ...args] = process.argv.slice(2);
