@@ -36,6 +36,27 @@ function parseTsv(text: string): Array<Array<string | undefined>> {
   return out;
 }
 
+/** Parse TabSeparated output column by column (one array per column; NULL → undefined). */
+function tsvColumns(text: string): Array<Array<string | undefined>> {
+  const cols: Array<Array<string | undefined>> = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let c = 0;
+    let from = start;
+    for (;;) {
+      const tab = text.indexOf("\t", from);
+      const stop = tab < 0 || tab > end ? end : tab;
+      (cols[c++] ??= []).push(tsvValue(text.slice(from, stop)));
+      if (stop === end) break;
+      from = stop + 1;
+    }
+    start = end + 1;
+  }
+  return cols;
+}
+
 class ClickHouseStore implements EventStore {
   readonly engine = "clickhouse" as const;
   lastSql: string[] = [];
@@ -92,6 +113,10 @@ class ClickHouseStore implements EventStore {
     return parseTsv(await this.request(this.urls[0], `${sql}\nFORMAT TabSeparated`));
   }
 
+  private async columns(sql: string): Promise<Array<Array<string | undefined>>> {
+    return tsvColumns(await this.request(this.urls[0], `${sql}\nFORMAT TabSeparated`));
+  }
+
   async init(): Promise<void> {
     const db = this.database;
     const distributed = this.urls.length > 1;
@@ -117,7 +142,7 @@ class ClickHouseStore implements EventStore {
   async windowCounts(options: SourceWindowCountsOptions = {}): Promise<WindowFeatures> {
     const sql: string[] = [];
     this.lastSql = sql;
-    return windowCountsBySql((q) => this.rows(q), "clickhouse", this.table, options, `ClickHouse at ${this.address}`, (q) => sql.push(q));
+    return windowCountsBySql((q) => this.columns(q), "clickhouse", this.table, options, `ClickHouse at ${this.address}`, (q) => sql.push(q));
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { DataError } from "../errors";
 import type { WindowFeatures } from "../features/window-counts";
 import type { EventRow } from "./event-row";
@@ -9,7 +9,10 @@ import { windowCountsBySql, type SourceWindowCountsOptions } from "./window-quer
 
 /** Options of {@link openDuckDb}. */
 export interface DuckDbOptions {
-  /** Create the file and its tables when missing (loading); false: fail when the file does not exist (querying). Default: false. */
+  /**
+   * Open for loading: create the file and its tables when missing. false: open an existing file read-only
+   * for queries (several processes may then read it at once; none may write). Default: false.
+   */
   readonly create?: boolean;
   /** DuckDB worker threads. Default: DuckDB's (the number of cores). */
   readonly threads?: number;
@@ -17,7 +20,7 @@ export interface DuckDbOptions {
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS events (
-    file_id VARCHAR NOT NULL, source_file VARCHAR NOT NULL, line_no BIGINT NOT NULL, time_ms DOUBLE,
+    file_id VARCHAR NOT NULL, source_file VARCHAR NOT NULL, line_no UINTEGER NOT NULL, time_ms DOUBLE,
     event_type VARCHAR NOT NULL, outcome VARCHAR, user_name VARCHAR, src_ip VARCHAR, host VARCHAR, process VARCHAR,
     companion UTINYINT NOT NULL, bytes DOUBLE)`,
   `CREATE TABLE IF NOT EXISTS loaded_files (
@@ -25,6 +28,18 @@ const SCHEMA = [
     events BIGINT NOT NULL, read BIGINT NOT NULL, parsed BIGINT NOT NULL, rejected BIGINT NOT NULL,
     complete BOOLEAN NOT NULL, updated_ms DOUBLE NOT NULL)`,
 ];
+
+/** Append a text value or NULL. */
+function text(a: DuckDBAppender, v: string | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+/** Rows from columns (small results only: the loaded-files list, a count). */
+function transpose(cols: unknown[][]): unknown[][] {
+  const n = cols[0]?.length ?? 0;
+  return Array.from({ length: n }, (_, i) => cols.map((c) => c[i]));
+}
 
 class DuckDbStore implements EventStore {
   readonly engine = "duckdb" as const;
@@ -40,9 +55,13 @@ class DuckDbStore implements EventStore {
   }
 
   private async rows(sql: string, params: readonly string[] = []): Promise<unknown[][]> {
+    return transpose(await this.columns(sql, params));
+  }
+
+  private async columns(sql: string, params: readonly string[] = []): Promise<unknown[][]> {
     try {
       const r = await this.conn.runAndReadAll(sql, params.length > 0 ? [...params] : undefined);
-      return r.getRows() as unknown[][];
+      return r.getColumnsJS() as unknown[][];
     } catch (e) {
       throw new DataError(`${this.where()}: ${(e as Error).message}`);
     }
@@ -51,7 +70,7 @@ class DuckDbStore implements EventStore {
   async windowCounts(options: SourceWindowCountsOptions = {}): Promise<WindowFeatures> {
     const sql: string[] = [];
     this.lastSql = sql;
-    return windowCountsBySql((q, p) => this.rows(q, p), "duckdb", "events", options, this.where(), (q) => sql.push(q));
+    return windowCountsBySql((q, p) => this.columns(q, p), "duckdb", "events", options, this.where(), (q) => sql.push(q));
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {
@@ -87,14 +106,15 @@ class DuckDbStore implements EventStore {
       for (const r of rows) {
         a.appendVarchar(r.fileId);
         a.appendVarchar(r.sourceFile);
-        a.appendBigInt(BigInt(r.lineNo));
+        a.appendUInteger(r.lineNo);
         if (r.timeMs === null) a.appendNull();
         else a.appendDouble(r.timeMs);
         a.appendVarchar(r.eventType);
-        for (const v of [r.outcome, r.user, r.srcIp, r.host, r.process]) {
-          if (v === null) a.appendNull();
-          else a.appendVarchar(v);
-        }
+        text(a, r.outcome);
+        text(a, r.user);
+        text(a, r.srcIp);
+        text(a, r.host);
+        text(a, r.process);
         a.appendUTinyInt(r.companion);
         if (r.bytes === null) a.appendNull();
         else a.appendDouble(r.bytes);
@@ -147,6 +167,7 @@ export async function openDuckDb(file: string, options: DuckDbOptions = {}): Pro
   const { DuckDBInstance }: DuckDb = typeof require === "function" ? require("@duckdb/node-api") : await import("@duckdb/node-api");
   const config: Record<string, string> = { autoinstall_known_extensions: "false", autoload_known_extensions: "false" };
   if (options.threads !== undefined) config.threads = String(options.threads);
+  if (!(options.create ?? false)) config.access_mode = "READ_ONLY";
   let instance: DuckDBInstance;
   try {
     if (options.create) fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -156,11 +177,12 @@ export async function openDuckDb(file: string, options: DuckDbOptions = {}): Pro
   }
   const conn = await instance.connect();
   try {
-    for (const s of SCHEMA) await conn.run(s);
+    if (options.create) for (const s of SCHEMA) await conn.run(s);
+    else await conn.run("SELECT 1 FROM events LIMIT 0");
   } catch (e) {
     conn.closeSync();
     instance.closeSync();
-    throw new DataError(`${where}: cannot create the tables: ${(e as Error).message}`);
+    throw new DataError(`${where}: ${options.create ? "cannot create the tables" : "not a siemlab event store (no events table)"}: ${(e as Error).message}`);
   }
   return new DuckDbStore(abs, instance, conn);
 }

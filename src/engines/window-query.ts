@@ -140,8 +140,12 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   return { cells, totals, skipped, params: paramsOnce, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
 }
 
-/** Runs one SQL text (with the `?` values for DuckDB) and returns its rows as arrays of values. */
-export type SqlRunner = (sql: string, params: readonly string[]) => Promise<unknown[][]>;
+/**
+ * Runs one SQL text (with the `?` values for DuckDB) and returns its result column by column (one array of
+ * values per selected column; NULL as null or undefined). Columns, not rows: a feature query returns up to
+ * millions of cells, and column arrays cost far less to build than one array per row.
+ */
+export type SqlRunner = (sql: string, params: readonly string[]) => Promise<ArrayLike<unknown>[]>;
 
 const toNumber = (v: unknown): number => (v === null || v === undefined ? NaN : typeof v === "bigint" ? Number(v) : Number(v));
 
@@ -152,8 +156,8 @@ const toNumber = (v: unknown): number => (v === null || v === undefined ? NaN : 
  * SQL text before it runs. Throws a DataError naming `where` when the cells exceed `maxCells`.
  *
  * @example
- * // A stand-in store answering the three queries: one cell (10.0.0.1, minute 2) of 3 events.
- * const run = async (sql: string) => (sql.includes("GROUP BY") ? [["10.0.0.1", 2, 3]] : sql.includes("min(time_ms)") ? [[3, 120000, 179000]] : [[0, 0]]);
+ * // A stand-in store answering the three queries (column by column): one cell (10.0.0.1, minute 2) of 3 events.
+ * const run = async (sql: string) => (sql.includes("GROUP BY") ? [["10.0.0.1"], [2], [3]] : sql.includes("min(time_ms)") ? [[3], [120000], [179000]] : [[0], [0]]);
  * const f = await windowCountsBySql(run, "duckdb", "events", { window: "1m" }, "a stand-in");
  * f.toRows(); // [[3]]
  */
@@ -169,28 +173,22 @@ export async function windowCountsBySql(
   const acc = new WindowAccumulator(counts); // validates the options first
   const q = windowQueries(dialect, table, options);
   const limit = maxCells ?? DEFAULT_MAX_CELLS;
-  const go = (sql: string): Promise<unknown[][]> => {
+  const go = (sql: string): Promise<ArrayLike<unknown>[]> => {
     onSql?.(sql);
     return run(sql, q.params);
   };
-  const rows = await go(q.cells);
-  if (rows.length > limit) {
+  const cols = await go(q.cells);
+  const n = cols[0]?.length ?? 0;
+  if (n > limit) {
     throw new DataError(`${where}: the feature query returned more than ${limit} (entity, window) cells (maxCells / --max-cells); narrow it with start/end or an event filter, or raise the limit`);
   }
-  const [totals] = await go(q.totals);
-  const [skipped] = await go(q.skipped);
-  const n = rows.length;
-  const entities = new Array<string>(n);
-  const windows = new Float64Array(n);
+  const totals = (await go(q.totals)).map((c) => c[0]);
+  const skipped = (await go(q.skipped)).map((c) => c[0]);
+  const col = (i: number): ArrayLike<unknown> => cols[i] ?? [];
+  const entities = Array.from(col(0), String);
+  const windows = Float64Array.from(col(1), toNumber);
   const slots: Record<string, Float64Array> = {};
-  const keys = [...q.numericKeys, ...q.distinctKeys];
-  const arrays = keys.map((k) => (slots[k] = new Float64Array(n)));
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    entities[i] = String(r[0]);
-    windows[i] = toNumber(r[1]);
-    for (let k = 0; k < arrays.length; k++) arrays[k][i] = toNumber(r[2 + k]);
-  }
+  [...q.numericKeys, ...q.distinctKeys].forEach((k, i) => (slots[k] = Float64Array.from(col(2 + i), toNumber)));
   const zero = (v: unknown) => (v === null || v === undefined ? 0 : toNumber(v));
   acc.addCells({
     entities,
