@@ -21,10 +21,11 @@ export interface SourceWindowCountsOptions extends WindowCountsOptions {
 export interface WindowQueries {
   /** entity, w (window index), then one column per numeric slot and one per distinct slot. */
   readonly cells: string;
-  /** counted, min_time, max_time of the events that count. */
+  /**
+   * One scan of the events passing the filter: counted, min and max time of the counted ones, then those
+   * skipped for want of an entity and for want of a time.
+   */
   readonly totals: string;
-  /** skipped_no_entity, skipped_no_time among the events passing the filter. */
-  readonly skipped: string;
   /** Values bound to the `?` placeholders of each query (DuckDB); empty for ClickHouse (literals escaped). */
   readonly params: string[];
   readonly numericKeys: string[];
@@ -127,17 +128,16 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
     `GROUP BY entity, w\n` +
     `ORDER BY w\n` +
     `LIMIT ${maxCells + 1}`;
+  const counts = `${hasEntity} AND time_ms IS NOT NULL`;
   const totals =
-    `SELECT count(*), min(time_ms), max(time_ms)\n` +
-    `FROM ${table}\n` +
-    `WHERE ${filterSql}\n` +
-    `  AND ${hasEntity} AND time_ms IS NOT NULL`;
-  const skipped =
-    `SELECT sum(CASE WHEN coalesce(${entity}, '') = '' THEN 1 ELSE 0 END),\n` +
-    `       sum(CASE WHEN coalesce(${entity}, '') <> '' AND time_ms IS NULL THEN 1 ELSE 0 END)\n` +
+    `SELECT sum(CASE WHEN ${counts} THEN 1 ELSE 0 END),\n` +
+    `       min(CASE WHEN ${counts} THEN time_ms ELSE NULL END),\n` +
+    `       max(CASE WHEN ${counts} THEN time_ms ELSE NULL END),\n` +
+    `       sum(CASE WHEN coalesce(${entity}, '') = '' THEN 1 ELSE 0 END),\n` +
+    `       sum(CASE WHEN ${hasEntity} AND time_ms IS NULL THEN 1 ELSE 0 END)\n` +
     `FROM ${table}\n` +
     `WHERE ${filterSql}`;
-  return { cells, totals, skipped, params: paramsOnce, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
+  return { cells, totals, params: paramsOnce, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
 }
 
 /**
@@ -156,8 +156,8 @@ const toNumber = (v: unknown): number => (v === null || v === undefined ? NaN : 
  * SQL text before it runs. Throws a DataError naming `where` when the cells exceed `maxCells`.
  *
  * @example
- * // A stand-in store answering the three queries (column by column): one cell (10.0.0.1, minute 2) of 3 events.
- * const run = async (sql: string) => (sql.includes("GROUP BY") ? [["10.0.0.1"], [2], [3]] : sql.includes("min(time_ms)") ? [[3], [120000], [179000]] : [[0], [0]]);
+ * // A stand-in store answering the two queries (column by column): one cell (10.0.0.1, minute 2) of 3 events.
+ * const run = async (sql: string) => (sql.includes("GROUP BY") ? [["10.0.0.1"], [2], [3]] : [[3], [120000], [179000], [0], [0]]);
  * const f = await windowCountsBySql(run, "duckdb", "events", { window: "1m" }, "a stand-in");
  * f.toRows(); // [[3]]
  */
@@ -183,7 +183,6 @@ export async function windowCountsBySql(
     throw new DataError(`${where}: the feature query returned more than ${limit} (entity, window) cells (maxCells / --max-cells); narrow it with start/end or an event filter, or raise the limit`);
   }
   const totals = (await go(q.totals)).map((c) => c[0]);
-  const skipped = (await go(q.skipped)).map((c) => c[0]);
   const col = (i: number): ArrayLike<unknown> => cols[i] ?? [];
   const entities = Array.from(col(0), String);
   const windows = Float64Array.from(col(1), toNumber);
@@ -197,8 +196,8 @@ export async function windowCountsBySql(
     counted: zero(totals[0]),
     minTime: toNumber(totals[1]),
     maxTime: toNumber(totals[2]),
-    skippedNoEntity: zero(skipped[0]),
-    skippedNoTime: zero(skipped[1]),
+    skippedNoEntity: zero(totals[3]),
+    skippedNoTime: zero(totals[4]),
   });
   return acc.finish();
 }
