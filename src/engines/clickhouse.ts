@@ -17,6 +17,11 @@ export interface ClickHouseOptions {
   readonly cluster?: string;
   /** Milliseconds before a request is abandoned. Default: 300,000. */
   readonly timeoutMs?: number;
+  /**
+   * Create the database and tables when missing (loading). false: they must exist (querying), so a
+   * mistyped database is an error, not an empty result. Default: false.
+   */
+  readonly create?: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -117,9 +122,14 @@ class ClickHouseStore implements EventStore {
     return tsvColumns(await this.request(this.urls[0], `${sql}\nFORMAT TabSeparated`));
   }
 
-  async init(): Promise<void> {
+  async init(create: boolean): Promise<void> {
     const db = this.database;
     const distributed = this.urls.length > 1;
+    if (!create) {
+      const [[n]] = await this.rows(`SELECT count() FROM system.tables WHERE database = ${clickhouseString(db)} AND name = 'events'`);
+      if (Number(n) === 0) throw new DataError(`ClickHouse at ${this.address}: no table ${db}.events; load logs first with 'siemlab load FILE --into clickhouse:…?database=${db}'`);
+      return;
+    }
     if (distributed) {
       const [[n]] = await this.rows(`SELECT count() FROM system.clusters WHERE cluster = ${clickhouseString(this.cluster!)}`);
       if (Number(n) !== this.urls.length) {
@@ -202,7 +212,7 @@ class ClickHouseStore implements EventStore {
  *
  * @example
  * // Two shards of a remote_servers cluster (`node scripts/clickhouse.js start` starts such a pair):
- * //   const ch = await openClickHouse(["http://127.0.0.1:8123", "http://127.0.0.1:8124"], { database: "siem" });
+ * //   const ch = await openClickHouse(["http://127.0.0.1:8123", "http://127.0.0.1:8124"], { database: "siem", create: true });
  * //   const f = await ch.windowCounts({ by: "srcIp", window: "1m", filter: "failed_password" });
  * await openClickHouse("http://127.0.0.1:1"); // throws: ClickHouse at http://127.0.0.1:1: cannot connect
  */
@@ -231,6 +241,6 @@ export async function openClickHouse(urls: string | readonly string[], options: 
     if (!IDENTIFIER.test(v)) throw new OptionError(`Expected the ClickHouse ${what} to be a plain name (letters, digits, _), got ${JSON.stringify(v)}`);
   }
   const store = new ClickHouseStore(parsed, database, parsed.length > 1 ? cluster : undefined, options.timeoutMs ?? 300_000);
-  await store.init();
+  await store.init(options.create ?? false);
   return store;
 }

@@ -21,7 +21,7 @@ export async function openStore(address: string, options: { readonly create?: bo
   const scheme = m?.[1].toLowerCase();
   const rest = m?.[2] ?? "";
   if (scheme === "duckdb" && rest !== "") return openDuckDb(rest, { create: options.create ?? false });
-  if (scheme === "clickhouse" && rest !== "") return openClickHouse(rest);
+  if (scheme === "clickhouse" && rest !== "") return openClickHouse(rest, { create: options.create ?? false });
   throw new OptionError(
     `Expected a store address duckdb:PATH or clickhouse:URL (e.g. duckdb:siem.duckdb, clickhouse:http://127.0.0.1:8123), got ${JSON.stringify(address)}` +
       (scheme !== undefined && rest !== "" ? didYouMean(scheme, ["duckdb", "clickhouse"], "'") : ""),

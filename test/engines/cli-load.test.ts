@@ -81,6 +81,11 @@ describe("siemlab load / --from", () => {
     const port = await freePort();
     const down = await cli(["features", "--from", `clickhouse:http://127.0.0.1:${port}`]);
     expect([down.code, down.err]).toEqual([1, expect.stringContaining(`ClickHouse at http://127.0.0.1:${port}: cannot connect`)]);
+    if (ch) {
+      const db = freshDatabase();
+      const typo = await cli(["features", "--from", `clickhouse:${ch[0]}?database=${db}`]);
+      expect([typo.code, typo.err]).toEqual([1, expect.stringContaining(`ClickHouse at ${ch[0]}: no table ${db}.events`)]);
+    }
     const ftp = await cli(["features", "--from", "clickhouse:ftp://127.0.0.1:1"]);
     expect([ftp.code, ftp.err]).toEqual([2, expect.stringContaining("not an http(s) URL")]);
     const missing = await cli(["features", "--from", `duckdb:${path.join(dir, "nope.duckdb")}`]);

@@ -56,8 +56,8 @@ export function engineCases(ch: [string, string] | undefined): EngineCase[] {
   let n = 0;
   const cases: EngineCase[] = [{ name: "duckdb", open: () => openDuckDb(path.join(dir, `t${n++}.duckdb`), { create: true }) }];
   if (ch) {
-    cases.push({ name: "clickhouse (1 node)", open: () => openClickHouse(ch[0], { database: freshDatabase() }) });
-    cases.push({ name: "clickhouse (2 shards)", open: () => openClickHouse(ch, { database: freshDatabase() }) });
+    cases.push({ name: "clickhouse (1 node)", open: () => openClickHouse(ch[0], { database: freshDatabase(), create: true }) });
+    cases.push({ name: "clickhouse (2 shards)", open: () => openClickHouse(ch, { database: freshDatabase(), create: true }) });
   }
   return cases;
 }
