@@ -67,8 +67,10 @@ function num(x: number): string {
  *
  * @example
  * windowQueries("duckdb", "events", { by: "srcIp", window: "1m", filter: "failed_password" }).cells.includes("GROUP BY entity, w") // true
+ * windowQueries("clickhouse", "events; DROP TABLE x", {}); // throws: Expected a table name
  */
 export function windowQueries(dialect: SqlDialect, table: string, options: SourceWindowCountsOptions): WindowQueries {
+  if (!/^[A-Za-z_]\w{0,63}(?:\.[A-Za-z_]\w{0,63})?$/.test(table)) throw new OptionError(`Expected a table name such as events or db.events, got ${JSON.stringify(table)}`);
   const by = options.by ?? "srcIp";
   if (typeof by !== "string" || ENTITY_COLUMN[by] === undefined) {
     throw new OptionError(`A column store groups by 'srcIp', 'user', 'host' or 'process'; a function as \`by\` runs only on the in-memory source`);

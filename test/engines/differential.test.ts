@@ -148,6 +148,22 @@ describe("every engine returns the in-memory window features exactly", () => {
     }
   }, 300_000);
 
+  it("passes hostile event types to SQL as values, never as SQL text (filters and rows round-trip)", async () => {
+    const T = Date.UTC(2025, 0, 1);
+    const events: LogEvent[] = HOSTILE.map((h, i) => ({ lineNo: i + 1, time: T + i * 1000, eventType: h, srcIp: `10.0.0.${i}`, user: h, message: "" }));
+    for (const c of cases) {
+      const s = await open(c);
+      await storeEvents(s, events);
+      for (const filter of [HOSTILE[5], HOSTILE.slice(0, 4), [HOSTILE[6], HOSTILE[9]]]) {
+        const o: SourceWindowCountsOptions = { by: "user", filter, zeroFill: false };
+        const got = await s.windowCounts(o);
+        expect(canonical(got), `${c.name} ${JSON.stringify(filter)}`).toEqual(canonical(windowCounts(events, o)));
+        expect(got.counted).toBe(typeof filter === "string" ? 1 : filter.length);
+      }
+      expect((await s.windowCounts({})).counted, `${c.name}: the table is intact`).toBe(HOSTILE.length);
+    }
+  });
+
   it("says so instead of truncating when the cells exceed maxCells", async () => {
     const events = randomEvents(5, 500);
     for (const c of cases) {
