@@ -129,6 +129,14 @@ async function main(): Promise<void> {
   let servers: { ports: Array<{ http: number }>; pids: number[]; seconds: number } | undefined;
   const summary: string[] = [];
   try {
+    // Ctrl-C or a kill must not leave the servers running or the temp files behind.
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.once(sig, () => {
+        if (servers) clickhouse.stop(path.join(dir, "clickhouse"));
+        fs.rmSync(dir, { recursive: true, force: true });
+        process.exit(130);
+      });
+    }
     if (withClickHouse) {
       servers = await clickhouse.start(path.join(dir, "clickhouse"), 2, 60_000);
       console.log(`ClickHouse: 2 servers (18.16) up in ${servers.seconds.toFixed(1)} s, PIDs ${servers.pids.join(", ")}`);
