@@ -290,8 +290,8 @@ export class WindowAccumulator {
    * Add cells aggregated elsewhere: a column store grouped the events by (entity, window) and computed each
    * slot (see {@link AggregatedCells}); `finish()` then zero-fills, orders and caps them exactly as it does
    * events given one by one (one code path for every engine). Each (entity, window) cell may be given once;
-   * the window length must be this accumulator's. Throws a DataError for a repeated cell, an empty entity
-   * or a missing slot.
+   * the window length must be this accumulator's. Throws a DataError for a repeated cell, an empty entity,
+   * a missing slot, a window index that is not an integer or a value that is not a number (an engine's NULL).
    *
    * @example
    * const acc = new WindowAccumulator({ window: "1m", zeroFill: false });
@@ -319,6 +319,7 @@ export class WindowAccumulator {
         if (id === undefined) id = this.newEntity(name, ip);
       }
       const w = cells.windows[i];
+      if (!Number.isSafeInteger(w)) throw new DataError(`Aggregated cell ${i} (${JSON.stringify(name)}) has window index ${w}; expected an integer`);
       const before = this.cellCount;
       let cell: number;
       if (w > this.entMax[id]) {
@@ -326,8 +327,16 @@ export class WindowAccumulator {
         this.entMax[id] = w;
       } else cell = this.olderCell(id, w);
       if (cell < before) throw new DataError(`Aggregated cell (${JSON.stringify(name)}, window ${w}) given twice`);
-      for (let k = 0; k < numeric.length; k++) this.numeric[k][cell] = numeric[k][i];
-      for (let k = 0; k < distinct.length; k++) this.distinct[k][cell] = new PreCounted(distinct[k][i]);
+      for (let k = 0; k < numeric.length; k++) {
+        const v = numeric[k][i];
+        if (Number.isNaN(v)) throw new DataError(`Aggregated slot '${p.numericKeys[k]}' of cell ${i} (${JSON.stringify(name)}) is not a number (a NULL from the engine?)`);
+        this.numeric[k][cell] = v;
+      }
+      for (let k = 0; k < distinct.length; k++) {
+        const v = distinct[k][i];
+        if (!Number.isInteger(v) || v < 0) throw new DataError(`Aggregated slot '${p.distinctKeys[k]}' of cell ${i} (${JSON.stringify(name)}) is ${v}; expected a count`);
+        this.distinct[k][cell] = new PreCounted(v);
+      }
     }
     this.lastName = undefined;
     this.lastId = -1;
