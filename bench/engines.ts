@@ -2,7 +2,7 @@
  * Engines benchmark: the same window features (failed logins per source IP per minute) from the in-memory
  * path, DuckDB, and ClickHouse on one node and on a Distributed table over two shards, in one run.
  *
- *   npm run bench -- engines [--lines 1000000,10000000] [--repeat 3] [--no-clickhouse] [--keep]
+ *   npm run bench -- engines [--lines 1000000,10000000] [--repeat 3] [--no-clickhouse] [--no-duckdb] [--keep]
  *
  * For each size N: N seeded auth.log lines (bench/ingest.ts's generator, in a temp dir). Each phase runs in a
  * fresh Node process of its own (so its peak RSS is its own):
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
           `${QUERIES.map((q, i) => `${q.name}: ${mem.rows[i].toLocaleString("en")} rows`).join(", ")}   peak RSS ${mem.peakRssMb.toFixed(0)} MB`,
       );
       (grid.memory ??= {})[n] = [memS, memS];
-      const engines: Array<[string, string]> = [["duckdb", `duckdb:${path.join(dir, `siem-${n}.duckdb`)}`]];
+      const engines: Array<[string, string]> = process.argv.includes("--no-duckdb") ? [] : [["duckdb", `duckdb:${path.join(dir, `siem-${n}.duckdb`)}`]];
       if (servers) {
         const [a, b] = servers.ports.map((p) => `http://127.0.0.1:${p.http}`);
         engines.push(["clickhouse 1 node", `clickhouse:${a}?database=bench_${n}_1`], ["clickhouse 2 shards", `clickhouse:${a},${b}?database=bench_${n}_2`]);

@@ -44,7 +44,7 @@ describe("WindowAccumulator.addCells", () => {
   it("refuses a repeated cell, a missing slot, a fractional window and a NULL value", () => {
     const acc = () => new WindowAccumulator({ features: ["count", "distinctUsers"] });
     const c = cells();
-    expect(() => acc().addCells({ ...c, entities: [...c.entities, c.entities[0]], windows: [...c.windows, c.windows[0]], slots: { count: [...c.slots.count, 1], user: [...c.slots.user, 1] } })).toThrow(/given twice/);
+    expect(() => acc().addCells({ ...c, entities: [...c.entities, c.entities[0]], windows: [...Array.from(c.windows), c.windows[0]], slots: { count: [...Array.from(c.slots.count), 1], user: [...Array.from(c.slots.user), 1] } })).toThrow(/given twice/);
     expect(() => acc().addCells({ ...c, slots: { count: c.slots.count } })).toThrow(/slot 'user'/);
     expect(() => acc().addCells({ ...c, windows: Array.from(c.windows, (w) => w + 0.5) })).toThrow(/expected an integer/);
     expect(() => acc().addCells({ ...c, slots: { ...c.slots, count: Array.from(c.slots.count, () => NaN) } })).toThrow(/not a number/);
