@@ -42,7 +42,7 @@ function stamp(t: number): string {
 }
 
 /** Seeded auth.log lines: ~45% failed passwords from 5,000 IPs, the rest the usual sshd / PAM mix. */
-function generateAuthLog(file: string, n: number, seed: number): void {
+export function generateAuthLog(file: string, n: number, seed: number): void {
   const rng = new RandomState(seed);
   const fd = fs.openSync(file, "w");
   const ips = Array.from({ length: 5000 }, (_, i) => `${(i * 7) % 223 + 1}.${(i * 13) % 256}.${(i * 17) % 256}.${i % 250 + 1}`);
@@ -199,7 +199,8 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf("--child");
-(childAt >= 0 ? parseAndFeaturize(process.argv[childAt + 1]).then((r) => console.log(JSON.stringify(r))) : main()).catch((e) => {
+// Run only as the entry script (bench/engines.ts imports generateAuthLog).
+if (require.main === module) (childAt >= 0 ? parseAndFeaturize(process.argv[childAt + 1]).then((r) => console.log(JSON.stringify(r))) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -19,6 +19,7 @@ const benches: Record<string, { file: string; what: string }> = {
   ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
   persist: { file: "persist.ts", what: "IsolationForest 100k × 10: saved file size, save and load time vs scikit-learn joblib.dump/load (--rows N --cols N)" },
   watch: { file: "watch.ts", what: "siemlab watch (follow a file to its end, rule per window) vs the batch features path: lines/s, same windows, heap (--days N)" },
+  engines: { file: "engines.ts", what: "load + query 1M (--lines 1000000,10000000) auth.log lines in DuckDB and ClickHouse (1 node, 2 shards) vs the in-memory path" },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
 import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
+import { loadCommand, STORE_CLI_OPTIONS, STORE_HELP, storeFeatures } from "./cli-load";
 import { csvCell, escapeControlsKeepLines } from "./terminal-text";
 import type { ZeroFillCap } from "./features/zero-fill-cap";
 
@@ -35,6 +36,7 @@ Usage:
   siemlab watch    FILE|- --model PATH  follow a growing log, score windows as they close (watch --help)
   siemlab fit      FILE --out PATH      fit a detector on window counts and save it for watch (fit --help)
   siemlab formats                       list the log formats
+  siemlab load     FILE... --into STORE store parsed events in DuckDB or ClickHouse (see below)
   siemlab --help | --version
 
 FILE is a log file, plain or gzip (detected by content); '-' or no FILE reads stdin.
@@ -75,6 +77,7 @@ Options for parse:
                        level,message,fields) instead of JSON lines
   --rejects FILE       write the rejects to FILE as JSON lines {lineNo, reason, raw} instead of stderr
 
+${STORE_HELP.trimStart()}
 Output: features/detect write CSV 'entity,window_start,count' (window_start in ISO 8601 UTC); detect
 adds 'score,flag' where score is the decision function (negative = outlier, scikit-learn's convention)
 and flag is 1 for outliers. parse writes one JSON object per event: lineNo, time (ISO 8601 UTC or null),
@@ -118,6 +121,7 @@ const OPTIONS = {
   contamination: { type: "string" },
   seed: { type: "string" },
   out: { type: "string" },
+  ...STORE_CLI_OPTIONS,
 } as const;
 
 function byKey(v: string | undefined): EntityKey {
@@ -218,17 +222,26 @@ async function featuresCommand(
     }
   }
   const sparse = values.sparse === true;
-  const acc = new WindowAccumulator({ by: byKey(str("by")), window, filter: events, zeroFill: !sparse, maxRows });
-  const source = file === undefined || file === "-" ? io.stdin : file;
   const rejects = new RejectSample(5);
-  let summary: ParseSummary;
-  try {
-    summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: (r) => rejects.add(r) }, withReferenceDate(parseOptions, source));
-  } catch (e) {
-    if (e instanceof SiemlabError && /timeZone|year|format/.test(e.message) && !/File|decompress/.test(e.message)) throw new UsageError(e.message);
-    throw e;
+  let summary: ParseSummary | undefined;
+  let features: WindowFeatures;
+  let storeNote = "";
+  if (str("from") !== undefined) {
+    // A column store (src/cli-load.ts): the same options, counted there; the output is the file path's.
+    if (file !== undefined) throw new UsageError(`give either a FILE or --from, not both`);
+    ({ features, summary: storeNote } = await storeFeatures(str("from")!, { by: byKey(str("by")), window, filter: events, zeroFill: !sparse, maxRows }, values));
+  } else {
+    for (const k of ["into", "batch", "max-cells"]) if (values[k] !== undefined) throw new UsageError(`--${k} only applies to 'siemlab load' or with --from`);
+    const acc = new WindowAccumulator({ by: byKey(str("by")), window, filter: events, zeroFill: !sparse, maxRows });
+    const source = file === undefined || file === "-" ? io.stdin : file;
+    try {
+      summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: (r) => rejects.add(r) }, withReferenceDate(parseOptions, source));
+    } catch (e) {
+      if (e instanceof SiemlabError && /timeZone|year|format/.test(e.message) && !/File|decompress/.test(e.message)) throw new UsageError(e.message);
+      throw e;
+    }
+    features = acc.finish();
   }
-  const features = acc.finish();
   let extra: { score: Float64Array; flag: Int8Array } | undefined;
   let detectNote = "";
   if (command === "detect" && det) {
@@ -242,17 +255,16 @@ async function featuresCommand(
     detectNote = `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n`;
   }
   const rows = await writeCsv(io.stdout, features, sparse, extra);
-  const seen = Object.keys(summary.counts.byEventType);
-  for (const t of events ?? []) {
-    if (summary.counts.byEventType[t] === undefined) {
+  const seen = Object.keys(summary?.counts.byEventType ?? {});
+  for (const t of summary ? (events ?? []) : []) {
+    if (summary!.counts.byEventType[t] === undefined) {
       io.stderr.write(`siemlab: warning: no '${t}' event in the input${didYouMean(t, seen, "'")}; types seen: ${seen.join(", ") || "(none)"}\n`);
     }
   }
   const skipped = features.skippedNoEntity + features.skippedNoTime;
   const shown = rejects.lines();
   io.stderr.write(
-    summaryText(
-      summary,
+    (summary ? (x: string) => summaryText(summary!, x) : (x: string) => storeNote + escapeControlsKeepLines(x))(
       (shown.length > 0 ? `siemlab: rejected lines (first ${Math.min(5, shown.length)}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "") +
         shown.map((l) => `siemlab:   ${l}\n`).join("") +
         `siemlab: ${features.counted} events counted${events ? ` (${events.join(", ")})` : ""}` +
@@ -262,7 +274,7 @@ async function featuresCommand(
         detectNote,
     ),
   );
-  return summary.readError === undefined ? 0 : 1;
+  return summary?.readError === undefined ? 0 : 1;
 }
 
 /** Default bound on zero-filled rows for the CLI (a CSV of ~100 MB); --max-rows changes it. */
@@ -325,6 +337,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       if (values.out !== undefined) throw new UsageError("--out only applies to 'siemlab simulate'");
       return await featuresCommand(command, rest[0], values, io);
     }
+    if (command === "load") return await loadCommand(rest, values, io); // src/cli-load.ts
     if (command === "parse") {
       if (rest.length > 1) throw new UsageError(`expected one FILE, got ${rest.length}: ${rest.join(" ")}`);
       return await parseCommand(rest[0], values, io);
@@ -348,7 +361,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       io.stdout.write(text);
       return 0;
     }
-    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, rules, watch, fit, simulate or formats`);
+    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, load, rules, watch, fit, simulate or formats`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof SiemlabError && e.name === "OptionError")) {
       io.stderr.write(escapeControlsKeepLines(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`));

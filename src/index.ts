@@ -2,7 +2,7 @@
  * siemlab's public API: every notebook imports it as `import * as sl from "./src/index"`.
  *
  * - One namespace per stage, each an explicit list in its folder's index: `sl.ingest`, `sl.features`,
- *   `sl.detect`, `sl.eval`, `sl.charts`, `sl.respond`, `sl.simulate`, `sl.rules` (Sigma).
+ *   `sl.detect`, `sl.eval`, `sl.charts`, `sl.respond`, `sl.simulate`, `sl.rules` (Sigma), `sl.engines` (DuckDB, ClickHouse).
  * - Flat on `sl`: the shared core (errors, the event record, the matrix, the seeded generator, TensorFlow.js
  *   set-up) and what a workshop types in its first hour (the calls of notebooks 01–03).
  *
@@ -17,8 +17,10 @@ import * as charts from "./charts/index";
 import * as respond from "./respond/index";
 import * as simulate from "./simulate/index";
 import * as rules from "./rules/index";
+import * as engines from "./engines/index";
 
 export { ingest, features, detect, evaluate as eval, charts, respond, simulate, rules };
+export { engines };
 
 // The shared core.
 export { SiemlabError, OptionError, DataError, NotFittedError, ParseError } from "./errors";

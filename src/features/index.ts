@@ -4,6 +4,7 @@
  */
 export { windowCounts, WindowAccumulator } from "./window-counts";
 export type { WindowCountsOptions, WindowRowKey, WindowFeatures } from "./window-counts";
+export type { AggregatedCells } from "./window-counts";
 export type { ZeroFillCap } from "./zero-fill-cap";
 export type { WindowFeature, CustomWindowFeature } from "./window-plan";
 export type { EntityKey } from "./entity-key";

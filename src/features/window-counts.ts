@@ -1,5 +1,5 @@
 import type * as dfd from "danfojs-node";
-import { OptionError } from "../errors";
+import { DataError, OptionError } from "../errors";
 import type { LogEvent } from "../events";
 import { parseDuration } from "./duration";
 import { type EntityKey, entityGetter } from "./entity-key";
@@ -115,6 +115,38 @@ function ipv4Key(s: string): number {
   return p === n ? key : NOT_IPV4;
 }
 
+/**
+ * Cells aggregated elsewhere (a column store's GROUP BY), for {@link WindowAccumulator.addCells}: one entry per
+ * non-empty (entity, window) cell, plus the totals of the events behind them.
+ */
+export interface AggregatedCells {
+  /** Entity of each cell (non-empty). */
+  readonly entities: readonly string[];
+  /** Window index of each cell: floor(time / windowMs), time in epoch ms. */
+  readonly windows: ArrayLike<number>;
+  /**
+   * Per named accumulator slot, its value in each cell: sums for 'count', 'failures', 'successes', 'bytes';
+   * distinct-value counts for 'user', 'srcIp', 'host' (see the features' plan). Every slot the features
+   * need must be present.
+   */
+  readonly slots: Readonly<Record<string, ArrayLike<number>>>;
+  /** Events behind the cells (passed the filter, had an entity and a time), and those skipped. */
+  readonly counted: number;
+  readonly skippedNoEntity: number;
+  readonly skippedNoTime: number;
+  /** Earliest and latest time of the counted events (epoch ms; ignored when counted is 0). */
+  readonly minTime: number;
+  readonly maxTime: number;
+}
+
+/** A distinct-value count computed elsewhere (see {@link WindowAccumulator.addCells}): a cell's size without its values. */
+class PreCounted {
+  constructor(readonly size: number) {}
+  add(): never {
+    throw new DataError("Cannot add events to a cell whose distinct values were counted elsewhere (WindowAccumulator.addCells)");
+  }
+}
+
 /** Grow a typed array to `n` elements (at least double), keeping its contents; new slots get `fill`. */
 function grown<T extends Float64Array | Int32Array>(a: T, n: number, fill: number): T {
   const b = new (a.constructor as new (n: number) => T)(Math.max(n, a.length * 2));
@@ -168,7 +200,7 @@ export class WindowAccumulator {
   /** Per feature column, the value of each cell (grown in place, element by element: replacing the array
    * itself changed the accumulator's shape and threw away the optimised `add` early in every big run). */
   private readonly numeric: Float64Array[];
-  private distinct: Array<Array<Set<string> | undefined>>;
+  private distinct: Array<Array<Set<string> | PreCounted | undefined>>;
   private cellCount = 0;
   private minTime = Infinity;
   private maxTime = -Infinity;
@@ -251,6 +283,70 @@ export class WindowAccumulator {
       let set = this.distinct[k][cell];
       if (set === undefined) this.distinct[k][cell] = set = new Set();
       set.add(v);
+    }
+  }
+
+  /**
+   * Add cells aggregated elsewhere: a column store grouped the events by (entity, window) and computed each
+   * slot (see {@link AggregatedCells}); `finish()` then zero-fills, orders and caps them exactly as it does
+   * events given one by one (one code path for every engine). Each (entity, window) cell may be given once;
+   * the window length must be this accumulator's. Throws a DataError for a repeated cell, an empty entity,
+   * a missing slot, a window index that is not an integer or a value that is not a number (an engine's NULL).
+   *
+   * @example
+   * const acc = new WindowAccumulator({ window: "1m", zeroFill: false });
+   * acc.addCells({ entities: ["10.0.0.1"], windows: [2], slots: { count: [3] }, counted: 3, skippedNoEntity: 0, skippedNoTime: 0, minTime: 120000, maxTime: 179000 });
+   * acc.finish().toRows(); // [[3]]
+   */
+  addCells(cells: AggregatedCells): void {
+    const p = this.plan;
+    const slot = (key: string): ArrayLike<number> => {
+      const a = cells.slots[key];
+      if (a === undefined || a.length !== cells.entities.length) throw new DataError(`Expected aggregated slot '${key}' with one value per cell (${cells.entities.length})`);
+      return a;
+    };
+    const numeric = p.numericKeys.map(slot);
+    const distinct = p.distinctKeys.map(slot);
+    const n = cells.entities.length;
+    if (cells.windows.length !== n) throw new DataError(`Expected one window per cell, got ${cells.windows.length} for ${n} cells`);
+    for (let i = 0; i < n; i++) {
+      const name = cells.entities[i];
+      if (typeof name !== "string" || name === "") throw new DataError(`Aggregated cell ${i} has no entity`);
+      let id = this.ids.get(name);
+      if (id === undefined) {
+        const ip = ipv4Key(name);
+        id = ip !== NOT_IPV4 ? this.ipIds.get(ip) : undefined;
+        if (id === undefined) id = this.newEntity(name, ip);
+      }
+      const w = cells.windows[i];
+      if (!Number.isSafeInteger(w)) throw new DataError(`Aggregated cell ${i} (${JSON.stringify(name)}) has window index ${w}; expected an integer`);
+      const before = this.cellCount;
+      let cell: number;
+      if (w > this.entMax[id]) {
+        cell = this.newCell(id, w);
+        this.entMax[id] = w;
+      } else cell = this.olderCell(id, w);
+      if (cell < before) throw new DataError(`Aggregated cell (${JSON.stringify(name)}, window ${w}) given twice`);
+      for (let k = 0; k < numeric.length; k++) {
+        const v = numeric[k][i];
+        if (Number.isNaN(v)) throw new DataError(`Aggregated slot '${p.numericKeys[k]}' of cell ${i} (${JSON.stringify(name)}) is not a number (a NULL from the engine?)`);
+        this.numeric[k][cell] = v;
+      }
+      for (let k = 0; k < distinct.length; k++) {
+        const v = distinct[k][i];
+        if (!Number.isInteger(v) || v < 0) throw new DataError(`Aggregated slot '${p.distinctKeys[k]}' of cell ${i} (${JSON.stringify(name)}) is ${v}; expected a count`);
+        this.distinct[k][cell] = new PreCounted(v);
+      }
+    }
+    this.lastName = undefined;
+    this.lastId = -1;
+    this.entLastWindow.fill(NaN);
+    this.counted += cells.counted;
+    this.skippedNoEntity += cells.skippedNoEntity;
+    this.skippedNoTime += cells.skippedNoTime;
+    if (cells.counted > 0) {
+      if (cells.minTime < this.minTime) this.minTime = cells.minTime;
+      if (cells.maxTime > this.maxTime) this.maxTime = cells.maxTime;
     }
   }
 

@@ -35,6 +35,12 @@ export interface Plan {
   readonly distinct: Array<(e: LogEvent) => string | undefined>;
   /** For each column: [kind, slot] with kind 0 numeric slot, 1 distinct slot, 2 failure rate (slots f, s). */
   readonly outputs: Array<[0 | 1 | 2, number, number]>;
+  /**
+   * What each slot holds, by name: numeric 'count', 'failures', 'successes', 'bytes' or 'custom:N'; distinct
+   * 'user', 'srcIp', 'host' or 'custom:N'. Column stores push the named slots down as SQL aggregates.
+   */
+  readonly numericKeys: string[];
+  readonly distinctKeys: string[];
 }
 
 /**
@@ -50,10 +56,13 @@ export function plan(features: readonly WindowFeature[]): Plan {
   const numeric: Array<(e: LogEvent) => number> = [];
   const distinct: Array<(e: LogEvent) => string | undefined> = [];
   const numericIndex = new Map<string, number>();
+  const numericKeys: string[] = [];
+  const distinctKeys: string[] = [];
   const addNumeric = (key: string, f: (e: LogEvent) => number): number => {
     const have = numericIndex.get(key);
     if (have !== undefined) return have;
     numeric.push(f);
+    numericKeys.push(key);
     numericIndex.set(key, numeric.length - 1);
     return numeric.length - 1;
   };
@@ -89,14 +98,17 @@ export function plan(features: readonly WindowFeature[]): Plan {
           break;
         case "distinctUsers":
           distinct.push((e) => e.user);
+          distinctKeys.push("user");
           outputs.push([1, distinct.length - 1, 0]);
           break;
         case "distinctIps":
           distinct.push((e) => e.srcIp);
+          distinctKeys.push("srcIp");
           outputs.push([1, distinct.length - 1, 0]);
           break;
         case "distinctHosts":
           distinct.push((e) => e.host);
+          distinctKeys.push("host");
           outputs.push([1, distinct.length - 1, 0]);
           break;
       }
@@ -121,6 +133,7 @@ export function plan(features: readonly WindowFeature[]): Plan {
             const v = value(e);
             return v === undefined ? undefined : String(v);
           });
+          distinctKeys.push(`custom:${columns.length}`);
           outputs.push([1, distinct.length - 1, 0]);
         }
       } else {
@@ -133,5 +146,5 @@ export function plan(features: readonly WindowFeature[]): Plan {
     if (seen.has(c)) throw new OptionError(`Feature column ${JSON.stringify(c)} appears twice; give custom features distinct names`);
     seen.add(c);
   }
-  return { columns, numeric, distinct, outputs };
+  return { columns, numeric, distinct, outputs, numericKeys, distinctKeys };
 }

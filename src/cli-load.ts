@@ -1,0 +1,142 @@
+import type { Readable, Writable } from "node:stream";
+import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, type OptionValues } from "./cli-ingest";
+import { loadFiles } from "./engines/load";
+import { openStore } from "./engines/open-store";
+import type { EventStore } from "./engines/source";
+import type { SourceWindowCountsOptions } from "./engines/window-query";
+import { SiemlabError } from "./errors";
+import type { WindowFeatures } from "./features/window-counts";
+import { escapeControlsKeepLines } from "./terminal-text";
+
+/** The options `load` and `--from` add to the CLI (merged into its option table). */
+export const STORE_CLI_OPTIONS = {
+  into: { type: "string" },
+  from: { type: "string" },
+  batch: { type: "string" },
+  "max-cells": { type: "string" },
+} as const;
+
+/** Help lines for the CLI's usage text. */
+export const STORE_HELP = `
+Column stores (siemlab load, --from):
+  siemlab load FILE... --into duckdb:PATH | clickhouse:URL[,URL...]
+                       parse the files once and store their events (time, type, outcome, user, srcIp,
+                       host, process, file, line) in a DuckDB file (created if missing; grows across
+                       files) or ClickHouse over HTTP (several URLs: the shards of a Distributed table;
+                       ?database=NAME, default siemlab); every line accounted for per file; resumable:
+                       a complete file is skipped, a cut or grown one continues where it stopped
+  --batch N            events per insert (default: 50000)
+  siemlab features|detect --from duckdb:PATH | clickhouse:URL [options]
+                       the same CSV as from the log file, the counting pushed down to the store
+  --max-cells N        bound on the (entity, window) cells a store may return (default: 20000000);
+                       a larger result fails and says so (never truncated silently)
+`;
+
+interface Io {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/** Open a store for the CLI: an unknown scheme is a usage error (exit 2), an unreachable store an input error (exit 1). */
+async function open(address: string, create: boolean): Promise<EventStore> {
+  try {
+    return await openStore(address, { create });
+  } catch (e) {
+    if (e instanceof SiemlabError && e.name === "OptionError") throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * `siemlab load FILE... --into duckdb:PATH | clickhouse:URL`: each file streamed through the parsers and
+ * stored in batches (`loadFiles`), a summary per file on stderr (format, lines read/parsed/rejected, events
+ * stored, skipped or resumed) and a total. Resolves to the exit code: 0, or 1 when a file could not be read
+ * to its end.
+ *
+ * @example
+ * await loadCommand(["data/sim/auth.log"], { into: "duckdb:out/examples/cli.duckdb", year: "2025" }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }); // 0
+ */
+export async function loadCommand(files: readonly string[], values: OptionValues, io: Io): Promise<number> {
+  for (const k of ["by", "event", "window", "sparse", "detector", "contamination", "seed", "out", "max-rows", "csv", "rejects", "from", "max-cells"]) {
+    if (values[k] !== undefined) throw new UsageError(`--${k} does not apply to 'siemlab load'`);
+  }
+  const into = values.into as string | undefined;
+  if (into === undefined) throw new UsageError("load needs --into duckdb:PATH or --into clickhouse:URL");
+  if (files.length === 0 || files.includes("-")) throw new UsageError("load needs one or more FILEs (stdin cannot be resumed)");
+  const parse = ingestOptions(values);
+  const batchSize = integerOption("batch", values.batch as string | undefined, 1, 10_000_000) ?? 50_000;
+  const store = await open(into, true);
+  let status = 0;
+  let total = 0;
+  const t0 = performance.now();
+  try {
+    const samples = new Map<string, RejectSample>();
+    await loadFiles(store, files, {
+      parse,
+      batchSize,
+      onReject: (file, r) => {
+        let s = samples.get(file);
+        if (!s) samples.set(file, (s = new RejectSample(5)));
+        s.add(r);
+      },
+      onFile: (r) => {
+        const name = escapeControlsKeepLines(r.file);
+        if (r.status === "skipped") {
+          io.stderr.write(`siemlab: ${name}: already loaded (${r.alreadyStored} events${r.sameAs ? `, as ${escapeControlsKeepLines(r.sameAs)}` : ""}); skipped\n`);
+          return;
+        }
+        const s = r.summary!;
+        if (s.readError !== undefined) status = 1;
+        total += r.stored;
+        const shown = samples.get(r.file)?.lines() ?? [];
+        io.stderr.write(
+          `siemlab: ${name}:\n` +
+            summaryText(
+              s,
+              (shown.length > 0 ? `siemlab: rejected lines (first ${Math.min(5, shown.length)}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "") +
+                shown.map((l) => `siemlab:   ${l}\n`).join("") +
+                `siemlab: ${r.stored} events stored` +
+                (r.status === "resumed" ? ` (resumed: ${r.alreadyStored} were stored before and skipped)` : "") +
+                (r.sameAs ? ` (same content as ${r.sameAs})` : "") +
+                `\n`,
+            ),
+        );
+      },
+    });
+  } finally {
+    await store.close();
+  }
+  io.stderr.write(`siemlab: ${files.length} file${files.length === 1 ? "" : "s"}, ${total} events stored into ${store.engine} at ${escapeControlsKeepLines(store.address)} in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
+  return status;
+}
+
+/** The reading options that only apply to a log FILE (the store's events were parsed at load time). */
+const PARSE_ONLY = ["format", "year", "tz", "epoch-unit", "max-line", "max-bytes"];
+
+/**
+ * The window features of `features`/`detect --from ADDRESS`: the same options as from a file, counted by
+ * the store. Returns the features and the summary lines for stderr.
+ *
+ * @example
+ * const { features } = await storeFeatures("duckdb:out/examples/cli.duckdb", { by: "srcIp", window: "1m", filter: "failed_password" }, {});
+ * features.counted; // 479
+ */
+export async function storeFeatures(
+  address: string,
+  options: SourceWindowCountsOptions,
+  values: OptionValues,
+): Promise<{ features: WindowFeatures; summary: string }> {
+  for (const k of PARSE_ONLY) if (values[k] !== undefined) throw new UsageError(`--${k} applies when reading a log FILE; with --from the events were parsed when they were loaded`);
+  if (values.into !== undefined || values.batch !== undefined) throw new UsageError("--into and --batch only apply to 'siemlab load'");
+  const maxCells = integerOption("max-cells", values["max-cells"] as string | undefined, 1, 1e9);
+  const store = await open(address, false);
+  const t0 = performance.now();
+  try {
+    const features = await store.windowCounts({ ...options, maxCells });
+    const s = (performance.now() - t0) / 1000;
+    return { features, summary: `siemlab: ${store.engine} at ${escapeControlsKeepLines(store.address)}: ${store.lastSql.length} queries in ${s.toFixed(3)} s\n` };
+  } finally {
+    await store.close();
+  }
+}

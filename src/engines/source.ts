@@ -1,0 +1,79 @@
+import type { LogEvent } from "../events";
+import { windowCounts, type WindowFeatures } from "../features/window-counts";
+import type { EventRow } from "./event-row";
+import type { SourceWindowCountsOptions } from "./window-query";
+
+/** Where window features come from: the events in memory, or a column store of parsed events. */
+export type EngineName = "memory" | "duckdb" | "clickhouse";
+
+/**
+ * A source of window features. Every implementation returns exactly what the in-memory `windowCounts`
+ * returns for the same events and options (same rows, order, zero-fill, numbers, `maxRows` cap): stores
+ * push the GROUP BY down and hand the cells to the in-memory code for the rest.
+ */
+export interface EventSource {
+  readonly engine: EngineName;
+  /** Where it reads: 'memory', a DuckDB file path, or the ClickHouse URL(s). */
+  readonly address: string;
+  /** Counts per entity per window ({@link WindowFeatures}); see `sl.features.windowCounts` for the options. */
+  windowCounts(options?: SourceWindowCountsOptions): Promise<WindowFeatures>;
+  /** The SQL texts the last `windowCounts` ran, in order (empty for the in-memory source). */
+  readonly lastSql: readonly string[];
+  /** Release the connection (a DuckDB file lock, HTTP keep-alive). */
+  close(): Promise<void>;
+}
+
+/** What a store remembers about one loaded file (the `loaded_files` table). */
+export interface LoadedFile {
+  /** Identity: SHA-256 (hex, 32 chars) of the file's first `headBytes` bytes. */
+  readonly fileId: string;
+  /** Path as loaded (absolute). */
+  readonly sourceFile: string;
+  readonly sizeBytes: number;
+  /** How many leading bytes the identity hashes: min(size, 4096) when first loaded. */
+  readonly headBytes: number;
+  /** Events stored so far, in parse order (a resumed load skips this many). */
+  readonly events: number;
+  /** Line accounting of the last complete read. */
+  readonly read: number;
+  readonly parsed: number;
+  readonly rejected: number;
+  /** Whether the whole file (at `sizeBytes`) was stored. */
+  readonly complete: boolean;
+}
+
+/** A source that can also store parsed events: DuckDB and ClickHouse. */
+export interface EventStore extends EventSource {
+  readonly engine: "duckdb" | "clickhouse";
+  /** Every loaded-file record (the latest state of each). */
+  loadedFiles(): Promise<LoadedFile[]>;
+  /** Events stored for a file identity (to check a record against the data). */
+  storedEvents(fileId: string): Promise<number>;
+  /**
+   * Store a batch of a file's events and its new progress record (`file.events` already counts them) —
+   * atomically in DuckDB (one transaction); in ClickHouse the rows first, then the record.
+   */
+  append(file: LoadedFile, rows: readonly EventRow[]): Promise<void>;
+  /** Record a file's progress without rows (a file done, or one with no events). */
+  record(file: LoadedFile): Promise<void>;
+}
+
+/**
+ * The in-memory source: `windowCounts` over an array of events (the reference every store is compared with).
+ *
+ * @example
+ * const src = memorySource(parseLogLines(["Mar  6 10:00:01 gw sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2"], { year: 2025 }).events);
+ * (await src.windowCounts({ by: "srcIp", window: "1m" })).toRows(); // [[1]]
+ */
+export function memorySource(events: readonly LogEvent[]): EventSource {
+  return {
+    engine: "memory",
+    address: "memory",
+    lastSql: [],
+    windowCounts: async (options = {}) => {
+      const { maxCells: _ignored, ...rest } = options;
+      return windowCounts(events, rest);
+    },
+    close: async () => undefined,
+  };
+}
