@@ -1,0 +1,8 @@
+// Worker-thread entry of featurizeLog (src/features/featurize-log.ts): parses one byte range of a log file
+// (workerData: a RangeJob) and posts its RangeResult back. Loaded from dist/ (compiled JavaScript).
+import { parentPort, workerData } from "node:worker_threads";
+import { parseRange, type RangeJob } from "../ingest/parallel-range";
+
+const result = parseRange(workerData as RangeJob);
+const acc = result.acc;
+parentPort?.postMessage(result, [acc.cellEntity.buffer, acc.cellWindow.buffer, ...acc.numeric.map((a) => a.buffer)] as ArrayBuffer[]);
