@@ -236,7 +236,12 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess };
   };
   const run = (job: RangeJob): Promise<RangeResult> => (options.inProcess ? Promise.resolve().then(() => parseRange(job)) : runWorker(job));
-  const results = await Promise.all(starts.map((_, i) => run(jobOf(i, warmup))));
+  // The calling thread parses the first range into the final accumulator while workers parse the others.
+  const acc = new WindowAccumulator(window);
+  const pending = starts.slice(1).map((_, i) => run(jobOf(i + 1, warmup)));
+  for (const p of pending) p.catch(() => undefined); // awaited below; an early failure is not unhandled
+  const results: RangeResult[] = [parseRange(jobOf(0, 0), acc)];
+  for (const r of await Promise.all(pending)) results.push(r);
 
   // Check each range's start against the previous range's end, in order; merge the attempt slots.
   const slots = new Map<number, AttemptSlot>();
@@ -276,7 +281,6 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
 
   // Merge: counts, event types in first-emitted order, rejects in line order, accumulators.
   const counts: ParseCounts = { read: 0, parsed: 0, rejected: 0, events: 0, byEventType: {}, invalidUtf8: 0, truncated: 0 };
-  const acc = new WindowAccumulator(window);
   let base = 1;
   for (const r of results) {
     const c = r.counts;
@@ -290,7 +294,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     if (c.companions) counts.companions = (counts.companions ?? 0) + c.companions;
     for (const t of r.typeOrder) counts.byEventType[t] = (counts.byEventType[t] ?? 0) + c.byEventType[t];
     if (options.onReject) for (const rej of r.rejects) options.onReject({ ...rej, lineNo: rej.lineNo + base });
-    acc.mergeState(r.acc);
+    if (r.acc !== undefined) acc.mergeState(r.acc);
     base += r.ownLines;
   }
   const summary: ParseSummary = {

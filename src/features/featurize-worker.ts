@@ -5,4 +5,4 @@ import { parseRange, type RangeJob } from "../ingest/parallel-range";
 
 const result = parseRange(workerData as RangeJob);
 const acc = result.acc;
-parentPort?.postMessage(result, [acc.cellEntity.buffer, acc.cellWindow.buffer, ...acc.numeric.map((a) => a.buffer)] as ArrayBuffer[]);
+parentPort?.postMessage(result, acc === undefined ? [] : ([acc.cellEntity.buffer, acc.cellWindow.buffer, ...acc.numeric.map((a) => a.buffer)] as ArrayBuffer[]));

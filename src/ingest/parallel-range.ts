@@ -38,7 +38,8 @@ export interface RangeResult {
   readonly ownLines: number;
   readonly warmLines: number;
   readonly rejects: Reject[];
-  readonly acc: WindowAccumulatorState;
+  /** The range's window counts (undefined when the caller passed its own accumulator). */
+  readonly acc: WindowAccumulatorState | undefined;
   /** The parser's boundary state at `start` (after the warm-up) and at `end`. */
   readonly startState: string | undefined;
   readonly endState: string | undefined;
@@ -103,7 +104,7 @@ export function guessYear(texts: readonly string[], options: ParseLogOptions): n
  * const r = parseRange({ file: "data/sim/auth.log", warmStart: 0, start: 0, end: size, last: true, parse: { format: "rfc3164", year: 2025 }, window: { zeroFill: false } });
  * r.ownLines // 1235
  */
-export function parseRange(job: RangeJob): RangeResult {
+export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult {
   const parse = job.parse;
   const max = parse.maxLineLength ?? 65536;
   const chunkSize = parse.chunkSize ?? 262144;
@@ -122,7 +123,7 @@ export function parseRange(job: RangeJob): RangeResult {
     const hooks = parser.boundary as BoundaryHooks;
     if (hooks === undefined) throw new Error(`format ${parse.format} cannot be read in parallel`);
     let gate = false;
-    const acc = new WindowAccumulator(job.window);
+    const acc = into ?? new WindowAccumulator(job.window);
     const rejects: Reject[] = [];
     const types = new Map<string, number>();
     const driver = new LineDriver(parser, {
@@ -172,7 +173,7 @@ export function parseRange(job: RangeJob): RangeResult {
       ownLines,
       warmLines,
       rejects: rejects.map((r) => ({ ...r, lineNo: r.lineNo - base })),
-      acc: acc.exportState(),
+      acc: into === undefined ? acc.exportState() : undefined,
       startState,
       endState,
       unsafe: rep.unsafe,
