@@ -248,9 +248,11 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   let firstLine = 1;
   let retried = 0;
   const hosts = new Set<string | undefined>();
+  const lastEvents = new Map<string | undefined, string | null>();
   const fits = (i: number): string | undefined => {
     const r = results[i];
     if (r.unsafe !== undefined) return r.unsafe;
+    for (const read of r.lastReads) if ((lastEvents.get(read.host) ?? null) !== read.key) return `a 'last message repeated' line copies an event from before the warm-up`;
     if (i > 0 && r.startState !== results[i - 1].endState) return "the state at the range's start differs from the warm-up's";
     for (const read of r.reads) {
       const real = AttemptPairing.pairsWith(slots.get(read.slot), read.pid, read.host, read.time, r.afterMs);
@@ -273,6 +275,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     if (why !== undefined) return sequential(`range ${i + 1} of ${results.length}: ${why}`, retried);
     for (const w of results[i].writes) slots.set(w.slot, { ...w, lineNo: w.lineNo + firstLine });
+    for (const w of results[i].lastWrites) lastEvents.set(w.host, w.key);
     for (const h of results[i].hosts) hosts.add(h);
     firstLine += results[i].ownLines;
   }

@@ -57,6 +57,9 @@ export interface BoundaryHooks {
   report(): {
     readonly unsafe: string | undefined;
     readonly hosts: readonly (string | undefined)[];
+    /** `last message repeated` lines that read a host's last event from before the gate (what they copied), and the hosts' last events written since. */
+    readonly lastReads: readonly { readonly host: string | undefined; readonly key: string | null }[];
+    readonly lastWrites: readonly { readonly host: string | undefined; readonly key: string | null }[];
     readonly pairing?: {
       readonly reads: readonly import("./auth-attempts").InheritedAttemptRead[];
       readonly writes: readonly import("./auth-attempts").AttemptSlot[];

@@ -45,6 +45,8 @@ export interface RangeResult {
   readonly endState: string | undefined;
   readonly unsafe: string | undefined;
   readonly hosts: readonly (string | undefined)[];
+  readonly lastReads: readonly { readonly host: string | undefined; readonly key: string | null }[];
+  readonly lastWrites: readonly { readonly host: string | undefined; readonly key: string | null }[];
   readonly reads: readonly InheritedAttemptRead[];
   readonly writes: readonly AttemptSlot[];
   readonly afterMs: number;
@@ -178,6 +180,8 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
       endState,
       unsafe: rep.unsafe,
       hosts: rep.hosts,
+      lastReads: rep.lastReads,
+      lastWrites: rep.lastWrites,
       reads: (rep.pairing?.reads ?? []).map((r) => ({ ...r, lineNo: r.lineNo - base, seen: r.seen && { ...r.seen, lineNo: r.seen.lineNo - base } })),
       writes: (rep.pairing?.writes ?? []).map((w) => ({ ...w, lineNo: w.lineNo - base })),
       afterMs: rep.pairing?.afterMs ?? 0,

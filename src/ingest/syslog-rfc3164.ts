@@ -199,7 +199,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   // seen, and why the worker's lines may depend on state it did not see.
   let lbWritten: Set<string | undefined> | undefined;
   const hostsSeen = new Set<string | undefined>();
-  let unsafe: string | undefined;
+  const lbReads: { host: string | undefined; key: string | null }[] = [];
 
   /** The year of a stamp (roll-over rules), updating the roll-over state. */
   function yearOf(month: number, day: number, h: number, mi: number, s: number): number {
@@ -436,8 +436,8 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       count = lastRepeated(message);
       if (count < 0) return undefined;
       const fromPrev = prev !== undefined && prev.host === host;
-      if (lbWritten !== undefined && !fromPrev && !lbWritten.has(host)) unsafe ??= `line ${lineNo} repeats the last message of a host last seen before the range`;
       const before = fromPrev ? prev : lastByHost.get(host);
+      if (lbWritten !== undefined && !fromPrev && !lbWritten.has(host)) lbReads.push({ host, key: before === undefined ? null : foldKey(before) });
       if (before === undefined) return undefined; // nothing to repeat: an ordinary event of its own
       if (count >= 1 && count <= maxFolded) {
         base = { ...before, lineNo, time, folded: count };
@@ -516,6 +516,11 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     prev = e;
   }
 
+  /** What a `last message repeated` line copies from an earlier event, as comparable text. */
+  function foldKey(e: LogEvent): string {
+    return JSON.stringify({ ...e, lineNo: 0, time: 0, companionOf: undefined, folded: undefined });
+  }
+
   /** An event as comparable text, line numbers relative to `base`. */
   function eventKey(e: LogEvent, base: number): string {
     return JSON.stringify({ ...e, lineNo: e.lineNo - base, companionOf: e.companionOf === undefined ? undefined : e.companionOf - base });
@@ -534,7 +539,12 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       ]);
     },
     report() {
-      return { unsafe: unsafe ?? (pairing?.overflowed ? "more than 65,536 hosts" : undefined), hosts: [...hostsSeen], pairing: pairing?.gateReport() };
+      const lastWrites: { host: string | undefined; key: string | null }[] = [];
+      for (const h of lbWritten ?? []) {
+        const e = lastByHost.get(h);
+        lastWrites.push({ host: h, key: e === undefined ? null : foldKey(e) });
+      }
+      return { unsafe: pairing?.overflowed ? "more than 65,536 hosts" : undefined, hosts: [...hostsSeen], lastReads: lbReads, lastWrites, pairing: pairing?.gateReport() };
     },
   };
 
