@@ -16,7 +16,7 @@ const benches: Record<string, { file: string; what: string }> = {
   rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM vs scikit-learn on ADBench subsamples" },
   adversarial: { file: "adversarial.ts", what: "parse time of crafted long lines, one or more per classifier (--lengths 10000,50000,100000 --old-sudo)" },
   baselines: { file: "baselines.ts", what: "every detector + the correlation rule on the labelled entity scenario: precision/recall/F1, alerts/day, seeds 0–4" },
-  ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
+  ingest: { file: "ingest.ts", what: "parse+featurize 1M and 10M auth.log lines: siemlab (1 and N threads) vs DuckDB, pandas, a C floor, nodejs-polars; the entity×minute count vs pandas (--lines 1000000,10000000 --repeat R --rows N)" },
 };
 
 const [name, ...args] = process.argv.slice(2);
