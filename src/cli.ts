@@ -149,6 +149,7 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
   const data = f.matrix.data;
   let lastEntity = "";
   let lastQuoted = "";
+  const isoOf = new Map<number, string>();
   for (let i = 0; i < f.matrix.rows; i++) {
     let nonZero = false;
     for (let c = 0; c < cols; c++) if (data[i * cols + c] !== 0) nonZero = true;
@@ -158,7 +159,11 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
       lastEntity = e;
       lastQuoted = csvCell(e);
     }
-    let line = `${lastQuoted},${new Date(f.windowStarts[i]).toISOString()}`;
+    // Window starts repeat across entities: each ISO text is made once.
+    const ws = f.windowStarts[i];
+    let iso = isoOf.get(ws);
+    if (iso === undefined) isoOf.set(ws, (iso = new Date(ws).toISOString()));
+    let line = `${lastQuoted},${iso}`;
     for (let c = 0; c < cols; c++) line += `,${data[i * cols + c]}`;
     if (extra) line += `,${+extra.score[i].toPrecision(6)},${extra.flag[i] === -1 ? 1 : 0}`;
     buf += line + "\n";
