@@ -307,7 +307,7 @@ export class WindowAccumulator {
    * a.add({ lineNo: 1, time: 0, eventType: "x", srcIp: "10.0.0.1", message: "", fields: {} });
    * b.add({ lineNo: 2, time: 1000, eventType: "x", srcIp: "10.0.0.1", message: "", fields: {} });
    * a.mergeState(b.exportState());
-   * a.finish().matrix.data // Float64Array [2]
+   * Array.from(a.finish().matrix.data) // [2]
    */
   mergeState(s: WindowAccumulatorState): void {
     const ids = new Int32Array(s.names.length);

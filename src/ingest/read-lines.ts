@@ -225,7 +225,7 @@ export interface TextBatch {
  *
  * @example
  * const s = new LineSplitter(65536);
- * s.push(Buffer.from("a\r\nb")).texts; // ["a"]
+ * s.push(Buffer.from("a\r\nb"))?.texts; // ["a"]
  * s.end(false)?.texts; // ["b"]
  */
 export class LineSplitter {
