@@ -335,6 +335,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     }
     if (command === "parse") {
       if (rest.length > 1) throw new UsageError(`expected one FILE, got ${rest.length}: ${rest.join(" ")}`);
+      if (values.threads !== undefined) throw new UsageError("--threads only applies to 'siemlab features' and 'siemlab detect'");
       return await parseCommand(rest[0], values, io);
     }
     if (command === "simulate") {

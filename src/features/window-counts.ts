@@ -203,7 +203,9 @@ export class WindowAccumulator {
     this.windowMs = parseDuration(options.window ?? "1m");
     this.entity = entityGetter(options.by);
     this.filter = compileEventFilter(options.filter);
-    this.filterType = typeof options.filter === "string" ? options.filter : undefined;
+    // A single event type (also as a one-element list, as the CLI's --event gives it) is checked inline.
+    const f = options.filter;
+    this.filterType = typeof f === "string" ? f : Array.isArray(f) && f.length === 1 && typeof f[0] === "string" && f[0] !== "" ? (f[0] as string) : undefined;
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
     this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellWindow.length));
