@@ -10,7 +10,7 @@
  *    - siemlab: `node bin/siemlab.js features FILE --format rfc3164 --by ip --event failed_password
  *      --window 1m --sparse --year 2025 --threads T`, T = 1 and the machine's cores;
  *    - DuckDB (@duckdb/node-api): read_csv as one VARCHAR column + regexp_extract + GROUP BY, 1 and 2
- *      threads, extensions neither installed nor loaded (bench/ingest_duckdb.ts);
+ *      threads, extensions neither installed nor loaded (bench/ingest_duckdb.js);
  *    - pandas: str.extract + to_datetime + groupby (bench/ingest_pandas.py), up to --pandas-max lines
  *      (it is ~40× slower and needs ~9 GB at 10M lines);
  *    - a C floor (bench/ingest_floor.c, compiled here with `cc -O2` into the temp dir): mmap, threads over
@@ -158,8 +158,8 @@ async function main(): Promise<void> {
       const tools: [string, () => Measured][] = [
         [`siemlab, ${THREADS} threads`, siemlab(THREADS)],
         ["siemlab, 1 thread", siemlab(1)],
-        ["DuckDB, 2 threads", () => measure(process.execPath, ["--import", "tsx", path.join(__dirname, "ingest_duckdb.ts"), log, "2", "2025", csv], csv, false)],
-        ["DuckDB, 1 thread", () => measure(process.execPath, ["--import", "tsx", path.join(__dirname, "ingest_duckdb.ts"), log, "1", "2025", csv], csv, false)],
+        ["DuckDB, 2 threads", () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), log, "2", "2025", csv], csv, false)],
+        ["DuckDB, 1 thread", () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), log, "1", "2025", csv], csv, false)],
         [`C floor (cc -O2), ${THREADS} threads`, () => measure(floor, [log, String(THREADS), "2025", csv], csv, false)],
         ["C floor (cc -O2), 1 thread", () => measure(floor, [log, "1", "2025", csv], csv, false)],
       ];
