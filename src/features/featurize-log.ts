@@ -160,7 +160,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   const sequential = async (reason: string | undefined, retried = 0): Promise<FeaturizeLogResult> => {
     const acc = new WindowAccumulator(window);
     const summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: options.onReject }, fixed);
-    return { summary: { ...summary, seconds: (performance.now() - started) / 1000 }, features: acc.finish(), parallel: { ranges: 1, retried, sequentialReason: reason } };
+    return { summary, features: acc.finish(), parallel: { ranges: 1, retried, sequentialReason: reason } };
   };
   if (threads === 1) return sequential("threads: 1");
   if (typeof source !== "string") return sequential("not a file path");
