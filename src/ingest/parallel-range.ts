@@ -92,7 +92,7 @@ function subtractCounts(a: ParseCounts, b: ParseCounts): ParseCounts {
 
 /** The year a year-less syslog parser would infer for the first lines of a batch (a guess for a range's start). */
 export function guessYear(texts: readonly string[], options: ParseLogOptions): number | undefined {
-  const parser = getLogFormat("rfc3164").createParser({ ...options, year: undefined, yearLookahead: Math.max(1, Math.min(200, texts.length)) });
+  const parser = getLogFormat("rfc3164").createParser({ ...options, year: undefined, pairAttempts: false, yearLookahead: Math.max(1, Math.min(200, texts.length)) });
   for (let i = 0; i < Math.min(200, texts.length); i++) parser.parseLine(texts[i], i + 1);
   parser.drain?.(true);
   return parser.notes?.().year;
