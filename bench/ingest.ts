@@ -1,37 +1,50 @@
 /**
- * Ingestion benchmark: siemlab vs pandas, in the same run, printed as ratios.
+ * Ingestion benchmark: siemlab vs DuckDB, pandas, nodejs-polars and a C floor, in the same run, as ratios.
  *
- *   npm run bench -- ingest [--lines 1000000] [--rows 1000000] [--repeat 3] [--keep]
+ *   npm run bench -- ingest [--lines 1000000,10000000] [--rows 1000000] [--repeat 1] [--threads N] [--pandas-max 2000000] [--keep]
  *   (or directly: npx tsx bench/ingest.ts)
  *
- * 1. Parse + featurize: N seeded auth.log lines (written to a temp dir, never the repo) → failed logins per
- *    source IP per minute. Ours: streaming parseLogStream (rfc3164, sshd classification) into a
- *    WindowAccumulator (sparse, as pandas' groupby gives) — the CLI's `features` path. pandas: read lines,
- *    `str.extract` (time, IP of "Failed password" lines), `to_datetime`, `groupby([ip, minute]).size()`
- *    (bench/ingest_pandas.py). Each runs once in a fresh process of its own (cold, like a CLI call), so
- *    neither pays for the other's or the generator's heap; peak RSS is that process's.
+ * 1. Parse + featurize, for each size in --lines: N seeded auth.log lines (written to a temp dir, never the
+ *    repo) → failed logins per source IP per minute, every tool in a fresh process of its own (a cold run,
+ *    as a CLI call is), measured by /usr/bin/time (wall, user + system CPU of all threads, peak RSS):
+ *    - siemlab: `node bin/siemlab.js features FILE --format rfc3164 --by ip --event failed_password
+ *      --window 1m --sparse --year 2025 --threads T`, T = 1 and the machine's cores;
+ *    - DuckDB (@duckdb/node-api): read_csv as one VARCHAR column + regexp_extract + GROUP BY, 1 and 2
+ *      threads, extensions neither installed nor loaded (bench/ingest_duckdb.js);
+ *    - pandas: str.extract + to_datetime + groupby (bench/ingest_pandas.py), up to --pandas-max lines
+ *      (it is ~40× slower and needs ~9 GB at 10M lines);
+ *    - a C floor (bench/ingest_floor.c, compiled here with `cc -O2` into the temp dir): mmap, threads over
+ *      byte ranges, one hash table each;
+ *    - nodejs-polars when it is installed (it needs Node ≥ 22: on Node 20 the bench says so).
+ *    Every tool writes "ip,minute,count" (ISO minutes); the sorted rows must be identical (same digest)
+ *    before any time is printed. Rounds alternate the tools; medians over --repeat rounds.
  * 2. The entity × minute count kernel on M rows (200 users over 3 days, ~280k groups): countByEntityWindow
  *    vs `df.groupby(['user', 'minute']).size()`.
- * Both results are checked to agree (group count and total) before timings are printed.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { countByEntityWindow } from "../src/features/entity-window-count";
-import { WindowAccumulator } from "../src/features/window-counts";
-import { parseLogStream } from "../src/ingest/parse-log";
 import { RandomState } from "../src/random";
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 }
-const N_LINES = arg("lines", 1_000_000);
+function listArg(name: string, dflt: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1].split(",").map(Number) : dflt;
+}
+const SIZES = listArg("lines", [1_000_000, 10_000_000]);
 const N_ROWS = arg("rows", 1_000_000);
-const REPEAT = Math.max(1, arg("repeat", 3));
+const REPEAT = Math.max(1, arg("repeat", 1));
+const THREADS = arg("threads", os.availableParallelism());
+const PANDAS_MAX = arg("pandas-max", 2_000_000);
 const keep = process.argv.includes("--keep");
 const PY = "/usr/bin/python3";
+const ROOT = path.resolve(__dirname, "..");
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
@@ -49,34 +62,70 @@ export function generateAuthLog(file: string, n: number, seed: number): void {
   const users = ["root", "admin", "test", "oracle", "alice", "bob", "carol", "ubuntu", "pi", "guest"];
   const start = Date.UTC(2025, 2, 6);
   const step = (86400000 * 2) / n; // two days
-  const rs = rng.randomSample(n);
-  const ri = rng.randint(0, 5000, n);
-  const ru = rng.randint(0, users.length, n);
-  const rp = rng.randint(1024, 65536, n);
+  const BLOCK = 1_000_000; // random draws per block (bounded memory at 10M lines; same stream as one draw of n)
   let buf = "";
-  for (let i = 0; i < n; i++) {
-    const t = start + Math.floor(i * step);
-    const ip = ips[(ri[i] * ri[i]) % 5000]; // skewed: some IPs are much busier
-    const user = users[ru[i]];
-    const pid = 1000 + (i % 30000);
-    const r = rs[i];
-    let msg: string;
-    if (r < 0.45) msg = `Failed password for ${user} from ${ip} port ${rp[i]} ssh2`;
-    else if (r < 0.55) msg = `Failed password for invalid user ${user} from ${ip} port ${rp[i]} ssh2`;
-    else if (r < 0.65) msg = `Invalid user ${user} from ${ip}`;
-    else if (r < 0.75) msg = `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${user}`;
-    else if (r < 0.85) msg = `Received disconnect from ${ip}: 11: Bye Bye [preauth]`;
-    else if (r < 0.9) msg = `Accepted password for ${user} from ${ip} port ${rp[i]} ssh2`;
-    else if (r < 0.95) msg = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
-    else msg = `Connection closed by ${ip} [preauth]`;
-    buf += `${stamp(t)} LabSZ sshd[${pid}]: ${msg}\n`;
-    if (buf.length > 1 << 20) {
-      fs.writeSync(fd, buf);
-      buf = "";
+  for (let b = 0; b < n; b += BLOCK) {
+    const m = Math.min(BLOCK, n - b);
+    const rs = rng.randomSample(m);
+    const ri = rng.randint(0, 5000, m);
+    const ru = rng.randint(0, users.length, m);
+    const rp = rng.randint(1024, 65536, m);
+    for (let j = 0; j < m; j++) {
+      const i = b + j;
+      const t = start + Math.floor(i * step);
+      const ip = ips[(ri[j] * ri[j]) % 5000]; // skewed: some IPs are much busier
+      const user = users[ru[j]];
+      const pid = 1000 + (i % 30000);
+      const r = rs[j];
+      let msg: string;
+      if (r < 0.45) msg = `Failed password for ${user} from ${ip} port ${rp[j]} ssh2`;
+      else if (r < 0.55) msg = `Failed password for invalid user ${user} from ${ip} port ${rp[j]} ssh2`;
+      else if (r < 0.65) msg = `Invalid user ${user} from ${ip}`;
+      else if (r < 0.75) msg = `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${user}`;
+      else if (r < 0.85) msg = `Received disconnect from ${ip}: 11: Bye Bye [preauth]`;
+      else if (r < 0.9) msg = `Accepted password for ${user} from ${ip} port ${rp[j]} ssh2`;
+      else if (r < 0.95) msg = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
+      else msg = `Connection closed by ${ip} [preauth]`;
+      buf += `${stamp(t)} LabSZ sshd[${pid}]: ${msg}\n`;
+      if (buf.length > 1 << 20) {
+        fs.writeSync(fd, buf);
+        buf = "";
+      }
     }
   }
   fs.writeSync(fd, buf);
   fs.closeSync(fd);
+}
+
+/** One measured run of a tool: wall, CPU (user + system, all threads), peak RSS, its stdout, the digest of its CSV. */
+interface Measured {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  stdout: string;
+  rows: number;
+  total: number;
+  digest: string;
+}
+
+/** Run a command under /usr/bin/time with stdout to `stdoutFile` (or captured), then digest the CSV it wrote. */
+function measure(cmd: string, args: string[], csv: string, stdoutToCsv: boolean): Measured {
+  const timeFile = csv + ".time";
+  const outFd = stdoutToCsv ? fs.openSync(csv, "w") : "pipe";
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, cmd, ...args], {
+    stdio: ["ignore", outFd, "pipe"], encoding: "utf8", maxBuffer: 1 << 26, cwd: ROOT,
+  });
+  if (typeof outFd === "number") fs.closeSync(outFd);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  const [wall, user, sys, rssKb] = fs.readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+  // The rows of the CSV, sorted, without the header: the same table whatever the tool.
+  const lines = fs.readFileSync(csv, "utf8").split("\n").slice(1).filter((l) => l !== "");
+  let total = 0;
+  for (const l of lines) total += Number(l.slice(l.lastIndexOf(",") + 1));
+  lines.sort();
+  const digest = createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16);
+  fs.rmSync(csv, { force: true });
+  return { wall, cpu: user + sys, rssMb: rssKb / 1024, stdout: typeof r.stdout === "string" ? r.stdout : "", rows: lines.length, total, digest };
 }
 
 function python(args: string[]): Record<string, number> {
@@ -85,87 +134,63 @@ function python(args: string[]): Record<string, number> {
   return JSON.parse(r.stdout.trim().split("\n").pop() as string);
 }
 
-/** What the child process reports for the parse + featurize run. */
-interface ChildResult {
-  seconds: number;
-  /** Process CPU time (user + system, all threads) over the same span: steadier than wall time on a busy machine. */
-  cpuSeconds: number;
-  groups: number;
-  total: number;
-  read: number;
-  parsed: number;
-  rejected: number;
-  peakRssMb: number;
-  rssBeforeMb: number;
-}
-
-/**
- * The measured path, exactly what `siemlab features FILE --format rfc3164 --by ip --event failed_password
- * --window 1m --sparse` runs: streaming parseLogStream into a WindowAccumulator.
- */
-async function parseAndFeaturize(log: string): Promise<ChildResult> {
-  const rssBefore = process.memoryUsage().rss;
-  const cpu0 = process.cpuUsage();
-  const t = performance.now();
-  const acc = new WindowAccumulator({ by: "srcIp", window: "1m", filter: "failed_password", zeroFill: false });
-  const summary = await parseLogStream(log, { onEvent: (e) => acc.add(e) }, { format: "rfc3164", year: 2025 });
-  const features = acc.finish();
-  const seconds = (performance.now() - t) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  let total = 0;
-  for (const v of features.matrix.data) total += v;
-  const c = summary.counts;
-  if (c.parsed + c.rejected !== c.read) throw new Error(`line accounting broken: ${c.parsed} + ${c.rejected} != ${c.read}`);
-  return {
-    seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, groups: features.matrix.rows, total, read: c.read, parsed: c.parsed, rejected: c.rejected,
-    peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb: rssBefore / 1e6,
-  };
-}
-
-/** Run {@link parseAndFeaturize} in a fresh Node process (same loader flags), as pandas runs in its own. */
-function child(log: string): ChildResult {
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, "--child", log], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`siemlab child run failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop() as string);
-}
-
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-bench-ingest-"));
   try {
-    const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(" ");
-    const log = path.join(dir, "auth.log");
-    let t = performance.now();
-    generateAuthLog(log, N_LINES, 42);
-    const mb = fs.statSync(log).size / 1e6;
-    console.log(`generated ${N_LINES.toLocaleString("en")} auth.log lines (${mb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s → ${log}`);
-
-    // --- 1. parse + featurize -------------------------------------------------------------------------
-    // Each side runs in a fresh process on the same file, once per round (a cold run, as a CLI call would
-    // be); rounds alternate the two sides so that load from other processes hits both alike. Medians shown.
-    const oursRuns: ChildResult[] = [];
-    const pdRuns: Record<string, number>[] = [];
-    for (let round = 0; round < REPEAT; round++) {
-      oursRuns.push(child(log));
-      pdRuns.push(python(["parse", log]));
+    const floor = path.join(dir, "ingest_floor");
+    const cc = spawnSync("cc", ["-O2", "-pthread", "-o", floor, path.join(__dirname, "ingest_floor.c")], { encoding: "utf8" });
+    if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
+    let polars: string;
+    try {
+      require.resolve("nodejs-polars");
+      polars = "installed, but this bench has no polars side yet";
+    } catch {
+      polars = `not available: needs Node ≥ 22 (this is Node ${process.versions.node}; its binary does not install on Node 20)`;
     }
-    const ours = oursRuns.slice().sort((a, b) => a.seconds - b.seconds)[(REPEAT - 1) >> 1];
-    const pd = pdRuns.slice().sort((a, b) => a.seconds - b.seconds)[(REPEAT - 1) >> 1];
-    for (const [o, p] of oursRuns.map((o, i) => [o, pdRuns[i]] as const)) {
-      if (p.groups !== o.groups || p.total !== o.total || p.read !== o.read) {
-        throw new Error(`results differ: ours ${o.groups} groups / ${o.total} failures / ${o.read} lines, pandas ${p.groups} / ${p.total} / ${p.read}`);
+    for (const n of SIZES) {
+      const log = path.join(dir, `auth-${n}.log`);
+      let t = performance.now();
+      generateAuthLog(log, n, 42);
+      const mb = fs.statSync(log).size / 1e6;
+      console.log(`\ngenerated ${n.toLocaleString("en")} auth.log lines (${mb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s → ${log}`);
+      const csv = path.join(dir, "out.csv");
+      const siemlab = (threads: number) => () => measure(process.execPath, ["bin/siemlab.js", "features", log, "--format", "rfc3164", "--by", "ip", "--event", "failed_password", "--window", "1m", "--sparse", "--year", "2025", "--threads", String(threads)], csv, true);
+      const tools: [string, () => Measured][] = [
+        [`siemlab, ${THREADS} threads`, siemlab(THREADS)],
+        ["siemlab, 1 thread", siemlab(1)],
+        ["DuckDB, 2 threads", () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), log, "2", "2025", csv], csv, false)],
+        ["DuckDB, 1 thread", () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), log, "1", "2025", csv], csv, false)],
+        [`C floor (cc -O2), ${THREADS} threads`, () => measure(floor, [log, String(THREADS), "2025", csv], csv, false)],
+        ["C floor (cc -O2), 1 thread", () => measure(floor, [log, "1", "2025", csv], csv, false)],
+      ];
+      if (n <= PANDAS_MAX) tools.push(["pandas", () => measure(PY, [path.join(__dirname, "ingest_pandas.py"), "parse", log, "2025", csv], csv, false)]);
+      const runs = new Map<string, Measured[]>(tools.map(([name]) => [name, []]));
+      const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+      for (let round = 0; round < REPEAT; round++) for (const [name, f] of tools) runs.get(name)!.push(f());
+      const loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+      const ref = runs.get(`siemlab, 1 thread`)![0];
+      for (const [name, rs] of runs) {
+        for (const r of rs) {
+          if (r.digest !== ref.digest || r.rows !== ref.rows || r.total !== ref.total) {
+            throw new Error(`outputs differ: ${name} ${r.rows} rows / ${r.total} failures / ${r.digest}, siemlab ${ref.rows} / ${ref.total} / ${ref.digest}`);
+          }
+        }
       }
+      const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1];
+      const ours = med(runs.get(`siemlab, ${THREADS} threads`)!.map((r) => r.wall));
+      const duck2 = med(runs.get("DuckDB, 2 threads")!.map((r) => r.wall));
+      console.log(`Parse + featurize (failed logins per source IP per minute), ${n.toLocaleString("en")} lines (${mb.toFixed(0)} MB): ${ref.rows.toLocaleString("en")} rows, ${ref.total.toLocaleString("en")} failures, every output identical (sorted rows sha256 ${ref.digest})`);
+      console.log(`  (median of ${REPEAT} round(s), tools alternating, each a fresh process timed by /usr/bin/time; ${os.availableParallelism()} cores; load average ${loadBefore} → ${loadAfter})`);
+      console.log(`  ${"tool".padEnd(34)} ${"wall s".padStart(7)} ${"CPU s".padStart(7)} ${"peak MB".padStart(8)} ${"wall ÷ siemlab".padStart(15)}`);
+      for (const [name, rs] of runs) {
+        const w = med(rs.map((r) => r.wall));
+        console.log(`  ${name.padEnd(34)} ${w.toFixed(2).padStart(7)} ${med(rs.map((r) => r.cpu)).toFixed(2).padStart(7)} ${med(rs.map((r) => r.rssMb)).toFixed(0).padStart(8)} ${(w / ours).toFixed(2).padStart(14)}×`);
+      }
+      if (n > PANDAS_MAX) console.log(`  ${"pandas".padEnd(34)} skipped above --pandas-max ${PANDAS_MAX.toLocaleString("en")} lines (≈40× slower than siemlab, ~9 GB at 10M lines)`);
+      console.log(`  ${"nodejs-polars".padEnd(34)} ${polars}`);
+      console.log(`  siemlab ${THREADS} threads vs DuckDB 2 threads: ${(duck2 / ours).toFixed(2)}× DuckDB's speed (goal ≥ 1)`);
+      fs.rmSync(log, { force: true });
     }
-    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
-    console.log(`\nParse + featurize (failed logins per source IP per minute), ${N_LINES.toLocaleString("en")} lines, ${ours.groups.toLocaleString("en")} groups, ${ours.total.toLocaleString("en")} failures (both agree)`);
-    console.log(`  (median of ${REPEAT} alternating cold runs, each in a fresh process; load average ${loadBefore} → ${os.loadavg().map((x) => x.toFixed(2)).join(" ")})`);
-    console.log(`  siemlab (streaming)  ${ours.seconds.toFixed(2)} s  ${Math.round(N_LINES / ours.seconds).toLocaleString("en")} lines/s  read ${ours.read}, parsed ${ours.parsed}, rejected ${ours.rejected}  [runs ${list(oursRuns.map((r) => r.seconds))}]`);
-    console.log(`  pandas               ${pd.seconds.toFixed(2)} s  ${Math.round(N_LINES / pd.seconds).toLocaleString("en")} lines/s  (read ${pd.read_s.toFixed(2)}, extract ${pd.extract_s.toFixed(2)}, to_datetime ${pd.datetime_s.toFixed(2)}, groupby ${pd.groupby_s.toFixed(2)})  [runs ${list(pdRuns.map((r) => r.seconds))}]`);
-    const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1];
-    const oursCpu = median(oursRuns.map((r) => r.cpuSeconds));
-    const pdCpu = median(pdRuns.map((r) => r.cpu_s));
-    console.log(`  ratio                siemlab is ${(pd.seconds / ours.seconds).toFixed(2)}× faster than pandas (target ≥ 3×)`);
-    console.log(`  CPU time             siemlab ${oursCpu.toFixed(2)} s, pandas ${pdCpu.toFixed(2)} s: ${(pdCpu / oursCpu).toFixed(2)}× (medians) [siemlab ${list(oursRuns.map((r) => r.cpuSeconds))}; pandas ${list(pdRuns.map((r) => r.cpu_s))}]`);
-    console.log(`  peak RSS             siemlab process ${ours.peakRssMb.toFixed(0)} MB (${ours.rssBeforeMb.toFixed(0)} MB before parsing; file ${mb.toFixed(0)} MB); pandas ${pd.peak_rss_mb.toFixed(0)} MB`);
 
     // --- 2. entity × minute count kernel --------------------------------------------------------------
     const rng = new RandomState(7);
@@ -180,7 +205,7 @@ async function main(): Promise<void> {
     const runs: number[] = [];
     let groups = 0;
     for (let k = 0; k < 3; k++) {
-      t = performance.now();
+      const t = performance.now();
       const r = countByEntityWindow(users, times, { window: "1m" });
       runs.push((performance.now() - t) / 1000);
       groups = r.counts.length;
@@ -198,9 +223,12 @@ async function main(): Promise<void> {
   }
 }
 
-const childAt = process.argv.indexOf("--child");
 // Run only as the entry script (bench/engines.ts imports generateAuthLog).
-if (require.main === module) (childAt >= 0 ? parseAndFeaturize(process.argv[childAt + 1]).then((r) => console.log(JSON.stringify(r))) : main()).catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  // Workers of `siemlab features --threads` load dist/: build it first when src/ changed.
+  (require(path.join(ROOT, "scripts", "build.js")) as { ensureBuild(o: { who: string }): unknown }).ensureBuild({ who: "bench" });
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

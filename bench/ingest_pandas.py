@@ -1,6 +1,7 @@
 """pandas side of bench/ingest.ts. Prints one JSON line.
 
-  python3 bench/ingest_pandas.py parse AUTH_LOG   # str.extract + to_datetime + groupby([ip, minute]).size()
+  python3 bench/ingest_pandas.py parse AUTH_LOG [YEAR OUT.csv]   # str.extract + to_datetime + groupby([ip, minute]).size()
+                                                  # (with OUT.csv: also written as "ip,minute,count", ISO minutes)
   python3 bench/ingest_pandas.py count ROWS_CSV   # groupby(['user', 'minute']).size(), best of 3
 """
 import json
@@ -14,7 +15,7 @@ import pandas as pd
 FAILED = r"^(\w{3} [ \d]\d \d\d:\d\d:\d\d) \S+ sshd\[\d+\]: Failed password for (?:invalid user )?.*? from (\S+) port \d+"
 
 
-def parse(path):
+def parse(path, year=None, out=None):
     c0 = time.process_time()
     t0 = time.perf_counter()
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -22,9 +23,16 @@ def parse(path):
     t1 = time.perf_counter()
     ext = lines.str.extract(FAILED).dropna()
     t2 = time.perf_counter()
-    when = pd.to_datetime(ext[0], format="%b %d %H:%M:%S")
+    if year is None:
+        when = pd.to_datetime(ext[0], format="%b %d %H:%M:%S")
+    else:
+        when = pd.to_datetime(ext[0] + " " + year, format="%b %d %H:%M:%S %Y")
     t3 = time.perf_counter()
     sizes = pd.DataFrame({"ip": ext[1], "minute": when.dt.floor("min")}).groupby(["ip", "minute"]).size()
+    if out is not None:
+        frame = sizes.reset_index()
+        frame["minute"] = frame["minute"].dt.strftime("%Y-%m-%dT%H:%M:00.000Z")
+        frame.to_csv(out, index=False, header=["ip", "minute", "count"])
     t4 = time.perf_counter()
     cpu = time.process_time() - c0
     return {
@@ -49,4 +57,4 @@ def count(path):
 
 if __name__ == "__main__":
     mode, path = sys.argv[1], sys.argv[2]
-    print(json.dumps(parse(path) if mode == "parse" else count(path)))
+    print(json.dumps(parse(path, *sys.argv[3:5]) if mode == "parse" else count(path)))

@@ -16,7 +16,7 @@ const benches: Record<string, { file: string; what: string }> = {
   rivals: { file: "rivals_parity.ts", what: "LOF and One-Class SVM fit+score time and scores vs scikit-learn at 10k/30k/100k rows (--sizes, --ocsvm-sizes, --sets)" },
   adversarial: { file: "adversarial.ts", what: "parse time of crafted long lines, one or more per classifier (--lengths 10000,50000,100000 --old-sudo)" },
   baselines: { file: "baselines.ts", what: "every detector + the correlation rule on the labelled entity scenario: precision/recall/F1, alerts/day, seeds 0–4" },
-  ingest: { file: "ingest.ts", what: "parse+featurize 1M auth.log lines and the 1M-row entity×minute count vs pandas (--lines N --rows N)" },
+  ingest: { file: "ingest.ts", what: "parse+featurize 1M and 10M auth.log lines: siemlab (1 and N threads) vs DuckDB, pandas, a C floor, nodejs-polars; the entity×minute count vs pandas (--lines 1000000,10000000 --repeat R --rows N)" },
   persist: { file: "persist.ts", what: "IsolationForest 100k × 10: saved file size, save and load time vs scikit-learn joblib.dump/load (--rows N --cols N)" },
   watch: { file: "watch.ts", what: "siemlab watch (follow a file to its end, rule per window) vs the batch features path: lines/s, same windows, heap (--days N)" },
   engines: { file: "engines.ts", what: "load + query 1M (--lines 1000000,10000000) auth.log lines in DuckDB and ClickHouse (1 node, 2 shards) vs the in-memory path" },

@@ -18,3 +18,6 @@ export { entityVerdicts, featureCells } from "./entity-verdicts";
 export type { EntityVerdict, EntityVerdictsOptions, FeatureCell } from "./entity-verdicts";
 export { ENTITY_FEATURES, entityFeatures, entityCode } from "./entity-features";
 export type { EntityFeatureName, EntityFeatures, EntityFeaturesOptions, FeatureTail } from "./entity-features";
+export { featurizeLog } from "./featurize-log";
+export type { FeaturizeLogOptions, FeaturizeLogResult, ParallelReport } from "./featurize-log";
+export type { WindowAccumulatorState } from "./window-counts";

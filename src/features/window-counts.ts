@@ -40,6 +40,23 @@ export interface WindowCountsOptions {
   readonly maxRows?: number;
 }
 
+/** A {@link WindowAccumulator}'s counts as plain data: entity names, one entry per (entity, window) cell. */
+export interface WindowAccumulatorState {
+  readonly names: readonly string[];
+  /** Per cell: index into `names`, and window index (floor(time / windowMs)). */
+  readonly cellEntity: Int32Array;
+  readonly cellWindow: Float64Array;
+  /** Per numeric slot of the feature plan, the value of each cell. */
+  readonly numeric: readonly Float64Array[];
+  /** Per distinct-count slot, the values seen in each cell. */
+  readonly distinct: ReadonlyArray<ReadonlyArray<readonly string[] | undefined>>;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly counted: number;
+  readonly skippedNoEntity: number;
+  readonly skippedNoTime: number;
+}
+
 /** One row key: the entity and its window start (epoch ms). */
 export interface WindowRowKey {
   readonly entity: string;
@@ -218,7 +235,9 @@ export class WindowAccumulator {
     this.windowMs = parseDuration(options.window ?? "1m");
     this.entity = entityGetter(options.by);
     this.filter = compileEventFilter(options.filter);
-    this.filterType = typeof options.filter === "string" ? options.filter : undefined;
+    // A single event type (also as a one-element list, as the CLI's --event gives it) is checked inline.
+    const f = options.filter;
+    this.filterType = typeof f === "string" ? f : Array.isArray(f) && f.length === 1 && typeof f[0] === "string" && f[0] !== "" ? (f[0] as string) : undefined;
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
     this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellWindow.length));
@@ -348,6 +367,79 @@ export class WindowAccumulator {
       if (cells.minTime < this.minTime) this.minTime = cells.minTime;
       if (cells.maxTime > this.maxTime) this.maxTime = cells.maxTime;
     }
+  }
+
+  /**
+   * The counts so far as plain data (typed arrays and strings, cheap to post between threads), for
+   * {@link WindowAccumulator.mergeState}.
+   *
+   * @example
+   * const a = new WindowAccumulator({ zeroFill: false });
+   * a.add({ lineNo: 1, time: 0, eventType: "x", srcIp: "10.0.0.1", message: "", fields: {} });
+   * a.exportState().counted // 1
+   */
+  exportState(): WindowAccumulatorState {
+    const n = this.cellCount;
+    return {
+      names: this.names.slice(),
+      cellEntity: this.cellEntity.slice(0, n),
+      cellWindow: this.cellWindow.slice(0, n),
+      numeric: this.numeric.map((a) => a.slice(0, n)),
+      distinct: this.distinct.map((col) => Array.from({ length: n }, (_, c) => (col[c] === undefined ? undefined : [...(col[c] as Set<string>)]))),
+      minTime: this.minTime,
+      maxTime: this.maxTime,
+      counted: this.counted,
+      skippedNoEntity: this.skippedNoEntity,
+      skippedNoTime: this.skippedNoTime,
+    };
+  }
+
+  /**
+   * Add the counts of another accumulator with the same options (from {@link WindowAccumulator.exportState}):
+   * the result is what one accumulator fed both inputs' events gives (sums, distinct sets united, the time
+   * span widened), whatever the order.
+   *
+   * @example
+   * const a = new WindowAccumulator({ zeroFill: false });
+   * const b = new WindowAccumulator({ zeroFill: false });
+   * a.add({ lineNo: 1, time: 0, eventType: "x", srcIp: "10.0.0.1", message: "", fields: {} });
+   * b.add({ lineNo: 2, time: 1000, eventType: "x", srcIp: "10.0.0.1", message: "", fields: {} });
+   * a.mergeState(b.exportState());
+   * Array.from(a.finish().matrix.data) // [2]
+   */
+  mergeState(s: WindowAccumulatorState): void {
+    const ids = new Int32Array(s.names.length);
+    s.names.forEach((name, i) => {
+      const ip = ipv4Key(name);
+      const have = ip !== NOT_IPV4 ? this.ipIds.get(ip) : this.ids.get(name);
+      ids[i] = have === undefined ? this.newEntity(name, ip) : have;
+    });
+    this.lastName = undefined;
+    const nCells = s.cellEntity.length;
+    for (let c = 0; c < nCells; c++) {
+      const id = ids[s.cellEntity[c]];
+      const w = s.cellWindow[c];
+      let cell: number;
+      if (w > this.entMax[id]) {
+        cell = this.newCell(id, w);
+        this.entMax[id] = w;
+      } else cell = this.olderCell(id, w);
+      this.entLastWindow[id] = w;
+      this.entLastCell[id] = cell;
+      for (let k = 0; k < this.numeric.length; k++) this.numeric[k][cell] += s.numeric[k][c];
+      for (let k = 0; k < this.distinct.length; k++) {
+        const vs = s.distinct[k][c];
+        if (vs === undefined) continue;
+        let set = this.distinct[k][cell];
+        if (set === undefined) this.distinct[k][cell] = set = new Set();
+        for (const v of vs) set.add(v);
+      }
+    }
+    if (s.minTime < this.minTime) this.minTime = s.minTime;
+    if (s.maxTime > this.maxTime) this.maxTime = s.maxTime;
+    this.counted += s.counted;
+    this.skippedNoEntity += s.skippedNoEntity;
+    this.skippedNoTime += s.skippedNoTime;
   }
 
   private newEntity(name: string, ip: number): number {

@@ -69,6 +69,25 @@ interface HeldLine extends PendingLine {
   later: HeldLine | undefined;
 }
 
+/** One session's last attempt as a parallel reader reports it (line numbers as the worker numbers them). */
+export interface AttemptSlot {
+  readonly slot: number;
+  readonly pid: number;
+  readonly host: string | undefined;
+  readonly lineNo: number;
+  readonly time: number;
+}
+
+/** A read of an attempt slot the worker did not write itself: what it saw, to be checked against the real slot. */
+export interface InheritedAttemptRead {
+  readonly slot: number;
+  readonly pid: number;
+  readonly host: string | undefined;
+  readonly time: number;
+  readonly lineNo: number;
+  readonly seen: Omit<AttemptSlot, "slot"> | undefined;
+}
+
 /** Slots of the direct-mapped cache of each session's last attempt (by pid). */
 const ATTEMPT_SLOTS = 1 << 16;
 
@@ -123,6 +142,13 @@ export class AttemptPairing {
   sessionReleased = false;
   /** Lines marked as companions so far. */
   paired = 0;
+  /** Host name of each host id (for {@link AttemptPairing.boundaryState}). */
+  private readonly hostNames: (string | undefined)[] = [];
+  /** Parallel reading: slots written since {@link AttemptPairing.openGate}, and the reads of older slots. */
+  private written: Uint8Array | undefined;
+  private readonly reads: InheritedAttemptRead[] = [];
+  /** Set when the host-id table overflowed (the slots were forgotten): a parallel reader cannot vouch for it. */
+  overflowed = false;
 
   constructor(options: AttemptPairingOptions = {}) {
     this.windowMs = options.windowMs ?? 60_000;
@@ -174,6 +200,7 @@ export class AttemptPairing {
         return this.offerAttempt(e, lineNo, t, out);
       case Role.After: {
         const slot = pid & (ATTEMPT_SLOTS - 1);
+        if (this.written !== undefined && this.written[slot] === 0) this.recordRead(slot, e, lineNo);
         if (this.attemptPid[slot] === pid && this.attemptHost[slot] === this.hostId(e.host) && !(t - this.attemptTime[slot] > this.afterMs)) {
           const of = this.attemptLine[slot];
           const events = Array.isArray(result) ? result : [e];
@@ -197,6 +224,7 @@ export class AttemptPairing {
     const slot = (e.pid as number) & (ATTEMPT_SLOTS - 1);
     this.attemptPid[slot] = e.pid as number;
     this.attemptHost[slot] = this.hostId(e.host);
+    if (this.written !== undefined) this.written[slot] = 1;
     this.attemptLine[slot] = lineNo;
     this.attemptTime[slot] = t;
     return false;
@@ -240,10 +268,13 @@ export class AttemptPairing {
       if (this.hostIds.size >= 65536) {
         // A log of that many hosts: start over (the slots of the old ids are forgotten).
         this.hostIds.clear();
+        this.hostNames.length = 0;
         this.attemptPid.fill(-1);
+        this.overflowed = true;
       }
       id = this.hostIds.size;
       this.hostIds.set(host, id);
+      this.hostNames.push(host);
     }
     this.lastHost = host;
     this.lastHostId = id;
@@ -286,6 +317,51 @@ export class AttemptPairing {
     }
     h.next = undefined;
     this.release(h, out);
+  }
+
+  /**
+   * Parallel reading (see `featurizeLog`): from now on, record every read of a session's last attempt that
+   * was written before this call (a read of state the worker inherited, to be checked against the real one)
+   * and which slots are written.
+   */
+  openGate(): void {
+    this.written = new Uint8Array(ATTEMPT_SLOTS);
+  }
+
+  private recordRead(slot: number, e: LogEvent, lineNo: number): void {
+    const had = this.attemptPid[slot] >= 0;
+    this.reads.push({
+      slot, pid: e.pid as number, host: e.host, time: e.time, lineNo,
+      seen: had ? { pid: this.attemptPid[slot], host: this.hostNames[this.attemptHost[slot]], lineNo: this.attemptLine[slot], time: this.attemptTime[slot] } : undefined,
+    });
+  }
+
+  /**
+   * What decides how later lines are paired: the queue of held lines (line number, deadline, hold state and,
+   * for lines still held, their event), as JSON with line numbers relative to `lineBase`. Two pairings with
+   * the same boundary state and the same attempt slots pair every later line alike.
+   */
+  boundaryState(lineBase: number, eventKey: (e: LogEvent) => unknown): unknown {
+    const queue: unknown[] = [];
+    for (let h = this.oldest; h !== undefined; h = h.later) queue.push([h.lineNo - lineBase, h.deadline, h.hold, h.hold === 1 ? eventKey(h.event) : 0]);
+    return { held: this.heldCount, queue };
+  }
+
+  /** Since {@link AttemptPairing.openGate}: the reads of older attempt slots, and the slots written (final values). */
+  gateReport(): { reads: InheritedAttemptRead[]; writes: AttemptSlot[]; afterMs: number; hosts: (string | undefined)[] } {
+    const writes: AttemptSlot[] = [];
+    const w = this.written;
+    if (w !== undefined) {
+      for (let slot = 0; slot < ATTEMPT_SLOTS; slot++) {
+        if (w[slot] === 1) writes.push({ slot, pid: this.attemptPid[slot], host: this.hostNames[this.attemptHost[slot]], lineNo: this.attemptLine[slot], time: this.attemptTime[slot] });
+      }
+    }
+    return { reads: this.reads, writes, afterMs: this.afterMs, hosts: this.hostNames.slice() };
+  }
+
+  /** Whether a line of `pid` on `host` at `time` reads `slot` as an attempt of its session (and which line). */
+  static pairsWith(slot: AttemptSlot | undefined, pid: number, host: string | undefined, time: number, afterMs: number): number | undefined {
+    return slot !== undefined && slot.pid === pid && slot.host === host && !(time - slot.time > afterMs) ? slot.lineNo : undefined;
   }
 
   /** Release every held line (end of input), oldest first. */

@@ -37,6 +37,36 @@ export interface LineParser {
   drain?(final: boolean): readonly SettledLine[] | undefined;
   /** What the parser decided about its input so far (e.g. the year of a year-less syslog), for summaries. */
   notes?(): ParserNotes;
+  /** Parsers whose lines depend on earlier lines and that can be read in parallel (rfc3164): see {@link BoundaryHooks}. */
+  readonly boundary?: BoundaryHooks;
+}
+
+/**
+ * What a stateful parser tells the parallel reader (`featurizeLog` with `threads` > 1), which parses byte
+ * ranges of a file in worker threads, each after a warm-up on the lines before its range: the state at a
+ * range boundary (equal in the worker that ends there and the one that starts there means the second
+ * parses its lines as one parser reading the whole file would), and the reads of state older than the
+ * range that the state does not cover (checked against the real state by the main thread).
+ */
+export interface BoundaryHooks {
+  /** The worker's own range starts: from now on, record reads of older state. */
+  openGate(): void;
+  /** Everything that decides how later lines are parsed, as text; line numbers relative to `lineBase`. */
+  state(lineBase: number): string;
+  /** Since the gate opened: why the lines may depend on unseen state (undefined: they do not, beyond the reads), hosts seen, attempt-slot reads and writes. */
+  report(): {
+    readonly unsafe: string | undefined;
+    readonly hosts: readonly (string | undefined)[];
+    /** `last message repeated` lines that read a host's last event from before the gate (what they copied), and the hosts' last events written since. */
+    readonly lastReads: readonly { readonly host: string | undefined; readonly key: string | null }[];
+    readonly lastWrites: readonly { readonly host: string | undefined; readonly key: string | null }[];
+    readonly pairing?: {
+      readonly reads: readonly import("./auth-attempts").InheritedAttemptRead[];
+      readonly writes: readonly import("./auth-attempts").AttemptSlot[];
+      readonly afterMs: number;
+      readonly hosts: readonly (string | undefined)[];
+    };
+  };
 }
 
 /** What a parser decided about its input, reported with the parse summary. */

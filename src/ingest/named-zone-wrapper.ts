@@ -57,6 +57,7 @@ export function withNamedZones(format: LogFormat): LogFormat {
               }))
           : undefined,
         notes: inner.notes ? () => inner.notes!() : undefined,
+        boundary: inner.boundary,
       };
     },
   };

@@ -66,9 +66,9 @@ function maxLineOf(options: ReadLinesOptions): number {
 }
 
 /** Cut a decoded line to `max` characters (not splitting a surrogate pair) and strip CR / BOM. */
-function finishLine(text: string, lineNo: number, flags: number, max: number): LogLine {
+function finishLine(text: string, lineNo: number, flags: number, max: number, bomLine = 1): LogLine {
   if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-  if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (lineNo === bomLine && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length > max) {
     let cut = max;
     const c = text.charCodeAt(cut - 1);
@@ -216,6 +216,155 @@ export interface TextBatch {
 }
 
 /**
+ * Cuts chunks of bytes into lines, the way {@link readTextBatches} reads them: CRLF, a BOM on the first line,
+ * invalid UTF-8 (replaced, flagged) and over-long lines (cut, flagged); a line may span chunks. Lines are
+ * numbered from `firstLineNo`; a BOM is stripped only on line `bomLine` (1: the start of a file; 0: never,
+ * for a reader that starts inside a file). The same chunks give the same lines whoever feeds them, so a
+ * reader of a byte range that starts at a line start and cuts its chunks on the same grid as a reader of
+ * the whole file sees the same lines (the parallel reader relies on this).
+ *
+ * @example
+ * const s = new LineSplitter(65536);
+ * s.push(Buffer.from("a\r\nb"))?.texts; // ["a"]
+ * s.end(false)?.texts; // ["b"]
+ */
+export class LineSplitter {
+  /** Bytes of the current partial line are kept up to a cap; past it the rest of the line is dropped. */
+  private readonly maxBytes: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private pendingDropped = false;
+  /** The number of the last line cut so far. */
+  lineNo: number;
+
+  constructor(
+    private readonly max: number,
+    firstLineNo = 1,
+    private readonly bomLine = 1,
+  ) {
+    this.maxBytes = max * 4 + 4;
+    this.lineNo = firstLineNo - 1;
+  }
+
+  private decodePending(tail: Buffer): LogLine {
+    let buf = this.pending.length === 0 ? tail : Buffer.concat([...this.pending, tail]);
+    let flags = this.pendingDropped ? LineFlags.TRUNCATED : 0;
+    const maxBytes = this.maxBytes;
+    if (buf.length > maxBytes) {
+      let cut = maxBytes;
+      while (cut > 0 && (buf[cut] & 0xc0) === 0x80) cut--; // do not split a UTF-8 sequence
+      buf = buf.subarray(0, cut);
+      flags |= LineFlags.TRUNCATED;
+    }
+    if (!isUtf8(buf)) flags |= LineFlags.INVALID_UTF8;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.pendingDropped = false;
+    return finishLine(buf.toString("utf8"), ++this.lineNo, flags, this.max, this.bomLine);
+  }
+
+  /** The complete lines of one more chunk (undefined when it completes none). The chunk may be reused afterwards. */
+  push(chunk: Buffer): TextBatch | undefined {
+    const max = this.max;
+    const bomLine = this.bomLine;
+    const maxBytes = this.maxBytes;
+    const texts: string[] = [];
+    let flagsOf: number[] | undefined;
+    const firstLineNo = this.lineNo + 1;
+    /** Append a line that needed repairs (or may need them): through finishLine, flags kept. */
+    const pushLine = (l: LogLine): void => {
+      if (l.flags !== 0 && flagsOf === undefined) flagsOf = new Array<number>(texts.length).fill(0);
+      texts.push(l.text);
+      if (flagsOf !== undefined) flagsOf.push(l.flags);
+    };
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < 0) {
+      if (!this.pendingDropped) {
+        const room = maxBytes + 1 - this.pendingBytes;
+        if (chunk.length > room) {
+          this.pending.push(Buffer.from(chunk.subarray(0, room)));
+          this.pendingBytes += room;
+          this.pendingDropped = true;
+        } else {
+          this.pending.push(Buffer.from(chunk));
+          this.pendingBytes += chunk.length;
+        }
+      }
+      return undefined;
+    }
+    let start = 0;
+    const firstNl = chunk.indexOf(10);
+    if (this.pendingBytes > 0 || this.pendingDropped) {
+      pushLine(this.decodePending(chunk.subarray(0, firstNl)));
+      start = firstNl + 1;
+    }
+    let lineNo = this.lineNo;
+    if (start <= lastNl) {
+      // Fast path: when the region of complete lines is valid UTF-8, decode it in pieces of at most
+      // DECODE_PIECE bytes cut at line ends (V8 allocates larger strings in its large-object space, several
+      // times slower per byte), and cut lines out of each piece.
+      const region = chunk.subarray(start, lastNl + 1);
+      if (isUtf8(region)) {
+        let from = 0;
+        while (from < region.length) {
+          let to = from + DECODE_PIECE >= region.length ? region.length : region.lastIndexOf(10, from + DECODE_PIECE - 1) + 1;
+          if (to <= from) to = region.indexOf(10, from) + 1; // a line longer than a piece: decode it alone
+          const text = region.toString("utf8", from, to);
+          let s = 0;
+          const end = text.length;
+          while (s < end) {
+            const nl = text.indexOf("\n", s);
+            ++lineNo;
+            // A line with no CR at its end, no BOM to strip and within the length limit is kept as sliced
+            // (what finishLine would return); anything else goes through finishLine.
+            if (nl - s <= max && text.charCodeAt(nl - 1) !== 13 && lineNo !== bomLine && flagsOf === undefined) texts.push(text.slice(s, nl));
+            else pushLine(finishLine(text.slice(s, nl), lineNo, 0, max, bomLine));
+            s = nl + 1;
+          }
+          from = to;
+        }
+      } else {
+        let s = 0;
+        while (s < region.length) {
+          const nl = region.indexOf(10, s);
+          const bytes = region.subarray(s, nl);
+          const flags = isUtf8(bytes) ? 0 : LineFlags.INVALID_UTF8;
+          pushLine(finishLine(bytes.toString("utf8"), ++lineNo, flags, max, bomLine));
+          s = nl + 1;
+        }
+      }
+    }
+    this.lineNo = lineNo;
+    const tail = chunk.subarray(lastNl + 1);
+    if (tail.length > 0) {
+      const room = maxBytes + 1;
+      // Copied: a stream may reuse its chunk buffers.
+      if (tail.length > room) {
+        this.pending = [Buffer.from(tail.subarray(0, room))];
+        this.pendingBytes = room;
+        this.pendingDropped = true;
+      } else {
+        this.pending = [Buffer.from(tail)];
+        this.pendingBytes = tail.length;
+      }
+    }
+    return texts.length > 0 ? { texts, firstLineNo, flags: flagsOf } : undefined;
+  }
+
+  /**
+   * End of input: the last line when it has no line ending (flagged TRUNCATED as well when `cut`: the read
+   * stopped early), else undefined.
+   */
+  end(cut: boolean): TextBatch | undefined {
+    if (this.pendingBytes === 0 && !this.pendingDropped) return undefined;
+    const l = this.decodePending(Buffer.alloc(0));
+    // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one.
+    const f = cut ? l.flags | LineFlags.TRUNCATED : l.flags;
+    return { texts: [l.text], firstLineNo: l.lineNo, flags: f === 0 ? undefined : [f] };
+  }
+}
+
+/**
  * Like {@link readLineBatches}, but yields {@link TextBatch}es: the same lines, numbers, repairs and errors,
  * with no object allocated per line (for callers that read millions of lines, such as `parseLogStream`).
  *
@@ -241,29 +390,7 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
   else if (isReadableLike(source)) chunks = sniffGzip(source, "the input stream");
   else throw new OptionError(`Expected a file path, a readable stream or an array of lines, got ${typeof source}`);
 
-  // Bytes of the current partial line are kept up to a cap; past it the rest of the line is dropped.
-  const maxBytes = max * 4 + 4;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let pendingDropped = false;
-  let lineNo = 0;
-
-  const decodePending = (tail: Buffer): LogLine => {
-    let buf = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
-    let flags = pendingDropped ? LineFlags.TRUNCATED : 0;
-    if (buf.length > maxBytes) {
-      let cut = maxBytes;
-      while (cut > 0 && (buf[cut] & 0xc0) === 0x80) cut--; // do not split a UTF-8 sequence
-      buf = buf.subarray(0, cut);
-      flags |= LineFlags.TRUNCATED;
-    }
-    if (!isUtf8(buf)) flags |= LineFlags.INVALID_UTF8;
-    pending = [];
-    pendingBytes = 0;
-    pendingDropped = false;
-    return finishLine(buf.toString("utf8"), ++lineNo, flags, max);
-  };
-
+  const splitter = new LineSplitter(max);
   const maxTotal = options.maxBytes ?? Infinity;
   if (!(maxTotal > 0) || (maxTotal !== Infinity && !Number.isInteger(maxTotal))) {
     throw new OptionError(`Expected \`maxBytes\` to be a positive integer, got ${String(options.maxBytes)}`);
@@ -288,101 +415,16 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
       readError = `stopped reading ${typeof source === "string" ? source : "the input stream"} after maxBytes = ${maxTotal} bytes (decompressed); raise maxBytes (CLI: --max-bytes) to read more`;
     }
     total += raw.length;
-    const texts: string[] = [];
-    let flagsOf: number[] | undefined;
-    const firstLineNo = lineNo + 1;
-    /** Append a line that needed repairs (or may need them): through finishLine, flags kept. */
-    const pushLine = (l: LogLine): void => {
-      if (l.flags !== 0 && flagsOf === undefined) flagsOf = new Array<number>(texts.length).fill(0);
-      texts.push(l.text);
-      if (flagsOf !== undefined) flagsOf.push(l.flags);
-    };
-    const chunk = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
-    const lastNl = chunk.lastIndexOf(10);
-    if (lastNl < 0) {
-      if (!pendingDropped) {
-        const room = maxBytes + 1 - pendingBytes;
-        if (chunk.length > room) {
-          pending.push(Buffer.from(chunk.subarray(0, room)));
-          pendingBytes += room;
-          pendingDropped = true;
-        } else {
-          pending.push(Buffer.from(chunk));
-          pendingBytes += chunk.length;
-        }
-      }
-      if (readError !== undefined) {
-        await iterator.return?.();
-        break;
-      }
-      continue;
-    }
-    let start = 0;
-    const firstNl = chunk.indexOf(10);
-    if (pendingBytes > 0 || pendingDropped) {
-      pushLine(decodePending(chunk.subarray(0, firstNl)));
-      start = firstNl + 1;
-    }
-    if (start <= lastNl) {
-      // Fast path: when the region of complete lines is valid UTF-8, decode it in pieces of at most
-      // DECODE_PIECE bytes cut at line ends (V8 allocates larger strings in its large-object space, several
-      // times slower per byte), and cut lines out of each piece.
-      const region = chunk.subarray(start, lastNl + 1);
-      if (isUtf8(region)) {
-        let from = 0;
-        while (from < region.length) {
-          let to = from + DECODE_PIECE >= region.length ? region.length : region.lastIndexOf(10, from + DECODE_PIECE - 1) + 1;
-          if (to <= from) to = region.indexOf(10, from) + 1; // a line longer than a piece: decode it alone
-          const text = region.toString("utf8", from, to);
-          let s = 0;
-          const end = text.length;
-          while (s < end) {
-            const nl = text.indexOf("\n", s);
-            ++lineNo;
-            // A line with no CR at its end, no BOM to strip and within the length limit is kept as sliced
-            // (what finishLine would return); anything else goes through finishLine.
-            if (nl - s <= max && text.charCodeAt(nl - 1) !== 13 && lineNo !== 1 && flagsOf === undefined) texts.push(text.slice(s, nl));
-            else pushLine(finishLine(text.slice(s, nl), lineNo, 0, max));
-            s = nl + 1;
-          }
-          from = to;
-        }
-      } else {
-        let s = 0;
-        while (s < region.length) {
-          const nl = region.indexOf(10, s);
-          const bytes = region.subarray(s, nl);
-          const flags = isUtf8(bytes) ? 0 : LineFlags.INVALID_UTF8;
-          pushLine(finishLine(bytes.toString("utf8"), ++lineNo, flags, max));
-          s = nl + 1;
-        }
-      }
-    }
-    const tail = chunk.subarray(lastNl + 1);
-    if (tail.length > 0) {
-      const room = maxBytes + 1;
-      // Copied: a stream may reuse its chunk buffers.
-      if (tail.length > room) {
-        pending = [Buffer.from(tail.subarray(0, room))];
-        pendingBytes = room;
-        pendingDropped = true;
-      } else {
-        pending = [Buffer.from(tail)];
-        pendingBytes = tail.length;
-      }
-    }
-    if (texts.length > 0) yield { texts, firstLineNo, flags: flagsOf };
+    const batch = splitter.push(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
+    if (batch !== undefined) yield batch;
     if (readError !== undefined) {
       await iterator.return?.();
       break;
     }
   }
-  if (pendingBytes > 0 || pendingDropped) {
-    const l = decodePending(Buffer.alloc(0));
-    // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one.
-    const f = readError === undefined ? l.flags : l.flags | LineFlags.TRUNCATED;
-    yield { texts: [l.text], firstLineNo: l.lineNo, flags: f === 0 ? undefined : [f] };
-  }
+  const last = splitter.end(readError !== undefined);
+  if (last !== undefined) yield last;
+  const lineNo = splitter.lineNo;
   if (readError !== undefined) yield { texts: [], firstLineNo: lineNo + 1, flags: undefined, readError };
 }
 

@@ -2,7 +2,7 @@ import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
 import { AttemptPairing, type PendingLine } from "./auth-attempts";
 import { classifyAuthMessage, repeatedMessage } from "./auth-events";
-import { DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
+import { type BoundaryHooks, DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { timeZoneOffsetMinutes } from "./time-zone";
 
 const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -195,6 +195,11 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   // The previous event, and the last event of other hosts (for "last message repeated N times").
   let prev: LogEvent | undefined;
   const lastByHost = new Map<string | undefined, LogEvent>();
+  // Parallel reading (BoundaryHooks): hosts whose last event was written since the gate opened, every host
+  // seen, and why the worker's lines may depend on state it did not see.
+  let lbWritten: Set<string | undefined> | undefined;
+  const hostsSeen = new Set<string | undefined>();
+  const lbReads: { host: string | undefined; key: string | null }[] = [];
 
   /** The year of a stamp (roll-over rules), updating the roll-over state. */
   function yearOf(month: number, day: number, h: number, mi: number, s: number): number {
@@ -430,7 +435,9 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     } else {
       count = lastRepeated(message);
       if (count < 0) return undefined;
-      const before = prev !== undefined && prev.host === host ? prev : lastByHost.get(host);
+      const fromPrev = prev !== undefined && prev.host === host;
+      const before = fromPrev ? prev : lastByHost.get(host);
+      if (lbWritten !== undefined && !fromPrev && !lbWritten.has(host)) lbReads.push({ host, key: before === undefined ? null : foldKey(before) });
       if (before === undefined) return undefined; // nothing to repeat: an ordinary event of its own
       if (count >= 1 && count <= maxFolded) {
         base = { ...before, lineNo, time, folded: count };
@@ -499,12 +506,47 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   }
 
   function remember(e: LogEvent): void {
-    if (prev !== undefined && prev.host !== e.host) {
+    if (prev === undefined) hostsSeen.add(e.host);
+    else if (prev.host !== e.host) {
       if (lastByHost.size > 10_000) lastByHost.clear();
       lastByHost.set(prev.host, prev);
+      if (lbWritten !== undefined) lbWritten.add(prev.host);
+      hostsSeen.add(e.host);
     }
     prev = e;
   }
+
+  /** What a `last message repeated` line copies from an earlier event, as comparable text. */
+  function foldKey(e: LogEvent): string {
+    return JSON.stringify({ ...e, lineNo: 0, time: 0, companionOf: undefined, folded: undefined });
+  }
+
+  /** An event as comparable text, line numbers relative to `base`. */
+  function eventKey(e: LogEvent, base: number): string {
+    return JSON.stringify({ ...e, lineNo: e.lineNo - base, companionOf: e.companionOf === undefined ? undefined : e.companionOf - base });
+  }
+
+  const boundary: BoundaryHooks = {
+    openGate() {
+      lbWritten = new Set();
+      pairing?.openGate();
+    },
+    state(lineBase) {
+      return JSON.stringify([
+        deciding, year, lastMonth, lastA, lastB, lastC, lastDay, lastClock, lastTime,
+        prev === undefined ? null : eventKey(prev, lineBase),
+        pairing === undefined ? null : pairing.boundaryState(lineBase, (e) => eventKey(e, lineBase)),
+      ]);
+    },
+    report() {
+      const lastWrites: { host: string | undefined; key: string | null }[] = [];
+      for (const h of lbWritten ?? []) {
+        const e = lastByHost.get(h);
+        lastWrites.push({ host: h, key: e === undefined ? null : foldKey(e) });
+      }
+      return { unsafe: pairing?.overflowed ? "more than 65,536 hosts" : undefined, hosts: [...hostsSeen], lastReads: lbReads, lastWrites, pairing: pairing?.gateReport() };
+    },
+  };
 
   function parseLine(text: string, lineNo: number): LineResult {
     stamp = undefined;
@@ -555,6 +597,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       return o;
     },
     notes: () => notes,
+    boundary,
   };
 }
 

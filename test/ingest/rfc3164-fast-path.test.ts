@@ -53,7 +53,8 @@ function reference(text: string, lineNo: number, year: number): Partial<LogEvent
   const out: { -readonly [K in keyof LogEvent]?: LogEvent[K] } = { lineNo, time: t, host, process, pid, message };
   const rep = REPEATED.exec(message);
   if (rep) {
-    // A fold: N events of what it holds.
+    // A fold: N events of what it holds (1 to maxFolded = 10,000; others are rejects).
+    if (+rep[1] < 1 || +rep[1] > 10_000) return "fold";
     out.folded = +rep[1];
     message = rep[2];
   }
@@ -156,6 +157,24 @@ describe("rfc3164 fast paths = the general way, line for line", () => {
   it("data/sim/auth.log", () => {
     const lines = fs.readFileSync(path.resolve(__dirname, "../../data/sim/auth.log"), "utf8").split("\n").filter((l) => l !== "");
     expect(compareAll(lines, 2025)).toBe(lines.length);
+  });
+
+  it("every BSD-stamped shape of the auth corpus (test/ingest/corpus/auth.jsonl)", () => {
+    const shapes = fs
+      .readFileSync(path.resolve(__dirname, "corpus/auth.jsonl"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as { format: string; line: string; year?: number })
+      .filter((c) => c.format === "rfc3164" && STAMP.test(c.line));
+    expect(shapes.length).toBeGreaterThan(100);
+    // Each shape alone (its own year, a fresh stamp cache), then all of them in one run (the cache in use).
+    // (compareAll checks each line: same event, or a reject on both sides; it returns the events compared.)
+    let compared = 0;
+    for (const c of shapes) compared += compareAll([c.line], c.year ?? 2024);
+    expect(compared).toBeGreaterThan(100);
+    // ("last message repeated" copies the previous event: alone it is an event of its own, here it is not.)
+    const sameYear = shapes.filter((c) => (c.year ?? 2024) === 2024 && !c.line.includes("last message repeated")).map((c) => c.line);
+    expect(compareAll(sameYear, 2024)).toBeGreaterThan(sameYear.length - 10);
   });
 
   it.skipIf(!loghubPresent)("Loghub OpenSSH sample", () => {

@@ -1,0 +1,311 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import { OptionError } from "../errors";
+import type { Reject } from "../events";
+import { AttemptPairing, type AttemptSlot } from "../ingest/auth-attempts";
+import { parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
+import { detectLogFormat, parseLogStream, type ParseCounts, type ParseLogOptions, type ParseSummary, type FormatDetection } from "../ingest/parse-log";
+import { getLogFormat } from "../ingest/formats";
+import { readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
+import { checkOptions, type OptionKeys } from "../options";
+import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
+
+/** Every option name of {@link FeaturizeLogOptions} (unknown names fail with a suggestion). */
+const FEATURIZE_LOG_OPTIONS_KEYS: OptionKeys<FeaturizeLogOptions> = { parse: true, window: true, threads: true, minParallelBytes: true, warmupBytes: true, onReject: true, inProcess: true };
+
+export interface FeaturizeLogOptions {
+  /** How to read the log (format, year, time zone, …), as for `parseLogStream`. Default: `{}` (format 'auto'). */
+  readonly parse?: ParseLogOptions;
+  /** What to count, as for `windowCounts` (entity, window, event filter, features, zero-fill). Default: `{}`. */
+  readonly window?: WindowCountsOptions;
+  /**
+   * Worker threads parsing byte ranges of the file at once. Default: the machine's cores
+   * (`os.availableParallelism()`); 1 reads on the calling thread, as `parseLogStream` does.
+   */
+  readonly threads?: number;
+  /** Files smaller than this many bytes are read on one thread (workers cost more than they save). Default: 8 MiB. */
+  readonly minParallelBytes?: number;
+  /**
+   * Bytes before its range that a worker parses without counting, to reach the parser's state at its range's
+   * start (year roll-over, sshd sessions waiting for their attempt). Checked, not trusted: when the state
+   * differs, the range is parsed again with a longer warm-up, then the whole file on one thread. Default: 1 MiB.
+   */
+  readonly warmupBytes?: number;
+  /** Called for every rejected line, in line order as `parseLogStream` calls it. */
+  readonly onReject?: (reject: Reject) => void;
+  /** Run the ranges one after another on the calling thread instead of worker threads (for tests and profiling). Default: false. */
+  readonly inProcess?: boolean;
+}
+
+/** How a parallel read went (on {@link FeaturizeLogResult.parallel}). */
+export interface ParallelReport {
+  /** Ranges (= worker threads) the file was cut into; 1 when read on one thread. */
+  readonly ranges: number;
+  /** Ranges parsed a second time because the state at their start differed from the warm-up's. */
+  readonly retried: number;
+  /** Why the file was read on one thread, when it was (small file, gzip, a format without boundary hooks, …). */
+  readonly sequentialReason?: string;
+}
+
+export interface FeaturizeLogResult {
+  /** The parse summary, as `parseLogStream` gives it (line accounting, format, notes). */
+  readonly summary: ParseSummary;
+  /** The window counts, as `windowCounts` gives them. */
+  readonly features: WindowFeatures;
+  readonly parallel: ParallelReport;
+}
+
+/** The compiled worker entry (dist/features/featurize-worker.js), also when this module runs from src/ through tsx. */
+function workerFile(): string {
+  const here = path.join(__dirname, "featurize-worker.js");
+  if (fs.existsSync(here)) return here;
+  const root = path.resolve(__dirname, "..", "..");
+  const build = path.join(root, "scripts", "build.js");
+  // Running from src/ (tsx, vitest): workers load dist/, rebuilt first when src/ changed.
+  if (fs.existsSync(build)) (require(build) as { ensureBuild(o: { who: string; quiet: boolean }): unknown }).ensureBuild({ who: "featurizeLog", quiet: true });
+  return path.join(root, "dist", "features", "featurize-worker.js");
+}
+
+function runWorker(job: RangeJob): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(workerFile(), { workerData: job });
+    let done = false;
+    w.once("message", (r: RangeResult) => {
+      done = true;
+      resolve(r);
+    });
+    w.once("error", (e) => {
+      done = true;
+      reject(e);
+    });
+    w.once("exit", (code) => {
+      if (!done) reject(new Error(`featurizeLog: worker for bytes ${job.start}–${job.end} exited with code ${code} before answering`));
+    });
+  });
+}
+
+/** Whether options can be posted to a worker (no functions). */
+function plainWindow(w: WindowCountsOptions): boolean {
+  if (typeof w.by === "function" || typeof w.filter === "function") return false;
+  return (w.features ?? []).every((f) => typeof f === "string");
+}
+
+/** The byte offset just after the next line feed at or after `pos` (the size when there is none). */
+function lineStartAfter(fd: number, pos: number, size: number): number {
+  const buf = Buffer.allocUnsafe(65536);
+  while (pos < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+    if (n === 0) break;
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl >= 0) return pos + nl + 1;
+    pos += n;
+  }
+  return size;
+}
+
+/** The byte offset after the `lines`-th line feed (the size when the file has fewer). */
+function afterLines(fd: number, lines: number, size: number): number {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  let seen = 0;
+  while (pos < size) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+    if (n === 0) break;
+    let k = -1;
+    while ((k = buf.indexOf(10, k + 1)) >= 0 && k < n) {
+      if (++seen === lines) return pos + k + 1;
+    }
+    pos += n;
+  }
+  return size;
+}
+
+/** The year of the parser's state at a boundary (second entry of its state text). */
+function stateYear(state: string): number {
+  return (JSON.parse(state) as unknown[])[1] as number;
+}
+
+/**
+ * Parse a log and count events per entity per time window, on every core: the file is cut into byte
+ * ranges at line boundaries, each parsed by a worker thread into a {@link WindowAccumulator}, and the
+ * accumulators are merged. The result is exactly what one thread gives (`parseLogStream` into a
+ * `WindowAccumulator`, which is what `threads: 1` runs): same rows, counts, line accounting, rejects and
+ * their line numbers, inferred year, folded lines and PAM/sshd pairing across range boundaries. Each worker
+ * first parses the lines before its range (`warmupBytes`) to reach the parser's state there; the main
+ * thread checks that state against the one the previous range ended in, and the reads of older sshd
+ * sessions against the real ones, and parses a range again (longer warm-up, corrected year) or the whole
+ * file on one thread when they differ, so the result never depends on the cut.
+ *
+ * Parallel reading needs a plain (not gzip) file of at least `minParallelBytes`, the rfc3164 format (given
+ * or detected), no `maxBytes`, and window options without functions; otherwise the file is read on one
+ * thread and `parallel.sequentialReason` says why. A gzip stream cannot be cut at line boundaries without
+ * inflating it first, so it is read on one thread.
+ *
+ * @example
+ * const r = await featurizeLog("data/sim/auth.log", { parse: { year: 2025 }, window: { by: "srcIp", filter: "failed_password", zeroFill: false }, threads: 2, minParallelBytes: 0 });
+ * [r.summary.counts.read, r.parallel.ranges] // [1235, 2]
+ */
+export async function featurizeLog(source: LineSource, options: FeaturizeLogOptions = {}): Promise<FeaturizeLogResult> {
+  checkOptions(options, FEATURIZE_LOG_OPTIONS_KEYS, "featurizeLog");
+  const started = performance.now();
+  const threads = options.threads ?? os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`Expected \`threads\` to be a positive integer, got ${String(options.threads)}`);
+  const window = options.window ?? {};
+  const given: ParseLogOptions = options.parse ?? {};
+  // One reference date for every range and for a fallback to one thread (a year-less syslog infers its year from it).
+  const fixed: ParseLogOptions = given.year === undefined && given.referenceDate === undefined ? { ...given, referenceDate: Date.now() } : given;
+  let parse = fixed;
+  const sequential = async (reason: string | undefined, retried = 0): Promise<FeaturizeLogResult> => {
+    const acc = new WindowAccumulator(window);
+    const summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: options.onReject }, fixed);
+    return { summary, features: acc.finish(), parallel: { ranges: 1, retried, sequentialReason: reason } };
+  };
+  if (threads === 1) return sequential("threads: 1");
+  if (typeof source !== "string") return sequential("not a file path");
+  new WindowAccumulator(window); // option errors before any thread starts
+  if (!plainWindow(window)) return sequential("window options hold functions");
+  if (parse.maxBytes !== undefined) return sequential("maxBytes is set");
+  let fd: number;
+  try {
+    fd = fs.openSync(source, "r");
+  } catch {
+    return sequential("cannot open the file"); // parseLogStream reports it
+  }
+  let size: number;
+  let starts: number[];
+  let detection: FormatDetection | undefined;
+  try {
+    const st = fs.fstatSync(fd);
+    size = st.size;
+    if (!st.isFile()) return await sequential("not a regular file");
+    if (size < (options.minParallelBytes ?? 8 << 20)) return await sequential(`smaller than minParallelBytes`);
+    const magic = Buffer.alloc(2);
+    fs.readSync(fd, magic, 0, 2, 0);
+    if (magic[0] === 0x1f && magic[1] === 0x8b) return await sequential("gzip (a deflate stream cannot be cut at line starts)");
+    // The format, as parseLogStream resolves it (auto-detection on the first sampleLines lines).
+    const formatName = parse.format ?? "auto";
+    let format = formatName.toLowerCase() === "auto" ? undefined : getLogFormat(formatName).name;
+    if (format === undefined) {
+      const n = parse.sampleLines ?? 200;
+      const head: LogLine[] = [];
+      for await (const b of readTextBatches(source, { maxLineLength: parse.maxLineLength, chunkSize: parse.chunkSize })) {
+        for (let i = 0; i < b.texts.length && head.length < n; i++) head.push({ lineNo: b.firstLineNo + i, text: b.texts[i], flags: b.flags === undefined ? 0 : b.flags[i] });
+        if (head.length >= n) break;
+      }
+      const { year, timeZone, referenceDate, fieldMap, delimiter, epochUnit, yearLookahead, maxFolded, pairAttempts } = parse;
+      const formatOptions = Object.fromEntries(Object.entries({ year, timeZone, referenceDate, fieldMap, delimiter, epochUnit, yearLookahead, maxFolded, pairAttempts }).filter(([, v]) => v !== undefined));
+      detection = detectLogFormat(head, formatOptions);
+      format = detection.format;
+    }
+    let hooked = false;
+    try {
+      hooked = getLogFormat(format).createParser(parse).boundary !== undefined;
+    } catch {
+      return await sequential("the format refuses an option"); // parseLogStream reports it
+    }
+    if (!hooked) return await sequential(`format ${format} has no boundary hooks`);
+    parse = { ...parse, format };
+    // The first range ends after the lines that decide the year (yearLookahead), as one reader decides it.
+    const first = parse.year === undefined ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
+    if (first >= size) return await sequential("the year is inferred from the whole file (fewer lines than yearLookahead)");
+    starts = [0];
+    for (let k = 1; k < threads; k++) {
+      const s = Math.max(first, lineStartAfter(fd, Math.floor((size * k) / threads) - 1, size));
+      if (s > starts[starts.length - 1] && s < size) starts.push(s);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (starts.length < 2) return sequential("a single range");
+  const warmup = options.warmupBytes ?? 1 << 20;
+  const jobOf = (i: number, warm: number, yearGuess?: number): RangeJob => {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : size;
+    let warmStart = 0;
+    if (start > 0) {
+      const fd2 = fs.openSync(source, "r");
+      try {
+        warmStart = start - warm <= 0 ? 0 : lineStartAfter(fd2, start - warm - 1, size);
+      } finally {
+        fs.closeSync(fd2);
+      }
+      if (warmStart > start) warmStart = start;
+    }
+    return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess };
+  };
+  const run = (job: RangeJob): Promise<RangeResult> => (options.inProcess ? Promise.resolve().then(() => parseRange(job)) : runWorker(job));
+  // The calling thread parses the first range into the final accumulator while workers parse the others.
+  const acc = new WindowAccumulator(window);
+  const pending = starts.slice(1).map((_, i) => run(jobOf(i + 1, warmup)));
+  for (const p of pending) p.catch(() => undefined); // awaited below; an early failure is not unhandled
+  const results: RangeResult[] = [parseRange(jobOf(0, 0), acc)];
+  for (const r of await Promise.all(pending)) results.push(r);
+
+  // Check each range's start against the previous range's end, in order; merge the attempt slots.
+  const slots = new Map<number, AttemptSlot>();
+  let firstLine = 1;
+  let retried = 0;
+  const hosts = new Set<string | undefined>();
+  const lastEvents = new Map<string | undefined, string | null>();
+  const fits = (i: number): string | undefined => {
+    const r = results[i];
+    if (r.unsafe !== undefined) return r.unsafe;
+    for (const read of r.lastReads) if ((lastEvents.get(read.host) ?? null) !== read.key) return `a 'last message repeated' line copies an event from before the warm-up`;
+    if (i > 0 && r.startState !== results[i - 1].endState) return "the state at the range's start differs from the warm-up's";
+    for (const read of r.reads) {
+      const real = AttemptPairing.pairsWith(slots.get(read.slot), read.pid, read.host, read.time, r.afterMs);
+      const seenSlot = read.seen && { ...read.seen, slot: read.slot, lineNo: read.seen.lineNo + firstLine };
+      const seen = AttemptPairing.pairsWith(seenSlot, read.pid, read.host, read.time, r.afterMs);
+      if (real !== seen) return `line ${read.lineNo + firstLine} pairs with an sshd attempt before the warm-up`;
+    }
+    return undefined;
+  };
+  for (let i = 0; i < results.length; i++) {
+    let why = fits(i);
+    if (why !== undefined && i > 0 && results[i].unsafe === undefined) {
+      // Again with a longer warm-up, in the year the previous range ended in.
+      const prevEnd = results[i - 1].endState as string;
+      const r = results[i];
+      const guess = r.year !== undefined && r.startState !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
+      results[i] = await run(jobOf(i, Math.max(warmup * 16, 16 << 20), Number.isFinite(guess) ? guess : undefined));
+      retried++;
+      why = fits(i);
+    }
+    if (why !== undefined) return sequential(`range ${i + 1} of ${results.length}: ${why}`, retried);
+    for (const w of results[i].writes) slots.set(w.slot, { ...w, lineNo: w.lineNo + firstLine });
+    for (const w of results[i].lastWrites) lastEvents.set(w.host, w.key);
+    for (const h of results[i].hosts) hosts.add(h);
+    firstLine += results[i].ownLines;
+  }
+  // One reader forgets the hosts' last events beyond 10,000 hosts (and attempt slots beyond 65,536).
+  if (hosts.size > 10_000) return sequential("more than 10,000 hosts", retried);
+
+  // Merge: counts, event types in first-emitted order, rejects in line order, accumulators.
+  const counts: ParseCounts = { read: 0, parsed: 0, rejected: 0, events: 0, byEventType: {}, invalidUtf8: 0, truncated: 0 };
+  let base = 1;
+  for (const r of results) {
+    const c = r.counts;
+    counts.read += c.read;
+    counts.parsed += c.parsed;
+    counts.rejected += c.rejected;
+    counts.events += c.events;
+    counts.invalidUtf8 += c.invalidUtf8;
+    counts.truncated += c.truncated;
+    if (c.folded) counts.folded = (counts.folded ?? 0) + c.folded;
+    if (c.companions) counts.companions = (counts.companions ?? 0) + c.companions;
+    for (const t of r.typeOrder) counts.byEventType[t] = (counts.byEventType[t] ?? 0) + c.byEventType[t];
+    if (options.onReject) for (const rej of r.rejects) options.onReject({ ...rej, lineNo: rej.lineNo + base });
+    if (r.acc !== undefined) acc.mergeState(r.acc);
+    base += r.ownLines;
+  }
+  const summary: ParseSummary = {
+    counts,
+    format: parse.format as string,
+    detection,
+    seconds: (performance.now() - started) / 1000,
+    notes: results[0].notes,
+  };
+  return { summary, features: acc.finish(), parallel: { ranges: results.length, retried } };
+}

@@ -1,0 +1,194 @@
+import * as fs from "node:fs";
+import type { LogEvent, Reject } from "../events";
+import { WindowAccumulator, type WindowAccumulatorState, type WindowCountsOptions } from "../features/window-counts";
+import type { AttemptSlot, InheritedAttemptRead } from "./auth-attempts";
+import { getLogFormat } from "./formats";
+import type { BoundaryHooks, ParserNotes } from "./log-format";
+import { LineDriver, type ParseCounts, type ParseLogOptions } from "./parse-log";
+import { LineSplitter, type TextBatch } from "./read-lines";
+
+/**
+ * One worker's share of a parallel parse (see `featurizeLog`): the lines of `[start, end)` of a plain file,
+ * after a warm-up on the lines of `[warmStart, start)` (parsed, not counted) that brings the parser to the
+ * state a parser reading the whole file has at `start`. Offsets are byte offsets at line starts.
+ */
+export interface RangeJob {
+  readonly file: string;
+  readonly warmStart: number;
+  readonly start: number;
+  readonly end: number;
+  /** Whether `end` is the end of the file (the last worker settles what is still held). */
+  readonly last: boolean;
+  /** Parse options; `format` is a resolved name ("rfc3164"). */
+  readonly parse: ParseLogOptions;
+  readonly window: WindowCountsOptions;
+  /**
+   * Without a `year` in `parse` and not at the start of the file: the year to read the first warm-up line
+   * in (the main thread checks it against the real state at `start`).
+   */
+  readonly yearGuess?: number;
+}
+
+/** Line numbers in a {@link RangeResult} count from the range's first line (0); warm-up lines are negative. */
+export interface RangeResult {
+  /** Line accounting of the range's own lines (and the held lines before it that it settled). */
+  readonly counts: ParseCounts;
+  /** Event types in the order their first event was emitted. */
+  readonly typeOrder: string[];
+  readonly ownLines: number;
+  readonly warmLines: number;
+  readonly rejects: Reject[];
+  /** The range's window counts (undefined when the caller passed its own accumulator). */
+  readonly acc: WindowAccumulatorState | undefined;
+  /** The parser's boundary state at `start` (after the warm-up) and at `end`. */
+  readonly startState: string | undefined;
+  readonly endState: string | undefined;
+  readonly unsafe: string | undefined;
+  readonly hosts: readonly (string | undefined)[];
+  readonly lastReads: readonly { readonly host: string | undefined; readonly key: string | null }[];
+  readonly lastWrites: readonly { readonly host: string | undefined; readonly key: string | null }[];
+  readonly reads: readonly InheritedAttemptRead[];
+  readonly writes: readonly AttemptSlot[];
+  readonly afterMs: number;
+  readonly notes: ParserNotes | undefined;
+  /** The year the worker read its first line in (its guess, or the year given). */
+  readonly year: number | undefined;
+}
+
+/** Read `[from, to)` of a file in chunks cut on the `chunkSize` grid counted from byte 0 (as a whole-file read cuts them). */
+function* chunks(fd: number, from: number, to: number, chunkSize: number): Generator<Buffer> {
+  const buf = Buffer.allocUnsafe(chunkSize);
+  let pos = from;
+  while (pos < to) {
+    const gridEnd = (Math.floor(pos / chunkSize) + 1) * chunkSize;
+    const want = Math.min(gridEnd, to) - pos;
+    let got = 0;
+    while (got < want) {
+      const n = fs.readSync(fd, buf, got, want - got, pos + got);
+      if (n === 0) throw new Error(`unexpected end of file at byte ${pos + got} (the file changed while being read?)`);
+      got += n;
+    }
+    yield buf.subarray(0, want);
+    pos += want;
+  }
+}
+
+function subtractCounts(a: ParseCounts, b: ParseCounts): ParseCounts {
+  const out: ParseCounts = {
+    read: a.read - b.read,
+    parsed: a.parsed - b.parsed,
+    rejected: a.rejected - b.rejected,
+    events: a.events - b.events,
+    byEventType: {},
+    invalidUtf8: a.invalidUtf8 - b.invalidUtf8,
+    truncated: a.truncated - b.truncated,
+  };
+  const folded = (a.folded ?? 0) - (b.folded ?? 0);
+  const companions = (a.companions ?? 0) - (b.companions ?? 0);
+  if (folded !== 0) out.folded = folded;
+  if (companions !== 0) out.companions = companions;
+  return out;
+}
+
+/** The year a year-less syslog parser would infer for the first lines of a batch (a guess for a range's start). */
+export function guessYear(texts: readonly string[], options: ParseLogOptions): number | undefined {
+  const parser = getLogFormat("rfc3164").createParser({ ...options, year: undefined, pairAttempts: false, yearLookahead: Math.max(1, Math.min(200, texts.length)) });
+  for (let i = 0; i < Math.min(200, texts.length); i++) parser.parseLine(texts[i], i + 1);
+  parser.drain?.(true);
+  return parser.notes?.().year;
+}
+
+/**
+ * Parse one range (see {@link RangeJob}) synchronously: what a worker thread runs, callable in-process too.
+ *
+ * @example
+ * const size = fs.statSync("data/sim/auth.log").size;
+ * const r = parseRange({ file: "data/sim/auth.log", warmStart: 0, start: 0, end: size, last: true, parse: { format: "rfc3164", year: 2025 }, window: { zeroFill: false } });
+ * r.ownLines // 1235
+ */
+export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult {
+  const parse = job.parse;
+  const max = parse.maxLineLength ?? 65536;
+  const chunkSize = parse.chunkSize ?? 262144;
+  const fd = fs.openSync(job.file, "r");
+  try {
+    const splitter = new LineSplitter(max, 1, job.warmStart === 0 ? 1 : 0);
+    let year = parse.year;
+    let batches: TextBatch[] = [];
+    const warm = chunks(fd, job.warmStart, job.start, chunkSize);
+    for (const c of warm) {
+      const b = splitter.push(c);
+      if (b !== undefined) batches.push(b);
+    }
+    if (year === undefined && job.warmStart > 0) year = job.yearGuess ?? (batches.length > 0 ? guessYear(batches[0].texts, parse) : undefined);
+    const parser = getLogFormat(parse.format ?? "rfc3164").createParser({ ...parse, year });
+    const hooks = parser.boundary as BoundaryHooks;
+    if (hooks === undefined) throw new Error(`format ${parse.format} cannot be read in parallel`);
+    let gate = false;
+    const acc = into ?? new WindowAccumulator(job.window);
+    const rejects: Reject[] = [];
+    const types = new Map<string, number>();
+    const driver = new LineDriver(parser, {
+      onEvent(e: LogEvent) {
+        if (!gate) return;
+        acc.add(e);
+        types.set(e.eventType, (types.get(e.eventType) ?? 0) + 1);
+      },
+      onReject(r: Reject) {
+        if (gate) rejects.push(r);
+      },
+    });
+    const feed = (b: TextBatch) => {
+      const texts = b.texts;
+      const flags = b.flags;
+      const first = b.firstLineNo;
+      if (flags === undefined) for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
+      else for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, flags[i]);
+    };
+    for (const b of batches) feed(b);
+    batches = [];
+    const warmLines = splitter.lineNo;
+    const startState = job.start > 0 ? hooks.state(warmLines + 1) : undefined;
+    const atGate = structuredClone(driver.counts);
+    hooks.openGate();
+    gate = true;
+    for (const c of chunks(fd, job.start, job.end, chunkSize)) {
+      const b = splitter.push(c);
+      if (b !== undefined) feed(b);
+    }
+    if (job.last) {
+      const b = splitter.end(false);
+      if (b !== undefined) feed(b);
+      driver.end();
+    }
+    const ownLines = splitter.lineNo - warmLines;
+    const endState = job.last ? undefined : hooks.state(splitter.lineNo + 1);
+    const base = warmLines + 1;
+    const counts = subtractCounts(driver.counts, atGate);
+    const byType: Record<string, number> = {};
+    for (const [t, n] of types) byType[t] = n;
+    counts.byEventType = byType;
+    const rep = hooks.report();
+    return {
+      counts,
+      typeOrder: [...types.keys()],
+      ownLines,
+      warmLines,
+      rejects: rejects.map((r) => ({ ...r, lineNo: r.lineNo - base })),
+      acc: into === undefined ? acc.exportState() : undefined,
+      startState,
+      endState,
+      unsafe: rep.unsafe,
+      hosts: rep.hosts,
+      lastReads: rep.lastReads,
+      lastWrites: rep.lastWrites,
+      reads: (rep.pairing?.reads ?? []).map((r) => ({ ...r, lineNo: r.lineNo - base, seen: r.seen && { ...r.seen, lineNo: r.seen.lineNo - base } })),
+      writes: (rep.pairing?.writes ?? []).map((w) => ({ ...w, lineNo: w.lineNo - base })),
+      afterMs: rep.pairing?.afterMs ?? 0,
+      notes: job.warmStart === 0 ? parser.notes?.() : undefined,
+      year,
+    };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

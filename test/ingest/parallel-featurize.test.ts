@@ -1,0 +1,220 @@
+// Differential test of the parallel reader (featurizeLog with threads > 1): for every input, every thread
+// count and warm-up gives exactly what one thread gives — rows, counts, line accounting, rejects with their
+// line numbers, the inferred year, folded lines and PAM/sshd pairing across range boundaries.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Reject } from "../../src/events";
+import { featurizeLog, type FeaturizeLogOptions, type FeaturizeLogResult } from "../../src/features/featurize-log";
+import { RandomState } from "../../src/random";
+import { casesDir } from "./cases-dir";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-parallel-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Everything a run gives, as comparable data (counts with sorted keys; timing left out). */
+async function outcome(file: string, options: FeaturizeLogOptions): Promise<{ view: unknown; result: FeaturizeLogResult }> {
+  const rejects: Reject[] = [];
+  const result = await featurizeLog(file, { ...options, onReject: (r) => rejects.push(r) });
+  const s = result.summary;
+  const f = result.features;
+  const sorted = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort());
+  const view = {
+    counts: sorted({ ...s.counts, byEventType: Object.entries(s.counts.byEventType) }),
+    format: s.format,
+    detection: s.detection,
+    notes: s.notes,
+    readError: s.readError,
+    rejects,
+    entities: f.entities,
+    windowStarts: Array.from(f.windowStarts),
+    data: Array.from(f.matrix.data),
+    columns: f.columns,
+    start: f.start,
+    end: f.end,
+    counted: f.counted,
+    skipped: [f.skippedNoEntity, f.skippedNoTime],
+    cap: f.zeroFillCap,
+  };
+  return { view, result };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const pad = (n: number) => (n < 10 ? "0" + n : String(n));
+function stamp(t: number): string {
+  const d = new Date(t);
+  const day = d.getUTCDate();
+  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** The rfc3164 lines of the auth corpus (every sshd / PAM / su / sudo shape), stamps cut off where they are BSD stamps. */
+const corpus = fs
+  .readFileSync(path.resolve("test/ingest/corpus/auth.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "")
+  .map((l) => JSON.parse(l) as { format: string; line: string })
+  .filter((c) => c.format === "rfc3164")
+  .map((c) => c.line);
+
+/**
+ * A log of every kind of line, written around a New Year (roll-over), with sshd sessions whose PAM and
+ * sshd records are lines apart (pairs a cut can separate), folded lines, garbage, empty lines, CRLF,
+ * invalid UTF-8, over-long lines (longer than the chunk size too), a BOM, and a last line without a newline.
+ */
+function mixedLog(lines: number, seed: number, lead: string): Buffer {
+  const rng = new RandomState(seed);
+  const parts: Buffer[] = [Buffer.from("\ufeff" + lead)];
+  let t = Date.UTC(2023, 11, 31, 20, 0, 0);
+  const open: { pid: number; ip: string; user: string }[] = [];
+  for (let i = 0; i < lines; i++) {
+    t += Math.floor(rng.randomSample(1)[0] * 4000);
+    const st = stamp(t);
+    const host = `h${i % 3}`;
+    const r = rng.randomSample(1)[0];
+    const ip = `10.${i % 7}.${(i >> 3) % 250}.${1 + (i % 200)}`;
+    let line: string;
+    if (r < 0.25) {
+      const c = corpus[i % corpus.length];
+      line = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /.test(c) ? st + c.slice(15) : c;
+    } else if (r < 0.35) {
+      const s = { pid: 2000 + (i % 500), ip, user: ["root", "admin", "oracle"][i % 3] };
+      open.push(s);
+      line = `${st} ${host} sshd[${s.pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${s.ip}  user=${s.user}`;
+    } else if (r < 0.5 && open.length > 0) {
+      const s = open.shift() as { pid: number; ip: string; user: string };
+      line = `${st} ${host} sshd[${s.pid}]: Failed password for ${s.user} from ${s.ip} port 22 ssh2`;
+      if (rng.randomSample(1)[0] < 0.3) open.push(s);
+    } else if (r < 0.55 && open.length > 0) {
+      const s = open[0];
+      line = `${st} ${host} sshd[${s.pid}]: PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=${s.ip}  user=${s.user}`;
+    } else if (r < 0.6) line = `${st} ${host} sshd[${3000 + (i % 40)}]: message repeated ${1 + (i % 4)} times: [ Failed password for root from ${ip} port 22 ssh2]`;
+    else if (r < 0.63) line = `${st} ${host} last message repeated ${1 + (i % 3)} times`;
+    else if (r < 0.65) line = "";
+    else if (r < 0.67) line = `garbage ${i} \u00e9\u00e8`;
+    else if (r < 0.69) line = `${st} ${host} sshd[${4000 + i}]: Invalid user x${"y".repeat(300 + (i % 9000))} from ${ip}`;
+    else if (r < 0.7) line = `Feb 30 10:00:00 ${host} sshd[1]: Invalid user nobody from ${ip}`;
+    else line = `${st} ${host} sshd[${5000 + (i % 64)}]: Failed password for invalid user u${i % 50} from ${ip} port ${1024 + i} ssh2`;
+    const end = r > 0.9 && r < 0.92 ? "\r\n" : "\n";
+    const bytes = Buffer.from(line + end);
+    if (r > 0.95 && r < 0.955) parts.push(Buffer.concat([bytes.subarray(0, 20), Buffer.from([0xff, 0xfe]), bytes.subarray(20)]));
+    else parts.push(bytes);
+  }
+  parts.push(Buffer.from(`${stamp(t)} h0 sshd[99]: Failed password for root from 10.9.9.9 port 22 ssh2`)); // no newline
+  return Buffer.concat(parts);
+}
+
+const windowOptions = { by: "srcIp", filter: "failed_password", zeroFill: false } as const;
+
+describe("featurizeLog: threads 1, 2, 3 and 4 agree exactly", () => {
+  const base = { minParallelBytes: 0, inProcess: true };
+
+  it("on a generated multi-MB log of every kind of line (year given and inferred, short and long warm-ups)", async () => {
+    const file = path.join(dir, "mixed.log");
+    fs.writeFileSync(file, mixedLog(24_000, 1, ""));
+    expect(fs.statSync(file).size).toBeGreaterThan(2_000_000);
+    const variants: FeaturizeLogOptions["parse"][] = [
+      { year: 2023, maxLineLength: 3000, chunkSize: 8192 },
+      { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 700, maxLineLength: 3000, chunkSize: 8192 },
+    ];
+    let parallelRuns = 0;
+    let checkedAgain = 0; // runs where a short warm-up missed the state and a range was parsed again (or all on one thread)
+    for (const parse of variants) {
+      const one = await outcome(file, { ...base, parse, window: windowOptions, threads: 1 });
+      expect((one.view as { counts: { read: number } }).counts.read).toBe(24_000 + 1);
+      for (const threads of [2, 3, 4]) {
+        for (const warmupBytes of [undefined, 4000]) {
+          const many = await outcome(file, { ...base, parse, window: windowOptions, threads, warmupBytes });
+          expect(many.view, `threads ${threads}, warm-up ${warmupBytes}, ${JSON.stringify(parse)}`).toEqual(one.view);
+          if (many.result.parallel.ranges > 1) parallelRuns++;
+          if (many.result.parallel.retried > 0 || many.result.parallel.sequentialReason !== undefined) checkedAgain++;
+          if (warmupBytes === undefined) expect(many.result.parallel.sequentialReason).toBeUndefined();
+        }
+      }
+    }
+    expect(parallelRuns).toBeGreaterThanOrEqual(6);
+    expect(checkedAgain).toBeGreaterThan(0);
+  }, 600_000);
+
+  it("with boundaries shifted through every kind of line (16 leads, all features, zero-filled)", async () => {
+    const parse = { year: 2023, maxLineLength: 3000, chunkSize: 4096 };
+    const window = { by: "srcIp", features: ["count", "failures", "successes", "distinctUsers"], zeroFill: true, maxRows: 50_000 } as const;
+    for (let k = 0; k < 16; k++) {
+      const file = path.join(dir, `shifted-${k}.log`);
+      fs.writeFileSync(file, mixedLog(3000, 7 + k, "x".repeat(k * 37) + "\n"));
+      const one = await outcome(file, { ...base, parse, window, threads: 1 });
+      for (const threads of [2, 3, 4]) {
+        const many = await outcome(file, { ...base, parse, window, threads, warmupBytes: k % 2 === 0 ? undefined : 2000 });
+        expect(many.view, `lead ${k}, threads ${threads}`).toEqual(one.view);
+      }
+    }
+  }, 600_000);
+
+  it("on the shared cases and the Loghub samples", async () => {
+    const inputs: string[] = [];
+    if (fs.existsSync(casesDir)) for (const c of fs.readdirSync(casesDir).sort()) if (fs.existsSync(path.join(casesDir, c, "input.log"))) inputs.push(path.join(casesDir, c, "input.log"));
+    const loghub = path.resolve("../shared/datasets/loghub");
+    if (fs.existsSync(loghub)) for (const d of fs.readdirSync(loghub).sort()) inputs.push(path.join(loghub, d, `${d}_2k.log`));
+    if (process.env.CI === "true") expect(inputs.length).toBeGreaterThanOrEqual(13);
+    const configs = [
+      { parse: { year: 2024 }, window: windowOptions },
+      { parse: { referenceDate: Date.UTC(2025, 0, 1), yearLookahead: 10 }, window: { by: "host", zeroFill: true } as const },
+    ];
+    for (const file of inputs) {
+      for (const { parse, window } of configs) {
+        const one = await outcome(file, { ...base, parse, window, threads: 1 });
+        for (const threads of [2, 3, 4]) {
+          const many = await outcome(file, { ...base, parse, window, threads, warmupBytes: 300 });
+          expect(many.view, `${file}, threads ${threads}`).toEqual(one.view);
+        }
+      }
+    }
+  }, 600_000);
+
+  it("through worker threads", async () => {
+    const file = path.join(dir, "mixed-workers.log");
+    fs.writeFileSync(file, mixedLog(12_000, 3, ""));
+    const parse = { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 2000 };
+    const one = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads: 1 });
+    for (const threads of [2, 4]) {
+      const many = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads });
+      expect(many.result.parallel.ranges).toBe(threads);
+      expect(many.view).toEqual(one.view);
+    }
+  }, 600_000);
+});
+
+describe("siemlab features --threads (the CLI spawned)", () => {
+  const bin = path.resolve("bin/siemlab.js");
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+    // The summary's timing differs from run to run; everything else must not.
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/; [\d.]+ s, \d+ lines\/s/, "") };
+  };
+
+  it("writes the same CSV and summary on 1 and 3 threads, plain (9 MB) and gzip", () => {
+    const file = path.join(dir, "cli.log");
+    const body = mixedLog(60_000, 5, "");
+    fs.writeFileSync(file, body);
+    expect(body.length).toBeGreaterThan(8 << 20);
+    fs.writeFileSync(file + ".gz", zlib.gzipSync(body));
+    for (const f of [file, file + ".gz"]) {
+      const args = ["features", f, "--event", "failed_password", "--sparse", "--year", "2023"];
+      const one = run([...args, "--threads", "1"]);
+      const three = run([...args, "--threads", "3"]);
+      expect(one.status).toBe(0);
+      expect(one.stdout.split("\n").length).toBeGreaterThan(1000);
+      expect(three).toEqual(one);
+    }
+    const inferred = (t: string) => run(["detect", file, "--event", "failed_password", "--sparse", "--threads", t]);
+    expect(inferred("2")).toEqual(inferred("1"));
+  }, 600_000);
+
+  it("refuses a bad --threads", () => {
+    const r = run(["features", "data/sim/auth.log", "--threads", "0"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--threads expects an integer in [1, 1024], got '0'");
+  });
+});
