@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { eventRecord } from "./cli-parse";
-import { ingestOptions, summaryText, UsageError, writeAll } from "./cli-ingest";
+import { ingestOptions, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import type { LogEvent } from "./events";
 import { parseDuration } from "./features/duration";
 import { parseLogStream } from "./ingest/parse-log";
@@ -143,7 +143,7 @@ export async function rulesCommand(argv: readonly string[], io: { readonly stdin
   const events: LogEvent[] = [];
   const file = positionals[0];
   const source = file === undefined || file === "-" ? io.stdin : file;
-  const summary = await parseLogStream(source, { onEvent: (e) => events.push(e) }, options);
+  const summary = await parseLogStream(source, { onEvent: (e) => events.push(e) }, withReferenceDate(options, source));
   const run = runSigmaRules(events, set, { mode, groupMatchesWithinMs: within });
   const findings = sigmaAlertsToFindings(run.alerts);
   const byDetector = new Map<string, (typeof run.alerts)[number][]>();

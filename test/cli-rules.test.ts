@@ -16,6 +16,22 @@ function run(args: string[], input?: string) {
 const lines = (s: string) => s.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 
 describe("siemlab rules", () => {
+
+  it("infers the year of a year-less log from the file's modification time, as features does", () => {
+    // A log stamped March (no year) whose file was last written in March 2019: every command must place it in
+    // 2019, not in the year of today's date (the alerts would then not join the features or the labels).
+    const log = path.join(tmp, "old-year.log");
+    fs.copyFileSync(path.join(FIX, "ssh-brute-force.pos.log"), log);
+    const mtime = new Date(Date.UTC(2019, 2, 31, 12));
+    fs.utimesSync(log, mtime, mtime);
+    const r = run(["rules", log, "--rules", "data/rules"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("year 2019");
+    expect(lines(r.out)[0].firedAt.slice(0, 5)).toBe("2019-");
+    const f = run(["features", log, "--event", "failed_password", "--sparse", "--threads", "1"]);
+    expect(f.code).toBe(0);
+    expect(f.out.split("\n")[1]).toContain(",2019-03-");
+  });
   it("writes one JSON line per alert and a summary on stderr", () => {
     const r = run(["rules", path.join(FIX, "ssh-brute-force.pos.log"), "--rules", "data/rules", "--year", "2025"]);
     expect(r.code).toBe(0);
