@@ -315,6 +315,11 @@ export function sidecarPath(path: string): string {
 export function writeModelFile(path: string, kind: string, header: Readonly<Record<string, unknown>>, state: unknown): void {
   if (typeof path !== "string" || path === "") throw new ModelFileError(`Expected a file path to save to, got ${JSON.stringify(path)}`);
   if (endianness() !== "LE") throw new ModelFileError("siemlab model files store arrays little-endian; this machine is big-endian");
+  for (const p of [path, sidecarPath(path)]) {
+    if (existsSync(p) && statSync(p).isDirectory()) {
+      throw new ModelFileError(`Cannot save to ${JSON.stringify(p)}: it is a directory; give a file name, e.g. ${JSON.stringify(join(path, "model.json"))}`);
+    }
+  }
   const enc = new StateEncoder();
   const encodedState = enc.encode(state, "state");
   const sidecarFile = sidecarPath(path);

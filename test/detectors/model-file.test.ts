@@ -360,7 +360,9 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
     const asDir = join(dir, `folder-${fileNo++}.json`);
     mkdirSync(asDir);
     expect(() => det.save(asDir)).toThrow(ModelFileError);
-    expect(() => det.save(asDir)).toThrow(/Cannot write .*folder-\d+\.json: /);
+    expect(() => det.save(asDir)).toThrow(/Cannot save to ".*folder-\d+\.json": it is a directory; give a file name, e\.g\. ".*folder-\d+\.json\/model\.json"/);
+    // Refused before anything is written: no sidecar `<dir>.bin` beside it, no temporary file.
+    expect(existsSync(`${asDir}.bin`)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
