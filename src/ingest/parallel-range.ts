@@ -90,7 +90,13 @@ function subtractCounts(a: ParseCounts, b: ParseCounts): ParseCounts {
   return out;
 }
 
-/** The year a year-less syslog parser would infer for the first lines of a batch (a guess for a range's start). */
+/**
+ * The year a year-less syslog parser would infer for the first lines of a batch (a guess for a range's start):
+ * the latest year, not after `referenceDate`, in which the lines are valid dates in order.
+ *
+ * @example
+ * guessYear(["Feb 29 10:00:00 host sshd[1]: Connection closed by 10.0.0.1"], { referenceDate: Date.UTC(2026, 11, 7) }) // 2024
+ */
 export function guessYear(texts: readonly string[], options: ParseLogOptions): number | undefined {
   const parser = getLogFormat("rfc3164").createParser({ ...options, year: undefined, pairAttempts: false, yearLookahead: Math.max(1, Math.min(200, texts.length)) });
   for (let i = 0; i < Math.min(200, texts.length); i++) parser.parseLine(texts[i], i + 1);
