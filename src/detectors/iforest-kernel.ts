@@ -9,6 +9,7 @@
  * threshold (f64)] with the right child at left + 16; a parallel f64 array of leaf path lengths
  * (record address - recBase) / 2; i32 root addresses; then a block of rows and its output sums.
  */
+import { lazyWasmModule, wasmApi, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
 
 /** A forest in node-record form, ready for {@link ForestKernel}: all trees' nodes in flat typed arrays. */
 export interface KernelForest {
@@ -136,32 +137,8 @@ function moduleBytes() {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
-// The few WebAssembly APIs used, typed locally: the notebook kernel's TypeScript has no DOM/WebAssembly lib.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: WasmModule | null | undefined;
-function wasmModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm === undefined ? null : new wasm.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const wasm = wasmApi;
+const wasmModule = lazyWasmModule(moduleBytes);
 
 type ScoreFn = (
   data: number,

@@ -7,6 +7,7 @@
  * multiply-add): the same bits as the scalar loops, scikit-learn's `euclidean_rdist` and libsvm's `dot`.
  * About 3–10× faster than the JavaScript loops they replace.
  */
+import { lazyWasmModule, wasmApi, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -106,31 +107,8 @@ function moduleBytes(): Uint8Array {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
-// The few WebAssembly APIs used, typed locally: the notebook kernel's TypeScript has no DOM/WebAssembly lib.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmModule {
-  readonly __wasmModule?: never;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: WasmModule | null | undefined;
-function wasmModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm === undefined ? null : new wasm.Module(moduleBytes());
-    } catch {
-      compiled = null; // no WebAssembly SIMD: the caller keeps its JavaScript loop
-    }
-  }
-  return compiled;
-}
+const wasm = wasmApi;
+const wasmModule = lazyWasmModule(moduleBytes);
 
 let enabled = true;
 
