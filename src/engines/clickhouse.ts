@@ -3,7 +3,7 @@ import * as https from "node:https";
 import { DataError, OptionError } from "../errors";
 import type { WindowFeatures } from "../features/window-counts";
 import { clickhouseString, tsvLine, tsvValue, type EventRow } from "./event-row";
-import type { EventStore, LoadedFile } from "./source";
+import { loadedFileFromRow, type EventStore, type LoadedFile } from "./source";
 import { windowCountsBySql, type SourceWindowCountsOptions } from "./window-query";
 
 /** Options of {@link openClickHouse}. */
@@ -162,17 +162,7 @@ class ClickHouseStore implements EventStore {
         `argMax(parsed, k), argMax(rejected, k), argMax(complete, k) ` +
         `FROM (SELECT *, (events, complete, size_bytes, updated_ms) AS k FROM ${this.database}.loaded_files) GROUP BY file_id ORDER BY file_id`,
     );
-    return rows.map((r) => ({
-      fileId: r[0] ?? "",
-      sourceFile: r[1] ?? "",
-      sizeBytes: Number(r[2]),
-      headBytes: Number(r[3]),
-      events: Number(r[4]),
-      read: Number(r[5]),
-      parsed: Number(r[6]),
-      rejected: Number(r[7]),
-      complete: r[8] === "1",
-    }));
+    return rows.map(loadedFileFromRow);
   }
 
   async storedEvents(fileId: string): Promise<number> {

@@ -4,7 +4,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/n
 import { DataError } from "../errors";
 import type { WindowFeatures } from "../features/window-counts";
 import type { EventRow } from "./event-row";
-import type { EventStore, LoadedFile } from "./source";
+import { loadedFileFromRow, type EventStore, type LoadedFile } from "./source";
 import { windowCountsBySql, type SourceWindowCountsOptions } from "./window-query";
 
 /** Options of {@link openDuckDb}. */
@@ -75,17 +75,7 @@ class DuckDbStore implements EventStore {
 
   async loadedFiles(): Promise<LoadedFile[]> {
     const rows = await this.rows("SELECT file_id, source_file, size_bytes, head_bytes, events, read, parsed, rejected, complete FROM loaded_files ORDER BY source_file");
-    return rows.map((r) => ({
-      fileId: String(r[0]),
-      sourceFile: String(r[1]),
-      sizeBytes: Number(r[2]),
-      headBytes: Number(r[3]),
-      events: Number(r[4]),
-      read: Number(r[5]),
-      parsed: Number(r[6]),
-      rejected: Number(r[7]),
-      complete: r[8] === true,
-    }));
+    return rows.map(loadedFileFromRow);
   }
 
   async storedEvents(fileId: string): Promise<number> {

@@ -42,6 +42,29 @@ export interface LoadedFile {
   readonly complete: boolean;
 }
 
+/**
+ * A `loaded_files` row read back in column order (file_id, source_file, size_bytes, head_bytes, events, read,
+ * parsed, rejected, complete), whatever the engine's types: numbers, bigints or TSV text; `complete` as a
+ * boolean (DuckDB) or "1"/"0" (ClickHouse's UInt8 in TSV).
+ *
+ * @example
+ * loadedFileFromRow(["ab", "/x.log", "10", 10n, 3, 4, 4, 0, "1"]).complete // true
+ * loadedFileFromRow(["ab", "/x.log", 10, 10, 3, 4, 4, 0, false]).sizeBytes // 10
+ */
+export function loadedFileFromRow(r: readonly unknown[]): LoadedFile {
+  return {
+    fileId: String(r[0] ?? ""),
+    sourceFile: String(r[1] ?? ""),
+    sizeBytes: Number(r[2]),
+    headBytes: Number(r[3]),
+    events: Number(r[4]),
+    read: Number(r[5]),
+    parsed: Number(r[6]),
+    rejected: Number(r[7]),
+    complete: r[8] === true || r[8] === "1",
+  };
+}
+
 /** A source that can also store parsed events: DuckDB and ClickHouse. */
 export interface EventStore extends EventSource {
   readonly engine: "duckdb" | "clickhouse";
