@@ -40,6 +40,36 @@ async function registry(): Promise<Registry> {
 }
 type IO = { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable };
 
+/**
+ * Runs `fn` with siemlab's own process warnings (`process.emitWarning(text, "SiemlabWarning")`, e.g. LOF's
+ * repeated-values warning) printed as `siemlab: warning: …` lines on `io.stderr` instead of Node's
+ * `(node:PID) SiemlabWarning: …` block; other warnings go to the listeners that were there before.
+ */
+async function withSiemlabWarnings<T>(io: IO, fn: () => Promise<T>): Promise<T> {
+  const before = process.listeners("warning");
+  const onWarning = (w: Error) => {
+    if (w.name === "SiemlabWarning") io.stderr.write(escapeControls(`siemlab: warning: ${w.message}`) + "\n");
+    else for (const l of before) l.call(process, w);
+  };
+  process.removeAllListeners("warning");
+  process.on("warning", onWarning);
+  try {
+    return await fn();
+  } finally {
+    // Warnings are emitted on the next tick: let them arrive before the listeners are put back.
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", onWarning);
+    for (const l of before) process.on("warning", l as (w: Error) => void);
+  }
+}
+
+/** Whether a loaded detector can score rows other than its training rows (LOF only with novelty: true). */
+function scoresNewRows(name: string, detector: Detector, entries: Registry["detectorRegistry"]): boolean {
+  const entry = entries.find((d) => d.name === name);
+  if (entry?.capabilities?.scoresNewRows !== false) return true;
+  return (detector as { readonly novelty?: unknown }).novelty === true;
+}
+
 /** Help text of `siemlab watch`. */
 export const WATCH_HELP = `siemlab watch — follow a growing log, score each window as it closes, respond
 
@@ -230,6 +260,10 @@ function metaString(model: LoadedModel, key: string): string | undefined {
  * await watchCommand(["data/sim/auth.log", "--threshold", "20", "--event", "failed_password", "--year", "2025", "--once"], { stdin: process.stdin, stdout: out, stderr: process.stderr }) // 0
  */
 export async function watchCommand(argv: readonly string[], io: IO): Promise<number> {
+  return withSiemlabWarnings(io, () => watchMain(argv, io));
+}
+
+async function watchMain(argv: readonly string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, WATCH_OPTIONS);
   if (values.help) {
     io.stdout.write(WATCH_HELP);
@@ -262,6 +296,12 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
     const { loadDetector, checkModelFeatures } = await modelFile();
     const model = loadDetector(modelPath);
     checkModelFeatures(model, ["count"]);
+    if (!scoresNewRows(model.name, model.detector, (await registry()).detectorRegistry)) {
+      throw new SiemlabError(
+        `${modelPath}: this ${model.name} model scores only the rows it was fitted on (LOF without novelty: true), not new windows; ` +
+          `fit it again with 'siemlab fit' (which fits LOF with novelty: true) or save it with { novelty: true }`,
+      );
+    }
     const mBy = metaString(model, "by");
     const mWindow = metaString(model, "window");
     const mEvent = metaString(model, "event");
@@ -364,6 +404,10 @@ function summaryLines(s: WatchSummary, signal: string | undefined): string {
  * await fitCommand(["data/sim/auth.log", "--event", "failed_password", "--year", "2025", "--out", "out/fit-model.json"], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }) // 0
  */
 export async function fitCommand(argv: readonly string[], io: IO): Promise<number> {
+  return withSiemlabWarnings(io, () => fitMain(argv, io));
+}
+
+async function fitMain(argv: readonly string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, FIT_OPTIONS);
   if (values.help) {
     io.stdout.write(FIT_HELP);
@@ -385,13 +429,15 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   }
   const seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
   const detectorName = str("detector") ?? "iforest";
-  const { createDetector } = await registry();
+  const { createDetector, detectorRegistry } = await registry();
   let det: Detector;
   try {
-    det = createDetector(detectorName, { contamination, seed });
+    // watch scores new windows: LOF must be fitted for novelty detection (scikit-learn's novelty=True).
+    det = createDetector(detectorName, { contamination, seed, ...(detectorName === "lof" ? { novelty: true } : {}) });
   } catch (e) {
     throw new UsageError(`--detector: ${(e as Error).message}`);
   }
+  if (!scoresNewRows(detectorName, det, detectorRegistry)) throw new UsageError(`--detector ${detectorName} scores only its training rows, so 'siemlab watch' could not use it on new windows; pick another detector`);
   const parseOptions = ingestOptions(values);
   const acc = new WindowAccumulator({ by: by === "ip" ? "srcIp" : by, window, filter: event, zeroFill: false });
   const source = file === "-" ? io.stdin : file;
