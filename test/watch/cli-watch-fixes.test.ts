@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const SOURCE = "data/sim/auth.log";
@@ -53,5 +54,99 @@ describe("watch/fit fixes", () => {
     expect(w.code).toBe(1);
     expect(w.err).toContain(`${model}: this lof model scores only the rows it was fitted on`);
     expect(w.err).not.toMatch(/format rfc3164/); // refused before reading the log
+  }, T);
+
+  it("--idle: the status line's watermark moves on with the clock while the log is quiet, and a notice says when windows close", async () => {
+    const file = path.join(dir, "quiet.log");
+    const lines = fs.readFileSync(SOURCE, "utf8").split("\n").slice(0, 30);
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+    const p = spawn(process.execPath, ["bin/siemlab.js", "watch", file, "--threshold", "1000", "--year", "2025", "--idle", "1s", "--status", "100ms", "--poll", "50ms", "--lateness", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (c) => (err += String(c)));
+    const exit = new Promise<number | null>((r) => p.on("exit", (code) => r(code)));
+    const watermarks = () => [...err.matchAll(/watermark (\S+)\n/g)].map((m) => Date.parse(m[1])).filter((t) => Number.isFinite(t));
+    const end = Date.now() + 90_000;
+    // The first status lines show the last event time (lateness 0); later ones, after 1 s of quiet, must be later.
+    while (!(watermarks().length > 0 && Math.max(...watermarks()) > Math.min(...watermarks()) + 500 && /event time now moves on with the clock/.test(err))) {
+      if (Date.now() > end) throw new Error(`no moving watermark; stderr: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    p.kill("SIGINT");
+    expect(await exit).toBe(0);
+    expect(err).toMatch(/no new line for \d+ s: event time now moves on with the clock from the last event \(2025-[^)]+\); a window closes when its end \+ lateness \(0ms\) is passed, the last open one at about 20\d\d-/);
+  }, T);
+
+  it("refuses a --state file written for another log path, naming both and the fix", async () => {
+    const a = path.join(dir, "a.log");
+    const b = path.join(dir, "b.log");
+    fs.copyFileSync(SOURCE, a);
+    fs.copyFileSync(SOURCE, b);
+    const state = path.join(dir, "state.json");
+    expect((await run(["watch", a, "--threshold", "10", "--state", state, ...ONCE])).code).toBe(0);
+    const r = await run(["watch", b, "--threshold", "10", "--state", state, ...ONCE]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`The state file ${state} was written for ${a}, not for ${b}: pass another --state file for ${b}, or delete ${state} to start over`);
+    expect(r.err).not.toMatch(/late \d/);
+    // The same path (as after a rotation) still resumes.
+    expect((await run(["watch", a, "--threshold", "10", "--state", state, ...ONCE])).code).toBe(0);
+  }, T);
+
+  it("refuses a gzip file with a hint instead of reading compressed bytes as text", async () => {
+    const gz = path.join(dir, "auth.log.gz");
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(SOURCE)));
+    const r = await run(["watch", gz, "--threshold", "10", ...ONCE]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${gz} is gzip-compressed; watch follows plain-text logs: use 'zcat ${gz} | siemlab watch -'`);
+    expect(r.err).toContain(`'siemlab features ${gz}'`);
+    expect(r.err).not.toMatch(/auto-detected|confidence/);
+  }, T);
+
+  it("with --once a missing file is an error (exit 1, File not found)", async () => {
+    const missing = path.join(dir, "nothere.log");
+    const r = await run(["watch", missing, "--threshold", "10", ...ONCE]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`File not found: ${missing}`);
+    expect(r.err).not.toMatch(/stopped:/);
+  }, T);
+
+  it("a bad --policy file exits 1 without the usage hint, its text escaped on one line", async () => {
+    const bad = path.join(dir, "policy.json");
+    fs.writeFileSync(bad, '{\n  "tiers": [\n    {"name": "x\u001b[31m",\n');
+    const r = await run(["watch", SOURCE, "--threshold", "10", "--policy", bad, ...ONCE]);
+    expect(r.code).toBe(1);
+    expect(r.err).not.toContain("Run 'siemlab --help'");
+    expect(r.err).not.toContain("\u001b");
+    const errLines = r.err.split("\n").filter((l) => l !== "" && !l.startsWith("siemlab watch: "));
+    expect(errLines).toHaveLength(1);
+    expect(errLines[0]).toMatch(/^siemlab: --policy: Policy file .*policy\.json is not valid JSON/);
+    const missing = await run(["watch", SOURCE, "--threshold", "10", "--policy", path.join(dir, "none.json"), ...ONCE]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).not.toContain("Run 'siemlab --help'");
+  }, T);
+
+  it("after a --state restart the summary's action counts are cumulative like its findings", async () => {
+    const file = path.join(dir, "auth.log");
+    const all = fs.readFileSync(SOURCE, "utf8").split("\n").filter((l) => l !== "");
+    const half = Math.floor(all.length / 2);
+    fs.writeFileSync(file, all.slice(0, half).join("\n") + "\n");
+    const state = path.join(dir, "state.json");
+    const args = ["watch", file, "--threshold", "5", "--event", "failed_password", "--state", state, ...ONCE];
+    const a = await run(args);
+    fs.appendFileSync(file, all.slice(half).join("\n") + "\n");
+    const b = await run(args);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    // Every finding line lists its actions' statuses: count them over both runs.
+    const statuses: Record<string, number> = {};
+    for (const l of (a.out + b.out).split("\n")) {
+      const acts = /-> tier [^:]+: (.*)$/.exec(l);
+      if (acts) for (const act of acts[1].split(", ")) statuses[act.split(" ").pop() as string] = (statuses[act.split(" ").pop() as string] ?? 0) + 1;
+    }
+    const summary = /findings (\d+) \(actions: ([^)]*)\)/.exec(b.err);
+    expect(summary).not.toBeNull();
+    const findings = (a.out + b.out).split("\n").filter((l) => l !== "").length;
+    expect(Number(summary?.[1])).toBe(findings);
+    const counted = Object.fromEntries((summary?.[2] ?? "").split(", ").map((kv) => [kv.split(" ")[0], Number(kv.split(" ")[1])]));
+    expect(counted).toEqual(statuses);
+    expect(a.out.length).toBeGreaterThan(0);
   }, T);
 });
