@@ -149,4 +149,48 @@ describe("watch/fit fixes", () => {
     expect(counted).toEqual(statuses);
     expect(a.out.length).toBeGreaterThan(0);
   }, T);
+
+  it("model and state messages speak CLI: a Drain file, other features, an unknown by in the metadata, window durations", async () => {
+    const { Drain } = await import("../../src/ingest/drain");
+    const { saveDetector } = await import("../../src/detectors/model-file");
+    const { RobustZScore } = await import("../../src/detectors/robust-zscore");
+    const drain = path.join(dir, "drain.json");
+    const d = new Drain();
+    d.add("user bob logged in");
+    d.save(drain);
+    const r1 = await run(["watch", SOURCE, "--model", drain, ...ONCE]);
+    expect(r1.code).toBe(1);
+    expect(r1.err).toContain(`${drain} is a Drain template file (log templates), not a detector model`);
+    expect(r1.err).not.toContain("Drain.load");
+    const two = path.join(dir, "two.json");
+    new RobustZScore().fit([[1, 2], [2, 1], [3, 3]]).save(two, { featureNames: ["failures", "users"] });
+    const r2 = await run(["watch", SOURCE, "--model", two, ...ONCE]);
+    expect(r2.code).toBe(1);
+    expect(r2.err).toContain(`${two}: the robust-zscore model was fitted on features [failures, users], but watch computes one feature per window: [count]`);
+    const byu = path.join(dir, "byu.json");
+    saveDetector(new RobustZScore().fit([[1], [2], [3], [9]]), byu, { featureNames: ["count"], metadata: { by: "username", window: "1m" } });
+    const r3 = await run(["watch", SOURCE, "--model", byu, ...ONCE]);
+    expect(r3.code).toBe(1);
+    expect(r3.err).toContain(`${byu}: the model file's metadata has by 'username', which watch does not know`);
+    expect(r3.err).not.toContain("--by expects");
+    const state = path.join(dir, "state.json");
+    expect((await run(["watch", SOURCE, "--threshold", "10", "--state", state, ...ONCE])).code).toBe(0);
+    const r4 = await run(["watch", SOURCE, "--threshold", "10", "--state", state, "--window", "5m", ...ONCE]);
+    expect(r4.code).toBe(1);
+    expect(r4.err).toContain("window 1m (now 5m)");
+  }, T);
+
+  it("--max-open is said once and counted in the summary; --pol lists --policy and --poll; fit --out creates its folder", async () => {
+    const r = await run(["watch", SOURCE, "--threshold", "3", "--max-open", "2", ...ONCE]);
+    expect(r.code).toBe(0);
+    expect(r.err.match(/more than 2 open \(entity, window\) cells/g)).toHaveLength(1);
+    expect(r.err).toMatch(/windows closed \d+ \([1-9]\d* early, beyond --max-open\)/);
+    const u = await run(["watch", SOURCE, "--pol", "x"]);
+    expect(u.code).toBe(2);
+    expect(u.err).toContain("Unknown option '--pol' (did you mean '--policy' or '--poll'?)");
+    const out = path.join(dir, "new", "folder", "model.json");
+    const f = await run([...FIT, "--out", out]);
+    expect(f.code).toBe(0);
+    expect(fs.existsSync(out)).toBe(true);
+  }, T);
 });
