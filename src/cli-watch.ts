@@ -353,10 +353,10 @@ async function watchMain(argv: readonly string[], io: IO): Promise<number> {
     }
     try {
       checkModelFeatures(model, ["count"]);
-    } catch (e) {
-      const m = /expects (features \[[^\]]*\]|\d+ features[^,:]*)/.exec((e as Error).message);
+    } catch {
+      const fitted = model.featureNames !== undefined ? `features [${model.featureNames.join(", ")}]` : `${model.detector.nFeaturesIn} features (saved without names)`;
       throw new SiemlabError(
-        `${modelPath}: the ${model.name} model was fitted on ${m ? m[1] : "other features"}, but watch computes one feature per window: [count]; fit a model for watch with 'siemlab fit'`,
+        `${modelPath}: the ${model.name} model was fitted on ${oneLine(fitted)}, but watch computes one feature per window: [count]; fit a model for watch with 'siemlab fit'`,
       );
     }
     if (!scoresNewRows(model.name, model.detector, (await registry()).detectorRegistry)) {
