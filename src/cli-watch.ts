@@ -2,6 +2,8 @@
  * `siemlab watch` (follow a growing log and score its windows as they close) and `siemlab fit` (fit a
  * detector on a log's window counts and save it for `watch --model`).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { ingestOptions, integerOption, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
@@ -11,7 +13,7 @@ import { formatDuration, parseDuration } from "./features/duration";
 import { WindowAccumulator } from "./features/window-counts";
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { parseLogStream } from "./ingest/parse-log";
-import { didYouMean } from "./options";
+import { closestName, didYouMean } from "./options";
 import { loadPolicy } from "./respond/policy";
 import { escapeControls, escapeControlsKeepLines, safeJsonLine } from "./terminal-text";
 import { watchLog, type WatchFinding, type WatchStatus, type WatchSummary } from "./watch/watcher";
@@ -40,6 +42,36 @@ async function registry(): Promise<Registry> {
 }
 type IO = { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable };
 
+/**
+ * Runs `fn` with siemlab's own process warnings (`process.emitWarning(text, "SiemlabWarning")`, e.g. LOF's
+ * repeated-values warning) printed as `siemlab: warning: …` lines on `io.stderr` instead of Node's
+ * `(node:PID) SiemlabWarning: …` block; other warnings go to the listeners that were there before.
+ */
+async function withSiemlabWarnings<T>(io: IO, fn: () => Promise<T>): Promise<T> {
+  const before = process.listeners("warning");
+  const onWarning = (w: Error) => {
+    if (w.name === "SiemlabWarning") io.stderr.write(escapeControls(`siemlab: warning: ${w.message}`) + "\n");
+    else for (const l of before) l.call(process, w);
+  };
+  process.removeAllListeners("warning");
+  process.on("warning", onWarning);
+  try {
+    return await fn();
+  } finally {
+    // Warnings are emitted on the next tick: let them arrive before the listeners are put back.
+    await new Promise((r) => setImmediate(r));
+    process.off("warning", onWarning);
+    for (const l of before) process.on("warning", l as (w: Error) => void);
+  }
+}
+
+/** Whether a loaded detector can score rows other than its training rows (LOF only with novelty: true). */
+function scoresNewRows(name: string, detector: Detector, entries: Registry["detectorRegistry"]): boolean {
+  const entry = entries.find((d) => d.name === name);
+  if (entry?.capabilities?.scoresNewRows !== false) return true;
+  return (detector as { readonly novelty?: unknown }).novelty === true;
+}
+
 /** Help text of `siemlab watch`. */
 export const WATCH_HELP = `siemlab watch — follow a growing log, score each window as it closes, respond
 
@@ -47,8 +79,9 @@ Usage:
   siemlab watch FILE|- (--model PATH | --threshold N) [options]
 
 Follows FILE like 'tail -F' (polling): rotation by rename (the old file is read to its end, then the new
-one), truncation (read again from the start, said on stderr), a FILE that does not exist yet (waited for).
-Rotated .gz files are not read. Only complete lines count: a half-written last line waits for its newline.
+one), truncation (read again from the start, said on stderr), a FILE that does not exist yet (waited for;
+with --once an error). Rotated .gz files are not read, and a gzip FILE is refused: for one, use
+'zcat FILE | siemlab watch -' or 'siemlab features FILE'. Only complete lines count: a half-written last line waits for its newline.
 Events are counted per entity in windows of event time; a window closes when the latest event time minus
 --lateness passes its end, and is then scored. An event for a window already closed is counted as late and
 reported, never added. Flagged windows go through the response policy (dry run unless the policy says
@@ -63,28 +96,34 @@ Options:
   --event TYPE[,TYPE]  count only these event types (default: the model's, else every event)
   --window DURATION    window length, e.g. 1m, 5m (default: the model's, else 1m)
   --lateness DURATION  how late an event may arrive and still count, e.g. 30s, 2m, 0 (default: 30s)
-  --idle DURATION      after this long without a new line, event time moves on with the clock, so a
-                       log that went quiet still gets its last windows closed and scored; 0 = never
+  --idle DURATION      after this long without a new line, event time moves on with the wall clock
+                       from the last event (the watermark becomes last event + quiet time - lateness),
+                       so a window closes once the quiet time reaches its end + lateness - the last
+                       event; with 1m windows and 30s lateness the last one closes 30-90 s after the
+                       last line (never before --idle); 0 = never: windows wait for the next event
                        (default: 1m)
   --policy FILE        response policy JSON (default: data/policy/default.json)
   --audit FILE         append every response decision to FILE as JSON lines
   --json               print findings as JSON lines (windowStart, windowEnd, entity, entityType, count,
                        decision, anomalyScore, severity, detector, tier, actions) instead of text
-  --state FILE         save the file's identity, offset and open windows there (every 5 s and on exit);
-                       a restart with the same FILE resumes without counting a line twice or losing one
+  --state FILE         save the file's identity, offset, open windows and totals there (every 5 s and
+                       on exit); a restart with the same FILE resumes without counting a line twice
+                       or losing one, and its summary counts findings and actions over both runs;
+                       a state file written for another FILE or other settings is refused
   --once               read to the current end, close every window, print the summary and exit (with
                        --state, a later run counts new events of those closed windows as late)
   --from-end           skip what the file already holds (new lines only)
   --poll DURATION      poll interval (default: 250ms)
   --status DURATION    status line interval on stderr, 0 for none (default: 10s)
   --max-open N         bound on open (entity, window) cells; the oldest window closes early beyond it
-                       (default: 1000000)
+                       (said once; the summary counts them) (default: 1000000)
   --format, --tz, --max-line, --epoch-unit   as for 'siemlab parse'
   --year YEAR          year of year-less syslog lines (default: the latest year that does not put the
                        first line read after the file's modification time, i.e. not in the future for
                        a live log; a resumed run keeps the year of its last event)
 
-Exit codes: 0 stopped cleanly, 1 input error (bad model, policy or state file), 2 bad usage.
+Exit codes: 0 stopped cleanly, 1 input error (bad model, policy or state file; a gzip FILE; a missing
+FILE with --once), 2 bad usage.
 Example:
   siemlab fit auth.log.1 --event failed_password --out model.json
   siemlab watch /var/log/auth.log --model model.json --state watch-state.json
@@ -100,8 +139,9 @@ Counts events per entity per window (the rows 'siemlab features --sparse' prints
 fits the detector on the count column and saves it with its by/window/event settings.
 
 Options:
-  --out PATH           where to save the model (required)
-  --detector NAME      detector from the registry (default: iforest); on the one count column,
+  --out PATH           where to save the model (required; missing folders are created)
+  --detector NAME      detector from the registry (default: iforest; lof is fitted with novelty: true,
+                       so it scores new windows); on the one count column,
                        robust-zscore extrapolates (a count far above any seen scores far lower), while
                        an Isolation Forest gives every count above its training range the same score
   --contamination C    'auto' or the expected outlier share in (0, 0.5] (default: auto)
@@ -158,13 +198,43 @@ function parse<T extends Record<string, { type: "string" | "boolean"; short?: st
     const m = (e as Error).message;
     const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(m);
     if (unknown) {
-      const hint = unknown[1] === "--" ? didYouMean(unknown[2], Object.keys(options), "'").replace("'", "'--") : "";
+      const hint = unknown[1] === "--" ? closestOptions(unknown[2], Object.keys(options)) : "";
       throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
     }
     const ambiguous = /Option '(--[^ ']+)' argument is ambiguous/.exec(m);
     if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
     throw new UsageError(m);
   }
+}
+
+/** " (did you mean '--a'?)" or " (did you mean '--a' or '--b'?)" when several known options are equally close. */
+function closestOptions(name: string, known: readonly string[]): string {
+  const best = closestName(name, known);
+  if (best === undefined) return "";
+  // closestName's measure: edit distance, or that of the name's start + 0.5 (a prefix typo).
+  const v = name.toLowerCase();
+  const score = (k: string) => Math.min(editDistance(v, k.toLowerCase()), v.length >= 3 ? editDistance(v, k.toLowerCase().slice(0, v.length)) + 0.5 : Infinity);
+  const d = score(best);
+  const tied = known.filter((k) => k !== best && k[0]?.toLowerCase() === v[0] && score(k) === d);
+  const all = [best, ...tied].map((k) => `'--${k}'`);
+  return ` (did you mean ${all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}`}?)`;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** An error message of a file's content on one line: control characters escaped, cut to `max` characters. */
+function oneLine(text: string, max = 240): string {
+  const t = escapeControls(text.replace(/\r?\n/g, "\\n"));
+  return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
 function byOption(v: string | undefined): (typeof BY)[number] | undefined {
@@ -230,6 +300,10 @@ function metaString(model: LoadedModel, key: string): string | undefined {
  * await watchCommand(["data/sim/auth.log", "--threshold", "20", "--event", "failed_password", "--year", "2025", "--once"], { stdin: process.stdin, stdout: out, stderr: process.stderr }) // 0
  */
 export async function watchCommand(argv: readonly string[], io: IO): Promise<number> {
+  return withSiemlabWarnings(io, () => watchMain(argv, io));
+}
+
+async function watchMain(argv: readonly string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, WATCH_OPTIONS);
   if (values.help) {
     io.stdout.write(WATCH_HELP);
@@ -254,15 +328,47 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
   const parseOptions = ingestOptions(values);
   if (file === "-" && str("state") !== undefined) throw new UsageError("--state needs a FILE: stdin has no offset to resume from");
   if (file === "-" && values["from-end"] === true) throw new UsageError("--from-end needs a FILE");
-  const policy = str("policy") === undefined ? undefined : loadPolicy(str("policy") as string);
+  let policy: ReturnType<typeof loadPolicy> | undefined;
+  if (str("policy") !== undefined) {
+    try {
+      policy = loadPolicy(str("policy") as string);
+    } catch (e) {
+      // A bad policy file is an input error (exit 1), not bad usage; its text is shown escaped, on one line.
+      throw new SiemlabError(`--policy: ${oneLine((e as Error).message)}`);
+    }
+  }
   let detector: Detector | undefined;
   let modelNote = "";
   if (str("model") !== undefined) {
     const modelPath = str("model") as string;
     const { loadDetector, checkModelFeatures } = await modelFile();
-    const model = loadDetector(modelPath);
-    checkModelFeatures(model, ["count"]);
+    let model: LoadedModel;
+    try {
+      model = loadDetector(modelPath);
+    } catch (e) {
+      if (/holds a "drain" model/.test((e as Error).message)) {
+        throw new SiemlabError(`${modelPath} is a Drain template file (log templates), not a detector model: pass a model saved by 'siemlab fit'`);
+      }
+      throw e;
+    }
+    try {
+      checkModelFeatures(model, ["count"]);
+    } catch {
+      const fitted = model.featureNames !== undefined ? `features [${model.featureNames.join(", ")}]` : `${model.detector.nFeaturesIn} features (saved without names)`;
+      throw new SiemlabError(
+        `${modelPath}: the ${model.name} model was fitted on ${oneLine(fitted)}, but watch computes one feature per window: [count]; fit a model for watch with 'siemlab fit'`,
+      );
+    }
+    if (!scoresNewRows(model.name, model.detector, (await registry()).detectorRegistry)) {
+      throw new SiemlabError(
+        `${modelPath}: this ${model.name} model scores only the rows it was fitted on (LOF without novelty: true), not new windows; ` +
+          `fit it again with 'siemlab fit' (which fits LOF with novelty: true) or save it with { novelty: true }`,
+      );
+    }
     const mBy = metaString(model, "by");
+    if (mBy !== undefined && !(BY as readonly string[]).includes(mBy === "srcIp" || mBy === "src_ip" ? "ip" : mBy)) {
+      throw new SiemlabError(`${modelPath}: the model file's metadata has by '${oneLine(mBy, 40)}', which watch does not know (ip, user or host); fit the model again with 'siemlab fit --by ...'`);
+    }
     const mWindow = metaString(model, "window");
     const mEvent = metaString(model, "event");
     const clash: string[] = [];
@@ -350,7 +456,8 @@ function summaryLines(s: WatchSummary, signal: string | undefined): string {
   let text =
     `siemlab watch: stopped${signal ? ` (${signal})` : ""}: format ${s.format ?? "(no line read)"}; lines ${s.lines}, events ${s.events}, ` +
     `rejected ${s.rejected}; counted ${s.counted}, late ${s.late}, skipped ${s.skipped} (no entity or time); ` +
-    `windows closed ${s.windowsClosed}, findings ${s.findings}${actions ? ` (actions: ${actions})` : ""}\n`;
+    `windows closed ${s.windowsClosed}${s.closedEarly > 0 ? ` (${s.closedEarly} early, beyond --max-open)` : ""}, findings ${s.findings}${actions ? ` (actions: ${actions})` : ""}` +
+    `${s.state !== undefined ? " (totals include resumed runs)" : ""}\n`;
   if (s.state !== undefined) text += `siemlab watch: state saved to ${s.state}${s.savedOpenWindows > 0 ? ` with ${s.savedOpenWindows} open window(s), scored after a restart` : ""}\n`;
   for (const l of s.lateSamples.slice(0, 3)) text += `siemlab watch: late: line ${l.lineNo} ${l.entity} at ${iso(l.time)} (window ${iso(l.windowStart)} closed before ${iso(l.closedUpTo)})\n`;
   return escapeControlsKeepLines(text);
@@ -364,6 +471,10 @@ function summaryLines(s: WatchSummary, signal: string | undefined): string {
  * await fitCommand(["data/sim/auth.log", "--event", "failed_password", "--year", "2025", "--out", "out/fit-model.json"], { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }) // 0
  */
 export async function fitCommand(argv: readonly string[], io: IO): Promise<number> {
+  return withSiemlabWarnings(io, () => fitMain(argv, io));
+}
+
+async function fitMain(argv: readonly string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, FIT_OPTIONS);
   if (values.help) {
     io.stdout.write(FIT_HELP);
@@ -385,13 +496,15 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   }
   const seed = integerOption("seed", str("seed"), 0, 4294967295) ?? 0;
   const detectorName = str("detector") ?? "iforest";
-  const { createDetector } = await registry();
+  const { createDetector, detectorRegistry } = await registry();
   let det: Detector;
   try {
-    det = createDetector(detectorName, { contamination, seed });
+    // watch scores new windows: LOF must be fitted for novelty detection (scikit-learn's novelty=True).
+    det = createDetector(detectorName, { contamination, seed, ...(detectorName === "lof" ? { novelty: true } : {}) });
   } catch (e) {
     throw new UsageError(`--detector: ${(e as Error).message}`);
   }
+  if (!scoresNewRows(detectorName, det, detectorRegistry)) throw new UsageError(`--detector ${detectorName} scores only its training rows, so 'siemlab watch' could not use it on new windows; pick another detector`);
   const parseOptions = ingestOptions(values);
   const acc = new WindowAccumulator({ by: by === "ip" ? "srcIp" : by, window, filter: event, zeroFill: false });
   const source = file === "-" ? io.stdin : file;
@@ -402,6 +515,7 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
   let flagged = 0;
   for (const p of det.predict(f.matrix)) if (p === -1) flagged++;
   const { saveDetector } = await modelFile();
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   saveDetector(det, out, {
     featureNames: ["count"],
     metadata: { by, window, event: event?.join(",") ?? null, contamination, seed, rows: f.matrix.rows, source: file === "-" ? "stdin" : file, format: summary.format },

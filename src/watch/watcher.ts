@@ -10,7 +10,7 @@ import { DataError, OptionError } from "../errors";
 import type { LogEvent, Reject } from "../events";
 import type { Detector } from "../detectors/types";
 import { ThresholdRule } from "../detectors/threshold-rule";
-import { parseDuration } from "../features/duration";
+import { formatDuration, parseDuration } from "../features/duration";
 import { entityGetter } from "../features/entity-key";
 import { compileEventFilter } from "../features/event-filter";
 import { getLogFormat } from "../ingest/formats";
@@ -50,8 +50,10 @@ export interface WatchLogOptions {
   readonly lateness?: string | number;
   /**
    * After this long (wall clock: '1m', ms) without a new line, event time is taken to move on with the wall
-   * clock: the watermark advances by the quiet time, so the last windows of a log that went quiet close and are
-   * scored instead of waiting for the next event (hours, maybe). Lines the parser still holds no longer hold
+   * clock from the last event: the watermark becomes (last event time + quiet time − lateness), so an open
+   * window closes once the quiet time reaches its end + lateness − the last event time — with 1m windows and
+   * 30s lateness, 30–90 s after the last line (never before `idle`) — and is scored instead of waiting for
+   * the next event (hours, maybe). `WatchStatus.watermark` moves on with it. Lines the parser still holds no longer hold
    * the watermark back then; an event that arrives later for a window closed this way counts as late.
    * Default: off (windows wait for later events).
    */
@@ -161,8 +163,10 @@ export interface WatchStatus {
 /** What a watch did, when it stops. */
 export interface WatchSummary extends WatchStatus {
   readonly format: string | undefined;
-  /** Audit rows by status (dry_run, executed, deduplicated, …). */
+  /** Audit rows by status (dry_run, executed, deduplicated, …), cumulative over resumed runs like `findings`. */
   readonly actions: Readonly<Record<string, number>>;
+  /** Windows closed early because open cells exceeded `maxOpen` (cumulative over resumed runs). */
+  readonly closedEarly: number;
   /** The first late events. */
   readonly lateSamples: readonly LateEvent[];
   /** Windows left open and saved to the state file (0 when they were closed and scored). */
@@ -199,7 +203,7 @@ interface StateFile {
   readonly open: readonly OpenWindowState[];
   readonly held: readonly { readonly lineNo: number; readonly text: string; readonly flags: number }[];
   readonly lineNo: number;
-  readonly totals: { readonly lines: number; readonly events: number; readonly counted: number; readonly rejected: number; readonly late: number; readonly skipped: number; readonly windowsClosed: number; readonly findings: number };
+  readonly totals: { readonly lines: number; readonly events: number; readonly counted: number; readonly rejected: number; readonly late: number; readonly skipped: number; readonly windowsClosed: number; readonly findings: number; readonly actions?: Readonly<Record<string, number>>; readonly closedEarly?: number };
   readonly savedAt: string;
 }
 
@@ -335,6 +339,7 @@ class Watch {
   }
 
   start(): LogWatch {
+    if (this.file !== "-") this.checkFile();
     const resume = this.o.state !== undefined && this.file !== "-" ? this.loadState(this.o.state) : undefined;
     this.follower =
       this.file === "-"
@@ -352,6 +357,31 @@ class Watch {
       status: () => this.status(),
       findings: this.found,
     };
+  }
+
+  /** Refuse a gzip file (watch follows plain text) and, with `once`, a file that does not exist. */
+  private checkFile(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, "r");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && this.o.once === true) {
+        throw new DataError(`File not found: ${this.file} (resolved from ${process.cwd()}); with once (--once) there is nothing to wait for`);
+      }
+      return; // not there yet (waited for) or unreadable now (the follower says so)
+    }
+    const head = Buffer.alloc(2);
+    try {
+      fs.readSync(fd, head, 0, 2, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      throw new DataError(
+        `${this.file} is gzip-compressed; watch follows plain-text logs: use 'zcat ${this.file} | siemlab watch -' to score it as a stream, or 'siemlab features ${this.file}' for a finished file`,
+      );
+    }
   }
 
   private notice(text: string): void {
@@ -376,7 +406,7 @@ class Watch {
       windowsClosed: this.windowsClosed,
       findings: this.resumedFindings + this.findingCount,
       maxTime: Number.isFinite(w.maxTime) ? w.maxTime : NaN,
-      watermark: Number.isFinite(w.maxTime) ? w.watermark : NaN,
+      watermark: Number.isFinite(w.maxTime) ? w.watermark + this.idleShift : NaN,
     };
   }
 
@@ -387,10 +417,15 @@ class Watch {
     const have = s.settings;
     const diffs: string[] = [];
     if (have.by !== want.by) diffs.push(`by ${have.by} (now ${want.by})`);
-    if (have.windowMs !== want.windowMs) diffs.push(`window ${have.windowMs} ms (now ${want.windowMs} ms)`);
+    if (have.windowMs !== want.windowMs) diffs.push(`window ${formatDuration(have.windowMs)} (now ${formatDuration(want.windowMs)})`);
     if (JSON.stringify(have.event) !== JSON.stringify(want.event)) diffs.push(`event ${JSON.stringify(have.event)} (now ${JSON.stringify(want.event)})`);
     if (diffs.length > 0) throw new DataError(`The state file ${file} was written with other settings: ${diffs.join(", ")}; run with the same options, or use another state file`);
-    if (s.path !== this.file) this.notice(`state ${file} was written for ${s.path}; resuming it for ${this.file}`);
+    if (path.resolve(s.path) !== path.resolve(this.file)) {
+      // Its offset and clock belong to another log: resuming would skip lines and count every event as late.
+      throw new DataError(
+        `The state file ${file} was written for ${s.path}, not for ${this.file}: pass another --state file for ${this.file}, or delete ${file} to start over`,
+      );
+    }
     this.windows.restore(s.open, { maxTime: s.clock.maxTime ?? -Infinity, closedUpTo: s.clock.closedUpTo ?? -Infinity });
     this.lineNo = s.lineNo;
     this.lines = s.totals.lines;
@@ -404,12 +439,17 @@ class Watch {
     this.year = this.o.year ?? s.year;
     this.resumeHeld = s.held;
     this.resumedFindings = s.totals.findings;
+    for (const [k, n] of Object.entries(s.totals.actions ?? {})) if (typeof n === "number") this.actionCounts[k] = n;
+    this.baseClosedEarly = s.totals.closedEarly ?? 0;
     this.notice(`resuming from ${file}: ${s.open.length} open window(s), ${s.held.length} held line(s), ${s.totals.lines} line(s) read before`);
     return s.position;
   }
 
   private resumeHeld: StateFile["held"] = [];
   private resumedFindings = 0;
+  private baseClosedEarly = 0;
+  /** Quiet time (ms) the watermark is moved on by while the log is idle (see `idle`); 0 otherwise. */
+  private idleShift = 0;
 
   private saveState(): void {
     const file = this.o.state;
@@ -428,7 +468,7 @@ class Watch {
       open: w.snapshot(),
       held: [...this.unsettled].map(([lineNo, h]) => ({ lineNo, text: h.text, flags: h.flags })),
       lineNo: this.lineNo,
-      totals: { lines: st.lines, events: st.events, counted: st.counted, rejected: st.rejected, late: st.late, skipped: st.skipped, windowsClosed: st.windowsClosed, findings: st.findings },
+      totals: { lines: st.lines, events: st.events, counted: st.counted, rejected: st.rejected, late: st.late, skipped: st.skipped, windowsClosed: st.windowsClosed, findings: st.findings, actions: { ...this.actionCounts }, closedEarly: this.baseClosedEarly + w.capCloses },
       savedAt: new Date().toISOString(),
     };
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -529,9 +569,9 @@ class Watch {
           (this.lateReported === 5 ? " (further late events are only counted)" : ""),
       );
     }
-    if (this.windows.capCloses > this.capReported) {
+    if (this.windows.capCloses > 0 && this.capReported === 0) {
       this.capReported = this.windows.capCloses;
-      this.notice(`more than ${this.windows.maxOpen} open (entity, window) cells: the oldest window was closed early (later events for it count as late); raise --max-open or lower --lateness`);
+      this.notice(`more than ${this.windows.maxOpen} open (entity, window) cells: the oldest window was closed early (later events for it count as late); raise --max-open or lower --lateness (said once; the summary counts the windows closed early)`);
     }
     for (const c of closed) this.closedQueue.push(c);
   }
@@ -604,6 +644,7 @@ class Watch {
         if (p.lines.length > 0) {
           lastLineAt = Date.now();
           idleSaid = false;
+          this.idleShift = 0;
         }
         if (p.lines.length > 0 || (this.resumeHeld.length > 0 && this.format !== undefined)) this.ensureDriver(p.lines);
         for (const l of p.lines) {
@@ -611,14 +652,19 @@ class Watch {
           this.feed(l.text, ++this.lineNo, l.flags);
         }
         const quiet = Date.now() - lastLineAt;
-        if (this.idleMs !== undefined && quiet >= this.idleMs && this.windows.openCells > 0 && Number.isFinite(this.windows.maxTime)) {
-          // A quiet log: event time moves on with the wall clock.
-          const before = this.closedQueue.length;
-          this.windows.advance(this.windows.maxTime + quiet - this.latenessMs, this.closedQueue);
-          if (this.closedQueue.length > before && !idleSaid) {
+        if (this.idleMs !== undefined && quiet >= this.idleMs && Number.isFinite(this.windows.maxTime)) {
+          // A quiet log: event time moves on with the wall clock from the last event.
+          this.idleShift = quiet;
+          if (!idleSaid && this.windows.openCells > 0) {
             idleSaid = true;
-            this.notice(`no new line for ${Math.round(quiet / 1000)} s: event time taken to move on with the clock, closing the windows it passed`);
+            const lastEnd = this.windows.lastOpenEnd;
+            const at = lastLineAt + Math.max(0, lastEnd + this.latenessMs - this.windows.maxTime);
+            this.notice(
+              `no new line for ${Math.round(quiet / 1000)} s: event time now moves on with the clock from the last event (${new Date(this.windows.maxTime).toISOString()}); ` +
+                `a window closes when its end + lateness (${formatDuration(this.latenessMs)}) is passed, the last open one at about ${new Date(Math.max(at, Date.now())).toISOString()} (wall clock)`,
+            );
           }
+          if (this.windows.openCells > 0) this.windows.advance(this.windows.maxTime + quiet - this.latenessMs, this.closedQueue);
         }
         await this.flushClosed();
         const now = Date.now();
@@ -655,6 +701,7 @@ class Watch {
         ...st,
         format: this.format?.name,
         actions: { ...this.actionCounts },
+        closedEarly: this.baseClosedEarly + this.windows.capCloses,
         lateSamples: this.windows.lateSamples.slice(),
         savedOpenWindows: keepOpen ? this.windows.openCells : 0,
         state: this.o.state,

@@ -147,6 +147,11 @@ export class EventTimeWindows {
   }
 
   /** The watermark: latest event time minus the lateness (−Infinity before any event). */
+  /** End (epoch ms) of the latest open window, or −Infinity when none is open. */
+  get lastOpenEnd(): number {
+    return this.order.length === 0 ? -Infinity : (this.order[this.order.length - 1] + 1) * this.windowMs;
+  }
+
   get watermark(): number {
     return this.maxTime - this.latenessMs;
   }

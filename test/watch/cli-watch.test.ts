@@ -193,7 +193,7 @@ describe("siemlab watch and fit (in process)", () => {
     saveDetector(new RobustZScore().fit([[1, 2], [2, 1], [3, 3]]), model, { featureNames: ["count", "failures"] });
     const r = await cli(["watch", SOURCE, "--model", model, "--once"]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/expects features \[count, failures\], got \[count\]/);
+    expect(r.err).toMatch(/was fitted on features \[count, failures\], but watch computes one feature per window: \[count\]/);
   });
 
   it("reads stdin with '-' until it ends", async () => {
