@@ -346,7 +346,7 @@ async function watchMain(argv: readonly string[], io: IO): Promise<number> {
     try {
       model = loadDetector(modelPath);
     } catch (e) {
-      if (/holds a "drain" model/.test((e as Error).message)) {
+      if (/holds a model of kind "drain"/.test((e as Error).message)) {
         throw new SiemlabError(`${modelPath} is a Drain template file (log templates), not a detector model: pass a model saved by 'siemlab fit'`);
       }
       throw e;

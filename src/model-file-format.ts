@@ -364,7 +364,7 @@ export interface ModelFileContents {
  * @example
  * writeModelFile("/tmp/demo-read.json", "demo", {}, { w: Float64Array.of(1, 2) });
  * readModelFile("/tmp/demo-read.json", "demo").doc.kind;          // "demo"
- * readModelFile("/tmp/demo-read.json", "detector");                // throws: holds a "demo" model, not a "detector" one
+ * readModelFile("/tmp/demo-read.json", "detector");                // throws: holds a model of kind "demo", not of kind "detector"
  */
 export function readModelFile(path: string, kind: string, useInstead: Readonly<Record<string, string>> = {}): ModelFileContents {
   let text: string;
@@ -395,7 +395,7 @@ export function readModelFile(path: string, kind: string, useInstead: Readonly<R
   }
   if (doc.kind !== kind) {
     const hint = typeof doc.kind === "string" && useInstead[doc.kind] !== undefined ? `: load it with ${useInstead[doc.kind]}` : "";
-    throw new ModelFileError(`${path} holds a ${JSON.stringify(doc.kind)} model, not a ${JSON.stringify(kind)} one${hint}`);
+    throw new ModelFileError(`${path} holds a model of kind ${JSON.stringify(doc.kind)}, not of kind ${JSON.stringify(kind)}${hint}`);
   }
   let sidecar: Buffer | null = null;
   const sc = doc.sidecar;

@@ -283,7 +283,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
     }
     if (probe.className !== contents.className) {
       throw new ModelFileError(
-        `${path} holds a ${JSON.stringify(contents.name)} model (${contents.className}), not a ${probe.className}: load it with ${contents.className}.load(path) or loadDetector(path)`,
+        `${path} holds the ${JSON.stringify(contents.name)} model (class ${contents.className}), not class ${probe.className}: load it with ${contents.className}.load(path) or loadDetector(path)`,
       );
     }
     let detector: T;
@@ -328,7 +328,7 @@ export abstract class BaseDetector<Model extends FittedModel> implements Detecto
 
   /** For the model file: installs a saved fitted state (all of it or, on any error, none of it). */
   [RESTORE_DETECTOR_STATE](className: string, fit: SavedFit): void {
-    if (className !== this.className) throw new ModelFileError(`the file holds a ${className}, not a ${this.className}`);
+    if (className !== this.className) throw new ModelFileError(`the file holds class ${className}, not class ${this.className}`);
     const model = this.modelFromState(fit.model);
     this.fitted = { model, offset: fit.offset, anomalyScale: fit.anomalyScale };
   }

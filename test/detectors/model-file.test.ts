@@ -336,7 +336,7 @@ describe("bad files and bad calls give a ModelFileError and no detector", () => 
   it("a file of another detector class for Class.load", () => {
     const path = tmp();
     new RobustZScore().fit(X).save(path);
-    expect(() => IsolationForest.load(path)).toThrow(/holds a "robust-zscore" model \(RobustZScore\), not a IsolationForest: load it with RobustZScore\.load\(path\) or loadDetector\(path\)/);
+    expect(() => IsolationForest.load(path)).toThrow(/holds the "robust-zscore" model \(class RobustZScore\), not class IsolationForest: load it with RobustZScore\.load\(path\) or loadDetector\(path\)/);
     expect(RobustZScore.load(path).predict(X).length).toBe(X.length);
   });
 

@@ -108,9 +108,9 @@ describe("bad states and files", () => {
     expect(() => loadDetector(join(dir, "none.json"))).toThrow(/No model file/);
     // A detector's file for Drain.load, and a Drain file for loadDetector, name the right loader.
     d.save(path);
-    expect(() => loadDetector(path)).toThrow(/holds a "drain" model, not a "detector" one: load it with Drain\.load\(path\)/);
+    expect(() => loadDetector(path)).toThrow(/holds a model of kind "drain", not of kind "detector": load it with Drain\.load\(path\)/);
     const det = join(dir, "det.json");
     new IsolationForest({ nEstimators: 5 }).fit(simulateLoginAttempts().counts.map((c) => [c])).save(det);
-    expect(() => Drain.load(det)).toThrow(/holds a "detector" model, not a "drain" one: load it with loadDetector\(path\)/);
+    expect(() => Drain.load(det)).toThrow(/holds a model of kind "detector", not of kind "drain": load it with loadDetector\(path\)/);
   });
 });
