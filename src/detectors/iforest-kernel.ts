@@ -9,7 +9,7 @@
  * threshold (f64)] with the right child at left + 16; a parallel f64 array of leaf path lengths
  * (record address - recBase) / 2; i32 root addresses; then a block of rows and its output sums.
  */
-import { lazyWasmModule, wasmApi, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
+import { lazyWasmModule, uleb, wasmApi, wasmName, wasmSection, wasmVec, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
 
 /** A forest in node-record form, ready for {@link ForestKernel}: all trees' nodes in flat typed arrays. */
 export interface KernelForest {
@@ -28,16 +28,6 @@ export interface KernelForest {
 }
 
 // --- a minimal WebAssembly assembler -------------------------------------------------------------
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
@@ -50,9 +40,9 @@ function sleb(n: number): number[] {
     out.push(b | 0x80);
   }
 }
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const str = wasmName;
+const section = wasmSection;
+const vec = wasmVec;
 
 const I32 = 0x7f;
 const op = {

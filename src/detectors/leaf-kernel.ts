@@ -7,21 +7,11 @@
  * multiply-add): the same bits as the scalar loops, scikit-learn's `euclidean_rdist` and libsvm's `dot`.
  * About 3–10× faster than the JavaScript loops they replace.
  */
-import { lazyWasmModule, wasmApi, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
+import { lazyWasmModule, uleb, wasmApi, wasmName, wasmSection, wasmVec, type WasmApi, type WasmMemory, type WasmModule } from "./wasm-module";
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const str = wasmName;
+const section = wasmSection;
+const vec = wasmVec;
 
 const I32 = 0x7f;
 const V128 = 0x7b;

@@ -49,3 +49,46 @@ export function lazyWasmModule(bytes: () => Uint8Array): () => WasmModule | null
     return compiled;
   };
 }
+
+// --- the binary format's encodings, shared by the kernels' little assemblers -------------------------
+
+/**
+ * Unsigned LEB128 of a non-negative integer (the WebAssembly binary format's u32 encoding).
+ *
+ * @example
+ * uleb(624485); // [229, 142, 38]
+ */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/**
+ * A name (ASCII): its length, then its bytes.
+ *
+ * @example
+ * wasmName("env"); // [3, 101, 110, 118]
+ */
+export const wasmName = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/**
+ * A section: its id, its byte length, its body.
+ *
+ * @example
+ * wasmSection(10, [0]); // [10, 1, 0]
+ */
+export const wasmSection = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/**
+ * A vector: its length, then its items' bytes.
+ *
+ * @example
+ * wasmVec([[1], [2, 3]]); // [2, 1, 2, 3]
+ */
+export const wasmVec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];

@@ -282,10 +282,7 @@ export class WindowAccumulator {
     let cell: number;
     if (w === this.entLastWindow[id]) cell = this.entLastCell[id];
     else {
-      if (w > this.entMax[id]) {
-        cell = this.newCell(id, w);
-        this.entMax[id] = w;
-      } else cell = this.olderCell(id, w);
+      cell = this.cellAt(id, w);
       this.entLastWindow[id] = w;
       this.entLastCell[id] = cell;
     }
@@ -340,11 +337,7 @@ export class WindowAccumulator {
       const w = cells.windows[i];
       if (!Number.isSafeInteger(w)) throw new DataError(`Aggregated cell ${i} (${JSON.stringify(name)}) has window index ${w}; expected an integer`);
       const before = this.cellCount;
-      let cell: number;
-      if (w > this.entMax[id]) {
-        cell = this.newCell(id, w);
-        this.entMax[id] = w;
-      } else cell = this.olderCell(id, w);
+      const cell = this.cellAt(id, w);
       if (cell < before) throw new DataError(`Aggregated cell (${JSON.stringify(name)}, window ${w}) given twice`);
       for (let k = 0; k < numeric.length; k++) {
         const v = numeric[k][i];
@@ -419,11 +412,7 @@ export class WindowAccumulator {
     for (let c = 0; c < nCells; c++) {
       const id = ids[s.cellEntity[c]];
       const w = s.cellWindow[c];
-      let cell: number;
-      if (w > this.entMax[id]) {
-        cell = this.newCell(id, w);
-        this.entMax[id] = w;
-      } else cell = this.olderCell(id, w);
+      const cell = this.cellAt(id, w);
       this.entLastWindow[id] = w;
       this.entLastCell[id] = cell;
       for (let k = 0; k < this.numeric.length; k++) this.numeric[k][cell] += s.numeric[k][c];
@@ -440,6 +429,16 @@ export class WindowAccumulator {
     this.counted += s.counted;
     this.skippedNoEntity += s.skippedNoEntity;
     this.skippedNoTime += s.skippedNoTime;
+  }
+
+  /** The cell of entity `id` in window `w`, created when new (windows beyond the entity's latest are appended). */
+  private cellAt(id: number, w: number): number {
+    if (w > this.entMax[id]) {
+      const cell = this.newCell(id, w);
+      this.entMax[id] = w;
+      return cell;
+    }
+    return this.olderCell(id, w);
   }
 
   private newEntity(name: string, ip: number): number {
