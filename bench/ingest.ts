@@ -28,6 +28,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { countByEntityWindow } from "../src/features/entity-window-count";
 import { RandomState } from "../src/random";
+import { syslogStamp } from "../src/simulate/syslog-stamp";
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,13 +47,6 @@ const keep = process.argv.includes("--keep");
 const PY = "/usr/bin/python3";
 const ROOT = path.resolve(__dirname, "..");
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number) => (n < 10 ? "0" + n : String(n));
-function stamp(t: number): string {
-  const d = new Date(t);
-  const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 
 /** Seeded auth.log lines: ~45% failed passwords from 5,000 IPs, the rest the usual sshd / PAM mix. */
 export function generateAuthLog(file: string, n: number, seed: number): void {
@@ -86,7 +80,7 @@ export function generateAuthLog(file: string, n: number, seed: number): void {
       else if (r < 0.9) msg = `Accepted password for ${user} from ${ip} port ${rp[j]} ssh2`;
       else if (r < 0.95) msg = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
       else msg = `Connection closed by ${ip} [preauth]`;
-      buf += `${stamp(t)} LabSZ sshd[${pid}]: ${msg}\n`;
+      buf += `${syslogStamp(t)} LabSZ sshd[${pid}]: ${msg}\n`;
       if (buf.length > 1 << 20) {
         fs.writeSync(fd, buf);
         buf = "";

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { checkOptions, type OptionKeys } from "../options";
+import { syslogStamp } from "./syslog-stamp";
 
 /** Every option name of {@link SimulateAttacksOptions} (unknown names fail with a suggestion). */
 const SIMULATE_ATTACKS_OPTIONS_KEYS: OptionKeys<SimulateAttacksOptions> = { seed: true, start: true, hours: true, users: true, host: true, webRate: true, attacks: true };
@@ -76,11 +77,6 @@ const AGENTS = [
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
 
-function syslogStamp(t: number): string {
-  const d = new Date(t);
-  const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 
 function accessStamp(t: number): string {
   const d = new Date(t);

@@ -37,6 +37,7 @@
 import { OptionError } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
 import { RandomState } from "../random";
+import { syslogStamp } from "./syslog-stamp";
 
 /** Label of a scenario line: "normal", the benign "noisy_service" or "background_scan", or one of {@link SCENARIO_ATTACKS}. */
 export type ScenarioLabel =
@@ -107,16 +108,9 @@ const NAMES = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi
 /** Names background scanners try (root first: about 40 % of their attempts). */
 const SCAN_NAMES = ["admin", "test", "ubuntu", "oracle", "user", "pi", "postgres", "guest", "git", "ftpuser", "support", "nagios", "hadoop", "www", "teamspeak", "minecraft"];
 const SPRAY_NAMES = ["admin", "test", "oracle", "ubuntu", "guest", "postgres", "support", "deploy", "jenkins", "backup", "web", "mysql", "ftp", "git", "demo", "user1", "sales", "hr", "finance", "it"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number) => (n < 10 ? "0" + n : String(n));
 const HOUR = 3600000;
 const DAY = 24 * HOUR;
 
-function stamp(t: number): string {
-  const d = new Date(t);
-  const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 
 /**
  * Simulates the scenario (see the module comment). Errors: OptionError for an unknown option, `days`
@@ -296,7 +290,7 @@ export function simulateEntityScenario(options: EntityScenarioOptions = {}): Ent
   }
   items.sort((a, b) => a.t - b.t || a.seq - b.seq);
   return {
-    lines: items.map((it) => `${stamp(it.t)} ${it.text}`),
+    lines: items.map((it) => `${syslogStamp(it.t)} ${it.text}`),
     labels: items.map((it) => it.label),
     times: items.map((it) => it.t),
     srcIps: items.map((it) => it.ip),

@@ -11,6 +11,7 @@ import type { Reject } from "../../src/events";
 import { featurizeLog, type FeaturizeLogOptions, type FeaturizeLogResult } from "../../src/features/featurize-log";
 import { RandomState } from "../../src/random";
 import { casesDir } from "./cases-dir";
+import { syslogStamp } from "../../src/simulate/syslog-stamp";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-parallel-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -42,13 +43,6 @@ async function outcome(file: string, options: FeaturizeLogOptions): Promise<{ vi
   return { view, result };
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number) => (n < 10 ? "0" + n : String(n));
-function stamp(t: number): string {
-  const d = new Date(t);
-  const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-}
 
 /** The rfc3164 lines of the auth corpus (every sshd / PAM / su / sudo shape), stamps cut off where they are BSD stamps. */
 const corpus = fs
@@ -71,7 +65,7 @@ function mixedLog(lines: number, seed: number, lead: string): Buffer {
   const open: { pid: number; ip: string; user: string }[] = [];
   for (let i = 0; i < lines; i++) {
     t += Math.floor(rng.randomSample(1)[0] * 4000);
-    const st = stamp(t);
+    const st = syslogStamp(t);
     const host = `h${i % 3}`;
     const r = rng.randomSample(1)[0];
     const ip = `10.${i % 7}.${(i >> 3) % 250}.${1 + (i % 200)}`;
@@ -102,7 +96,7 @@ function mixedLog(lines: number, seed: number, lead: string): Buffer {
     if (r > 0.95 && r < 0.955) parts.push(Buffer.concat([bytes.subarray(0, 20), Buffer.from([0xff, 0xfe]), bytes.subarray(20)]));
     else parts.push(bytes);
   }
-  parts.push(Buffer.from(`${stamp(t)} h0 sshd[99]: Failed password for root from 10.9.9.9 port 22 ssh2`)); // no newline
+  parts.push(Buffer.from(`${syslogStamp(t)} h0 sshd[99]: Failed password for root from 10.9.9.9 port 22 ssh2`)); // no newline
   return Buffer.concat(parts);
 }
 
