@@ -1,5 +1,4 @@
 import type { Readable, Writable } from "node:stream";
-import { rulesCommand } from "./cli-rules";
 import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
@@ -155,7 +154,10 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
   const data = f.matrix.data;
   let lastEntity = "";
   let lastQuoted = "";
-  const isoOf = new Map<number, string>();
+  // Window starts repeat across entities: each ISO text is made once, kept by window index (a small integer).
+  const w0 = Number.isFinite(f.start) ? Math.floor(f.start / f.windowMs) : 0;
+  const span = Number.isFinite(f.end) ? Math.floor(f.end / f.windowMs) - w0 + 1 : 0;
+  const isoOf: (string | undefined)[] = new Array(span > 0 && span < 1 << 24 ? span : 0);
   for (let i = 0; i < f.matrix.rows; i++) {
     let nonZero = false;
     for (let c = 0; c < cols; c++) if (data[i * cols + c] !== 0) nonZero = true;
@@ -165,10 +167,14 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
       lastEntity = e;
       lastQuoted = csvCell(e);
     }
-    // Window starts repeat across entities: each ISO text is made once.
     const ws = f.windowStarts[i];
-    let iso = isoOf.get(ws);
-    if (iso === undefined) isoOf.set(ws, (iso = new Date(ws).toISOString()));
+    const k = ws / f.windowMs - w0;
+    const inSpan = k >= 0 && k < isoOf.length;
+    let iso = inSpan ? isoOf[k] : undefined;
+    if (iso === undefined) {
+      iso = new Date(ws).toISOString();
+      if (inSpan && Number.isInteger(k)) isoOf[k] = iso;
+    }
     let line = `${lastQuoted},${iso}`;
     for (let c = 0; c < cols; c++) line += `,${data[i * cols + c]}`;
     if (extra) line += `,${+extra.score[i].toPrecision(6)},${extra.flag[i] === -1 ? 1 : 0}`;
@@ -315,7 +321,7 @@ function capText(cap: ZeroFillCap, windowMs: number): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
-    if (argv[0] === "rules") return await rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts
+    if (argv[0] === "rules") return await (await import("./cli-rules")).rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts (loaded when used: Sigma and YAML cost ~60 ms of start-up)
     // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
     if (argv[0] === "watch") return await (await import("./cli-watch")).watchCommand(argv.slice(1), io);
     if (argv[0] === "fit") return await (await import("./cli-watch")).fitCommand(argv.slice(1), io);

@@ -173,6 +173,51 @@ function grown<T extends Float64Array | Int32Array>(a: T, n: number, fill: numbe
 }
 
 /**
+ * int32 key → id (≥ 0), open addressing with linear probing in two Int32Arrays: for IPv4 keys, several times
+ * cheaper than a `Map<number, number>` (no hashing through the runtime, no boxed numbers).
+ */
+class Int32IdTable {
+  private keys = new Int32Array(1024);
+  /** id + 1 of each slot; 0 marks an empty slot. */
+  private vals = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  /** The id of `key`, or -1. */
+  get(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) >>> 22 & this.mask;
+    for (;;) {
+      const v = this.vals[i];
+      if (v === 0) return -1;
+      if (this.keys[i] === key) return v - 1;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  set(key: number, id: number): void {
+    if ((this.size + 1) * 2 > this.mask) this.grow();
+    this.put(key, id);
+    this.size++;
+  }
+
+  private put(key: number, id: number): void {
+    let i = Math.imul(key, 0x9e3779b1) >>> 22 & this.mask;
+    while (this.vals[i] !== 0) i = (i + 1) & this.mask;
+    this.keys[i] = key;
+    this.vals[i] = id + 1;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    this.keys = new Int32Array(keys.length * 2);
+    this.vals = new Int32Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    for (let i = 0; i < keys.length; i++) if (vals[i] !== 0) this.put(keys[i], vals[i] - 1);
+  }
+}
+
+/**
  * Incremental form of {@link windowCounts}: feed events one at a time (e.g. from `parseLogStream`) and
  * build the features at the end. Memory grows with the number of non-empty (entity, window) cells, not
  * with the number of events; zero-filling happens only in {@link WindowAccumulator.finish}.
@@ -200,7 +245,7 @@ export class WindowAccumulator {
   /** Entity name → entity id (index into `names` and the per-entity arrays below), for names that are not IPv4. */
   private readonly ids = new Map<string, number>();
   /** The same for names that are canonical dotted-quad IPv4 addresses, keyed by {@link ipv4Key}. */
-  private readonly ipIds = new Map<number, number>();
+  private readonly ipIds = new Int32IdTable();
   private readonly names: string[] = [];
   /** Per entity: latest window seen (-Infinity before the first), window and cell of the last event, newest cell. */
   private entMax = new Float64Array(256).fill(-Infinity);
@@ -267,7 +312,7 @@ export class WindowAccumulator {
       const ip = ipv4Key(name);
       if (ip !== NOT_IPV4) {
         const have = this.ipIds.get(ip);
-        id = have === undefined ? this.newEntity(name, ip) : have;
+        id = have < 0 ? this.newEntity(name, ip) : have;
       } else {
         const have = this.ids.get(name);
         id = have === undefined ? this.newEntity(name, NOT_IPV4) : have;
@@ -331,8 +376,8 @@ export class WindowAccumulator {
       let id = this.ids.get(name);
       if (id === undefined) {
         const ip = ipv4Key(name);
-        id = ip !== NOT_IPV4 ? this.ipIds.get(ip) : undefined;
-        if (id === undefined) id = this.newEntity(name, ip);
+        id = ip !== NOT_IPV4 ? this.ipIds.get(ip) : -1;
+        if (id < 0) id = this.newEntity(name, ip);
       }
       const w = cells.windows[i];
       if (!Number.isSafeInteger(w)) throw new DataError(`Aggregated cell ${i} (${JSON.stringify(name)}) has window index ${w}; expected an integer`);
@@ -404,8 +449,8 @@ export class WindowAccumulator {
     const ids = new Int32Array(s.names.length);
     s.names.forEach((name, i) => {
       const ip = ipv4Key(name);
-      const have = ip !== NOT_IPV4 ? this.ipIds.get(ip) : this.ids.get(name);
-      ids[i] = have === undefined ? this.newEntity(name, ip) : have;
+      const have = ip !== NOT_IPV4 ? this.ipIds.get(ip) : (this.ids.get(name) ?? -1);
+      ids[i] = have < 0 ? this.newEntity(name, ip) : have;
     });
     this.lastName = undefined;
     const nCells = s.cellEntity.length;
