@@ -1,7 +1,5 @@
 import type { Readable, Writable } from "node:stream";
 import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, type OptionValues } from "./cli-ingest";
-import { loadFiles } from "./engines/load";
-import { openStore } from "./engines/open-store";
 import type { EventStore } from "./engines/source";
 import type { SourceWindowCountsOptions } from "./engines/window-query";
 import { SiemlabError } from "./errors";
@@ -41,6 +39,8 @@ interface Io {
 /** Open a store for the CLI: an unknown scheme is a usage error (exit 2), an unreachable store an input error (exit 1). */
 async function open(address: string, create: boolean): Promise<EventStore> {
   try {
+    // Loaded when a store is used: the engines (HTTP, crypto, DuckDB) are not part of every CLI start-up.
+    const { openStore } = await import("./engines/open-store");
     return await openStore(address, { create });
   } catch (e) {
     if (e instanceof SiemlabError && e.name === "OptionError") throw new UsageError(e.message);
@@ -72,6 +72,7 @@ export async function loadCommand(files: readonly string[], values: OptionValues
   const t0 = performance.now();
   try {
     const samples = new Map<string, RejectSample>();
+    const { loadFiles } = await import("./engines/load");
     await loadFiles(store, files, {
       parse,
       batchSize,
