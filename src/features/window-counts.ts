@@ -457,7 +457,9 @@ export class WindowAccumulator {
     for (let c = 0; c < nCells; c++) {
       const id = ids[s.cellEntity[c]];
       const w = s.cellWindow[c];
-      const cell = this.cellAt(id, w);
+      // The other range's first window of an entity is often this range's last (the minute the cut falls in):
+      // that cell is at hand, and the entity needs no window index (which would cost a Map entry per later cell).
+      const cell = w === this.entLastWindow[id] ? this.entLastCell[id] : this.cellAt(id, w);
       this.entLastWindow[id] = w;
       this.entLastCell[id] = cell;
       for (let k = 0; k < this.numeric.length; k++) this.numeric[k][cell] += s.numeric[k][c];

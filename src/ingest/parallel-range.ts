@@ -133,12 +133,22 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     let gate = false;
     const acc = into ?? new WindowAccumulator(job.window);
     const rejects: Reject[] = [];
-    const types = new Map<string, number>();
+    // Event types in the order first emitted after the gate (their counts: the driver's, less those at the gate).
+    const typeOrder: string[] = [];
+    const typeSeen = new Set<string>();
+    let lastType: string | undefined;
     const driver = new LineDriver(parser, {
       onEvent(e: LogEvent) {
         if (!gate) return;
         acc.add(e);
-        types.set(e.eventType, (types.get(e.eventType) ?? 0) + 1);
+        const t = e.eventType;
+        if (t !== lastType) {
+          lastType = t;
+          if (!typeSeen.has(t)) {
+            typeSeen.add(t);
+            typeOrder.push(t);
+          }
+        }
       },
       onReject(r: Reject) {
         if (gate) rejects.push(r);
@@ -170,14 +180,15 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     const ownLines = splitter.lineNo - warmLines;
     const endState = job.last ? undefined : hooks.state(splitter.lineNo + 1);
     const base = warmLines + 1;
-    const counts = subtractCounts(driver.counts, atGate);
+    const all = driver.counts;
+    const counts = subtractCounts(all, atGate);
     const byType: Record<string, number> = {};
-    for (const [t, n] of types) byType[t] = n;
+    for (const t of typeOrder) byType[t] = all.byEventType[t] - (atGate.byEventType[t] ?? 0);
     counts.byEventType = byType;
     const rep = hooks.report();
     return {
       counts,
-      typeOrder: [...types.keys()],
+      typeOrder,
       ownLines,
       warmLines,
       rejects: rejects.map((r) => ({ ...r, lineNo: r.lineNo - base })),
