@@ -8,12 +8,12 @@ import { AttemptPairing, type AttemptSlot } from "../ingest/auth-attempts";
 import { parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
 import { detectLogFormat, parseLogStream, type ParseCounts, type ParseLogOptions, type ParseSummary, type FormatDetection } from "../ingest/parse-log";
 import { getLogFormat } from "../ingest/formats";
-import { readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
+import { fileChunks, readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
 import { checkOptions, type OptionKeys } from "../options";
 import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
 
 /** Every option name of {@link FeaturizeLogOptions} (unknown names fail with a suggestion). */
-const FEATURIZE_LOG_OPTIONS_KEYS: OptionKeys<FeaturizeLogOptions> = { parse: true, window: true, threads: true, minParallelBytes: true, warmupBytes: true, onReject: true, inProcess: true };
+const FEATURIZE_LOG_OPTIONS_KEYS: OptionKeys<FeaturizeLogOptions> = { parse: true, window: true, threads: true, minParallelBytes: true, warmupBytes: true, blockBytes: true, onReject: true, inProcess: true };
 
 export interface FeaturizeLogOptions {
   /** How to read the log (format, year, time zone, …), as for `parseLogStream`. Default: `{}` (format 'auto'). */
@@ -33,6 +33,12 @@ export interface FeaturizeLogOptions {
    * differs, the range is parsed again with a longer warm-up, then the whole file on one thread. Default: 1 MiB.
    */
   readonly warmupBytes?: number;
+  /**
+   * A gzip file is inflated on the calling thread (zlib runs on libuv's thread pool) and its text cut at line
+   * starts into blocks of about this many bytes, each parsed by the next free worker (after a warm-up on the
+   * `warmupBytes` before it, checked as for a plain file). Default: 32 MiB.
+   */
+  readonly blockBytes?: number;
   /** Called for every rejected line, in line order as `parseLogStream` calls it. */
   readonly onReject?: (reject: Reject) => void;
   /** Run the ranges one after another on the calling thread instead of worker threads (for tests and profiling). Default: false. */
@@ -84,6 +90,99 @@ function runWorker(job: RangeJob): Promise<RangeResult> {
       if (!done) reject(new Error(`featurizeLog: worker for bytes ${job.start}–${job.end} exited with code ${code} before answering`));
     });
   });
+}
+
+/**
+ * A fixed set of worker threads (started as needed, up to `size`) that parse posted {@link RangeJob}s one at a
+ * time each, in the order given; `room()` waits while more than `size` jobs are queued or running (bounded memory).
+ * `inProcess`: jobs run on the calling thread instead (tests, profiling).
+ */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { job: RangeJob; resolve: (r: RangeResult) => void; reject: (e: Error) => void }[] = [];
+  private readonly current = new Map<Worker, { resolve: (r: RangeResult) => void; reject: (e: Error) => void }>();
+  private waiting: (() => void)[] = [];
+  private open = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly inProcess: boolean,
+  ) {}
+
+  run(job: RangeJob): Promise<RangeResult> {
+    if (this.inProcess) return Promise.resolve().then(() => parseRange(job));
+    this.open++;
+    return new Promise<RangeResult>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Resolves when at most `size` jobs are queued or running. */
+  room(): Promise<void> {
+    if (this.open <= this.size) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(workerFile(), { workerData: { pool: true } });
+    this.workers.push(w);
+    const fail = (e: Error) => {
+      const job = this.current.get(w);
+      this.current.delete(w);
+      job?.reject(e);
+      for (const q of this.queue.splice(0)) q.reject(e);
+    };
+    w.on("message", (r: RangeResult) => {
+      const job = this.current.get(w);
+      this.current.delete(w);
+      this.open--;
+      this.idle.push(w);
+      job?.resolve(r);
+      if (this.open <= this.size) for (const wake of this.waiting.splice(0)) wake();
+      this.pump();
+    });
+    w.on("error", fail);
+    w.on("exit", (code) => {
+      if (this.current.has(w)) fail(new Error(`featurizeLog: a worker exited with code ${code} before answering`));
+    });
+    return w;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const w = this.idle.pop() ?? (this.workers.length < this.size ? this.spawn() : undefined);
+      if (w === undefined) return;
+      const { job, resolve, reject } = this.queue.shift() as (typeof this.queue)[number];
+      this.current.set(w, { resolve, reject });
+      const bytes = job.bytes as Uint8Array;
+      w.postMessage(job, [bytes.buffer as ArrayBuffer]);
+    }
+  }
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The inflated size a gzip file's trailer states (ISIZE: modulo 2^32, of its last member), or 0 when unreadable. */
+function gzipInflatedSize(file: string): number {
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      const b = Buffer.alloc(4);
+      if (size < 18 || fs.readSync(fd, b, 0, 4, size - 4) !== 4) return 0;
+      return b.readUInt32LE(0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
 }
 
 /** Whether options can be posted to a worker (no functions). */
@@ -138,10 +237,14 @@ function stateYear(state: string): number {
  * sessions against the real ones, and parses a range again (longer warm-up, corrected year) or the whole
  * file on one thread when they differ, so the result never depends on the cut.
  *
- * Parallel reading needs a plain (not gzip) file of at least `minParallelBytes`, the rfc3164 format (given
- * or detected), no `maxBytes`, and window options without functions; otherwise the file is read on one
- * thread and `parallel.sequentialReason` says why. A gzip stream cannot be cut at line boundaries without
- * inflating it first, so it is read on one thread.
+ * A gzip file cannot be cut at byte offsets: it is inflated on the calling thread (zlib works on libuv's
+ * thread pool) while a pool of `threads` workers parses its text in blocks of about `blockBytes`, each
+ * after a warm-up on the text before it, checked and merged the same way (blocks whose warm-up missed the
+ * state are parsed again from a second inflation, at most once in a batch).
+ *
+ * Parallel reading needs a file (plain or gzip) of at least `minParallelBytes` (inflated), the rfc3164
+ * format (given or detected), no `maxBytes`, and window options without functions; otherwise the file is
+ * read on one thread and `parallel.sequentialReason` says why.
  *
  * @example
  * const r = await featurizeLog("data/sim/auth.log", { parse: { year: 2025 }, window: { by: "srcIp", filter: "failed_password", zeroFill: false }, threads: 2, minParallelBytes: 0 });
@@ -174,16 +277,20 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     return sequential("cannot open the file"); // parseLogStream reports it
   }
   let size: number;
-  let starts: number[];
+  let starts: number[] = [0];
+  let gzip = false;
   let detection: FormatDetection | undefined;
+  const minBytes = options.minParallelBytes ?? 8 << 20;
+  const warmup = options.warmupBytes ?? 1 << 20;
   try {
     const st = fs.fstatSync(fd);
     size = st.size;
     if (!st.isFile()) return await sequential("not a regular file");
-    if (size < (options.minParallelBytes ?? 8 << 20)) return await sequential(`smaller than minParallelBytes`);
     const magic = Buffer.alloc(2);
     fs.readSync(fd, magic, 0, 2, 0);
-    if (magic[0] === 0x1f && magic[1] === 0x8b) return await sequential("gzip (a deflate stream cannot be cut at line starts)");
+    gzip = magic[0] === 0x1f && magic[1] === 0x8b;
+    // (A gzip file's inflated size is known only once inflated: see gzipRanges.)
+    if (!gzip && size < minBytes) return await sequential(`smaller than minParallelBytes`);
     // The format, as parseLogStream resolves it (auto-detection on the first sampleLines lines).
     const formatName = parse.format ?? "auto";
     let format = formatName.toLowerCase() === "auto" ? undefined : getLogFormat(formatName).name;
@@ -207,6 +314,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     if (!hooked) return await sequential(`format ${format} has no boundary hooks`);
     parse = { ...parse, format };
+    if (gzip) return await gzipRanges();
     // The first range ends after the lines that decide the year (yearLookahead), as one reader decides it.
     const first = parse.year === undefined ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
     if (first >= size) return await sequential("the year is inferred from the whole file (fewer lines than yearLookahead)");
@@ -219,7 +327,6 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     fs.closeSync(fd);
   }
   if (starts.length < 2) return sequential("a single range");
-  const warmup = options.warmupBytes ?? 1 << 20;
   const jobOf = (i: number, warm: number, yearGuess?: number): RangeJob => {
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : size;
@@ -242,70 +349,231 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   for (const p of pending) p.catch(() => undefined); // awaited below; an early failure is not unhandled
   const results: RangeResult[] = [parseRange(jobOf(0, 0), acc)];
   for (const r of await Promise.all(pending)) results.push(r);
+  return merged(results, acc, (i, guess) => run(jobOf(i, Math.max(warmup * 16, 16 << 20), guess)));
 
-  // Check each range's start against the previous range's end, in order; merge the attempt slots.
-  const slots = new Map<number, AttemptSlot>();
-  let firstLine = 1;
-  let retried = 0;
-  const hosts = new Set<string | undefined>();
-  const lastEvents = new Map<string | undefined, string | null>();
-  const fits = (i: number): string | undefined => {
-    const r = results[i];
-    if (r.unsafe !== undefined) return r.unsafe;
-    for (const read of r.lastReads) if ((lastEvents.get(read.host) ?? null) !== read.key) return `a 'last message repeated' line copies an event from before the warm-up`;
-    if (i > 0 && r.startState !== results[i - 1].endState) return "the state at the range's start differs from the warm-up's";
-    for (const read of r.reads) {
-      const real = AttemptPairing.pairsWith(slots.get(read.slot), read.pid, read.host, read.time, r.afterMs);
-      const seenSlot = read.seen && { ...read.seen, slot: read.slot, lineNo: read.seen.lineNo + firstLine };
-      const seen = AttemptPairing.pairsWith(seenSlot, read.pid, read.host, read.time, r.afterMs);
-      if (real !== seen) return `line ${read.lineNo + firstLine} pairs with an sshd attempt before the warm-up`;
+  /**
+   * Inflate a gzip file and hand its text, cut at line starts into blocks of about `blockBytes`, to a pool of
+   * `threads` workers (each block with the `warmupBytes` before it); the results are then checked and merged
+   * like a plain file's ranges. Read on one thread instead when the inflated text is small, when the year must
+   * be inferred from more lines than it holds, or when the stream is damaged (the one-thread read reports it).
+   */
+  async function gzipRanges(): Promise<FeaturizeLogResult> {
+    if (options.blockBytes !== undefined && !(Number.isInteger(options.blockBytes) && options.blockBytes >= 1)) {
+      throw new OptionError(`Expected \`blockBytes\` to be a positive integer, got ${String(options.blockBytes)}`);
     }
-    return undefined;
-  };
-  for (let i = 0; i < results.length; i++) {
-    let why = fits(i);
-    if (why !== undefined && i > 0 && results[i].unsafe === undefined) {
-      // Again with a longer warm-up, in the year the previous range ended in.
-      const prevEnd = results[i - 1].endState as string;
+    // By default about two blocks per thread (the inflated size from the gzip trailer), 4–32 MiB each.
+    const inflated = gzipInflatedSize(source as string);
+    const blockBytes = options.blockBytes ?? Math.max(4 << 20, Math.min(32 << 20, Math.ceil(inflated / (2 * threads))));
+    const lookahead = parse.year === undefined ? (parse.yearLookahead ?? 100_000) : 0;
+    const pool = new WorkerPool(threads, options.inProcess === true);
+    const blocks: Promise<RangeResult>[] = [];
+    const spans: { start: number; end: number; last: boolean }[] = [];
+    let why: string | undefined;
+    // Inflated text not yet in a block (from stream offset `pos`), as the chunks zlib gave, and their length.
+    let chunks: Buffer[] = [];
+    let pendingBytes = 0;
+    let pos = 0;
+    let tail = Buffer.alloc(0); // the warm-up text before `pos` (from a line start)
+    let newlines = 0;
+    let yearEnd = -1; // stream offset after the line that completes yearLookahead (-1: not read yet)
+    // With a given year: the year at each block's first line, by the parser's roll-over rule applied from block
+    // to block (a month more than six before the previous block's starts the next year). A guess: checked.
+    let blockYear = parse.year;
+    let blockMonth = -1;
+    const yearAt = (data: Buffer): number | undefined => {
+      const m = data.length >= 4 && data[3] === 32 ? MONTHS.indexOf(data.toString("latin1", 0, 3)) : -1;
+      if (blockYear === undefined || m < 0) return undefined;
+      if (blockMonth >= 0 && m < blockMonth - 6) blockYear++;
+      blockMonth = m;
+      return blockYear;
+    };
+    /** Hand the pending text up to the last line end before `limit` bytes (all of it when `final`) to the pool. */
+    const emit = (limit: number, final: boolean): void => {
+      const text = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      let cut = final ? text.length : text.lastIndexOf(10, limit - 1) + 1;
+      if (!final && cut === 0) cut = text.indexOf(10, limit) + 1; // one line longer than a block
+      if (cut <= 0 && !final) return;
+      // The job's bytes own their memory (they are transferred to the worker, not copied).
+      const data = Buffer.allocUnsafeSlow(tail.length + cut);
+      tail.copy(data, 0);
+      text.copy(data, tail.length, 0, cut);
+      const start = pos;
+      const end = pos + cut;
+      const warmStart = start - tail.length;
+      // The next block's warm-up: the last `warmupBytes` before it, from a line start (none when none is found),
+      // copied before `data` is transferred.
+      const w = data.length - warmup;
+      const k = w <= 0 ? -1 : data.indexOf(10, w - 1);
+      tail = w <= 0 ? Buffer.from(data) : k < 0 ? Buffer.alloc(0) : Buffer.from(data.subarray(k + 1));
+      spans.push({ start, end, last: final });
+      blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data) }));
+      const rest = text.subarray(cut);
+      chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
+      pendingBytes = rest.length;
+      pos = end;
+    };
+    try {
+      for await (const chunk of fileChunks(source as string, parse.chunkSize ?? 262144)) {
+        if (yearEnd < 0) {
+          for (let k = chunk.indexOf(10); k >= 0; k = chunk.indexOf(10, k + 1)) {
+            if (++newlines >= lookahead) {
+              yearEnd = pos + pendingBytes + k + 1;
+              break;
+            }
+          }
+        }
+        chunks.push(chunk);
+        pendingBytes += chunk.length;
+        // The first block holds the lines that decide the year (yearLookahead), as one reader decides it.
+        if (pendingBytes >= blockBytes + (blockBytes >> 2) && yearEnd >= 0) {
+          emit(Math.max(blockBytes, yearEnd - pos + 1), false);
+          await pool.room();
+        }
+      }
+      if (blocks.length === 0 && pos + pendingBytes < minBytes) why = "smaller than minParallelBytes (inflated)";
+      else if (yearEnd < 0) why = "the year is inferred from the whole file (fewer lines than yearLookahead)";
+      else {
+        // What is left is cut in one block per thread (a small file) or in blocks of about blockBytes.
+        const share = Math.max(1, Math.min(blockBytes, Math.ceil(pendingBytes / threads)));
+        for (let before = -1; pendingBytes > share + (share >> 2) && pendingBytes !== before; ) {
+          before = pendingBytes;
+          emit(Math.max(share, yearEnd - pos + 1), false);
+        }
+        emit(pendingBytes, true);
+      }
+    } catch (e) {
+      // A damaged stream: read on one thread, which reports the damage after the lines before it.
+      why = `gzip: ${(e as Error).message.split(". ")[0]}`;
+    }
+    let results: RangeResult[] = [];
+    try {
+      if (why === undefined) results = await Promise.all(blocks);
+    } finally {
+      for (const b of blocks) b.catch(() => undefined);
+      await pool.close();
+    }
+    if (why !== undefined) return sequential(why);
+    // Blocks whose warm-up missed the state are parsed again with a longer one, their bytes inflated again in
+    // one pass over the file (rare: held sshd lines or a folded line reaching further back than the warm-up);
+    // what still does not fit is read on one thread.
+    const long = Math.max(warmup * 16, 16 << 20);
+    const redo = async (which: number[], yearOf: (i: number) => number | undefined): Promise<Map<number, RangeResult>> => {
+      const wins = which.map((i) => {
+        const { start, end, last } = spans[i];
+        const from = Math.max(0, start - long - 1); // from the byte before: the first line start at or after start - long
+        return { i, from, text: Buffer.allocUnsafeSlow(end - from), start, end, last };
+      });
+      const stop = Math.max(...wins.map((w) => w.end));
+      let at = 0;
+      for await (const chunk of fileChunks(source as string, parse.chunkSize ?? 262144)) {
+        for (const w of wins) {
+          const lo = Math.max(w.from - at, 0);
+          const hi = Math.min(w.end - at, chunk.length);
+          if (hi > lo) chunk.copy(w.text, at + lo - w.from, lo, hi);
+        }
+        at += chunk.length;
+        if (at >= stop) break;
+      }
+      const out = new Map<number, RangeResult>();
+      const runs = wins.map(async (w) => {
+        const skip = w.from === 0 && w.start - long <= 0 ? 0 : w.text.indexOf(10) + 1;
+        const bytes = w.text.subarray(skip);
+        const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i) };
+        out.set(w.i, await (options.inProcess ? Promise.resolve(parseRange(job)) : runWorker(job)));
+      });
+      await Promise.all(runs);
+      return out;
+    };
+    const guessOf = (i: number): number | undefined => {
       const r = results[i];
-      const guess = r.year !== undefined && r.startState !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
-      results[i] = await run(jobOf(i, Math.max(warmup * 16, 16 << 20), Number.isFinite(guess) ? guess : undefined));
-      retried++;
-      why = fits(i);
+      const prevEnd = results[i - 1].endState;
+      const guess = r.year !== undefined && r.startState !== undefined && prevEnd !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
+      return guess !== undefined && Number.isFinite(guess) ? guess : undefined;
+    };
+    const suspects = results.map((r, i) => i).filter((i) => i > 0 && results[i].startState !== results[i - 1].endState);
+    let retried = 0;
+    if (suspects.length > 0 && suspects.length <= Math.max(2, results.length >> 1)) {
+      for (const [i, r] of await redo(suspects, guessOf)) results[i] = r;
+      retried = suspects.length;
     }
-    if (why !== undefined) return sequential(`range ${i + 1} of ${results.length}: ${why}`, retried);
-    for (const w of results[i].writes) slots.set(w.slot, { ...w, lineNo: w.lineNo + firstLine });
-    for (const w of results[i].lastWrites) lastEvents.set(w.host, w.key);
-    for (const h of results[i].hosts) hosts.add(h);
-    firstLine += results[i].ownLines;
+    let budget = 2;
+    const again = async (i: number, yearGuess: number | undefined): Promise<RangeResult | undefined> => (budget-- > 0 ? (await redo([i], () => yearGuess)).get(i) : undefined);
+    const done = await merged(results, new WindowAccumulator(window), again);
+    return retried === 0 ? done : { ...done, parallel: { ...done.parallel, retried: done.parallel.retried + retried } };
   }
-  // One reader forgets the hosts' last events beyond 10,000 hosts (and attempt slots beyond 65,536).
-  if (hosts.size > 10_000) return sequential("more than 10,000 hosts", retried);
 
-  // Merge: counts, event types in first-emitted order, rejects in line order, accumulators.
-  const counts: ParseCounts = { read: 0, parsed: 0, rejected: 0, events: 0, byEventType: {}, invalidUtf8: 0, truncated: 0 };
-  let base = 1;
-  for (const r of results) {
-    const c = r.counts;
-    counts.read += c.read;
-    counts.parsed += c.parsed;
-    counts.rejected += c.rejected;
-    counts.events += c.events;
-    counts.invalidUtf8 += c.invalidUtf8;
-    counts.truncated += c.truncated;
-    if (c.folded) counts.folded = (counts.folded ?? 0) + c.folded;
-    if (c.companions) counts.companions = (counts.companions ?? 0) + c.companions;
-    for (const t of r.typeOrder) counts.byEventType[t] = (counts.byEventType[t] ?? 0) + c.byEventType[t];
-    if (options.onReject) for (const rej of r.rejects) options.onReject({ ...rej, lineNo: rej.lineNo + base });
-    if (r.acc !== undefined) acc.mergeState(r.acc);
-    base += r.ownLines;
+  /**
+   * Check each range's start against the previous range's end, in order (a range whose warm-up did not reach
+   * the real state is parsed again by `again`, when it can), then merge counts, rejects and accumulators.
+   */
+  async function merged(results: RangeResult[], acc: WindowAccumulator, again: (i: number, yearGuess: number | undefined) => Promise<RangeResult | undefined>): Promise<FeaturizeLogResult> {
+    // Check each range's start against the previous range's end, in order; merge the attempt slots.
+    const slots = new Map<number, AttemptSlot>();
+    let firstLine = 1;
+    let retried = 0;
+    const hosts = new Set<string | undefined>();
+    const lastEvents = new Map<string | undefined, string | null>();
+    const fits = (i: number): string | undefined => {
+      const r = results[i];
+      if (r.unsafe !== undefined) return r.unsafe;
+      for (const read of r.lastReads) if ((lastEvents.get(read.host) ?? null) !== read.key) return `a 'last message repeated' line copies an event from before the warm-up`;
+      if (i > 0 && r.startState !== results[i - 1].endState) return "the state at the range's start differs from the warm-up's";
+      for (const read of r.reads) {
+        const real = AttemptPairing.pairsWith(slots.get(read.slot), read.pid, read.host, read.time, r.afterMs);
+        const seenSlot = read.seen && { ...read.seen, slot: read.slot, lineNo: read.seen.lineNo + firstLine };
+        const seen = AttemptPairing.pairsWith(seenSlot, read.pid, read.host, read.time, r.afterMs);
+        if (real !== seen) return `line ${read.lineNo + firstLine} pairs with an sshd attempt before the warm-up`;
+      }
+      return undefined;
+    };
+    for (let i = 0; i < results.length; i++) {
+      let why = fits(i);
+      if (why !== undefined && i > 0 && results[i].unsafe === undefined) {
+        // Again with a longer warm-up, in the year the previous range ended in.
+        const prevEnd = results[i - 1].endState as string;
+        const r = results[i];
+        const guess = r.year !== undefined && r.startState !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
+        const redone = await again(i, guess !== undefined && Number.isFinite(guess) ? guess : undefined);
+        if (redone !== undefined) {
+          results[i] = redone;
+          retried++;
+          why = fits(i);
+        }
+      }
+      if (why !== undefined) return sequential(`range ${i + 1} of ${results.length}: ${why}`, retried);
+      for (const w of results[i].writes) slots.set(w.slot, { ...w, lineNo: w.lineNo + firstLine });
+      for (const w of results[i].lastWrites) lastEvents.set(w.host, w.key);
+      for (const h of results[i].hosts) hosts.add(h);
+      firstLine += results[i].ownLines;
+    }
+    // One reader forgets the hosts' last events beyond 10,000 hosts (and attempt slots beyond 65,536).
+    if (hosts.size > 10_000) return sequential("more than 10,000 hosts", retried);
+
+    // Merge: counts, event types in first-emitted order, rejects in line order, accumulators.
+    const counts: ParseCounts = { read: 0, parsed: 0, rejected: 0, events: 0, byEventType: {}, invalidUtf8: 0, truncated: 0 };
+    let base = 1;
+    for (const r of results) {
+      const c = r.counts;
+      counts.read += c.read;
+      counts.parsed += c.parsed;
+      counts.rejected += c.rejected;
+      counts.events += c.events;
+      counts.invalidUtf8 += c.invalidUtf8;
+      counts.truncated += c.truncated;
+      if (c.folded) counts.folded = (counts.folded ?? 0) + c.folded;
+      if (c.companions) counts.companions = (counts.companions ?? 0) + c.companions;
+      for (const t of r.typeOrder) counts.byEventType[t] = (counts.byEventType[t] ?? 0) + c.byEventType[t];
+      if (options.onReject) for (const rej of r.rejects) options.onReject({ ...rej, lineNo: rej.lineNo + base });
+      if (r.acc !== undefined) acc.mergeState(r.acc);
+      base += r.ownLines;
+    }
+    const summary: ParseSummary = {
+      counts,
+      format: parse.format as string,
+      detection,
+      seconds: (performance.now() - started) / 1000,
+      notes: results[0].notes,
+    };
+    return { summary, features: acc.finish(), parallel: { ranges: results.length, retried } };
   }
-  const summary: ParseSummary = {
-    counts,
-    format: parse.format as string,
-    detection,
-    seconds: (performance.now() - started) / 1000,
-    notes: results[0].notes,
-  };
-  return { summary, features: acc.finish(), parallel: { ranges: results.length, retried } };
 }

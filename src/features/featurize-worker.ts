@@ -1,11 +1,18 @@
 // Worker-thread entry of featurizeLog (src/features/featurize-log.ts): parses one byte range of a log file
-// (workerData: a RangeJob) and posts its RangeResult back. Loaded from dist/ (compiled JavaScript).
-// Imported on the main thread (tests that load every module), it does nothing.
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { parseRange, type RangeJob } from "../ingest/parallel-range";
+// (workerData: a RangeJob) and posts its RangeResult back; or, started with workerData `{ pool: true }`, parses
+// every RangeJob posted to it (in-memory ranges of a gzip file) and answers each, until it is terminated.
+// Loaded from dist/ (compiled JavaScript). Imported on the main thread (tests that load every module), it does nothing.
+import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
 
-if (!isMainThread && parentPort !== null && workerData !== null && typeof workerData === "object" && "file" in workerData) {
-  const result = parseRange(workerData as RangeJob);
+/** Post a range's result, its accumulator's typed arrays transferred (not copied). */
+function answer(port: MessagePort, result: RangeResult): void {
   const acc = result.acc;
-  parentPort.postMessage(result, acc === undefined ? [] : ([acc.cellEntity.buffer, acc.cellWindow.buffer, ...acc.numeric.map((a) => a.buffer)] as ArrayBuffer[]));
+  port.postMessage(result, acc === undefined ? [] : ([acc.cellEntity.buffer, acc.cellWindow.buffer, ...acc.numeric.map((a) => a.buffer)] as ArrayBuffer[]));
+}
+
+if (!isMainThread && parentPort !== null && workerData !== null && typeof workerData === "object") {
+  const port = parentPort;
+  if ("file" in workerData) answer(port, parseRange(workerData as RangeJob));
+  else if ((workerData as { pool?: boolean }).pool === true) port.on("message", (job: RangeJob) => answer(port, parseRange(job)));
 }

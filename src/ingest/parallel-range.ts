@@ -13,7 +13,13 @@ import { LineSplitter, type TextBatch } from "./read-lines";
  * state a parser reading the whole file has at `start`. Offsets are byte offsets at line starts.
  */
 export interface RangeJob {
+  /** The file (read from disk unless `bytes` is given; then only named in messages). */
   readonly file: string;
+  /**
+   * The bytes of `[warmStart, end)` of the input when they are in memory (a gzip file's inflated text, whose
+   * offsets count in the inflated stream): the range is read from them instead of the file.
+   */
+  readonly bytes?: Uint8Array;
   readonly warmStart: number;
   readonly start: number;
   readonly end: number;
@@ -23,8 +29,9 @@ export interface RangeJob {
   readonly parse: ParseLogOptions;
   readonly window: WindowCountsOptions;
   /**
-   * Without a `year` in `parse` and not at the start of the file: the year to read the first warm-up line
-   * in (the main thread checks it against the real state at `start`).
+   * Not at the start of the file: the year to read the first warm-up line in, also when `parse` gives the year
+   * (that is the first line's: a New Year may lie between). The main thread checks it against the real state at
+   * `start`.
    */
   readonly yearGuess?: number;
 }
@@ -53,6 +60,18 @@ export interface RangeResult {
   readonly notes: ParserNotes | undefined;
   /** The year the worker read its first line in (its guess, or the year given). */
   readonly year: number | undefined;
+}
+
+/** `[from, to)` of in-memory input whose first byte is at stream offset `base`, on the same chunk grid as {@link chunks}. */
+function* memoryChunks(bytes: Uint8Array, base: number, from: number, to: number, chunkSize: number): Generator<Buffer> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = from;
+  while (pos < to) {
+    const gridEnd = (Math.floor(pos / chunkSize) + 1) * chunkSize;
+    const next = Math.min(gridEnd, to);
+    yield buf.subarray(pos - base, next - base);
+    pos = next;
+  }
 }
 
 /** Read `[from, to)` of a file in chunks cut on the `chunkSize` grid counted from byte 0 (as a whole-file read cuts them). */
@@ -116,17 +135,21 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
   const parse = job.parse;
   const max = parse.maxLineLength ?? 65536;
   const chunkSize = parse.chunkSize ?? 262144;
-  const fd = fs.openSync(job.file, "r");
+  const bytes = job.bytes;
+  const fd = bytes === undefined ? fs.openSync(job.file, "r") : -1;
+  const read = (from: number, to: number) => (bytes === undefined ? chunks(fd, from, to, chunkSize) : memoryChunks(bytes, job.warmStart, from, to, chunkSize));
   try {
     const splitter = new LineSplitter(max, 1, job.warmStart === 0 ? 1 : 0);
     let year = parse.year;
     let batches: TextBatch[] = [];
-    const warm = chunks(fd, job.warmStart, job.start, chunkSize);
+    const warm = read(job.warmStart, job.start);
     for (const c of warm) {
       const b = splitter.push(c);
       if (b !== undefined) batches.push(b);
     }
-    if (year === undefined && job.warmStart > 0) year = job.yearGuess ?? (batches.length > 0 ? guessYear(batches[0].texts, parse) : undefined);
+    // Past the file's first line, the given year may have rolled over: the caller's guess comes first.
+    if (job.warmStart > 0 && job.yearGuess !== undefined) year = job.yearGuess;
+    if (year === undefined && job.warmStart > 0) year = batches.length > 0 ? guessYear(batches[0].texts, parse) : undefined;
     const parser = getLogFormat(parse.format ?? "rfc3164").createParser({ ...parse, year });
     const hooks = parser.boundary as BoundaryHooks;
     if (hooks === undefined) throw new Error(`format ${parse.format} cannot be read in parallel`);
@@ -168,7 +191,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     const atGate = structuredClone(driver.counts);
     hooks.openGate();
     gate = true;
-    for (const c of chunks(fd, job.start, job.end, chunkSize)) {
+    for (const c of read(job.start, job.end)) {
       const b = splitter.push(c);
       if (b !== undefined) feed(b);
     }
@@ -206,6 +229,6 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
       year,
     };
   } finally {
-    fs.closeSync(fd);
+    if (fd >= 0) fs.closeSync(fd);
   }
 }

@@ -109,6 +109,14 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
   return typeof x === "object" && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
+/**
+ * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes (a damaged gzip stream
+ * throws after the chunks before the damage). Used by `featurizeLog` to inflate a gzip file for its workers.
+ */
+export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffer> {
+  return openFile(path, chunkSize);
+}
+
 /** Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes. */
 function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
   let fd: number;
@@ -149,8 +157,14 @@ async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string)
         if (stopped) break;
         if (!gunzip.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
           await new Promise<void>((resolve) => {
-            gunzip.once("drain", resolve);
-            gunzip.once("close", resolve);
+            // Whichever comes first; the other listener is removed (left behind, they piled up on a big file).
+            const done = () => {
+              gunzip.off("drain", done);
+              gunzip.off("close", done);
+              resolve();
+            };
+            gunzip.once("drain", done);
+            gunzip.once("close", done);
           });
         }
       }

@@ -58,7 +58,7 @@ const corpus = fs
  * sshd records are lines apart (pairs a cut can separate), folded lines, garbage, empty lines, CRLF,
  * invalid UTF-8, over-long lines (longer than the chunk size too), a BOM, and a last line without a newline.
  */
-function mixedLog(lines: number, seed: number, lead: string): Buffer {
+function mixedLog(lines: number, seed: number, lead: string, otherStamps = true): Buffer {
   const rng = new RandomState(seed);
   const parts: Buffer[] = [Buffer.from("\ufeff" + lead)];
   let t = Date.UTC(2023, 11, 31, 20, 0, 0);
@@ -72,7 +72,10 @@ function mixedLog(lines: number, seed: number, lead: string): Buffer {
     let line: string;
     if (r < 0.25) {
       const c = corpus[i % corpus.length];
-      line = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /.test(c) ? st + c.slice(15) : c;
+      // Corpus lines with stamps of their own (other years, RFC 3339) unless `otherStamps` is false: an sshd
+      // line held for pairing with a far-off deadline stays held across every later cut.
+      line = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /.test(c) ? st + c.slice(15) : otherStamps ? c : `${st} ${host} sshd[7]: Connection closed by ${ip} port 22 [preauth]`;
+      if (!otherStamps && !line.startsWith(st)) line = `${st} ${host} sshd[7]: Connection closed by ${ip} port 22 [preauth]`;
     } else if (r < 0.35) {
       const s = { pid: 2000 + (i % 500), ip, user: ["root", "admin", "oracle"][i % 3] };
       open.push(s);
@@ -178,6 +181,66 @@ describe("featurizeLog: threads 1, 2, 3 and 4 agree exactly", () => {
       expect(many.result.parallel.ranges).toBe(threads);
       expect(many.view).toEqual(one.view);
     }
+  }, 600_000);
+});
+
+describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () => {
+  it("in blocks of every size, multi-member, year given and inferred, short warm-ups", async () => {
+    const body = mixedLog(24_000, 2, "");
+    const file = path.join(dir, "mixed.log.gz");
+    fs.writeFileSync(file, zlib.gzipSync(body));
+    const members = path.join(dir, "members.log.gz"); // two gzip members, cut inside a line (as `cat a.gz b.gz`)
+    fs.writeFileSync(members, Buffer.concat([zlib.gzipSync(body.subarray(0, 1_000_003)), zlib.gzipSync(body.subarray(1_000_003))]));
+    const variants: FeaturizeLogOptions["parse"][] = [
+      { year: 2023, maxLineLength: 3000, chunkSize: 8192 },
+      { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 700, maxLineLength: 3000 },
+    ];
+    const plain = path.join(dir, "ordinary.log.gz"); // no far-off stamps: every cut should fit its warm-up
+    fs.writeFileSync(plain, zlib.gzipSync(mixedLog(24_000, 6, "", false)));
+    let blocked = 0;
+    let ordinary = 0;
+    for (const f of [file, members, plain]) {
+      for (const parse of variants) {
+        const one = await outcome(f, { parse, window: windowOptions, threads: 1 });
+        expect((one.view as { counts: { read: number } }).counts.read).toBe(24_000 + 1);
+        for (const [threads, blockBytes, warmupBytes] of [[2, 300_000, undefined], [3, 170_000, 4000], [4, 1_000_000, undefined], [2, undefined, undefined]] as const) {
+          const many = await outcome(f, { minParallelBytes: 0, inProcess: true, parse, window: windowOptions, threads, blockBytes, warmupBytes });
+          expect(many.view, `${f}, threads ${threads}, blocks of ${blockBytes}, warm-up ${warmupBytes}, ${JSON.stringify(parse)}`).toEqual(one.view);
+          if (many.result.parallel.ranges > 1) blocked++;
+          if (f === plain && warmupBytes === undefined) {
+            expect(many.result.parallel.sequentialReason, `${f}, blocks of ${blockBytes}`).toBeUndefined();
+            ordinary++;
+          }
+        }
+      }
+    }
+    // The two logs with far-off stamps: with many small blocks most cuts need the long warm-up, and the file is
+    // then read on one thread (the same result); with two blocks the cut is parsed again and fits.
+    expect(ordinary).toBe(6);
+    expect(blocked).toBeGreaterThanOrEqual(10);
+  }, 600_000);
+
+  it("through worker threads, and a damaged stream read on one thread with the same rejects", async () => {
+    const body = mixedLog(12_000, 4, "");
+    const file = path.join(dir, "workers.log.gz");
+    const gz = zlib.gzipSync(body);
+    fs.writeFileSync(file, gz);
+    const parse = { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 2000 };
+    const one = await outcome(file, { parse, window: windowOptions, threads: 1 });
+    const many = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    expect(many.result.parallel.ranges).toBeGreaterThan(2);
+    expect(many.view).toEqual(one.view);
+    const cut = path.join(dir, "cut.log.gz");
+    fs.writeFileSync(cut, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const cutOne = await outcome(cut, { parse, window: windowOptions, threads: 1 });
+    expect((cutOne.view as { readError?: string }).readError).toContain("Cannot decompress");
+    const cutMany = await outcome(cut, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    expect(cutMany.result.parallel.sequentialReason).toContain("gzip");
+    expect(cutMany.view).toEqual(cutOne.view);
+    // Below minParallelBytes (inflated), on one thread.
+    const small = await outcome(file, { parse, window: windowOptions, threads: 2 });
+    expect(small.result.parallel.sequentialReason).toBe("smaller than minParallelBytes (inflated)");
+    expect(small.view).toEqual(one.view);
   }, 600_000);
 });
 
