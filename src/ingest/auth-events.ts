@@ -151,15 +151,101 @@ const SSHD_PROCESS = /^sshd(?!\()/;
 const PASSWORD_FIELDS = Object.freeze({ method: "password" });
 const PASSWORD_INVALID_FIELDS = Object.freeze({ method: "password", invalidUser: true });
 
+// The hand-written fast paths below read the commonest shapes with charCodeAt and fixed-position literal tests
+// and give exactly what the regular expressions give; on any doubt they return undefined and the regular
+// expressions decide. test/ingest/auth-fast-path.test.ts compares both on every corpus line and on generated
+// neighbours of each shape (setAuthFastPaths(false) turns the fast paths off there).
+let fastPaths = true;
+
 /**
- * Hand-written fast path for `Failed password for [invalid user ]U from IP port P ssh2` and
- * `Accepted password for [invalid user ]U from IP port P ssh2` (as the regex reads them), the bulk of a busy auth.log; undefined when the line has
- * any other shape (the regex then decides).
+ * Turn the hand-written fast paths of {@link classifyAuthMessage} on or off (on by default) and return the
+ * previous setting. Internal, for the tests that compare them with the general regular-expression path
+ * (not exported from the package index).
+ */
+export function setAuthFastPaths(on: boolean): boolean {
+  const was = fastPaths;
+  fastPaths = on;
+  return was;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A port number from the digits `text[from, to)`, as {@link port} reads them (undefined above 65535). */
+function portAt(text: string, from: number, to: number): number | undefined {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    n = n * 10 + (text.charCodeAt(i) - 48);
+    if (n > 65535) return undefined; // digits only add: the value stays above 65535
+  }
+  return n;
+}
+
+/** Whether `text[at, at + 6)` is " port " (char compares: no runtime call). */
+function portWordAt(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 32 && text.charCodeAt(at + 1) === 112 && text.charCodeAt(at + 2) === 111 &&
+    text.charCodeAt(at + 3) === 114 && text.charCodeAt(at + 4) === 116 && text.charCodeAt(at + 5) === 32
+  );
+}
+
+/** Whether `text[from, to)` holds a line terminator (what a regex `.` does not match). */
+function hasLineTerminator(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+/** End of the run of printable ASCII non-space characters (33..126) that starts at `at`; -1 when the run
+ * meets any other character than a space (a tab, a control or non-ASCII character: the caller then leaves the
+ * line to the regular expressions, whose `\S` and `.` read those differently). */
+function runEnd(text: string, at: number): number {
+  const n = text.length;
+  let q = at;
+  while (q < n) {
+    const c = text.charCodeAt(q);
+    if (c === 32) break;
+    if (c < 33 || c > 126) return -1;
+    q++;
+  }
+  return q;
+}
+
+/** End of the digits that start at `at` (at when there are none). */
+function digitsEnd(text: string, at: number): number {
+  const n = text.length;
+  let q = at;
+  while (q < n && isDigit(text.charCodeAt(q))) q++;
+  return q;
+}
+
+/** Whether `text` ends at `at` with " [preauth]" (char compares). */
+function preauthAt(text: string, at: number): boolean {
+  return (
+    at + 10 === text.length && text.charCodeAt(at) === 32 && text.charCodeAt(at + 1) === 91 &&
+    text.charCodeAt(at + 2) === 112 && text.charCodeAt(at + 3) === 114 && text.charCodeAt(at + 4) === 101 &&
+    text.charCodeAt(at + 5) === 97 && text.charCodeAt(at + 6) === 117 && text.charCodeAt(at + 7) === 116 &&
+    text.charCodeAt(at + 8) === 104 && text.charCodeAt(at + 9) === 93
+  );
+}
+
+/**
+ * Fast path for `Failed password for [invalid user ]U from IP port P[ ssh2]` and the same with `Accepted`, the
+ * bulk of a busy auth.log: undefined when the line has any other shape (the general path then decides). It
+ * reads from the FIRST " from ": when the text after it is exactly `IP port P[ ssh2]`, no later " from " has a
+ * tail that reads (the only one possible is an address "from" itself, and its tail "port P" does not), so the
+ * general path's LAST readable " from " is this one. A user name with injected " from X port N" text, whose
+ * first " from " is not followed by exactly that tail, goes to the general path.
  */
 function failedAccepted(message: string): AuthFacts | undefined {
   let p: number;
   let ok: boolean;
   const c0 = message.charCodeAt(0);
+  // Literal tests at a position as `indexOf(lit, pos) === pos`: a native search, cheaper than startsWith on
+  // the sliced strings a log reader makes (measured).
   if (c0 === 70 /* F */ && message.indexOf("Failed password for ") === 0) {
     p = 20;
     ok = false;
@@ -168,30 +254,28 @@ function failedAccepted(message: string): AuthFacts | undefined {
     ok = true;
   } else return undefined;
   let invalid = false;
-  // Literal tests at a position as `indexOf(lit, pos) === pos`: a native search, cheaper than a sticky
-  // regex or startsWith on the sliced strings a log reader makes.
   if (message.charCodeAt(p) === 105 /* i */) {
     if (message.indexOf("invalid user ", p) === p) {
       invalid = true;
       p += 13;
     } else if (message.indexOf("illegal user ", p) === p) return undefined;
   }
-  // The LAST " from ": an injected user name may hold " from X port N" text before sshd's own.
-  const from = message.lastIndexOf(" from ");
-  if (from < p) return undefined;
+  const from = message.indexOf(" from ", p);
+  if (from < 0) return undefined;
   const ipStart = from + 6;
   const sp = message.indexOf(" ", ipStart);
-  if (sp < 0 || message.indexOf(" port ", sp) !== sp) return undefined;
+  if (sp <= ipStart || !portWordAt(message, sp)) return undefined;
+  const n = message.length;
   let q = sp + 6;
   let portNo = 0;
-  const digitsStart = q;
-  for (; q < message.length; q++) {
+  for (; q < n; q++) {
     const c = message.charCodeAt(q);
     if (c < 48 || c > 57) break;
     portNo = portNo * 10 + (c - 48);
   }
-  if (q === digitsStart || q - digitsStart > 5 || portNo > 65535) return undefined;
-  if (!(q === message.length || (q + 5 === message.length && message.indexOf(" ssh2", q) === q))) return undefined;
+  if (q === sp + 6 || q - sp - 6 > 5 || portNo > 65535) return undefined;
+  if (q !== n && !(q + 5 === n && message.charCodeAt(q) === 32 && message.charCodeAt(q + 1) === 115 &&
+    message.charCodeAt(q + 2) === 115 && message.charCodeAt(q + 3) === 104 && message.charCodeAt(q + 4) === 50)) return undefined;
   return {
     eventType: ok ? "accepted_password" : "failed_password",
     outcome: ok ? "success" : "failure",
@@ -200,6 +284,190 @@ function failedAccepted(message: string): AuthFacts | undefined {
     srcPort: portNo,
     fields: (invalid ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"],
   };
+}
+
+/**
+ * Fast path for `Invalid user U from IP[ port P]` / `Illegal user …` (what {@link INVALID_USER} reads), from the
+ * first " from ": when the rest is exactly `IP` or `IP port P` (IP without spaces), that " from " is the last one
+ * the regex's greedy `(.*)` can stop at (a later one would be inside IP port P: only an address "from", whose
+ * rest "port P" does not read), and the regex takes it when U holds no line terminator (its `.` does not
+ * match those). Undefined on any doubt.
+ */
+function invalidUserFast(message: string): AuthFacts | undefined {
+  if (message.indexOf("Invalid user ") !== 0 && message.indexOf("Illegal user ") !== 0) return undefined;
+  const from = message.indexOf(" from ", 13);
+  if (from < 0 || hasLineTerminator(message, 13, from)) return undefined;
+  const ipStart = from + 6;
+  const n = message.length;
+  const sp = message.indexOf(" ", ipStart);
+  if (sp < 0) {
+    if (ipStart === n) return undefined;
+    return { eventType: "invalid_user", outcome: "failure", user: message.slice(13, from), srcIp: message.slice(ipStart), srcPort: undefined };
+  }
+  if (sp === ipStart || !portWordAt(message, sp)) return undefined;
+  const q = digitsEnd(message, sp + 6);
+  if (q === sp + 6 || q !== n) return undefined;
+  return {
+    eventType: "invalid_user", outcome: "failure", user: message.slice(13, from), srcIp: message.slice(ipStart, sp), srcPort: portAt(message, sp + 6, q),
+  };
+}
+
+/**
+ * Fast path for `Connection closed by IP[ port P][ [preauth]]` and `Connection reset by …` without a user
+ * (what {@link CONNECTION_CLOSED} reads when its optional user group cannot start: the text after "by " does not
+ * start with "user ", "authenticating " or "invalid "). IP is then the run up to the first space, printable
+ * ASCII only (other characters: the general path, as `\S` reads them). Undefined on any doubt.
+ */
+function connectionFast(message: string): AuthFacts | undefined {
+  let p: number;
+  let closed: boolean;
+  if (message.indexOf("Connection closed by ") === 0) {
+    p = 21;
+    closed = true;
+  } else if (message.indexOf("Connection reset by ") === 0) {
+    p = 20;
+    closed = false;
+  } else return undefined;
+  const c = message.charCodeAt(p);
+  if (c === 117 /* u */ || c === 97 /* a */ || c === 105 /* i */) return undefined; // a possible user group
+  const ipEnd = runEnd(message, p);
+  if (ipEnd <= p) return undefined;
+  const n = message.length;
+  let q = ipEnd;
+  let portNo: number | undefined;
+  if (q < n && portWordAt(message, q)) {
+    const d = digitsEnd(message, q + 6);
+    if (d === q + 6) return undefined;
+    portNo = portAt(message, q + 6, d);
+    q = d;
+  }
+  if (q !== n && !preauthAt(message, q)) return undefined;
+  return { eventType: closed ? "connection_closed" : "connection_reset", user: undefined, srcIp: message.slice(p, ipEnd), srcPort: portNo };
+}
+
+/**
+ * Fast path for `Received disconnect from IP[ port P]: CODE: REASON[ [preauth]]` when the first alternative of
+ * {@link RECEIVED_DISCONNECT} reads it (IP a run without spaces and colons): the regex takes that alternative
+ * first, and its greedy run, port and code leave no other choice. IPv6 addresses (whose run ends at the first
+ * colon) and anything else go to the general path.
+ */
+function receivedDisconnectFast(message: string): AuthFacts | undefined {
+  if (message.indexOf("Received disconnect from ") !== 0) return undefined;
+  // The run of [^ :] from 25 ends at the first colon or space, whichever comes first.
+  const colon = message.indexOf(":", 25);
+  if (colon < 0) return undefined;
+  const sp = message.indexOf(" ", 25);
+  let ipEnd = colon;
+  let portNo: number | undefined;
+  if (sp >= 0 && sp < colon) {
+    // " port DIGITS" right up to the colon
+    ipEnd = sp;
+    if (!portWordAt(message, sp) || colon === sp + 6 || digitsEnd(message, sp + 6) !== colon) return undefined;
+    portNo = portAt(message, sp + 6, colon);
+  }
+  if (ipEnd === 25) return undefined;
+  let q = colon + 1;
+  if (message.charCodeAt(q) === 32) q++;
+  const codeStart = q;
+  q = digitsEnd(message, q);
+  if (q === codeStart || q - codeStart > 9 || message.charCodeAt(q) !== 58 || message.charCodeAt(q + 1) !== 32) return undefined;
+  const reasonStart = q + 2;
+  const n = message.length;
+  if (hasLineTerminator(message, reasonStart, n)) return undefined;
+  const reasonEnd = n - 10 >= reasonStart && message.indexOf(" [preauth]", n - 10) === n - 10 ? n - 10 : n;
+  const code = portAt(message, codeStart, q) ?? +message.slice(codeStart, q);
+  const reason = message.slice(reasonStart, reasonEnd);
+  const authFail = q - codeStart === 1 && code === 3 && reason.endsWith("Auth fail");
+  return { eventType: "disconnect", outcome: authFail ? "failure" : undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code, reason } };
+}
+
+/** `rhost=` and `user=` of a PAM failure body from `body` on, as {@link pamPeer} reads them; undefined on any doubt. */
+function pamPeerFast(text: string, body: number): { srcIp: string | undefined; user: string | undefined } | undefined {
+  let srcIp: string | undefined;
+  const r = text.indexOf("rhost=", body);
+  if (r >= 0) {
+    const e = runEnd(text, r + 6);
+    if (e < 0) return undefined;
+    if (e > r + 6) srcIp = text.slice(r + 6, e);
+  }
+  let user: string | undefined;
+  // The first "user=" after a non-word character (\b) followed by at least one non-space.
+  let u = text.indexOf("user=", body);
+  while (u >= 0) {
+    const prev = u === body ? 32 : text.charCodeAt(u - 1);
+    const word = (prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95;
+    if (!word) {
+      const e = runEnd(text, u + 5);
+      if (e < 0) return undefined;
+      if (e > u + 5) {
+        user = text.slice(u + 5, e);
+        break;
+      }
+    }
+    u = text.indexOf("user=", u + 1);
+  }
+  return { srcIp, user };
+}
+
+const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
+
+/**
+ * Fast path for `pam_unix(SERVICE:TYPE): authentication failure; … rhost=H … user=U` and `… session
+ * opened|closed for user U …` (what {@link PAM_PREFIX} and {@link classifyPam} read); undefined on any doubt.
+ */
+function pamFast(message: string): AuthFacts | undefined {
+  if (message.indexOf("pam_unix(") !== 0) return undefined;
+  // SERVICE: up to the first ":" or ")" (it must be ":"); TYPE: up to the first ")", then ": ".
+  let q = 9;
+  const n = message.length;
+  let c = 0;
+  while (q < n && (c = message.charCodeAt(q)) !== 58 && c !== 41) q++;
+  if (q === n || c !== 58) return undefined;
+  const svcEnd = q;
+  const close = message.indexOf(")", q + 1);
+  if (close < 0 || message.charCodeAt(close + 1) !== 58 || message.charCodeAt(close + 2) !== 32) return undefined;
+  const body = close + 3;
+  const sshd = svcEnd === 13 && message.charCodeAt(9) === 115 && message.charCodeAt(10) === 115 && message.charCodeAt(11) === 104 && message.charCodeAt(12) === 100;
+  const b0 = message.charCodeAt(body);
+  if (b0 === 97 /* a */) {
+    if (message.indexOf("authentication failure;", body) !== body) return undefined;
+    const peer = pamPeerFast(message, body);
+    if (peer === undefined) return undefined;
+    const fields = sshd ? (SSHD_SERVICE_FIELDS as AuthFacts["fields"]) : svcEnd > 9 ? { service: message.slice(9, svcEnd) } : undefined;
+    return { eventType: "auth_failure", outcome: "failure", srcIp: peer.srcIp, user: peer.user, fields };
+  }
+  if (b0 !== 115 /* s */) return undefined;
+  if (message.indexOf("session opened for user ", body) === body) {
+    // SESSION_OPENED: W (no spaces) = U[(uid=N)], " by ", R (no spaces) = BY[(uid=N)]; U, BY as short as they can be.
+    const w = body + 24;
+    const wEnd = runEnd(message, w);
+    if (wEnd <= w || message.charCodeAt(wEnd + 1) !== 98 || message.charCodeAt(wEnd + 2) !== 121 || message.charCodeAt(wEnd + 3) !== 32) return undefined;
+    const r = wEnd + 4;
+    if (runEnd(message, r) !== n) return undefined;
+    const userEnd = uidSuffixStart(message, w + 1, wEnd);
+    const byEnd = uidSuffixStart(message, r, n);
+    const by = byEnd === r ? null : message.slice(r, byEnd);
+    const service = svcEnd > 9 ? (sshd ? "sshd" : message.slice(9, svcEnd)) : undefined;
+    return { eventType: "session_opened", user: message.slice(w, userEnd), fields: service ? { by, service } : { by } };
+  }
+  if (message.indexOf("session closed for user ", body) === body) {
+    const w = body + 24;
+    const wEnd = runEnd(message, w);
+    if (wEnd <= w) return undefined;
+    const fields = sshd ? (SSHD_SERVICE_FIELDS as AuthFacts["fields"]) : svcEnd > 9 ? { service: message.slice(9, svcEnd) } : undefined;
+    return { eventType: "session_closed", user: message.slice(w, wEnd), fields };
+  }
+  return undefined;
+}
+
+/** Where a trailing `(uid=DIGITS)` of `text[min - ?, end)` starts, when it starts at or after `min`; else `end`. */
+function uidSuffixStart(text: string, min: number, end: number): number {
+  if (text.charCodeAt(end - 1) !== 41 /* ) */) return end;
+  let d = end - 1;
+  while (d > min && isDigit(text.charCodeAt(d - 1))) d--;
+  const open = d - 5;
+  if (d === end - 1 || open < min || text.indexOf("(uid=", open) !== open) return end;
+  return open;
 }
 
 function methodType(method: string): string {
@@ -231,8 +499,6 @@ function classifySshd(message: string): AuthFacts | undefined {
     case 70: // F
     case 65: // A
     {
-      const fast = failedAccepted(message);
-      if (fast !== undefined) return fast;
       m = FAILED_ACCEPTED_HEAD.exec(message);
       const fa = m ? lastFrom(message, m[0].length) : undefined;
       if (m && fa) {
@@ -481,6 +747,29 @@ function solarisPrefix(message: string): number {
 }
 
 /**
+ * The fast paths by first character: what the general path gives, or undefined (then the general path decides).
+ * `pam_unix(` messages read the same whatever the process (sshd's own rules take none of them). Exported for
+ * the equivalence tests only (not from the package index).
+ */
+export function fastClassify(process: string | undefined, message: string): AuthFacts | undefined {
+  const c0 = message.charCodeAt(0);
+  if (c0 === 112 /* p */) return pamFast(message);
+  if (process === undefined || !isSshd(process)) return undefined;
+  switch (c0) {
+    case 70: // F
+    case 65: // A
+      return failedAccepted(message);
+    case 73: // I
+      return invalidUserFast(message);
+    case 82: // R
+      return receivedDisconnectFast(message);
+    case 67: // C
+      return connectionFast(message);
+  }
+  return undefined;
+}
+
+/**
  * Classify a syslog message from sshd, PAM, su, sudo, login and friends into a normalised event type
  * with its outcome, user, source IP and port (see {@link AUTH_EVENT_TYPES}). Unknown messages give
  * `{eventType: "other"}`.
@@ -492,6 +781,10 @@ function solarisPrefix(message: string): number {
 export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
   const sol = solarisPrefix(message);
   if (sol > 0) message = message.slice(sol);
+  if (fastPaths) {
+    const fast = fastClassify(process, message);
+    if (fast !== undefined) return fast;
+  }
   if (process !== undefined && isSshd(process)) {
     const facts = classifySshd(message);
     if (facts) return facts;
