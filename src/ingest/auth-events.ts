@@ -222,16 +222,6 @@ function digitsEnd(text: string, at: number): number {
   return q;
 }
 
-/** Whether `text` ends at `at` with " [preauth]" (char compares). */
-function preauthAt(text: string, at: number): boolean {
-  return (
-    at + 10 === text.length && text.charCodeAt(at) === 32 && text.charCodeAt(at + 1) === 91 &&
-    text.charCodeAt(at + 2) === 112 && text.charCodeAt(at + 3) === 114 && text.charCodeAt(at + 4) === 101 &&
-    text.charCodeAt(at + 5) === 97 && text.charCodeAt(at + 6) === 117 && text.charCodeAt(at + 7) === 116 &&
-    text.charCodeAt(at + 8) === 104 && text.charCodeAt(at + 9) === 93
-  );
-}
-
 /**
  * Fast path for `Failed password for [invalid user ]U from IP port P[ ssh2]` and the same with `Accepted`, the
  * bulk of a busy auth.log: undefined when the line has any other shape (the general path then decides). It
@@ -240,10 +230,9 @@ function preauthAt(text: string, at: number): boolean {
  * general path's LAST readable " from " is this one. A user name with injected " from X port N" text, whose
  * first " from " is not followed by exactly that tail, goes to the general path.
  */
-function failedAccepted(message: string): AuthFacts | undefined {
+function failedAccepted(message: string, c0: number): AuthFacts | undefined {
   let p: number;
   let ok: boolean;
-  const c0 = message.charCodeAt(0);
   // Literal tests at a position as `indexOf(lit, pos) === pos`: a native search, cheaper than startsWith on
   // the sliced strings a log reader makes (measured).
   if (c0 === 70 /* F */ && message.indexOf("Failed password for ") === 0) {
@@ -341,7 +330,7 @@ function connectionFast(message: string): AuthFacts | undefined {
     portNo = portAt(message, q + 6, d);
     q = d;
   }
-  if (q !== n && !preauthAt(message, q)) return undefined;
+  if (q !== n && !(q + 10 === n && message.indexOf(" [preauth]", q) === q)) return undefined;
   return { eventType: closed ? "connection_closed" : "connection_reset", user: undefined, srcIp: message.slice(p, ipEnd), srcPort: portNo };
 }
 
@@ -373,12 +362,36 @@ function receivedDisconnectFast(message: string): AuthFacts | undefined {
   if (q === codeStart || q - codeStart > 9 || message.charCodeAt(q) !== 58 || message.charCodeAt(q + 1) !== 32) return undefined;
   const reasonStart = q + 2;
   const n = message.length;
+  // sshd's commonest reason, "Bye Bye", read as one literal (no scan, no slice)
+  if (n - reasonStart === 17 ? message.indexOf("Bye Bye [preauth]", reasonStart) === reasonStart : n - reasonStart === 7 && message.indexOf("Bye Bye", reasonStart) === reasonStart) {
+    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code: portAt(message, codeStart, q) ?? +message.slice(codeStart, q), reason: "Bye Bye" } };
+  }
   if (hasLineTerminator(message, reasonStart, n)) return undefined;
   const reasonEnd = n - 10 >= reasonStart && message.indexOf(" [preauth]", n - 10) === n - 10 ? n - 10 : n;
   const code = portAt(message, codeStart, q) ?? +message.slice(codeStart, q);
   const reason = message.slice(reasonStart, reasonEnd);
   const authFail = q - codeStart === 1 && code === 3 && reason.endsWith("Auth fail");
   return { eventType: "disconnect", outcome: authFail ? "failure" : undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code, reason } };
+}
+
+/**
+ * The value of the first `user=` at or after `from` that {@link PAM_USER} takes (after a non-word character,
+ * followed by at least one non-space): the value, undefined when there is none, false on doubt (a character
+ * other than printable ASCII in a value).
+ */
+function pamUserFast(text: string, from: number): string | undefined | false {
+  let u = text.indexOf("user=", from);
+  while (u >= 0) {
+    const prev = text.charCodeAt(u - 1);
+    const word = (prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95;
+    if (!word) {
+      const e = runEnd(text, u + 5);
+      if (e < 0) return false;
+      if (e > u + 5) return text.slice(u + 5, e);
+    }
+    u = text.indexOf("user=", u + 1);
+  }
+  return undefined;
 }
 
 /** `rhost=` and `user=` of a PAM failure body from `body` on, as {@link pamPeer} reads them; undefined on any doubt. */
@@ -390,24 +403,16 @@ function pamPeerFast(text: string, body: number): { srcIp: string | undefined; u
     if (e < 0) return undefined;
     if (e > r + 6) srcIp = text.slice(r + 6, e);
   }
-  let user: string | undefined;
-  // The first "user=" after a non-word character (\b) followed by at least one non-space.
-  let u = text.indexOf("user=", body);
-  while (u >= 0) {
-    const prev = u === body ? 32 : text.charCodeAt(u - 1);
-    const word = (prev >= 48 && prev <= 57) || (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || prev === 95;
-    if (!word) {
-      const e = runEnd(text, u + 5);
-      if (e < 0) return undefined;
-      if (e > u + 5) {
-        user = text.slice(u + 5, e);
-        break;
-      }
-    }
-    u = text.indexOf("user=", u + 1);
-  }
+  // (the body starts with "authentication failure;": a "user=" at its very start is impossible)
+  const user = pamUserFast(text, body);
+  if (user === false) return undefined;
   return { srcIp, user };
 }
+
+// pam_unix's own wording for sshd (sshd runs as uid 0 on tty "ssh"): one literal test reads most of the line.
+const PAM_SSHD_AUTH_FAILURE = "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=";
+const PAM_SSHD_OPENED = "pam_unix(sshd:session): session opened for user ";
+const PAM_SSHD_CLOSED = "pam_unix(sshd:session): session closed for user ";
 
 const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
 
@@ -416,6 +421,28 @@ const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
  * opened|closed for user U …` (what {@link PAM_PREFIX} and {@link classifyPam} read); undefined on any doubt.
  */
 function pamFast(message: string): AuthFacts | undefined {
+  if (message.indexOf(PAM_SSHD_AUTH_FAILURE) === 0) {
+    // The first "rhost=" of the body is the literal's; its only "user=" is in "ruser=" (after a word character,
+    // so not PAM_USER's): the first user= PAM_USER takes starts at the rhost value or later.
+    const r = PAM_SSHD_AUTH_FAILURE.length;
+    const e = runEnd(message, r);
+    if (e < 0) return undefined;
+    const user = pamUserFast(message, r);
+    if (user === false) return undefined;
+    return { eventType: "auth_failure", outcome: "failure", srcIp: e > r ? message.slice(r, e) : undefined, user, fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+  }
+  if (message.indexOf(PAM_SSHD_OPENED) === 0) {
+    const w = PAM_SSHD_OPENED.length;
+    const wEnd = runEnd(message, w);
+    // "U by (uid=0)" to the end: BY is empty (null)
+    if (wEnd > w && wEnd + 11 === message.length && message.indexOf(" by (uid=0)", wEnd) === wEnd) {
+      return { eventType: "session_opened", user: message.slice(w, uidSuffixStart(message, w + 1, wEnd)), fields: { by: null, service: "sshd" } };
+    }
+  } else if (message.indexOf(PAM_SSHD_CLOSED) === 0) {
+    const w = PAM_SSHD_CLOSED.length;
+    const wEnd = runEnd(message, w);
+    if (wEnd > w) return { eventType: "session_closed", user: message.slice(w, wEnd), fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+  }
   if (message.indexOf("pam_unix(") !== 0) return undefined;
   // SERVICE: up to the first ":" or ")" (it must be ":"); TYPE: up to the first ")", then ": ".
   let q = 9;
@@ -758,7 +785,7 @@ export function fastClassify(process: string | undefined, message: string): Auth
   switch (c0) {
     case 70: // F
     case 65: // A
-      return failedAccepted(message);
+      return failedAccepted(message, c0);
     case 73: // I
       return invalidUserFast(message);
     case 82: // R
