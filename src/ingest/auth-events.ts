@@ -778,8 +778,7 @@ function solarisPrefix(message: string): number {
  * `pam_unix(` messages read the same whatever the process (sshd's own rules take none of them). Exported for
  * the equivalence tests only (not from the package index).
  */
-export function fastClassify(process: string | undefined, message: string): AuthFacts | undefined {
-  const c0 = message.charCodeAt(0);
+export function fastClassify(process: string | undefined, message: string, c0 = message.charCodeAt(0)): AuthFacts | undefined {
   if (c0 === 112 /* p */) return pamFast(message);
   if (process === undefined || !isSshd(process)) return undefined;
   switch (c0) {
@@ -806,10 +805,16 @@ export function fastClassify(process: string | undefined, message: string): Auth
  * // {eventType: "failed_password", outcome: "failure", user: "root", srcIp: "1.2.3.4", srcPort: 22, ...}
  */
 export function classifyAuthMessage(process: string | undefined, message: string): AuthFacts {
-  const sol = solarisPrefix(message);
-  if (sol > 0) message = message.slice(sol);
+  let c0 = message.charCodeAt(0);
+  if (c0 === 91 /* [ */) {
+    const sol = solarisPrefix(message);
+    if (sol > 0) {
+      message = message.slice(sol);
+      c0 = message.charCodeAt(0);
+    }
+  }
   if (fastPaths) {
-    const fast = fastClassify(process, message);
+    const fast = fastClassify(process, message, c0);
     if (fast !== undefined) return fast;
   }
   if (process !== undefined && isSshd(process)) {

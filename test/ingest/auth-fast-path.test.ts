@@ -39,10 +39,10 @@ interface Tally {
 }
 
 /** Each message with each process: classifyAuthMessage with and without the fast paths, and the fast dispatcher alone. */
-function compareAll(messages: Iterable<string>): Tally {
+function compareAll(messages: Iterable<string>, processes: readonly (string | undefined)[] = PROCESSES): Tally {
   const t: Tally = { compared: 0, fast: 0, mismatches: [] };
   for (const m of messages) {
-    for (const p of PROCESSES) {
+    for (const p of processes) {
       const want = picture(general(p, m));
       const got = picture(classifyAuthMessage(p, m));
       const f = fastClassify(p, m);
@@ -74,7 +74,7 @@ const users = [
 ];
 const ips = [
   "1.2.3.4", "::1", "fe80::1%eth0", "2001:db8::1", "1:22", "host.example.com", "from", "port", "1.2.3.4:", "", "é.com",
-  "a\tb", "a\u00a0b", "[preauth]", "1.2.3.4 port 9", "9".repeat(2000),
+  "a\tb", "a\u00a0b", "[preauth]", "1.2.3.4 port 9", ";user=x", "xuser=y", "1.2.3.4  user=z", "9".repeat(2000),
 ];
 const ports = ["22", "0", "65535", "65536", "99999999", "00022", "", "1a", "999999999999999999999", "-1"];
 
@@ -99,10 +99,18 @@ const templates: ((u: string, ip: string, p: string) => string)[] = [
   (u, ip, p) => `Received disconnect from ${ip} port ${p}:11: disconnected by ${u}`,
   (u, ip, p) => `Received disconnect from ${ip} port ${p}: ${p}: ${u}`,
   (_u, ip) => `Received disconnect from ${ip}: 3: com.jcraft.jsch.JSchException: Auth fail [preauth]`,
+  (_u, ip, p) => `Received disconnect from ${ip}: ${p}: Bye Bye [preauth]`,
+  (_u, ip, p) => `Received disconnect from ${ip} port ${p}:11: Bye Bye`,
+  (u, ip, p) => `Received disconnect from ${ip} port ${p}:${p}: Bye Bye${u}`,
   (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`,
   (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=${u} rhost=${ip}`,
   (u, ip, p) => `pam_unix(${p}:auth): authentication failure; rhost=${ip} user=${u}`,
+  (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}${u}`,
+  (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip} user=${u} user=${ip}`,
+  (u, ip, p) => `pam_unix(sshd:auth): authentication failure; logname= uid=${p} euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`,
   (u) => `pam_unix(sshd:session): session opened for user ${u} by (uid=0)`,
+  (u, ip) => `pam_unix(sshd:session): session opened for user ${u} by (uid=0)${ip}`,
+  (u, _ip, p) => `pam_unix(sshd:session): session opened for user ${u} by (uid=${p})`,
   (u, _ip, p) => `pam_unix(sshd:session): session opened for user ${u}(uid=${p}) by ${u}(uid=${p})`,
   (u, ip) => `pam_unix(cron:session): session opened for user ${u} by ${ip}`,
   (u) => `pam_unix(sshd:session): session closed for user ${u}`,
@@ -161,9 +169,10 @@ describe("auth fast paths = the general (regular-expression) path, message for m
   it("generated neighbours: every slot value in every template", () => {
     const msgs: string[] = [];
     for (const t of templates) for (const u of users) for (const ip of ips) for (const p of ports) msgs.push(t(u, ip, p));
-    const t = compareAll(msgs);
+    // (sshd for its own shapes, no process for pam_unix's; every process in the other tests)
+    const t = compareAll(msgs, ["sshd", undefined]);
     expectSame(t);
-    expect(t.compared).toBe(msgs.length * PROCESSES.length);
+    expect(t.compared).toBe(msgs.length * 2);
     expect(t.fast).toBeGreaterThan(5000);
   }, 120_000);
 
