@@ -222,6 +222,15 @@ function digitsEnd(text: string, at: number): number {
   return q;
 }
 
+// Sticky (y) tests read from lastIndex and leave lastIndex after the match: no match array, no captures.
+// The head: the literal, then up to the FIRST " from " (lazy; `.` stops at a line terminator: then no match,
+// and the general path decides).
+const FAILED_HEAD_Y = /Failed password for .*? from /y;
+const ACCEPTED_HEAD_Y = /Accepted password for .*? from /y;
+/** The tail after the address of a password line, at the space that ends the address. */
+const PORT_TAIL_Y = / port \d{1,5}(?: ssh2)?$/y;
+const INVALID_HEAD_Y = /(?:Invalid|Illegal) user .*? from /y;
+
 /**
  * Fast path for `Failed password for [invalid user ]U from IP port P[ ssh2]` and the same with `Accepted`, the
  * bulk of a busy auth.log: undefined when the line has any other shape (the general path then decides). It
@@ -231,17 +240,13 @@ function digitsEnd(text: string, at: number): number {
  * first " from " is not followed by exactly that tail, goes to the general path.
  */
 function failedAccepted(message: string, c0: number): AuthFacts | undefined {
-  let p: number;
-  let ok: boolean;
-  // Literal tests at a position as `indexOf(lit, pos) === pos`: a native search, cheaper than startsWith on
-  // the sliced strings a log reader makes (measured).
-  if (c0 === 70 /* F */ && message.indexOf("Failed password for ") === 0) {
-    p = 20;
-    ok = false;
-  } else if (c0 === 65 /* A */ && message.indexOf("Accepted password for ") === 0) {
-    p = 22;
-    ok = true;
-  } else return undefined;
+  const head = c0 === 70 /* F */ ? FAILED_HEAD_Y : ACCEPTED_HEAD_Y;
+  head.lastIndex = 0;
+  if (!head.test(message)) return undefined;
+  const ipStart = head.lastIndex;
+  const from = ipStart - 6;
+  const ok = c0 === 65;
+  let p = ok ? 22 : 20;
   let invalid = false;
   if (message.charCodeAt(p) === 105 /* i */) {
     if (message.indexOf("invalid user ", p) === p) {
@@ -249,22 +254,19 @@ function failedAccepted(message: string, c0: number): AuthFacts | undefined {
       p += 13;
     } else if (message.indexOf("illegal user ", p) === p) return undefined;
   }
-  const from = message.indexOf(" from ", p);
-  if (from < 0) return undefined;
-  const ipStart = from + 6;
+  if (from < p) return undefined; // (the first " from " is inside "invalid user ")
   const sp = message.indexOf(" ", ipStart);
-  if (sp <= ipStart || !portWordAt(message, sp)) return undefined;
+  if (sp <= ipStart) return undefined;
+  PORT_TAIL_Y.lastIndex = sp;
+  if (!PORT_TAIL_Y.test(message)) return undefined;
   const n = message.length;
-  let q = sp + 6;
   let portNo = 0;
-  for (; q < n; q++) {
+  for (let q = sp + 6; q < n; q++) {
     const c = message.charCodeAt(q);
     if (c < 48 || c > 57) break;
     portNo = portNo * 10 + (c - 48);
   }
-  if (q === sp + 6 || q - sp - 6 > 5 || portNo > 65535) return undefined;
-  if (q !== n && !(q + 5 === n && message.charCodeAt(q) === 32 && message.charCodeAt(q + 1) === 115 &&
-    message.charCodeAt(q + 2) === 115 && message.charCodeAt(q + 3) === 104 && message.charCodeAt(q + 4) === 50)) return undefined;
+  if (portNo > 65535) return undefined;
   return {
     eventType: ok ? "accepted_password" : "failed_password",
     outcome: ok ? "success" : "failure",
@@ -279,14 +281,14 @@ function failedAccepted(message: string, c0: number): AuthFacts | undefined {
  * Fast path for `Invalid user U from IP[ port P]` / `Illegal user …` (what {@link INVALID_USER} reads), from the
  * first " from ": when the rest is exactly `IP` or `IP port P` (IP without spaces), that " from " is the last one
  * the regex's greedy `(.*)` can stop at (a later one would be inside IP port P: only an address "from", whose
- * rest "port P" does not read), and the regex takes it when U holds no line terminator (its `.` does not
- * match those). Undefined on any doubt.
+ * rest "port P" does not read), and U holds no line terminator (the head's `.*?` would not have crossed one,
+ * nor would INVALID_USER's `(.*)`). Undefined on any doubt.
  */
 function invalidUserFast(message: string): AuthFacts | undefined {
-  if (message.indexOf("Invalid user ") !== 0 && message.indexOf("Illegal user ") !== 0) return undefined;
-  const from = message.indexOf(" from ", 13);
-  if (from < 0 || hasLineTerminator(message, 13, from)) return undefined;
-  const ipStart = from + 6;
+  INVALID_HEAD_Y.lastIndex = 0;
+  if (!INVALID_HEAD_Y.test(message)) return undefined;
+  const ipStart = INVALID_HEAD_Y.lastIndex;
+  const from = ipStart - 6;
   const n = message.length;
   const sp = message.indexOf(" ", ipStart);
   if (sp < 0) {
