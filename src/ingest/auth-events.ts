@@ -304,35 +304,23 @@ function invalidUserFast(message: string): AuthFacts | undefined {
 }
 
 /**
- * Fast path for `Connection closed by IP[ port P][ [preauth]]` and `Connection reset by …` without a user
- * (what {@link CONNECTION_CLOSED} reads when its optional user group cannot start: the text after "by " does not
- * start with "user ", "authenticating " or "invalid "). IP is then the run up to the first space, printable
- * ASCII only (other characters: the general path, as `\S` reads them). Undefined on any doubt.
+ * `Connection closed|reset by IP[ port P][ [preauth]]` without a user, IP not starting with u, a or i: then
+ * {@link CONNECTION_CLOSED}'s optional user group cannot start ("user ", "authenticating user ", "invalid user "),
+ * and its lazy `(\S+?)` can only end where this greedy `\S*` does (at a space or the end).
  */
+const CONNECTION_Y = /Connection (?:closed|reset) by [^\suai]\S*(?: port \d+)?(?: \[preauth\])?$/y;
+
+/** Fast path for the {@link CONNECTION_Y} shape, read as {@link CONNECTION_CLOSED} reads it; undefined for any other. */
 function connectionFast(message: string): AuthFacts | undefined {
-  let p: number;
-  let closed: boolean;
-  if (message.indexOf("Connection closed by ") === 0) {
-    p = 21;
-    closed = true;
-  } else if (message.indexOf("Connection reset by ") === 0) {
-    p = 20;
-    closed = false;
-  } else return undefined;
-  const c = message.charCodeAt(p);
-  if (c === 117 /* u */ || c === 97 /* a */ || c === 105 /* i */) return undefined; // a possible user group
-  const ipEnd = runEnd(message, p);
-  if (ipEnd <= p) return undefined;
-  const n = message.length;
-  let q = ipEnd;
+  CONNECTION_Y.lastIndex = 0;
+  if (!CONNECTION_Y.test(message)) return undefined;
+  const closed = message.charCodeAt(11) === 99; /* c */
+  const p = closed ? 21 : 20;
+  // The address holds no white space: it ends at the first space (or the end).
+  let ipEnd = message.indexOf(" ", p);
   let portNo: number | undefined;
-  if (q < n && portWordAt(message, q)) {
-    const d = digitsEnd(message, q + 6);
-    if (d === q + 6) return undefined;
-    portNo = portAt(message, q + 6, d);
-    q = d;
-  }
-  if (q !== n && !(q + 10 === n && message.indexOf(" [preauth]", q) === q)) return undefined;
+  if (ipEnd < 0) ipEnd = message.length;
+  else if (message.charCodeAt(ipEnd + 1) === 112 /* p */) portNo = portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6));
   return { eventType: closed ? "connection_closed" : "connection_reset", user: undefined, srcIp: message.slice(p, ipEnd), srcPort: portNo };
 }
 
