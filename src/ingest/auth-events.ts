@@ -325,12 +325,25 @@ function connectionFast(message: string): AuthFacts | undefined {
 }
 
 /**
+ * OpenSSH's commonest disconnect, `Received disconnect from IP: 11: Bye Bye[ [preauth]]`, as the first alternative
+ * of {@link RECEIVED_DISCONNECT} reads it (IP the run without spaces and colons, code 11, reason "Bye Bye").
+ */
+const RECEIVED_BYE_Y = /Received disconnect from [^ :]+: 11: Bye Bye(?: \[preauth\])?$/y;
+
+/**
  * Fast path for `Received disconnect from IP[ port P]: CODE: REASON[ [preauth]]` when the first alternative of
  * {@link RECEIVED_DISCONNECT} reads it (IP a run without spaces and colons): the regex takes that alternative
  * first, and its greedy run, port and code leave no other choice. IPv6 addresses (whose run ends at the first
  * colon) and anything else go to the general path.
  */
 function receivedDisconnectFast(message: string): AuthFacts | undefined {
+  RECEIVED_BYE_Y.lastIndex = 0;
+  if (RECEIVED_BYE_Y.test(message)) {
+    // ": 11: Bye Bye" (13 characters) and " [preauth]" (10) after the address
+    const n = message.length;
+    const ipEnd = message.charCodeAt(n - 1) === 93 /* ] */ ? n - 23 : n - 13;
+    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: undefined, fields: { code: 11, reason: "Bye Bye" } };
+  }
   if (message.indexOf("Received disconnect from ") !== 0) return undefined;
   // The run of [^ :] from 25 ends at the first colon or space, whichever comes first.
   const colon = message.indexOf(":", 25);

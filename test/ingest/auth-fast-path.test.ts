@@ -76,7 +76,7 @@ const ips = [
   "1.2.3.4", "::1", "fe80::1%eth0", "2001:db8::1", "1:22", "host.example.com", "from", "port", "1.2.3.4:", "", "é.com",
   "a\tb", "a\u00a0b", "[preauth]", "1.2.3.4 port 9", ";user=x", "xuser=y", "1.2.3.4  user=z", "9".repeat(2000),
 ];
-const ports = ["22", "0", "65535", "65536", "99999999", "00022", "", "1a", "999999999999999999999", "-1"];
+const ports = ["22", "11", "0", "65535", "65536", "99999999", "00022", "", "1a", "999999999999999999999", "-1"];
 
 /** Templates of the simple shapes, with U, IP and P slots. */
 const templates: ((u: string, ip: string, p: string) => string)[] = [
@@ -100,6 +100,8 @@ const templates: ((u: string, ip: string, p: string) => string)[] = [
   (u, ip, p) => `Received disconnect from ${ip} port ${p}: ${p}: ${u}`,
   (_u, ip) => `Received disconnect from ${ip}: 3: com.jcraft.jsch.JSchException: Auth fail [preauth]`,
   (_u, ip, p) => `Received disconnect from ${ip}: ${p}: Bye Bye [preauth]`,
+  (_u, ip) => `Received disconnect from ${ip}: 11: Bye Bye [preauth]`,
+  (_u, ip) => `Received disconnect from ${ip}: 11: Bye Bye`,
   (_u, ip, p) => `Received disconnect from ${ip} port ${p}:11: Bye Bye`,
   (u, ip, p) => `Received disconnect from ${ip} port ${p}:${p}: Bye Bye${u}`,
   (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`,
