@@ -201,7 +201,7 @@ describe("auth fast paths = the general (regular-expression) path, message for m
       .split("\n")
       .filter((l) => l.trim() !== "")
       .map((l) => (JSON.parse(l) as { line: string }).line);
-    const sim = fs.readFileSync(path.resolve(__dirname, "../../data/sim/auth.log"), "utf8").split("\n").filter((l) => l !== "");
+    const sim = fs.readFileSync(path.resolve(__dirname, "../../data/sim/auth.log"), "utf8").split(/\r?\n/).filter((l) => l !== "");
     const msgs = [...corpus, ...sim].flatMap(messagesOf);
     const t = compareAll(msgs);
     expectSame(t);
@@ -210,11 +210,12 @@ describe("auth fast paths = the general (regular-expression) path, message for m
   }, 120_000);
 
   it.skipIf(!loghubPresent)("every message of the Loghub OpenSSH and Linux samples", () => {
-    const lines = ["OpenSSH", "Linux"].flatMap((s) => fs.readFileSync(loghubFile(s), "utf8").split("\n").filter((l) => l !== ""));
+    // (the samples have CRLF line ends; a message with a trailing CR is among the generated variations above)
+    const lines = ["OpenSSH", "Linux"].flatMap((s) => fs.readFileSync(loghubFile(s), "utf8").split(/\r?\n/).filter((l) => l !== ""));
     const t = compareAll(lines.flatMap(messagesOf));
     expectSame(t);
     expect(lines.length).toBe(4000);
-    expect(t.fast).toBeGreaterThan(400);
+    expect(t.fast).toBeGreaterThan(2500);
   }, 120_000);
   if (!loghubPresent) console.warn("auth-fast-path.test: Loghub samples absent (../shared/datasets): their comparison is skipped");
 });
