@@ -414,6 +414,12 @@ function pamPeerFast(text: string, body: number): { srcIp: string | undefined; u
 
 // pam_unix's own wording for sshd (sshd runs as uid 0 on tty "ssh"): one literal test reads most of the line.
 const PAM_SSHD_AUTH_FAILURE = "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=";
+/**
+ * {@link PAM_SSHD_AUTH_FAILURE} then `H[ {1,2}user=U]` to the end, H without white space or "=" (so it holds
+ * no "user=" of its own), U without white space: RHOST reads H and PAM_USER reads U.
+ */
+const PAM_SSHD_AUTH_FAILURE_Y =
+  /pam_unix\(sshd:auth\): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=[^\s=]*(?: {1,2}user=\S+)?$/y;
 const PAM_SSHD_OPENED = "pam_unix(sshd:session): session opened for user ";
 const PAM_SSHD_CLOSED = "pam_unix(sshd:session): session closed for user ";
 
@@ -424,6 +430,15 @@ const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
  * opened|closed for user U …` (what {@link PAM_PREFIX} and {@link classifyPam} read); undefined on any doubt.
  */
 function pamFast(message: string): AuthFacts | undefined {
+  PAM_SSHD_AUTH_FAILURE_Y.lastIndex = 0;
+  if (PAM_SSHD_AUTH_FAILURE_Y.test(message)) {
+    // "H[  user=U]" to the end: H ends at the first space (it has no white space), U after "user=".
+    const r = PAM_SSHD_AUTH_FAILURE.length;
+    const sp = message.indexOf(" ", r);
+    const ipEnd = sp < 0 ? message.length : sp;
+    const user = sp < 0 ? undefined : message.slice(message.indexOf("user=", sp) + 5);
+    return { eventType: "auth_failure", outcome: "failure", srcIp: ipEnd > r ? message.slice(r, ipEnd) : undefined, user, fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+  }
   if (message.indexOf(PAM_SSHD_AUTH_FAILURE) === 0) {
     // The first "rhost=" of the body is the literal's; its only "user=" is in "ruser=" (after a word character,
     // so not PAM_USER's): the first user= PAM_USER takes starts at the rhost value or later.
