@@ -421,6 +421,8 @@ const PAM_SSHD_AUTH_FAILURE = "pam_unix(sshd:auth): authentication failure; logn
 const PAM_SSHD_AUTH_FAILURE_Y =
   /pam_unix\(sshd:auth\): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=[^\s=]*(?: {1,2}user=\S+)?$/y;
 const PAM_SSHD_OPENED = "pam_unix(sshd:session): session opened for user ";
+/** {@link PAM_SSHD_OPENED}, W (no white space), " by (uid=0)" to the end: what SESSION_OPENED reads with BY empty. */
+const PAM_SSHD_OPENED_Y = /pam_unix\(sshd:session\): session opened for user \S+ by \(uid=0\)$/y;
 const PAM_SSHD_CLOSED = "pam_unix(sshd:session): session closed for user ";
 
 const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
@@ -448,6 +450,13 @@ function pamFast(message: string): AuthFacts | undefined {
     const user = pamUserFast(message, r);
     if (user === false) return undefined;
     return { eventType: "auth_failure", outcome: "failure", srcIp: e > r ? message.slice(r, e) : undefined, user, fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+  }
+  PAM_SSHD_OPENED_Y.lastIndex = 0;
+  if (PAM_SSHD_OPENED_Y.test(message)) {
+    // "W by (uid=0)" to the end (11 characters after W): BY is empty (null), U is W without a "(uid=N)" suffix.
+    const w = PAM_SSHD_OPENED.length;
+    const wEnd = message.length - 11;
+    return { eventType: "session_opened", user: message.slice(w, uidSuffixStart(message, w + 1, wEnd)), fields: { by: null, service: "sshd" } };
   }
   if (message.indexOf(PAM_SSHD_OPENED) === 0) {
     const w = PAM_SSHD_OPENED.length;
