@@ -310,10 +310,31 @@ function invalidUserFast(message: string): AuthFacts | undefined {
  */
 const CONNECTION_Y = /Connection (?:closed|reset) by [^\suai]\S*(?: port \d+)?(?: \[preauth\])?$/y;
 
-/** Fast path for the {@link CONNECTION_Y} shape, read as {@link CONNECTION_CLOSED} reads it; undefined for any other. */
+/**
+ * `Connection closed|reset by [authenticating |invalid ]user U IP port P[ [preauth]]`, U and IP without white
+ * space: CONNECTION_CLOSED's lazy user `(.*?)` stops at the first space (the rest then reads), so it is U.
+ */
+const CONNECTION_USER_Y = /Connection (?:closed|reset) by (?:authenticating |invalid )?user \S+ \S+ port \d+(?: \[preauth\])?$/y;
+
+/** Fast path for the {@link CONNECTION_Y} and {@link CONNECTION_USER_Y} shapes, read as {@link CONNECTION_CLOSED} reads them; undefined for any other. */
 function connectionFast(message: string): AuthFacts | undefined {
   CONNECTION_Y.lastIndex = 0;
-  if (!CONNECTION_Y.test(message)) return undefined;
+  if (!CONNECTION_Y.test(message)) {
+    CONNECTION_USER_Y.lastIndex = 0;
+    if (!CONNECTION_USER_Y.test(message)) return undefined;
+    const closed = message.charCodeAt(11) === 99; /* c */
+    let u = closed ? 21 : 20;
+    const c = message.charCodeAt(u);
+    u += c === 97 /* a */ ? 20 : c === 105 /* i */ ? 13 : 5; // "authenticating user ", "invalid user ", "user "
+    const userEnd = message.indexOf(" ", u);
+    const ipEnd = message.indexOf(" ", userEnd + 1);
+    return {
+      eventType: closed ? "connection_closed" : "connection_reset",
+      user: message.slice(u, userEnd),
+      srcIp: message.slice(userEnd + 1, ipEnd),
+      srcPort: portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6)),
+    };
+  }
   const closed = message.charCodeAt(11) === 99; /* c */
   const p = closed ? 21 : 20;
   // The address holds no white space: it ends at the first space (or the end).

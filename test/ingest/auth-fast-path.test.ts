@@ -120,7 +120,7 @@ const templates: ((u: string, ip: string, p: string) => string)[] = [
 ];
 
 /** The simple lines themselves (plain slot values): the fast paths must take each of them. */
-const simple = templates.map((t) => t("root", "1.2.3.4", "22")).filter((m) => !m.includes("user root 1.2.3.4") && !m.includes("ruser=root"));
+const simple = templates.map((t) => t("root", "1.2.3.4", "22"));
 
 /** Small variations of a line: spaces doubled or dropped one at a time, case of the first letter, suffixes. */
 function variations(m: string): string[] {
