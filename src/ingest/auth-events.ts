@@ -348,38 +348,12 @@ function connectionFast(message: string): AuthFacts | undefined {
 }
 
 /**
- * `Disconnected from IP port P…` without a user, IP not starting with u, a or i (so {@link DISCONNECTED}'s optional
- * user group cannot start), and `Disconnected from [authenticating |invalid ]user U IP port P…`, U and IP without
- * white space (the group's lazy user stops at the first space, where the rest reads). DISCONNECTED has no `$`:
- * anything may follow the port digits.
- */
-const DISCONNECTED_Y = /Disconnected from [^\suai]\S* port \d/y;
-const DISCONNECTED_USER_Y = /Disconnected from (?:authenticating |invalid )?user \S+ \S+ port \d/y;
-
-/** Fast path for the {@link DISCONNECTED_Y} and {@link DISCONNECTED_USER_Y} shapes, read as DISCONNECTED reads them. */
-function disconnectedFast(message: string): AuthFacts | undefined {
-  let user: string | undefined;
-  let ipStart = 18;
-  DISCONNECTED_Y.lastIndex = 0;
-  if (!DISCONNECTED_Y.test(message)) {
-    DISCONNECTED_USER_Y.lastIndex = 0;
-    if (!DISCONNECTED_USER_Y.test(message)) return undefined;
-    const c = message.charCodeAt(18);
-    const u = 18 + (c === 97 /* a */ ? 20 : c === 105 /* i */ ? 13 : 5); // "authenticating user ", "invalid user ", "user "
-    const userEnd = message.indexOf(" ", u);
-    user = message.slice(u, userEnd);
-    ipStart = userEnd + 1;
-  }
-  // The address holds no white space: it ends at the first space; " port " and the digits follow.
-  const ipEnd = message.indexOf(" ", ipStart);
-  return { eventType: "disconnect", user, srcIp: message.slice(ipStart, ipEnd), srcPort: portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6)) };
-}
-
-/**
  * OpenSSH's commonest disconnect, `Received disconnect from IP: 11: Bye Bye[ [preauth]]`, as the first alternative
  * of {@link RECEIVED_DISCONNECT} reads it (IP the run without spaces and colons, code 11, reason "Bye Bye").
  */
 const RECEIVED_BYE_Y = /Received disconnect from [^ :]+: 11: Bye Bye(?: \[preauth\])?$/y;
+/** The same with a port, as newer OpenSSH writes it (`… from IP port P:11: Bye Bye [preauth]`). */
+const RECEIVED_BYE_PORT_Y = /Received disconnect from [^ :]+ port \d+: ?11: Bye Bye(?: \[preauth\])?$/y;
 
 /**
  * Fast path for `Received disconnect from IP[ port P]: CODE: REASON[ [preauth]]` when the first alternative of
@@ -394,6 +368,13 @@ function receivedDisconnectFast(message: string): AuthFacts | undefined {
     const n = message.length;
     const ipEnd = message.charCodeAt(n - 1) === 93 /* ] */ ? n - 23 : n - 13;
     return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: undefined, fields: { code: 11, reason: "Bye Bye" } };
+  }
+  RECEIVED_BYE_PORT_Y.lastIndex = 0;
+  if (RECEIVED_BYE_PORT_Y.test(message)) {
+    // The address (no space, no colon) ends at the first space; " port " and the digits follow.
+    const ipEnd = message.indexOf(" ", 25);
+    const portNo = portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6));
+    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code: 11, reason: "Bye Bye" } };
   }
   if (message.indexOf("Received disconnect from ") !== 0) return undefined;
   // The run of [^ :] from 25 ends at the first colon or space, whichever comes first.
@@ -854,8 +835,6 @@ export function fastClassify(process: string | undefined, message: string, c0 = 
       return receivedDisconnectFast(message);
     case 67: // C
       return connectionFast(message);
-    case 68: // D
-      return disconnectedFast(message);
   }
   return undefined;
 }

@@ -1,7 +1,6 @@
 /**
  * The hand-written fast paths of classifyAuthMessage (Failed/Accepted password, Invalid user, Connection
- * closed/reset, Received disconnect, Disconnected from, pam_unix authentication failure and session
- * opened/closed) against the
+ * closed/reset, Received disconnect, pam_unix authentication failure and session opened/closed) against the
  * general path (the regular expressions alone, setAuthFastPaths(false)), message for message: the same
  * result, keys in the same order, undefined values included. Messages: every line of the auth corpus, of
  * data/sim/auth.log and of the Loghub OpenSSH and Linux samples (when present), and generated neighbours of
@@ -96,11 +95,6 @@ const templates: ((u: string, ip: string, p: string) => string)[] = [
   (u, ip, p) => `Connection closed by authenticating user ${u} ${ip} port ${p} [preauth]`,
   (u, ip, p) => `Connection closed by invalid user ${u} ${ip} port ${p} [preauth]`,
   (u, ip, p) => `Connection closed by user ${u} ${ip} port ${p}`,
-  (_u, ip, p) => `Disconnected from ${ip} port ${p} [preauth]`,
-  (u, ip, p) => `Disconnected from ${ip} port ${p}${u}`,
-  (u, ip, p) => `Disconnected from authenticating user ${u} ${ip} port ${p} [preauth]`,
-  (u, ip, p) => `Disconnected from invalid user ${u} ${ip} port ${p} [preauth]`,
-  (u, ip, p) => `Disconnected from user ${u} ${ip} port ${p}`,
   (u, ip) => `Received disconnect from ${ip}: 11: Bye Bye ${u} [preauth]`,
   (u, ip, p) => `Received disconnect from ${ip} port ${p}:11: disconnected by ${u}`,
   (u, ip, p) => `Received disconnect from ${ip} port ${p}: ${p}: ${u}`,
@@ -108,6 +102,8 @@ const templates: ((u: string, ip: string, p: string) => string)[] = [
   (_u, ip, p) => `Received disconnect from ${ip}: ${p}: Bye Bye [preauth]`,
   (_u, ip) => `Received disconnect from ${ip}: 11: Bye Bye [preauth]`,
   (_u, ip) => `Received disconnect from ${ip}: 11: Bye Bye`,
+  (_u, ip, p) => `Received disconnect from ${ip} port ${p}:11: Bye Bye [preauth]`,
+  (_u, ip, p) => `Received disconnect from ${ip} port ${p}: 11: Bye Bye`,
   (_u, ip, p) => `Received disconnect from ${ip} port ${p}:11: Bye Bye`,
   (u, ip, p) => `Received disconnect from ${ip} port ${p}:${p}: Bye Bye${u}`,
   (u, ip) => `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`,
