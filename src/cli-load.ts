@@ -40,7 +40,8 @@ interface Io {
 async function open(address: string, create: boolean): Promise<EventStore> {
   try {
     // Loaded when a store is used: the engines (HTTP, crypto, DuckDB) are not part of every CLI start-up.
-    const { openStore } = await import("./engines/open-store");
+    type OpenStore = typeof import("./engines/open-store");
+    const { openStore }: OpenStore = typeof require === "function" ? require("./engines/open-store") : await import("./engines/open-store");
     return await openStore(address, { create });
   } catch (e) {
     if (e instanceof SiemlabError && e.name === "OptionError") throw new UsageError(e.message);
@@ -72,7 +73,8 @@ export async function loadCommand(files: readonly string[], values: OptionValues
   const t0 = performance.now();
   try {
     const samples = new Map<string, RejectSample>();
-    const { loadFiles } = await import("./engines/load");
+    type Load = typeof import("./engines/load");
+    const { loadFiles }: Load = typeof require === "function" ? require("./engines/load") : await import("./engines/load");
     await loadFiles(store, files, {
       parse,
       batchSize,

@@ -321,7 +321,12 @@ function capText(cap: ZeroFillCap, windowMs: number): string {
  */
 export async function runCli(argv: readonly string[], io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   try {
-    if (argv[0] === "rules") return await (await import("./cli-rules")).rulesCommand(argv.slice(1), io); // own options: src/cli-rules.ts (loaded when used: Sigma and YAML cost ~60 ms of start-up)
+    if (argv[0] === "rules") {
+      // Own options: src/cli-rules.ts, loaded when used (Sigma and YAML cost ~60 ms of every start-up).
+      type Rules = typeof import("./cli-rules");
+      const { rulesCommand }: Rules = typeof require === "function" ? require("./cli-rules") : await import("./cli-rules");
+      return await rulesCommand(argv.slice(1), io);
+    }
     // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
     if (argv[0] === "watch") return await (await import("./cli-watch")).watchCommand(argv.slice(1), io);
     if (argv[0] === "fit") return await (await import("./cli-watch")).fitCommand(argv.slice(1), io);

@@ -11,6 +11,16 @@ export interface AuthFacts {
   fields?: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * Every {@link AuthFacts} the classifier returns is made here, so all share one hidden class: the parser reads
+ * six fields of each at one site, which stays monomorphic (with a literal per return it went megamorphic).
+ */
+function facts(
+  eventType: string, outcome?: "success" | "failure", user?: string, srcIp?: string, srcPort?: number, fields?: AuthFacts["fields"],
+): AuthFacts {
+  return { eventType, outcome, user, srcIp, srcPort, fields };
+}
+
 /** Event types {@link classifyAuthMessage} emits, with what they mean (for help texts and docs). */
 export const AUTH_EVENT_TYPES: Readonly<Record<string, string>> = {
   failed_password: "sshd: Failed password for [invalid user] U from IP port P (failure)",
@@ -269,14 +279,7 @@ function failedAccepted(message: string, c0: number): AuthFacts | undefined {
     portNo = portNo * 10 + (c - 48);
   }
   if (portNo > 65535) return undefined;
-  return {
-    eventType: ok ? "accepted_password" : "failed_password",
-    outcome: ok ? "success" : "failure",
-    user: message.slice(p, from),
-    srcIp: message.slice(ipStart, sp),
-    srcPort: portNo,
-    fields: (invalid ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"],
-  };
+  return facts(ok ? "accepted_password" : "failed_password", ok ? "success" : "failure", message.slice(p, from), message.slice(ipStart, sp), portNo, (invalid ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"]);
 }
 
 /**
@@ -295,14 +298,12 @@ function invalidUserFast(message: string): AuthFacts | undefined {
   const sp = message.indexOf(" ", ipStart);
   if (sp < 0) {
     if (ipStart === n) return undefined;
-    return { eventType: "invalid_user", outcome: "failure", user: message.slice(13, from), srcIp: message.slice(ipStart), srcPort: undefined };
+    return facts("invalid_user", "failure", message.slice(13, from), message.slice(ipStart));
   }
   if (sp === ipStart || !portWordAt(message, sp)) return undefined;
   const q = digitsEnd(message, sp + 6);
   if (q === sp + 6 || q !== n) return undefined;
-  return {
-    eventType: "invalid_user", outcome: "failure", user: message.slice(13, from), srcIp: message.slice(ipStart, sp), srcPort: portAt(message, sp + 6, q),
-  };
+  return facts("invalid_user", "failure", message.slice(13, from), message.slice(ipStart, sp), portAt(message, sp + 6, q));
 }
 
 /**
@@ -330,12 +331,7 @@ function connectionFast(message: string): AuthFacts | undefined {
     u += c === 97 /* a */ ? 20 : c === 105 /* i */ ? 13 : 5; // "authenticating user ", "invalid user ", "user "
     const userEnd = message.indexOf(" ", u);
     const ipEnd = message.indexOf(" ", userEnd + 1);
-    return {
-      eventType: closed ? "connection_closed" : "connection_reset",
-      user: message.slice(u, userEnd),
-      srcIp: message.slice(userEnd + 1, ipEnd),
-      srcPort: portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6)),
-    };
+    return facts(closed ? "connection_closed" : "connection_reset", undefined, message.slice(u, userEnd), message.slice(userEnd + 1, ipEnd), portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6)));
   }
   const closed = message.charCodeAt(11) === 99; /* c */
   const p = closed ? 21 : 20;
@@ -344,7 +340,7 @@ function connectionFast(message: string): AuthFacts | undefined {
   let portNo: number | undefined;
   if (ipEnd < 0) ipEnd = message.length;
   else if (message.charCodeAt(ipEnd + 1) === 112 /* p */) portNo = portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6));
-  return { eventType: closed ? "connection_closed" : "connection_reset", user: undefined, srcIp: message.slice(p, ipEnd), srcPort: portNo };
+  return facts(closed ? "connection_closed" : "connection_reset", undefined, undefined, message.slice(p, ipEnd), portNo);
 }
 
 /**
@@ -367,14 +363,14 @@ function receivedDisconnectFast(message: string): AuthFacts | undefined {
     // ": 11: Bye Bye" (13 characters) and " [preauth]" (10) after the address
     const n = message.length;
     const ipEnd = message.charCodeAt(n - 1) === 93 /* ] */ ? n - 23 : n - 13;
-    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: undefined, fields: { code: 11, reason: "Bye Bye" } };
+    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), undefined, { code: 11, reason: "Bye Bye" });
   }
   RECEIVED_BYE_PORT_Y.lastIndex = 0;
   if (RECEIVED_BYE_PORT_Y.test(message)) {
     // The address (no space, no colon) ends at the first space; " port " and the digits follow.
     const ipEnd = message.indexOf(" ", 25);
     const portNo = portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6));
-    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code: 11, reason: "Bye Bye" } };
+    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), portNo, { code: 11, reason: "Bye Bye" });
   }
   if (message.indexOf("Received disconnect from ") !== 0) return undefined;
   // The run of [^ :] from 25 ends at the first colon or space, whichever comes first.
@@ -399,14 +395,14 @@ function receivedDisconnectFast(message: string): AuthFacts | undefined {
   const n = message.length;
   // sshd's commonest reason, "Bye Bye", read as one literal (no scan, no slice)
   if (n - reasonStart === 17 ? message.indexOf("Bye Bye [preauth]", reasonStart) === reasonStart : n - reasonStart === 7 && message.indexOf("Bye Bye", reasonStart) === reasonStart) {
-    return { eventType: "disconnect", outcome: undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code: portAt(message, codeStart, q) ?? +message.slice(codeStart, q), reason: "Bye Bye" } };
+    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), portNo, { code: portAt(message, codeStart, q) ?? +message.slice(codeStart, q), reason: "Bye Bye" });
   }
   if (hasLineTerminator(message, reasonStart, n)) return undefined;
   const reasonEnd = n - 10 >= reasonStart && message.indexOf(" [preauth]", n - 10) === n - 10 ? n - 10 : n;
   const code = portAt(message, codeStart, q) ?? +message.slice(codeStart, q);
   const reason = message.slice(reasonStart, reasonEnd);
   const authFail = q - codeStart === 1 && code === 3 && reason.endsWith("Auth fail");
-  return { eventType: "disconnect", outcome: authFail ? "failure" : undefined, srcIp: message.slice(25, ipEnd), srcPort: portNo, fields: { code, reason } };
+  return facts("disconnect", authFail ? "failure" : undefined, undefined, message.slice(25, ipEnd), portNo, { code, reason });
 }
 
 /**
@@ -473,19 +469,19 @@ function pamFast(message: string): AuthFacts | undefined {
     const sp = message.indexOf(" ", r);
     const ipEnd = sp < 0 ? message.length : sp;
     const user = sp < 0 ? undefined : message.slice(message.indexOf("user=", sp) + 5);
-    return { eventType: "auth_failure", outcome: "failure", srcIp: ipEnd > r ? message.slice(r, ipEnd) : undefined, user, fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+    return facts("auth_failure", "failure", user, ipEnd > r ? message.slice(r, ipEnd) : undefined, undefined, SSHD_SERVICE_FIELDS as AuthFacts["fields"]);
   }
   PAM_SSHD_OPENED_Y.lastIndex = 0;
   if (PAM_SSHD_OPENED_Y.test(message)) {
     // "W by (uid=0)" to the end (11 characters after W): BY is empty (null), U is W without a "(uid=N)" suffix.
     const w = PAM_SSHD_OPENED.length;
     const wEnd = message.length - 11;
-    return { eventType: "session_opened", user: message.slice(w, uidSuffixStart(message, w + 1, wEnd)), fields: { by: null, service: "sshd" } };
+    return facts("session_opened", undefined, message.slice(w, uidSuffixStart(message, w + 1, wEnd)), undefined, undefined, { by: null, service: "sshd" });
   }
   if (message.indexOf(PAM_SSHD_CLOSED) === 0) {
     const w = PAM_SSHD_CLOSED.length;
     const wEnd = runEnd(message, w);
-    if (wEnd > w) return { eventType: "session_closed", user: message.slice(w, wEnd), fields: SSHD_SERVICE_FIELDS as AuthFacts["fields"] };
+    if (wEnd > w) return facts("session_closed", undefined, message.slice(w, wEnd), undefined, undefined, SSHD_SERVICE_FIELDS as AuthFacts["fields"]);
   }
   if (message.indexOf("pam_unix(") !== 0) return undefined;
   // SERVICE: up to the first ":" or ")" (it must be ":"); TYPE: up to the first ")", then ": ".
@@ -505,7 +501,7 @@ function pamFast(message: string): AuthFacts | undefined {
     const peer = pamPeerFast(message, body);
     if (peer === undefined) return undefined;
     const fields = sshd ? (SSHD_SERVICE_FIELDS as AuthFacts["fields"]) : svcEnd > 9 ? { service: message.slice(9, svcEnd) } : undefined;
-    return { eventType: "auth_failure", outcome: "failure", srcIp: peer.srcIp, user: peer.user, fields };
+    return facts("auth_failure", "failure", peer.user, peer.srcIp, undefined, fields);
   }
   if (b0 !== 115 /* s */) return undefined;
   if (message.indexOf("session opened for user ", body) === body) {
@@ -519,14 +515,14 @@ function pamFast(message: string): AuthFacts | undefined {
     const byEnd = uidSuffixStart(message, r, n);
     const by = byEnd === r ? null : message.slice(r, byEnd);
     const service = svcEnd > 9 ? (sshd ? "sshd" : message.slice(9, svcEnd)) : undefined;
-    return { eventType: "session_opened", user: message.slice(w, userEnd), fields: service ? { by, service } : { by } };
+    return facts("session_opened", undefined, message.slice(w, userEnd), undefined, undefined, service ? { by, service } : { by });
   }
   if (message.indexOf("session closed for user ", body) === body) {
     const w = body + 24;
     const wEnd = runEnd(message, w);
     if (wEnd <= w) return undefined;
     const fields = sshd ? (SSHD_SERVICE_FIELDS as AuthFacts["fields"]) : svcEnd > 9 ? { service: message.slice(9, svcEnd) } : undefined;
-    return { eventType: "session_closed", user: message.slice(w, wEnd), fields };
+    return facts("session_closed", undefined, message.slice(w, wEnd), undefined, undefined, fields);
   }
   return undefined;
 }
@@ -552,15 +548,15 @@ function methodType(method: string): string {
 function classifyPam(service: string | undefined, body: string): AuthFacts | undefined {
   if (AUTH_FAILURE_PREFIX.test(body)) {
     const { srcIp, user } = pamPeer(body);
-    return { eventType: "auth_failure", outcome: "failure", srcIp, user, fields: service ? { service } : undefined };
+    return facts("auth_failure", "failure", user, srcIp, undefined, service ? { service } : undefined);
   }
-  if (CHECK_PASS_UNKNOWN.test(body)) return { eventType: "pam_user_unknown", outcome: "failure" };
+  if (CHECK_PASS_UNKNOWN.test(body)) return facts("pam_user_unknown", "failure");
   let m = SESSION_OPENED.exec(body);
   if (m) {
-    return { eventType: "session_opened", user: m[1], fields: { by: m[2] === "" ? null : m[2], ...(service ? { service } : {}) } };
+    return facts("session_opened", undefined, m[1], undefined, undefined, { by: m[2] === "" ? null : m[2], ...(service ? { service } : {}) });
   }
   m = SESSION_CLOSED.exec(body);
-  if (m) return { eventType: "session_closed", user: m[1], fields: service ? { service } : undefined };
+  if (m) return facts("session_closed", undefined, m[1], undefined, undefined, service ? { service } : undefined);
   return undefined;
 }
 
@@ -577,66 +573,53 @@ function classifySshd(message: string): AuthFacts | undefined {
         const fields: Record<string, string | number | boolean | null> = { method: m[2] };
         if (m[3]) fields.invalidUser = true;
         if (fa.tail.detail) fields.detail = fa.tail.detail;
-        return {
-          eventType: (ok ? "accepted_" : "failed_") + methodType(m[2]),
-          outcome: ok ? "success" : "failure",
-          user: message.slice(m[0].length, fa.at),
-          srcIp: fa.tail.ip,
-          srcPort: port(fa.tail.port),
-          fields,
-        };
+        return facts((ok ? "accepted_" : "failed_") + methodType(m[2]), ok ? "success" : "failure", message.slice(m[0].length, fa.at), fa.tail.ip, port(fa.tail.port), fields);
       }
     }
       m = BREAK_IN_ADDRESS.exec(message);
-      if (m) return { eventType: "break_in_attempt", srcIp: m[1], fields: { hostname: m[2] } };
+      if (m) return facts("break_in_attempt", undefined, undefined, m[1], undefined, { hostname: m[2] });
       break;
     case 73: // I
       m = INVALID_USER.exec(message);
-      if (m) return { eventType: "invalid_user", outcome: "failure", user: m[1], srcIp: m[2], srcPort: port(m[3]) };
+      if (m) return facts("invalid_user", "failure", m[1], m[2], port(m[3]));
       break;
     case 105: // i
       m = PREAUTH_INVALID.exec(message);
-      if (m) return { eventType: "invalid_user_preauth", outcome: "failure", user: m[1] };
+      if (m) return facts("invalid_user_preauth", "failure", m[1]);
       break;
     case 114: // r
       m = REFUSED_CONNECT.exec(message);
-      if (m) return { eventType: "connection_refused", outcome: "failure", srcIp: m[2], fields: { hostname: m[1] } };
+      if (m) return facts("connection_refused", "failure", undefined, m[2], undefined, { hostname: m[1] });
       m = BREAK_IN_REVERSE.exec(message);
-      if (m) return { eventType: "break_in_attempt", srcIp: m[2], fields: { hostname: m[1] } };
+      if (m) return facts("break_in_attempt", undefined, undefined, m[2], undefined, { hostname: m[1] });
       break;
     case 82: // R
       m = RECEIVED_DISCONNECT.exec(message);
       if (m) {
         // Code 3 (SSH_DISCONNECT_KEY_EXCHANGE_FAILED) with "Auth fail": a client library giving up on its credentials.
         const authFail = m[3] === "3" && m[4].endsWith("Auth fail");
-        return { eventType: "disconnect", outcome: authFail ? "failure" : undefined, srcIp: m[1], srcPort: port(m[2]), fields: { code: +m[3], reason: m[4] } };
+        return facts("disconnect", authFail ? "failure" : undefined, undefined, m[1], port(m[2]), { code: +m[3], reason: m[4] });
       }
       m = ROOT_REFUSED.exec(message);
-      if (m) return { eventType: "root_login_refused", outcome: "failure", user: "root", srcIp: m[2], srcPort: port(m[3]) };
-      if (message.startsWith("Received signal")) return { eventType: "server_stop" };
+      if (m) return facts("root_login_refused", "failure", "root", m[2], port(m[3]));
+      if (message.startsWith("Received signal")) return facts("server_stop");
       break;
     case 68: // D
       m = DISCONNECTED.exec(message);
-      if (m) return { eventType: "disconnect", user: m[1], srcIp: m[2], srcPort: port(m[3]) };
+      if (m) return facts("disconnect", undefined, m[1], m[2], port(m[3]));
       m = NO_IDENT.exec(message);
-      if (m) return { eventType: "no_identification", srcIp: m[1], srcPort: port(m[2]) };
+      if (m) return facts("no_identification", undefined, undefined, m[1], port(m[2]));
       m = CHANGE_OF_USERNAME.exec(message);
-      if (m) return { eventType: "change_of_username", outcome: "failure", user: m[1], srcIp: m[2], srcPort: port(m[3]) };
+      if (m) return facts("change_of_username", "failure", m[1], m[2], port(m[3]));
       m = TOO_MANY.exec(message);
       if (m) {
-        return {
-          eventType: "too_many_auth_failures",
-          outcome: "failure",
-          user: m[1] ?? m[2],
-          srcIp: m[3],
-          srcPort: port(m[4]),
-        };
+        return facts("too_many_auth_failures", "failure", m[1] ?? m[2], m[3], port(m[4]));
       }
       break;
     case 67: // C
       m = CONNECTION_CLOSED.exec(message);
       if (m) {
-        return { eventType: m[1] === "closed" ? "connection_closed" : "connection_reset", user: m[2], srcIp: m[3], srcPort: port(m[4]) };
+        return facts(m[1] === "closed" ? "connection_closed" : "connection_reset", undefined, m[2], m[3], port(m[4]));
       }
       break;
     case 109: // m
@@ -644,32 +627,32 @@ function classifySshd(message: string): AuthFacts | undefined {
       const r = repeatedMessage(message);
       if (r !== undefined) {
         const inner = classifySshd(r.message) ?? classifyGeneric(r.message);
-        if (inner) return { ...inner, fields: { ...inner.fields, repeated: r.count } };
-        return { eventType: "other", fields: { repeated: r.count } };
+        if (inner) return facts(inner.eventType, inner.outcome, inner.user, inner.srcIp, inner.srcPort, { ...inner.fields, repeated: r.count });
+        return facts("other", undefined, undefined, undefined, undefined, { repeated: r.count });
       }
     }
       m = MAX_ATTEMPTS.exec(message);
-      if (m) return { eventType: "too_many_auth_failures", outcome: "failure", user: m[2], srcIp: m[3], srcPort: port(m[4]) };
+      if (m) return facts("too_many_auth_failures", "failure", m[2], m[3], port(m[4]));
       break;
     case 85: // U
       m = NOT_ALLOWED.exec(message);
-      if (m) return { eventType: "user_not_allowed", outcome: "failure", user: m[1], srcIp: m[2] };
+      if (m) return facts("user_not_allowed", "failure", m[1], m[2]);
       m = NOT_ALLOWED_LOCAL.exec(message);
-      if (m) return { eventType: "user_not_allowed", outcome: "failure", user: m[1] };
+      if (m) return facts("user_not_allowed", "failure", m[1]);
       m = NEGOTIATE.exec(message);
-      if (m) return { eventType: "negotiation_failed", outcome: "failure", srcIp: m[1], srcPort: port(m[2]) };
+      if (m) return facts("negotiation_failed", "failure", undefined, m[1], port(m[2]));
       break;
     case 66: // B
       m = BAD_PROTOCOL.exec(message);
-      if (m) return { eventType: "bad_protocol", srcIp: m[1], srcPort: port(m[2]) };
+      if (m) return facts("bad_protocol", undefined, undefined, m[1], port(m[2]));
       break;
     case 80: // P
       m = PAM_MORE.exec(message);
       if (m) {
         const { srcIp, user } = pamPeer(message);
-        return { eventType: "pam_more_failures", outcome: "failure", srcIp, user, fields: { count: +m[1] } };
+        return facts("pam_more_failures", "failure", user, srcIp, undefined, { count: +m[1] });
       }
-      if (message.startsWith("PAM service(")) return { eventType: "pam_max_retries" };
+      if (message.startsWith("PAM service(")) return facts("pam_max_retries");
       m = SSHD_PAM_ERROR_HEAD.exec(message);
       if (m) {
         const f = message.lastIndexOf(" from ");
@@ -679,13 +662,13 @@ function classifySshd(message: string): AuthFacts | undefined {
           const ip = sp < 0 ? rest : rest.slice(0, sp);
           if (ip !== "" && (sp < 0 || (rest.startsWith(" via ", sp) && rest.indexOf(" ", sp + 5) < 0))) {
             const user = message.slice(m[0].length, f);
-            return { eventType: "auth_failure", outcome: "failure", user, srcIp: ip, fields: m[1] ? { reason: "user not known" } : undefined };
+            return facts("auth_failure", "failure", user, ip, undefined, m[1] ? { reason: "user not known" } : undefined);
           }
         }
       }
       break;
     case 83: // S
-      if (message.startsWith("Server listening on")) return { eventType: "server_listening" };
+      if (message.startsWith("Server listening on")) return facts("server_listening");
       break;
     case 101: // e
     case 102: // f
@@ -696,7 +679,7 @@ function classifySshd(message: string): AuthFacts | undefined {
         let p = 0;
         while (message.startsWith("error: ", p) || message.startsWith("fatal: ", p)) p += 7;
         const inner = classifySshd(message.slice(p));
-        return inner ?? (fatal ? { eventType: "sshd_error", fields: { fatal: true } } : { eventType: "sshd_error" });
+        return inner ?? (fatal ? facts("sshd_error", undefined, undefined, undefined, undefined, { fatal: true }) : facts("sshd_error"));
       }
       break;
   }
@@ -736,18 +719,13 @@ function sudoFacts(message: string): AuthFacts | undefined {
   }
   if (tty === undefined || pwd === undefined || target === undefined || command === undefined || /\s/.test(target)) return undefined;
   const problem = problems.join(" ; ");
-  return {
-    eventType: "sudo",
-    outcome: problem ? "failure" : "success",
-    user,
-    fields: { targetUser: target, command, tty, pwd, ...(problem ? { problem } : {}) },
-  };
+  return facts("sudo", problem ? "failure" : "success", user, undefined, undefined, { targetUser: target, command, tty, pwd, ...(problem ? { problem } : {}) });
 }
 
 /** Messages from any program: PAM bodies, su, sudo, login, ftpd, klogind. */
 function classifyGeneric(message: string, process?: string): AuthFacts | undefined {
   const pam = PAM_PREFIX.exec(message);
-  if (pam) return classifyPam(pam[1], message.slice(pam[0].length)) ?? { eventType: "other", fields: { service: pam[1] } };
+  if (pam) return classifyPam(pam[1], message.slice(pam[0].length)) ?? facts("other", undefined, undefined, undefined, undefined, { service: pam[1] });
   const base = process === undefined ? "" : (process.includes("(") ? process.slice(0, process.indexOf("(")) : process);
   if (process !== undefined && process.includes("(pam_unix)")) {
     const facts = classifyPam(base, message);
@@ -760,17 +738,17 @@ function classifyGeneric(message: string, process?: string): AuthFacts | undefin
   }
   if (base === "su") {
     m = SU_FAILED.exec(message);
-    if (m) return { eventType: "su", outcome: "failure", user: m[2] ?? m[4] ?? m[7], fields: { targetUser: m[1] ?? m[5] ?? m[6] ?? null } };
+    if (m) return facts("su", "failure", m[2] ?? m[4] ?? m[7], undefined, undefined, { targetUser: m[1] ?? m[5] ?? m[6] ?? null });
     m = SU_OK.exec(message);
-    if (m) return { eventType: "su", outcome: "success", user: m[2], fields: { targetUser: m[1] ?? null, tty: m[3] } };
+    if (m) return facts("su", "success", m[2], undefined, undefined, { targetUser: m[1] ?? null, tty: m[3] });
   }
   m = LOGIN.exec(message);
-  if (m) return { eventType: "login", outcome: "success", user: m[3] ?? (m[1] ? "root" : undefined), srcIp: m[4], fields: { tty: m[2] } };
+  if (m) return facts("login", "success", m[3] ?? (m[1] ? "root" : undefined), m[4], undefined, { tty: m[2] });
   m = FTP_CONNECTION.exec(message);
-  if (m) return { eventType: "ftp_connection", srcIp: m[1], fields: { hostname: m[2] } };
+  if (m) return facts("ftp_connection", undefined, undefined, m[1], undefined, { hostname: m[2] });
   m = AUTH_FAILED_FROM.exec(message);
-  if (m) return { eventType: "auth_failure", outcome: "failure", srcIp: m[1] };
-  if (message.startsWith("Couldn't authenticate user")) return { eventType: "auth_failure", outcome: "failure" };
+  if (m) return facts("auth_failure", "failure", undefined, m[1]);
+  if (message.startsWith("Couldn't authenticate user")) return facts("auth_failure", "failure");
   return undefined;
 }
 
@@ -842,7 +820,7 @@ export function fastClassify(process: string | undefined, message: string, c0 = 
 /**
  * Classify a syslog message from sshd, PAM, su, sudo, login and friends into a normalised event type
  * with its outcome, user, source IP and port (see {@link AUTH_EVENT_TYPES}). Unknown messages give
- * `{eventType: "other"}`.
+ * `facts("other")`.
  *
  * @example
  * classifyAuthMessage("sshd", "Failed password for root from 1.2.3.4 port 22 ssh2")
@@ -865,5 +843,5 @@ export function classifyAuthMessage(process: string | undefined, message: string
     const facts = classifySshd(message);
     if (facts) return facts;
   }
-  return classifyGeneric(message, process) ?? { eventType: "other" };
+  return classifyGeneric(message, process) ?? facts("other");
 }
