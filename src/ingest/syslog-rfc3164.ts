@@ -174,9 +174,12 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   let lastClock = -1;
   let lastTime = NaN;
   let lastYear = NaN;
-  // The first 15 characters of the line that last set or hit that cache (empty: none, or a <PRI> line), and
-  // where its clock starts.
+  // The first 15 characters of the line that last set or hit that cache (the first 12 as text, empty: none or
+  // a <PRI> line; the last 3 as codes), and where its clock starts.
   let lastHead = "";
+  let lastHead12 = -1;
+  let lastHead13 = -1;
+  let lastHead14 = -1;
   let lastClockAt = 7;
 
   // Midnight (UTC) of the last resolved day, and whether that day exists.
@@ -275,9 +278,10 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       // "MMM dd HH:MM:SS", "MMM  d HH:MM:SS" or "MMM d HH:MM:SS" (one space), then optional ".fraction".
       if (n < p + 15 || text.charCodeAt(p + 3) !== 32) return SHAPE;
       // The first 15 characters as the line that filled the time cache (most lines of a busy log): the same
-      // month, day and clock, compared as text (one native comparison instead of 15 character reads).
-      const head = p === 0 && lastA >= 0 ? text.slice(0, 15) : "";
-      const same = head !== "" && head === lastHead;
+      // month, day and clock. The first 12 are compared as text (a slice that short is a flat copy, compared
+      // natively; a longer one is a view whose comparison goes through the runtime), the last 3 by code.
+      const head = p === 0 && lastA >= 0 ? text.slice(0, 12) : "";
+      const same = head !== "" && head === lastHead && text.charCodeAt(12) === lastHead12 && text.charCodeAt(13) === lastHead13 && text.charCodeAt(14) === lastHead14;
       let a = lastA;
       let b = lastB;
       let c = lastC;
@@ -354,6 +358,9 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       }
       if (!same) {
         lastHead = head;
+        lastHead12 = text.charCodeAt(12);
+        lastHead13 = text.charCodeAt(13);
+        lastHead14 = text.charCodeAt(14);
         lastClockAt = q;
       }
       if (deciding) {
