@@ -5,6 +5,7 @@ import type { SourceWindowCountsOptions } from "./engines/window-query";
 import { SiemlabError } from "./errors";
 import type { WindowFeatures } from "./features/window-counts";
 import { escapeControlsKeepLines } from "./terminal-text";
+import { lazyModule } from "./lazy-module";
 
 /** The options `load` and `--from` add to the CLI (merged into its option table). */
 export const STORE_CLI_OPTIONS = {
@@ -40,8 +41,7 @@ interface Io {
 async function open(address: string, create: boolean): Promise<EventStore> {
   try {
     // Loaded when a store is used: the engines (HTTP, crypto, DuckDB) are not part of every CLI start-up.
-    type OpenStore = typeof import("./engines/open-store");
-    const { openStore }: OpenStore = typeof require === "function" ? require("./engines/open-store") : await import("./engines/open-store");
+    const { openStore } = await lazyModule(() => require("./engines/open-store") as typeof import("./engines/open-store"), () => import("./engines/open-store"));
     return await openStore(address, { create });
   } catch (e) {
     if (e instanceof SiemlabError && e.name === "OptionError") throw new UsageError(e.message);
@@ -73,8 +73,7 @@ export async function loadCommand(files: readonly string[], values: OptionValues
   const t0 = performance.now();
   try {
     const samples = new Map<string, RejectSample>();
-    type Load = typeof import("./engines/load");
-    const { loadFiles }: Load = typeof require === "function" ? require("./engines/load") : await import("./engines/load");
+    const { loadFiles } = await lazyModule(() => require("./engines/load") as typeof import("./engines/load"), () => import("./engines/load"));
     await loadFiles(store, files, {
       parse,
       batchSize,

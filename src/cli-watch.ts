@@ -18,6 +18,7 @@ import { loadPolicy } from "./respond/policy";
 import { escapeControls, escapeControlsKeepLines, safeJsonLine } from "./terminal-text";
 import { watchLog, type WatchFinding, type WatchStatus, type WatchSummary } from "./watch/watcher";
 import { SiemlabError } from "./errors";
+import { lazyModule } from "./lazy-module";
 
 type ModelFile = typeof import("./detectors/model-file");
 type Registry = typeof import("./detectors/registry");
@@ -25,20 +26,12 @@ type Registry = typeof import("./detectors/registry");
 // Loaded on demand (model files can hold any registered detector; the registry pulls in TensorFlow.js, which
 // the other commands do not need): require under CommonJS (dist/, tsx), import() where require cannot
 // resolve TypeScript sources (vitest).
-async function modelFile(): Promise<ModelFile> {
-  try {
-    return require("./detectors/model-file") as ModelFile;
-  } catch {
-    return await import("./detectors/model-file");
-  }
+function modelFile(): Promise<ModelFile> {
+  return lazyModule(() => require("./detectors/model-file") as ModelFile, () => import("./detectors/model-file"));
 }
 
-async function registry(): Promise<Registry> {
-  try {
-    return require("./detectors/registry") as Registry;
-  } catch {
-    return await import("./detectors/registry");
-  }
+function registry(): Promise<Registry> {
+  return lazyModule(() => require("./detectors/registry") as Registry, () => import("./detectors/registry"));
 }
 type IO = { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable };
 

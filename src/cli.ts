@@ -16,6 +16,7 @@ import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, wi
 import { parseCommand } from "./cli-parse";
 import { loadCommand, STORE_CLI_OPTIONS, STORE_HELP, storeFeatures } from "./cli-load";
 import { csvCell, escapeControlsKeepLines } from "./terminal-text";
+import { lazyModule } from "./lazy-module";
 import type { ZeroFillCap } from "./features/zero-fill-cap";
 
 /** Where the CLI reads and writes (process streams by default; tests pass their own). */
@@ -230,8 +231,7 @@ async function featuresCommand(
   let det: Detector | undefined;
   if (command === "detect") {
     // Loaded on demand: the registry pulls in TensorFlow.js (the autoencoder), which `features` does not need.
-    type Registry = typeof import("./detectors/registry");
-    const { createDetector }: Registry = typeof require === "function" ? require("./detectors/registry") : await import("./detectors/registry");
+    const { createDetector } = await lazyModule(() => require("./detectors/registry") as typeof import("./detectors/registry"), () => import("./detectors/registry"));
     try {
       det = createDetector(detectorName, { contamination, seed });
     } catch (e) {
@@ -323,8 +323,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
   try {
     if (argv[0] === "rules") {
       // Own options: src/cli-rules.ts, loaded when used (Sigma and YAML cost ~60 ms of every start-up).
-      type Rules = typeof import("./cli-rules");
-      const { rulesCommand }: Rules = typeof require === "function" ? require("./cli-rules") : await import("./cli-rules");
+      const { rulesCommand } = await lazyModule(() => require("./cli-rules") as typeof import("./cli-rules"), () => import("./cli-rules"));
       return await rulesCommand(argv.slice(1), io);
     }
     // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
