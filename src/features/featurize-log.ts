@@ -8,6 +8,7 @@ import { AttemptPairing, type AttemptSlot } from "../ingest/auth-attempts";
 import { parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
 import { detectLogFormat, parseLogStream, type ParseCounts, type ParseLogOptions, type ParseSummary, type FormatDetection } from "../ingest/parse-log";
 import { getLogFormat } from "../ingest/formats";
+import { STATELESS_BOUNDARY } from "../ingest/log-format";
 import { fileChunks, readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
 import { checkOptions, type OptionKeys } from "../options";
 import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
@@ -242,9 +243,10 @@ function stateYear(state: string): number {
  * after a warm-up on the text before it, checked and merged the same way (blocks whose warm-up missed the
  * state are parsed again from a second inflation, at most once in a batch).
  *
- * Parallel reading needs a file (plain or gzip) of at least `minParallelBytes` (inflated), the rfc3164
- * format (given or detected), no `maxBytes`, and window options without functions; otherwise the file is
- * read on one thread and `parallel.sequentialReason` says why.
+ * Parallel reading needs a file (plain or gzip) of at least `minParallelBytes` (inflated), a format with
+ * boundary hooks (rfc3164; JSON lines, access logs and RFC 5424, whose lines carry no state), given or
+ * detected, no `maxBytes`, and window options without functions; otherwise the file is read on one thread
+ * (CSV, stdin, …) and `parallel.sequentialReason` says why.
  *
  * @example
  * const r = await featurizeLog("data/sim/auth.log", { parse: { year: 2025 }, window: { by: "srcIp", filter: "failed_password", zeroFill: false }, threads: 2, minParallelBytes: 0 });
@@ -279,6 +281,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   let size: number;
   let starts: number[] = [0];
   let gzip = false;
+  let stateless = false;
   let detection: FormatDetection | undefined;
   const minBytes = options.minParallelBytes ?? 8 << 20;
   const warmup = options.warmupBytes ?? 1 << 20;
@@ -308,7 +311,10 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     let hooked = false;
     try {
-      hooked = getLogFormat(format).createParser(parse).boundary !== undefined;
+      const boundary = getLogFormat(format).createParser(parse).boundary;
+      hooked = boundary !== undefined;
+      // A stateless format has no year to infer: no range needs to reach past the first yearLookahead lines.
+      if (boundary === STATELESS_BOUNDARY) stateless = true;
     } catch {
       return await sequential("the format refuses an option"); // parseLogStream reports it
     }
@@ -316,7 +322,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     parse = { ...parse, format };
     if (gzip) return await gzipRanges();
     // The first range ends after the lines that decide the year (yearLookahead), as one reader decides it.
-    const first = parse.year === undefined ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
+    const first = parse.year === undefined && !stateless ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
     if (first >= size) return await sequential("the year is inferred from the whole file (fewer lines than yearLookahead)");
     starts = [0];
     for (let k = 1; k < threads; k++) {
@@ -364,7 +370,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     // By default about two blocks per thread (the inflated size from the gzip trailer), 4–32 MiB each.
     const inflated = gzipInflatedSize(source as string);
     const blockBytes = options.blockBytes ?? Math.max(4 << 20, Math.min(32 << 20, Math.ceil(inflated / (2 * threads))));
-    const lookahead = parse.year === undefined ? (parse.yearLookahead ?? 100_000) : 0;
+    const lookahead = parse.year === undefined && !stateless ? (parse.yearLookahead ?? 100_000) : 0;
     const pool = new WorkerPool(threads, options.inProcess === true);
     const blocks: Promise<RangeResult>[] = [];
     const spans: { start: number; end: number; last: boolean }[] = [];

@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { LogEvent } from "../events";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { STATELESS_BOUNDARY, type FormatOptions, type LineParser, type LogFormat } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 import { parseClfTimestamp, timestampReason } from "./timestamps";
 
@@ -212,7 +212,7 @@ export function createAccessLogParser(options: FormatOptions = {}): LineParser {
       fields,
     };
   }
-  return { parseLine };
+  return { parseLine, boundary: STATELESS_BOUNDARY };
 }
 
 /** Apache / Nginx combined and common access log, registered as "combined". */

@@ -1,6 +1,6 @@
 import type { LogEvent } from "../events";
 import { mappedEvent, resolveFieldMap } from "./field-map";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { STATELESS_BOUNDARY, type FormatOptions, type LineParser, type LogFormat } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
 
@@ -61,7 +61,7 @@ export function createJsonLinesParser(options: FormatOptions = {}): LineParser {
     flatten(record, "", 0, fields);
     return mappedEvent(lineNo, (name) => getPath(record, name), map, time, fields, s.length > 500 ? s.slice(0, 500) + "…" : s);
   }
-  return { parseLine };
+  return { parseLine, boundary: STATELESS_BOUNDARY };
 }
 
 /** JSON lines (NDJSON), registered as "jsonl". */

@@ -37,7 +37,10 @@ export interface LineParser {
   drain?(final: boolean): readonly SettledLine[] | undefined;
   /** What the parser decided about its input so far (e.g. the year of a year-less syslog), for summaries. */
   notes?(): ParserNotes;
-  /** Parsers whose lines depend on earlier lines and that can be read in parallel (rfc3164): see {@link BoundaryHooks}. */
+  /**
+   * Present when a file in this format can be read in parallel: a stateful parser reports its state at a cut
+   * (rfc3164: see {@link BoundaryHooks}); a stateless one gives {@link STATELESS_BOUNDARY}.
+   */
   readonly boundary?: BoundaryHooks;
 }
 
@@ -68,6 +71,16 @@ export interface BoundaryHooks {
     };
   };
 }
+
+/**
+ * The boundary hooks of a parser that keeps no state from line to line (JSON lines, access logs, RFC 5424):
+ * every line parses the same wherever a range starts, so its file can be read on every core.
+ */
+export const STATELESS_BOUNDARY: BoundaryHooks = {
+  openGate() {},
+  state: () => "",
+  report: () => ({ unsafe: undefined, hosts: [], lastReads: [], lastWrites: [] }),
+};
 
 /** What a parser decided about its input, reported with the parse summary. */
 export interface ParserNotes {

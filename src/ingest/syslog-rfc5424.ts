@@ -1,6 +1,6 @@
 import type { LogEvent } from "../events";
 import { classifyAuthMessage } from "./auth-events";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import { STATELESS_BOUNDARY, type FormatOptions, type LineParser, type LogFormat } from "./log-format";
 import { SYSLOG_SEVERITIES } from "./syslog-rfc3164";
 import { parseIsoTimestamp } from "./timestamps";
 
@@ -110,7 +110,7 @@ export function createRfc5424Parser(_options: FormatOptions = {}): LineParser {
       fields,
     };
   }
-  return { parseLine };
+  return { parseLine, boundary: STATELESS_BOUNDARY };
 }
 
 /** RFC 5424 syslog, registered as "rfc5424". */

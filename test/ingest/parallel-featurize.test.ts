@@ -244,6 +244,58 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
   }, 600_000);
 });
 
+describe("featurizeLog on stateless formats (JSON lines, access logs, RFC 5424): threads agree exactly", () => {
+  /** `n` lines of one format (seeded), with empty, broken and CRLF lines among them. */
+  function statelessLog(format: "jsonl" | "access" | "rfc5424", n: number, seed: number): Buffer {
+    const rng = new RandomState(seed);
+    const r = rng.randomSample(n);
+    const ip = rng.randint(0, 300, n);
+    const out: string[] = [];
+    let t = Date.UTC(2024, 11, 31, 22, 0, 0);
+    for (let i = 0; i < n; i++) {
+      t += Math.floor(r[i] * 3000);
+      const addr = `10.${ip[i] % 7}.${ip[i]}.${1 + (i % 9)}`;
+      const iso = new Date(t).toISOString();
+      let line: string;
+      if (r[i] < 0.02) line = "";
+      else if (r[i] < 0.04) line = format === "jsonl" ? `{"@timestamp": "${iso}", "broken": ` : `garbage ${i} \u00e9`;
+      else if (format === "jsonl") line = JSON.stringify({ "@timestamp": iso, event: { action: "user-login", outcome: r[i] < 0.7 ? "failure" : "success" }, source: { ip: addr }, user: { name: `u${i % 13}` } });
+      else if (format === "access") {
+        const d = new Date(t);
+        const stamp = `${String(d.getUTCDate()).padStart(2, "0")}/${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()]}/${d.getUTCFullYear()}:${iso.slice(11, 19)} +0000`;
+        line = `${addr} - u${i % 5} [${stamp}] "POST /login HTTP/1.1" ${r[i] < 0.7 ? 401 : 200} ${100 + i % 900} "-" "curl/8.0"`;
+      } else line = `<38>1 ${iso} h${i % 3} sshd ${100 + (i % 50)} - - ${r[i] < 0.7 ? "Failed" : "Accepted"} password for u${i % 11} from ${addr} port ${1024 + i} ssh2`;
+      out.push(line + (r[i] > 0.9 && r[i] < 0.92 ? "\r\n" : "\n"));
+    }
+    return Buffer.from(out.join(""));
+  }
+
+  it("plain and gzip, cut anywhere, every thread count", async () => {
+    const window = { by: "srcIp", features: ["count", "failures", "distinctUsers"], zeroFill: false } as const;
+    let parallel = 0;
+    for (const format of ["jsonl", "access", "rfc5424"] as const) {
+      const body = statelessLog(format, 12_000, 9);
+      const file = path.join(dir, `stateless.${format}`);
+      fs.writeFileSync(file, body);
+      fs.writeFileSync(file + ".gz", zlib.gzipSync(body));
+      for (const parse of [{ format }, {}]) {
+        const one = await outcome(file, { parse, window, threads: 1 });
+        expect((one.view as { format: string }).format).toBe(format === "access" ? "combined" : format);
+        expect((one.view as { counts: { parsed: number } }).counts.parsed).toBeGreaterThan(10_000);
+        for (const threads of [2, 3, 4]) {
+          for (const f of [file, file + ".gz"]) {
+            const many = await outcome(f, { minParallelBytes: 0, inProcess: true, parse, window, threads, warmupBytes: 1000, blockBytes: 150_000 });
+            expect(many.view, `${f}, threads ${threads}, ${JSON.stringify(parse)}`).toEqual(one.view);
+            expect(many.result.parallel.sequentialReason, f).toBeUndefined();
+            parallel++;
+          }
+        }
+      }
+    }
+    expect(parallel).toBe(36);
+  }, 600_000);
+});
+
 describe("siemlab features --threads (the CLI spawned)", () => {
   const bin = path.resolve("bin/siemlab.js");
   const run = (args: string[]) => {
