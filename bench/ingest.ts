@@ -1,7 +1,7 @@
 /**
  * Ingestion benchmark: siemlab vs DuckDB, pandas, nodejs-polars and a C floor, in the same run, as ratios.
  *
- *   npm run bench -- ingest [--lines 1000000,10000000] [--rows 1000000] [--repeat 1] [--threads N] [--pandas-max 2000000] [--keep]
+ *   npm run bench -- ingest [--lines 1000000,10000000] [--rows 1000000] [--repeat 1] [--threads N] [--pandas-max 2000000] [--no-gzip] [--keep]
  *   (or directly: npx tsx bench/ingest.ts)
  *
  * 1. Parse + featurize, for each size in --lines: N seeded auth.log lines (written to a temp dir, never the
@@ -15,7 +15,9 @@
  *      (it is ~40× slower and needs ~9 GB at 10M lines);
  *    - a C floor (bench/ingest_floor.c, compiled here with `cc -O2` into the temp dir): mmap, threads over
  *      byte ranges, one hash table each;
- *    - nodejs-polars when it is installed (it needs Node ≥ 22: on Node 20 the bench says so).
+ *    - nodejs-polars when it is installed (it needs Node ≥ 22: on Node 20 the bench says so);
+ *    - the same log gzipped (level 1; skip with --no-gzip): siemlab on 1 and N threads, DuckDB on 2 (its
+ *      read_csv inflates .gz files itself).
  *    Every tool writes "ip,minute,count" (ISO minutes); the sorted rows must be identical (same digest)
  *    before any time is printed. Rounds alternate the tools; medians over --repeat rounds.
  * 2. The entity × minute count kernel on M rows (200 users over 3 days, ~280k groups): countByEntityWindow
@@ -26,6 +28,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pipeline } from "node:stream/promises";
+import * as zlib from "node:zlib";
 import { countByEntityWindow } from "../src/features/entity-window-count";
 import { RandomState } from "../src/random";
 import { syslogStamp } from "../src/simulate/syslog-stamp";
@@ -44,6 +48,7 @@ const REPEAT = Math.max(1, arg("repeat", 1));
 const THREADS = arg("threads", os.availableParallelism());
 const PANDAS_MAX = arg("pandas-max", 2_000_000);
 const keep = process.argv.includes("--keep");
+const GZIP = !process.argv.includes("--no-gzip");
 const PY = "/usr/bin/python3";
 const ROOT = path.resolve(__dirname, "..");
 
@@ -148,7 +153,14 @@ async function main(): Promise<void> {
       const mb = fs.statSync(log).size / 1e6;
       console.log(`\ngenerated ${n.toLocaleString("en")} auth.log lines (${mb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s → ${log}`);
       const csv = path.join(dir, "out.csv");
-      const siemlab = (threads: number) => () => measure(process.execPath, ["bin/siemlab.js", "features", log, "--format", "rfc3164", "--by", "ip", "--event", "failed_password", "--window", "1m", "--sparse", "--year", "2025", "--threads", String(threads)], csv, true);
+      const siemlab = (threads: number, file = log) => () => measure(process.execPath, ["bin/siemlab.js", "features", file, "--format", "rfc3164", "--by", "ip", "--event", "failed_password", "--window", "1m", "--sparse", "--year", "2025", "--threads", String(threads)], csv, true);
+      // The same log gzipped (level 1, as logrotate's `compresscmd` options often are): inflating is part of the job.
+      const gz = `${log}.gz`;
+      if (GZIP) {
+        t = performance.now();
+        await pipeline(fs.createReadStream(log), zlib.createGzip({ level: 1 }), fs.createWriteStream(gz));
+        console.log(`gzipped it (level 1) to ${(fs.statSync(gz).size / 1e6).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      }
       const tools: [string, () => Measured][] = [
         [`siemlab, ${THREADS} threads`, siemlab(THREADS)],
         ["siemlab, 1 thread", siemlab(1)],
@@ -158,6 +170,13 @@ async function main(): Promise<void> {
         ["C floor (cc -O2), 1 thread", () => measure(floor, [log, "1", "2025", csv], csv, false)],
       ];
       if (n <= PANDAS_MAX) tools.push(["pandas", () => measure(PY, [path.join(__dirname, "ingest_pandas.py"), "parse", log, "2025", csv], csv, false)]);
+      if (GZIP) {
+        tools.push(
+          [`siemlab on .gz, ${THREADS} threads`, siemlab(THREADS, gz)],
+          ["siemlab on .gz, 1 thread", siemlab(1, gz)],
+          ["DuckDB on .gz, 2 threads", () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), gz, "2", "2025", csv], csv, false)],
+        );
+      }
       const runs = new Map<string, Measured[]>(tools.map(([name]) => [name, []]));
       const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(" ");
       for (let round = 0; round < REPEAT; round++) for (const [name, f] of tools) runs.get(name)!.push(f());
@@ -184,6 +203,7 @@ async function main(): Promise<void> {
       console.log(`  ${"nodejs-polars".padEnd(34)} ${polars}`);
       console.log(`  siemlab ${THREADS} threads vs DuckDB 2 threads: ${(duck2 / ours).toFixed(2)}× DuckDB's speed (goal ≥ 1)`);
       fs.rmSync(log, { force: true });
+      fs.rmSync(gz, { force: true });
     }
 
     // --- 2. entity × minute count kernel --------------------------------------------------------------
