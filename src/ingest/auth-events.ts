@@ -173,6 +173,11 @@ let fastPaths = true;
  * Turn the hand-written fast paths of {@link classifyAuthMessage} on or off (on by default) and return the
  * previous setting. Internal, for the tests that compare them with the general regular-expression path
  * (not exported from the package index).
+ *
+ * @example
+ * const was = setAuthFastPaths(false);
+ * classifyAuthMessage("sshd", "Invalid user admin from 1.2.3.4").eventType // "invalid_user" (by the regular expression)
+ * setAuthFastPaths(was) // false
  */
 export function setAuthFastPaths(on: boolean): boolean {
   const was = fastPaths;
@@ -799,6 +804,10 @@ function solarisPrefix(message: string): number {
  * The fast paths by first character: what the general path gives, or undefined (then the general path decides).
  * `pam_unix(` messages read the same whatever the process (sshd's own rules take none of them). Exported for
  * the equivalence tests only (not from the package index).
+ *
+ * @example
+ * fastClassify("sshd", "Connection closed by 1.2.3.4 port 22 [preauth]")?.srcIp // "1.2.3.4"
+ * fastClassify("sshd", "Server listening on 0.0.0.0 port 22.") // undefined (the general path decides)
  */
 export function fastClassify(process: string | undefined, message: string, c0 = message.charCodeAt(0)): AuthFacts | undefined {
   if (c0 === 112 /* p */) return pamFast(message);

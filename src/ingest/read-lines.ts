@@ -112,6 +112,11 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
 /**
  * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes (a damaged gzip stream
  * throws after the chunks before the damage). Used by `featurizeLog` to inflate a gzip file for its workers.
+ *
+ * @example
+ * let bytes = 0;
+ * for await (const chunk of fileChunks("data/sim/auth.log", 65536)) bytes += chunk.length;
+ * bytes === fs.statSync("data/sim/auth.log").size // true
  */
 export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffer> {
   return openFile(path, chunkSize);
