@@ -257,6 +257,10 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   const started = performance.now();
   const threads = options.threads ?? os.availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new OptionError(`Expected \`threads\` to be a positive integer, got ${String(options.threads)}`);
+  for (const k of ["minParallelBytes", "warmupBytes"] as const) {
+    const v = options[k];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new OptionError(`Expected \`${k}\` to be a non-negative integer (bytes), got ${String(v)}`);
+  }
   const window = options.window ?? {};
   const given: ParseLogOptions = options.parse ?? {};
   // One reference date for every range and for a fallback to one thread (a year-less syslog infers its year from it).
@@ -264,7 +268,9 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   let parse = fixed;
   const sequential = async (reason: string | undefined, retried = 0): Promise<FeaturizeLogResult> => {
     const acc = new WindowAccumulator(window);
-    const summary = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: options.onReject }, fixed);
+    const read = await parseLogStream(source, { onEvent: (e) => acc.add(e), onReject: options.onReject }, fixed);
+    // The whole call's time (a fallback after a parallel attempt included), as the summary of a parallel read.
+    const summary = { ...read, seconds: (performance.now() - started) / 1000 };
     return { summary, features: acc.finish(), parallel: { ranges: 1, retried, sequentialReason: reason } };
   };
   if (threads === 1) return sequential("threads: 1");
@@ -381,7 +387,8 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     let pos = 0;
     let tail = Buffer.alloc(0); // the warm-up text before `pos` (from a line start)
     let newlines = 0;
-    let yearEnd = -1; // stream offset after the line that completes yearLookahead (-1: not read yet)
+    let yearEnd = lookahead === 0 ? 0 : -1; // stream offset after the line that completes yearLookahead (-1: not read yet)
+    let waitLineEnd = false;
     // With a given year: the year at each block's first line, by the parser's roll-over rule applied from block
     // to block (a month more than six before the previous block's starts the next year). A guess: checked.
     let blockYear = parse.year;
@@ -394,11 +401,12 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       return blockYear;
     };
     /** Hand the pending text up to the last line end before `limit` bytes (all of it when `final`) to the pool. */
-    const emit = (limit: number, final: boolean): void => {
+    const emit = (limit: number, final: boolean): boolean => {
       const text = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      chunks = [text]; // concatenated once, whatever happens next
       let cut = final ? text.length : text.lastIndexOf(10, limit - 1) + 1;
       if (!final && cut === 0) cut = text.indexOf(10, limit) + 1; // one line longer than a block
-      if (cut <= 0 && !final) return;
+      if (cut <= 0 && !final) return false;
       // The job's bytes own their memory (they are transferred to the worker, not copied).
       const data = Buffer.allocUnsafeSlow(tail.length + cut);
       tail.copy(data, 0);
@@ -417,6 +425,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
       pendingBytes = rest.length;
       pos = end;
+      return true;
     };
     try {
       for await (const chunk of fileChunks(source as string, parse.chunkSize ?? 262144)) {
@@ -430,13 +439,23 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
         }
         chunks.push(chunk);
         pendingBytes += chunk.length;
+        // A line end is needed to cut: after a failed cut, wait for a chunk holding one. A line longer than
+        // four blocks is not held in memory to be cut around: the file is read on one thread (which cuts the
+        // line at maxLineLength as it reads).
+        if (waitLineEnd && chunk.indexOf(10) >= 0) waitLineEnd = false;
+        if (waitLineEnd && pendingBytes > 4 * blockBytes) {
+          why = `a line longer than 4 × blockBytes (${blockBytes} bytes)`;
+          break;
+        }
         // The first block holds the lines that decide the year (yearLookahead), as one reader decides it.
-        if (pendingBytes >= blockBytes + (blockBytes >> 2) && yearEnd >= 0) {
-          emit(Math.max(blockBytes, yearEnd - pos + 1), false);
-          await pool.room();
+        if (!waitLineEnd && pendingBytes >= blockBytes + (blockBytes >> 2) && yearEnd >= 0) {
+          if (emit(Math.max(blockBytes, yearEnd - pos + 1), false)) await pool.room();
+          else waitLineEnd = true;
         }
       }
-      if (blocks.length === 0 && pos + pendingBytes < minBytes) why = "smaller than minParallelBytes (inflated)";
+      if (why !== undefined) {
+        // (a line longer than four blocks: read on one thread)
+      } else if (blocks.length === 0 && pos + pendingBytes < minBytes) why = "smaller than minParallelBytes (inflated)";
       else if (yearEnd < 0) why = "the year is inferred from the whole file (fewer lines than yearLookahead)";
       else {
         // What is left is cut in one block per thread (a small file) or in blocks of about blockBytes.

@@ -237,6 +237,17 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
     const cutMany = await outcome(cut, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
     expect(cutMany.result.parallel.sequentialReason).toContain("gzip");
     expect(cutMany.view).toEqual(cutOne.view);
+    // A line longer than four blocks is not held to be cut around: one thread, the same result.
+    const long = path.join(dir, "long-line.log.gz");
+    const line = "Mar  6 08:00:00 srv sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2\n";
+    fs.writeFileSync(long, zlib.gzipSync(Buffer.concat([body, Buffer.from(line), Buffer.alloc(1_000_000, 120), Buffer.from("\n" + line)])));
+    const longOne = await outcome(long, { parse, window: windowOptions, threads: 1 });
+    const longMany = await outcome(long, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    expect(longMany.result.parallel.sequentialReason).toBe("a line longer than 4 × blockBytes (200000 bytes)");
+    expect(longMany.view).toEqual(longOne.view);
+    for (const bad of [{ warmupBytes: Number.NaN }, { warmupBytes: -5 }, { minParallelBytes: 1.5 }]) {
+      await expect(featurizeLog(file, { parse, window: windowOptions, threads: 2, ...bad })).rejects.toThrow(/to be a non-negative integer \(bytes\)/);
+    }
     // Below minParallelBytes (inflated), on one thread.
     const small = await outcome(file, { parse, window: windowOptions, threads: 2 });
     expect(small.result.parallel.sequentialReason).toBe("smaller than minParallelBytes (inflated)");
