@@ -186,6 +186,32 @@ function gzipInflatedSize(file: string): number {
   }
 }
 
+/**
+ * Where to cut text held as `chunks` (in order): after the last line end before byte `limit`, else after the
+ * first line end at or past it (a line longer than a block), else 0 (no line end at all).
+ */
+function cutBefore(chunks: readonly Buffer[], limit: number): number {
+  let start = 0;
+  let best = 0;
+  for (const c of chunks) {
+    if (start >= limit) break;
+    const k = c.lastIndexOf(10, Math.min(c.length, limit - start) - 1);
+    if (k >= 0) best = start + k + 1;
+    start += c.length;
+  }
+  if (best > 0) return best;
+  start = 0;
+  for (const c of chunks) {
+    const from = Math.max(0, limit - start);
+    if (from < c.length) {
+      const k = c.indexOf(10, from);
+      if (k >= 0) return start + k + 1;
+    }
+    start += c.length;
+  }
+  return 0;
+}
+
 /** Whether options can be posted to a worker (no functions). */
 function plainWindow(w: WindowCountsOptions): boolean {
   if (typeof w.by === "function" || typeof w.filter === "function") return false;
@@ -375,9 +401,12 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     // By default about two blocks per thread (the inflated size from the gzip trailer), 4–32 MiB each.
     const inflated = gzipInflatedSize(source as string);
-    const blockBytes = options.blockBytes ?? Math.max(4 << 20, Math.min(32 << 20, Math.ceil(inflated / (2 * threads))));
+    const blockBytes = options.blockBytes ?? Math.max(4 << 20, Math.min(32 << 20, Math.ceil(inflated / (2 * (threads - 1)))));
     const lookahead = parse.year === undefined && !stateless ? (parse.yearLookahead ?? 100_000) : 0;
-    const pool = new WorkerPool(threads, options.inProcess === true);
+    // Inflating keeps one thread busy: the other threads parse. On two, that is one parser, as the one-thread
+    // read has (zlib inflates on libuv's pool there too), with copies and warm-ups on top: not worth it.
+    if (threads < 3) return sequential("gzip on 2 threads: one inflates, leaving one parser (as on one thread)");
+    const pool = new WorkerPool(threads - 1, options.inProcess === true);
     const blocks: Promise<RangeResult>[] = [];
     const spans: { start: number; end: number; last: boolean }[] = [];
     let why: string | undefined;
@@ -402,15 +431,25 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     };
     /** Hand the pending text up to the last line end before `limit` bytes (all of it when `final`) to the pool. */
     const emit = (limit: number, final: boolean): boolean => {
-      const text = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      chunks = [text]; // concatenated once, whatever happens next
-      let cut = final ? text.length : text.lastIndexOf(10, limit - 1) + 1;
-      if (!final && cut === 0) cut = text.indexOf(10, limit) + 1; // one line longer than a block
+      const cut = final ? pendingBytes : cutBefore(chunks, limit);
       if (cut <= 0 && !final) return false;
-      // The job's bytes own their memory (they are transferred to the worker, not copied).
+      // The job's bytes own their memory (they are transferred to the worker, not copied): one copy of the
+      // warm-up and of the chunks up to the cut; the chunks after it are kept as they are.
       const data = Buffer.allocUnsafeSlow(tail.length + cut);
       tail.copy(data, 0);
-      text.copy(data, tail.length, 0, cut);
+      let at = tail.length;
+      let used = 0; // chunks copied whole
+      for (; used < chunks.length && at < data.length; used++) {
+        const c = chunks[used];
+        const n = Math.min(c.length, data.length - at);
+        c.copy(data, at, 0, n);
+        at += n;
+        if (n < c.length) {
+          chunks[used] = c.subarray(n); // the rest of it begins the next block
+          break;
+        }
+      }
+      chunks = chunks.slice(used);
       const start = pos;
       const end = pos + cut;
       const warmStart = start - tail.length;
@@ -421,9 +460,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       tail = w <= 0 ? Buffer.from(data) : k < 0 ? Buffer.alloc(0) : Buffer.from(data.subarray(k + 1));
       spans.push({ start, end, last: final });
       blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data) }));
-      const rest = text.subarray(cut);
-      chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
-      pendingBytes = rest.length;
+      pendingBytes -= cut;
       pos = end;
       return true;
     };
@@ -479,8 +516,8 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     if (why !== undefined) return sequential(why);
     // Blocks whose warm-up missed the state are parsed again with a longer one, their bytes inflated again in
-    // one pass over the file (rare: held sshd lines or a folded line reaching further back than the warm-up);
-    // what still does not fit is read on one thread.
+    // one pass over the file per round (rare: held sshd lines or a folded line reaching further back than the
+    // warm-up); what still does not fit is read on one thread.
     const long = Math.max(warmup * 16, 16 << 20);
     const redo = async (which: number[], yearOf: (i: number) => number | undefined): Promise<Map<number, RangeResult>> => {
       const wins = which.map((i) => {
@@ -515,11 +552,13 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       const guess = r.year !== undefined && r.startState !== undefined && prevEnd !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
       return guess !== undefined && Number.isFinite(guess) ? guess : undefined;
     };
-    const suspects = results.map((r, i) => i).filter((i) => i > 0 && results[i].startState !== results[i - 1].endState);
+    // In passes: a block parsed again ends in a corrected state, which the next block's start may then miss.
     let retried = 0;
-    if (suspects.length > 0 && suspects.length <= Math.max(2, results.length >> 1)) {
+    for (let pass = 0; pass < 4; pass++) {
+      const suspects = results.map((r, i) => i).filter((i) => i > 0 && results[i].startState !== results[i - 1].endState);
+      if (suspects.length === 0 || suspects.length > Math.max(2, results.length >> 1)) break;
       for (const [i, r] of await redo(suspects, guessOf)) results[i] = r;
-      retried = suspects.length;
+      retried += suspects.length;
     }
     let budget = 2;
     const again = async (i: number, yearGuess: number | undefined): Promise<RangeResult | undefined> => (budget-- > 0 ? (await redo([i], () => yearGuess)).get(i) : undefined);

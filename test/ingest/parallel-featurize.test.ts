@@ -203,7 +203,7 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
       for (const parse of variants) {
         const one = await outcome(f, { parse, window: windowOptions, threads: 1 });
         expect((one.view as { counts: { read: number } }).counts.read).toBe(24_000 + 1);
-        for (const [threads, blockBytes, warmupBytes] of [[2, 300_000, undefined], [3, 170_000, 4000], [4, 1_000_000, undefined], [2, undefined, undefined]] as const) {
+        for (const [threads, blockBytes, warmupBytes] of [[3, 300_000, undefined], [3, 170_000, 4000], [4, 1_000_000, undefined], [3, undefined, undefined]] as const) {
           const many = await outcome(f, { minParallelBytes: 0, inProcess: true, parse, window: windowOptions, threads, blockBytes, warmupBytes });
           expect(many.view, `${f}, threads ${threads}, blocks of ${blockBytes}, warm-up ${warmupBytes}, ${JSON.stringify(parse)}`).toEqual(one.view);
           if (many.result.parallel.ranges > 1) blocked++;
@@ -221,20 +221,24 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
   }, 600_000);
 
   it("through worker threads, and a damaged stream read on one thread with the same rejects", async () => {
-    const body = mixedLog(12_000, 4, "");
+    const body = mixedLog(12_000, 4, "", false);
     const file = path.join(dir, "workers.log.gz");
     const gz = zlib.gzipSync(body);
     fs.writeFileSync(file, gz);
     const parse = { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 2000 };
     const one = await outcome(file, { parse, window: windowOptions, threads: 1 });
-    const many = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    const many = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads: 3, blockBytes: 200_000 });
     expect(many.result.parallel.ranges).toBeGreaterThan(2);
     expect(many.view).toEqual(one.view);
+    // On two threads one would inflate and one parse, as on one thread: read on one thread.
+    const two = await outcome(file, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    expect(two.result.parallel.sequentialReason).toBe("gzip on 2 threads: one inflates, leaving one parser (as on one thread)");
+    expect(two.view).toEqual(one.view);
     const cut = path.join(dir, "cut.log.gz");
     fs.writeFileSync(cut, gz.subarray(0, Math.floor(gz.length * 0.6)));
     const cutOne = await outcome(cut, { parse, window: windowOptions, threads: 1 });
     expect((cutOne.view as { readError?: string }).readError).toContain("Cannot decompress");
-    const cutMany = await outcome(cut, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    const cutMany = await outcome(cut, { minParallelBytes: 0, parse, window: windowOptions, threads: 3, blockBytes: 200_000 });
     expect(cutMany.result.parallel.sequentialReason).toContain("gzip");
     expect(cutMany.view).toEqual(cutOne.view);
     // A line longer than four blocks is not held to be cut around: one thread, the same result.
@@ -242,14 +246,14 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
     const line = "Mar  6 08:00:00 srv sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2\n";
     fs.writeFileSync(long, zlib.gzipSync(Buffer.concat([body, Buffer.from(line), Buffer.alloc(1_000_000, 120), Buffer.from("\n" + line)])));
     const longOne = await outcome(long, { parse, window: windowOptions, threads: 1 });
-    const longMany = await outcome(long, { minParallelBytes: 0, parse, window: windowOptions, threads: 2, blockBytes: 200_000 });
+    const longMany = await outcome(long, { minParallelBytes: 0, parse, window: windowOptions, threads: 3, blockBytes: 200_000 });
     expect(longMany.result.parallel.sequentialReason).toBe("a line longer than 4 × blockBytes (200000 bytes)");
     expect(longMany.view).toEqual(longOne.view);
     for (const bad of [{ warmupBytes: Number.NaN }, { warmupBytes: -5 }, { minParallelBytes: 1.5 }]) {
-      await expect(featurizeLog(file, { parse, window: windowOptions, threads: 2, ...bad })).rejects.toThrow(/to be a non-negative integer \(bytes\)/);
+      await expect(featurizeLog(file, { parse, window: windowOptions, threads: 3, ...bad })).rejects.toThrow(/to be a non-negative integer \(bytes\)/);
     }
     // Below minParallelBytes (inflated), on one thread.
-    const small = await outcome(file, { parse, window: windowOptions, threads: 2 });
+    const small = await outcome(file, { parse, window: windowOptions, threads: 3 });
     expect(small.result.parallel.sequentialReason).toBe("smaller than minParallelBytes (inflated)");
     expect(small.view).toEqual(one.view);
   }, 600_000);
@@ -297,13 +301,14 @@ describe("featurizeLog on stateless formats (JSON lines, access logs, RFC 5424):
           for (const f of [file, file + ".gz"]) {
             const many = await outcome(f, { minParallelBytes: 0, inProcess: true, parse, window, threads, warmupBytes: 1000, blockBytes: 150_000 });
             expect(many.view, `${f}, threads ${threads}, ${JSON.stringify(parse)}`).toEqual(one.view);
+            if (f.endsWith(".gz") && threads === 2) continue; // one inflates, one parses: one thread
             expect(many.result.parallel.sequentialReason, f).toBeUndefined();
             parallel++;
           }
         }
       }
     }
-    expect(parallel).toBe(36);
+    expect(parallel).toBe(30);
   }, 600_000);
 });
 
