@@ -12,6 +12,7 @@ import { STATELESS_BOUNDARY } from "../ingest/log-format";
 import { fileChunks, readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
 import { checkOptions, type OptionKeys } from "../options";
 import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
+import { MONTH_ABBREVIATIONS } from "../ingest/timestamps";
 
 /** Every option name of {@link FeaturizeLogOptions} (unknown names fail with a suggestion). */
 const FEATURIZE_LOG_OPTIONS_KEYS: OptionKeys<FeaturizeLogOptions> = { parse: true, window: true, threads: true, minParallelBytes: true, warmupBytes: true, blockBytes: true, onReject: true, inProcess: true };
@@ -167,7 +168,6 @@ class WorkerPool {
   }
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** The inflated size a gzip file's trailer states (ISIZE: modulo 2^32, of its last member), or 0 when unreadable. */
 function gzipInflatedSize(file: string): number {
@@ -264,10 +264,11 @@ function stateYear(state: string): number {
  * sessions against the real ones, and parses a range again (longer warm-up, corrected year) or the whole
  * file on one thread when they differ, so the result never depends on the cut.
  *
- * A gzip file cannot be cut at byte offsets: it is inflated on the calling thread (zlib works on libuv's
- * thread pool) while a pool of `threads` workers parses its text in blocks of about `blockBytes`, each
- * after a warm-up on the text before it, checked and merged the same way (blocks whose warm-up missed the
- * state are parsed again from a second inflation, at most once in a batch).
+ * A gzip file cannot be cut at byte offsets: from 3 threads it is inflated on the calling thread (zlib works
+ * on libuv's thread pool) while a pool of `threads − 1` workers parses its text in blocks of about
+ * `blockBytes`, each after a warm-up on the text before it, checked and merged the same way (blocks whose
+ * warm-up missed the state are parsed again from a second inflation, in up to four rounds). On 2 threads a
+ * gzip file is read on one (which inflates on zlib's pool while it parses).
  *
  * Parallel reading needs a file (plain or gzip) of at least `minParallelBytes` (inflated), a format with
  * boundary hooks (rfc3164; JSON lines, access logs and RFC 5424, whose lines carry no state), given or
@@ -423,7 +424,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     let blockYear = parse.year;
     let blockMonth = -1;
     const yearAt = (data: Buffer): number | undefined => {
-      const m = data.length >= 4 && data[3] === 32 ? MONTHS.indexOf(data.toString("latin1", 0, 3)) : -1;
+      const m = data.length >= 4 && data[3] === 32 ? MONTH_ABBREVIATIONS.indexOf(data.toString("latin1", 0, 3)) : -1;
       if (blockYear === undefined || m < 0) return undefined;
       if (blockMonth >= 0 && m < blockMonth - 6) blockYear++;
       blockMonth = m;

@@ -4,10 +4,10 @@ import { AttemptPairing, type PendingLine } from "./auth-attempts";
 import { classifyAuthMessage, repeatedMessage } from "./auth-events";
 import { type BoundaryHooks, DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { timeZoneOffsetMinutes } from "./time-zone";
+import { MONTH_ABBREVIATIONS } from "./timestamps";
 
-const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 /** Month index by its three ASCII letters packed as `a << 14 | b << 7 | c`. */
-const MONTH_CODES = new Map(MONTH_NAMES.map((m, i) => [(m.charCodeAt(0) << 14) | (m.charCodeAt(1) << 7) | m.charCodeAt(2), i]));
+const MONTH_CODES = new Map(MONTH_ABBREVIATIONS.map((m, i) => [(m.charCodeAt(0) << 14) | (m.charCodeAt(1) << 7) | m.charCodeAt(2), i]));
 
 /** 0–11 for the char codes of "Jan" … "Dec" (exact case), else -1. */
 function monthIndex(a: number, b: number, c: number): number {

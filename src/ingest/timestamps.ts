@@ -19,6 +19,9 @@ import { resolveTimeZone, type TimeZone } from "./time-zone";
  * - fractions of a second are kept to the millisecond (truncated, not rounded).
  */
 
+/** The English month abbreviations logs write (syslog stamps, access logs), January first. */
+export const MONTH_ABBREVIATIONS: readonly string[] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 /** A calendar date and clock time as written, before any time zone is applied. */
 export interface CivilTime {
   /** 1–9999. */

@@ -4,6 +4,7 @@ import { OptionError } from "../errors";
 import { RandomState } from "../random";
 import { checkOptions, type OptionKeys } from "../options";
 import { syslogStamp } from "./syslog-stamp";
+import { MONTH_ABBREVIATIONS } from "../ingest/timestamps";
 
 /** Every option name of {@link SimulateAttacksOptions} (unknown names fail with a suggestion). */
 const SIMULATE_ATTACKS_OPTIONS_KEYS: OptionKeys<SimulateAttacksOptions> = { seed: true, start: true, hours: true, users: true, host: true, webRate: true, attacks: true };
@@ -74,13 +75,12 @@ const AGENTS = [
   "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0",
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
 ];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => (n < 10 ? "0" + n : String(n));
 
 
 function accessStamp(t: number): string {
   const d = new Date(t);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  return `${pad(d.getUTCDate())}/${MONTH_ABBREVIATIONS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
 
 interface Pending {

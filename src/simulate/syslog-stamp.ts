@@ -1,3 +1,5 @@
+import { MONTH_ABBREVIATIONS } from "../ingest/timestamps";
+
 /**
  * The RFC 3164 timestamp of an instant, as the simulators write it: `Mmm dd hh:mm:ss` in UTC, the day padded
  * with a space (`Mar  6`), no year. Source: RFC 3164 section 4.1.2 (TIMESTAMP).
@@ -9,8 +11,7 @@
 export function syslogStamp(t: number): string {
   const d = new Date(t);
   const day = d.getUTCDate();
-  return `${MONTHS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return `${MONTH_ABBREVIATIONS[d.getUTCMonth()]} ${day < 10 ? " " + day : day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number): string => (n < 10 ? "0" + n : String(n));
