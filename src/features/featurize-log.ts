@@ -254,6 +254,18 @@ function stateYear(state: string): number {
 }
 
 /**
+ * The year range `i` should have read its first line in: the year it used, moved by how far the previous range's
+ * end state is from its start state (a New Year its warm-up did not see); undefined when unknown.
+ */
+function yearAfter(results: readonly RangeResult[], i: number): number | undefined {
+  const r = results[i];
+  const prevEnd = results[i - 1].endState;
+  if (r.year === undefined || r.startState === undefined || prevEnd === undefined) return undefined;
+  const guess = r.year + stateYear(prevEnd) - stateYear(r.startState);
+  return Number.isFinite(guess) ? guess : undefined;
+}
+
+/**
  * Parse a log and count events per entity per time window, on every core: the file is cut into byte
  * ranges at line boundaries, each parsed by a worker thread into a {@link WindowAccumulator}, and the
  * accumulators are merged. The result is exactly what one thread gives (`parseLogStream` into a
@@ -392,7 +404,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
 
   /**
    * Inflate a gzip file and hand its text, cut at line starts into blocks of about `blockBytes`, to a pool of
-   * `threads` workers (each block with the `warmupBytes` before it); the results are then checked and merged
+   * `threads − 1` workers (each block with the `warmupBytes` before it); the results are then checked and merged
    * like a plain file's ranges. Read on one thread instead when the inflated text is small, when the year must
    * be inferred from more lines than it holds, or when the stream is damaged (the one-thread read reports it).
    */
@@ -547,18 +559,12 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       await Promise.all(runs);
       return out;
     };
-    const guessOf = (i: number): number | undefined => {
-      const r = results[i];
-      const prevEnd = results[i - 1].endState;
-      const guess = r.year !== undefined && r.startState !== undefined && prevEnd !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
-      return guess !== undefined && Number.isFinite(guess) ? guess : undefined;
-    };
     // In passes: a block parsed again ends in a corrected state, which the next block's start may then miss.
     let retried = 0;
     for (let pass = 0; pass < 4; pass++) {
       const suspects = results.map((r, i) => i).filter((i) => i > 0 && results[i].startState !== results[i - 1].endState);
       if (suspects.length === 0 || suspects.length > Math.max(2, results.length >> 1)) break;
-      for (const [i, r] of await redo(suspects, guessOf)) results[i] = r;
+      for (const [i, r] of await redo(suspects, (i) => yearAfter(results, i))) results[i] = r;
       retried += suspects.length;
     }
     let budget = 2;
@@ -595,10 +601,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       let why = fits(i);
       if (why !== undefined && i > 0 && results[i].unsafe === undefined) {
         // Again with a longer warm-up, in the year the previous range ended in.
-        const prevEnd = results[i - 1].endState as string;
-        const r = results[i];
-        const guess = r.year !== undefined && r.startState !== undefined ? r.year + stateYear(prevEnd) - stateYear(r.startState) : undefined;
-        const redone = await again(i, guess !== undefined && Number.isFinite(guess) ? guess : undefined);
+        const redone = await again(i, yearAfter(results, i));
         if (redone !== undefined) {
           results[i] = redone;
           retried++;

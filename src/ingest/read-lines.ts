@@ -111,7 +111,8 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
 
 /**
  * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes (a damaged gzip stream
- * throws after the chunks before the damage). Used by `featurizeLog` to inflate a gzip file for its workers.
+ * throws after the chunks before the damage), as `readTextBatches` reads a path and `featurizeLog` inflates a gzip
+ * file for its workers.
  *
  * @example
  * let bytes = 0;
@@ -119,11 +120,6 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
  * bytes === fs.statSync("data/sim/auth.log").size // true
  */
 export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffer> {
-  return openFile(path, chunkSize);
-}
-
-/** Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes. */
-function openFile(path: string, chunkSize: number): AsyncIterable<Buffer> {
   let fd: number;
   try {
     fd = fs.openSync(path, "r");
@@ -405,7 +401,7 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
   }
   const chunkSize = options.chunkSize ?? 262144;
   let chunks: AsyncIterable<Buffer | string>;
-  if (typeof source === "string") chunks = openFile(source, chunkSize);
+  if (typeof source === "string") chunks = fileChunks(source, chunkSize);
   else if (isReadableLike(source)) chunks = sniffGzip(source, "the input stream");
   else throw new OptionError(`Expected a file path, a readable stream or an array of lines, got ${typeof source}`);
 
