@@ -126,7 +126,7 @@ function newCounts(): ParseCounts {
  * d.counts // { read: 2, parsed: 1, rejected: 1, events: 1, byEventType: { invalid_user: 1 }, invalidUtf8: 0, truncated: 0 }
  */
 export class LineDriver {
-  private readonly liveCounts: ParseCounts = newCounts();
+  private liveCounts: ParseCounts = newCounts();
   /** Event type → its running count (a holder, so each event costs one Map lookup). */
   private readonly byType = new Map<string, { n: number }>();
   private typesDirty = false;
@@ -162,6 +162,12 @@ export class LineDriver {
       for (const [k, v] of this.byType) o[k] = v.n;
       this.liveCounts.byEventType = o;
       this.typesDirty = false;
+    }
+    const c = this.liveCounts;
+    // `folded` before `companions` whichever showed first, as a parallel read merges them: the same JSON either way.
+    if (c.folded !== undefined && c.companions !== undefined && Object.keys(c).indexOf("companions") < Object.keys(c).indexOf("folded")) {
+      const { folded, companions, ...rest } = c;
+      this.liveCounts = { ...rest, folded, companions };
     }
     return this.liveCounts;
   }

@@ -283,6 +283,19 @@ describe("one attempt is one attempt: sshd and PAM records paired", () => {
     }
   });
 
+  it("counts list folded before companions whichever shows first (the order a parallel read merges them in)", () => {
+    const pairFirst = [
+      "Dec 10 08:00:00 h sshd[1]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.1  user=bob",
+      "Dec 10 08:00:01 h sshd[1]: Failed password for bob from 192.0.2.1 port 1 ssh2",
+      "Dec 10 08:00:02 h sshd[2]: message repeated 2 times: [ Failed password for bob from 192.0.2.1 port 1 ssh2]",
+    ];
+    for (const lines of [pairFirst, [pairFirst[2], pairFirst[0], pairFirst[1]]]) {
+      const c = parseLogLines(lines, { format: "rfc3164", year: 2015 }).counts;
+      expect(Object.keys(c).slice(-2)).toEqual(["folded", "companions"]);
+      expect([c.folded, c.companions]).toEqual([2, 1]);
+    }
+  });
+
   it("without pairing (pairAttempts: false) every record stands alone", () => {
     const r = parseLogLines(SESSION, { format: "rfc3164", year: 2015, pairAttempts: false });
     expect(r.counts.companions).toBeUndefined();
