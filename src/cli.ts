@@ -68,9 +68,9 @@ Options for features and detect:
   --max-rows N         bound on zero-filled rows (default: 2000000); past it only the densest span of
                        windows is zero-filled, events outside it are rows of their own, and the
                        summary says which were left outside (one event years away never aborts a run)
-  --threads N          parse a file of 8 MiB or more (syslog, JSON lines, access log) on N threads:
+  --threads N          parse a file of 8 MiB or more (syslog, CSV, JSON lines, access log) on N threads:
                        byte ranges at line starts (plain) or blocks of the inflated text (gzip); results
-                       identical to one thread; CSV and stdin are read on one thread (default: all cores)
+                       identical to one thread; stdin is read on one thread (default: all cores)
 
 Options for detect:
   --detector NAME      detector from the registry, e.g. iforest, lof, robust-zscore (default: iforest)

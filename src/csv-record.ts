@@ -65,6 +65,20 @@ export class CsvRecordReader {
     return this.heldLines;
   }
 
+  /**
+   * The open record, when a quoted field continues on the next line: the fields completed so far, the open
+   * field's text and the lines read; undefined when no record is open. Two readers with equal open records
+   * (and delimiters) read every later line alike (the parallel CSV reader compares them at range boundaries).
+   *
+   * @example
+   * const r = new CsvRecordReader();
+   * r.readLine('2,"two');
+   * r.openRecord(); // { fields: ["2"], current: "two\n", lines: 1 }
+   */
+  openRecord(): { readonly fields: readonly string[]; readonly current: string; readonly lines: number } | undefined {
+    return this.inQuotes ? { fields: [...this.fields], current: this.current, lines: this.heldLines } : undefined;
+  }
+
   /** Feed one line (without its line ending): the record's fields, `null` (record continues) or an error reason. */
   readLine(text: string): string[] | null | string {
     const problem = this.scan(text);

@@ -5,10 +5,10 @@ import { Worker } from "node:worker_threads";
 import { OptionError } from "../errors";
 import type { Reject } from "../events";
 import { AttemptPairing, type AttemptSlot } from "../ingest/auth-attempts";
-import { parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
+import { absoluteReject, parseRange, type RangeJob, type RangeResult } from "../ingest/parallel-range";
 import { detectLogFormat, parseLogStream, type ParseCounts, type ParseLogOptions, type ParseSummary, type FormatDetection } from "../ingest/parse-log";
 import { getLogFormat } from "../ingest/formats";
-import { STATELESS_BOUNDARY } from "../ingest/log-format";
+import type { BoundaryHooks } from "../ingest/log-format";
 import { fileChunks, readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
 import { checkOptions, type OptionKeys } from "../options";
 import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
@@ -248,6 +248,30 @@ function afterLines(fd: number, lines: number, size: number): number {
   return size;
 }
 
+/** Most lines {@link headerLines} reads to find the header record. */
+const HEADER_LINES = 1000;
+
+/**
+ * The input's lines up to the end of its first record, for a format whose first record is a header
+ * (`BoundaryHooks.headerRecord`): read until the parser's state differs from a fresh parser's with no line
+ * held. Undefined when the first {@link HEADER_LINES} lines hold no such record.
+ */
+async function headerLines(source: string, parse: ParseLogOptions): Promise<string[] | undefined> {
+  const parser = getLogFormat(parse.format ?? "auto").createParser(parse);
+  const hooks = parser.boundary as BoundaryHooks;
+  const fresh = hooks.state(1);
+  const lines: string[] = [];
+  for await (const b of readTextBatches(source, { maxLineLength: parse.maxLineLength, chunkSize: parse.chunkSize })) {
+    for (const text of b.texts) {
+      lines.push(text);
+      const r = parser.parseLine(text, lines.length);
+      if (r !== null && hooks.state(1) !== fresh) return lines;
+      if (lines.length >= HEADER_LINES) return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** The year of the parser's state at a boundary (second entry of its state text). */
 function stateYear(state: string): number {
   return (JSON.parse(state) as unknown[])[1] as number;
@@ -283,9 +307,10 @@ function yearAfter(results: readonly RangeResult[], i: number): number | undefin
  * gzip file is read on one (which inflates on zlib's pool while it parses).
  *
  * Parallel reading needs a file (plain or gzip) of at least `minParallelBytes` (inflated), a format with
- * boundary hooks (rfc3164; JSON lines, access logs and RFC 5424, whose lines carry no state), given or
- * detected, no `maxBytes`, and window options without functions; otherwise the file is read on one thread
- * (CSV, stdin, …) and `parallel.sequentialReason` says why.
+ * boundary hooks (rfc3164; CSV, whose ranges first read the header and compare a record open at a cut;
+ * JSON lines, access logs and RFC 5424, whose lines carry no state), given or detected, no `maxBytes`, and
+ * window options without functions; otherwise the file is read on one thread (stdin, …) and
+ * `parallel.sequentialReason` says why.
  *
  * @example
  * const r = await featurizeLog("data/sim/auth.log", { parse: { year: 2025 }, window: { by: "srcIp", filter: "failed_password", zeroFill: false }, threads: 2, minParallelBytes: 0 });
@@ -326,7 +351,8 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   let size: number;
   let starts: number[] = [0];
   let gzip = false;
-  let stateless = false;
+  let infersYear = false;
+  let prologue: string[] | undefined;
   let detection: FormatDetection | undefined;
   const minBytes = options.minParallelBytes ?? 8 << 20;
   const warmup = options.warmupBytes ?? 1 << 20;
@@ -354,20 +380,23 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       detection = detectLogFormat(head, formatOptions);
       format = detection.format;
     }
-    let hooked = false;
+    let hooks: BoundaryHooks | undefined;
     try {
-      const boundary = getLogFormat(format).createParser(parse).boundary;
-      hooked = boundary !== undefined;
-      // A stateless format has no year to infer: no range needs to reach past the first yearLookahead lines.
-      if (boundary === STATELESS_BOUNDARY) stateless = true;
+      hooks = getLogFormat(format).createParser(parse).boundary;
     } catch {
       return await sequential("the format refuses an option"); // parseLogStream reports it
     }
-    if (!hooked) return await sequential(`format ${format} has no boundary hooks`);
+    if (hooks === undefined) return await sequential(`format ${format} has no boundary hooks`);
+    // Only a year-less syslog infers its year: no other range needs to reach past the first yearLookahead lines.
+    infersYear = hooks.infersYear === true;
     parse = { ...parse, format };
+    if (hooks.headerRecord === true) {
+      prologue = await headerLines(source, parse);
+      if (prologue === undefined) return await sequential(`no ${format} header record in the first ${HEADER_LINES} lines`);
+    }
     if (gzip) return await gzipRanges();
     // The first range ends after the lines that decide the year (yearLookahead), as one reader decides it.
-    const first = parse.year === undefined && !stateless ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
+    const first = parse.year === undefined && infersYear ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
     if (first >= size) return await sequential("the year is inferred from the whole file (fewer lines than yearLookahead)");
     starts = [0];
     for (let k = 1; k < threads; k++) {
@@ -391,7 +420,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       }
       if (warmStart > start) warmStart = start;
     }
-    return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess };
+    return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess, prologue };
   };
   const run = (job: RangeJob): Promise<RangeResult> => (options.inProcess ? Promise.resolve().then(() => parseRange(job)) : runWorker(job));
   // The calling thread parses the first range into the final accumulator while workers parse the others.
@@ -415,7 +444,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     // By default about two blocks per thread (the inflated size from the gzip trailer), 4–32 MiB each.
     const inflated = gzipInflatedSize(source as string);
     const blockBytes = options.blockBytes ?? Math.max(4 << 20, Math.min(32 << 20, Math.ceil(inflated / (2 * (threads - 1)))));
-    const lookahead = parse.year === undefined && !stateless ? (parse.yearLookahead ?? 100_000) : 0;
+    const lookahead = parse.year === undefined && infersYear ? (parse.yearLookahead ?? 100_000) : 0;
     // Inflating keeps one thread busy: the other threads parse. On two, that is one parser, as the one-thread
     // read has (zlib inflates on libuv's pool there too), with copies and warm-ups on top: not worth it.
     if (threads < 3) return sequential("gzip on 2 threads: one inflates, leaving one parser (as on one thread)");
@@ -472,7 +501,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       const k = w <= 0 ? -1 : data.indexOf(10, w - 1);
       tail = w <= 0 ? Buffer.from(data) : k < 0 ? Buffer.alloc(0) : Buffer.from(data.subarray(k + 1));
       spans.push({ start, end, last: final });
-      blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data) }));
+      blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data), prologue }));
       pendingBytes -= cut;
       pos = end;
       return true;
@@ -553,7 +582,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       const runs = wins.map(async (w) => {
         const skip = w.from === 0 && w.start - long <= 0 ? 0 : w.text.indexOf(10) + 1;
         const bytes = w.text.subarray(skip);
-        const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i) };
+        const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i), prologue };
         out.set(w.i, await (options.inProcess ? Promise.resolve(parseRange(job)) : runWorker(job)));
       });
       await Promise.all(runs);
@@ -631,7 +660,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       if (c.folded) counts.folded = (counts.folded ?? 0) + c.folded;
       if (c.companions) counts.companions = (counts.companions ?? 0) + c.companions;
       for (const t of r.typeOrder) counts.byEventType[t] = (counts.byEventType[t] ?? 0) + c.byEventType[t];
-      if (options.onReject) for (const rej of r.rejects) options.onReject({ ...rej, lineNo: rej.lineNo + base });
+      if (options.onReject) for (const rej of r.rejects) options.onReject(absoluteReject(rej, base));
       if (r.acc !== undefined) acc.mergeState(r.acc);
       base += r.ownLines;
     }

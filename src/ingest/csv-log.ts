@@ -2,7 +2,7 @@ import type { LogEvent } from "../events";
 import { CSV_MAX_RECORD_LINES, CsvRecordReader } from "../csv-record";
 import { OptionError } from "../errors";
 import { mappedEvent, resolveFieldMap } from "./field-map";
-import type { FormatOptions, LineParser, LogFormat } from "./log-format";
+import type { BoundaryHooks, FormatOptions, LineParser, LogFormat } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
 
@@ -20,7 +20,9 @@ function normName(s: string): string {
  * the defaults of {@link DEFAULT_FIELD_MAP}, matched case-insensitively ignoring `_ . - @` and spaces;
  * every column is kept in `fields` (numeric-looking values as numbers). The header line is counted as a
  * reject with reason {@link CSV_HEADER_REASON}; rows with a different number of fields than the header are
- * rejected. A quoted field may span at most 1000 lines. Records are split by {@link CsvRecordReader}.
+ * rejected. A quoted field may span at most 1000 lines. Records are split by {@link CsvRecordReader}. A file
+ * can be read on every core (`featurizeLog`): each range's parser reads the header first, and a record open at
+ * a range boundary is checked like any other state there (see `BoundaryHooks`).
  *
  * @example
  * const p = createCsvLogParser();
@@ -85,7 +87,18 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
     return reader.finish();
   }
 
-  return { parseLine, finish };
+  // Parallel reading: everything that decides how the next line reads is the header and the open record.
+  const boundary: BoundaryHooks = {
+    headerRecord: true,
+    openGate() {},
+    state(lineBase) {
+      const open = reader.openRecord();
+      return JSON.stringify([header ?? null, open === undefined ? null : [firstLineNo - lineBase, open]]);
+    },
+    report: () => ({ unsafe: undefined, hosts: [], lastReads: [], lastWrites: [] }),
+  };
+
+  return { parseLine, finish, boundary };
 }
 
 /** CSV with a header row, registered as "csv". */

@@ -52,6 +52,16 @@ export interface LineParser {
  * range that the state does not cover (checked against the real state by the main thread).
  */
 export interface BoundaryHooks {
+  /**
+   * The parser infers a year-less log's year from its first `yearLookahead` lines (rfc3164): without a given
+   * year, the first range must hold them, as one reader decides the year on them.
+   */
+  readonly infersYear?: boolean;
+  /**
+   * The input's first record (a CSV header) decides how every later line reads: a range's parser first reads
+   * the input's lines up to the end of that record (`RangeJob.prologue`), then its warm-up.
+   */
+  readonly headerRecord?: boolean;
   /** The worker's own range starts: from now on, record reads of older state. */
   openGate(): void;
   /** Everything that decides how later lines are parsed, as text; line numbers relative to `lineBase`. */

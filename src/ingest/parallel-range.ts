@@ -34,6 +34,11 @@ export interface RangeJob {
    * `start`.
    */
   readonly yearGuess?: number;
+  /**
+   * The input's lines up to the end of its first record, for a format whose first record is a header
+   * (`BoundaryHooks.headerRecord`): read before the warm-up when the warm-up does not start at the input's start.
+   */
+  readonly prologue?: readonly string[];
 }
 
 /** Line numbers in a {@link RangeResult} count from the range's first line (0); warm-up lines are negative. */
@@ -44,7 +49,12 @@ export interface RangeResult {
   readonly typeOrder: string[];
   readonly ownLines: number;
   readonly warmLines: number;
-  readonly rejects: Reject[];
+  /**
+   * Rejects of the range's lines. A line of a multi-line record (its reason ends with the driver's ` (record from
+   * line N)`) carries N in `recordFrom` (range-relative) and its reason without that suffix: the merge writes it
+   * again with N counted from the file's start.
+   */
+  readonly rejects: (Reject & { readonly recordFrom?: number })[];
   /** The range's window counts (undefined when the caller passed its own accumulator). */
   readonly acc: WindowAccumulatorState | undefined;
   /** The parser's boundary state at `start` (after the warm-up) and at `end`. */
@@ -60,6 +70,22 @@ export interface RangeResult {
   readonly notes: ParserNotes | undefined;
   /** The year the worker read its first line in (its guess, or the year given). */
   readonly year: number | undefined;
+}
+
+/** The suffix `LineDriver` gives the reject of each line of a multi-line record but its last. */
+const RECORD_FROM = / \(record from line (\d+)\)$/;
+
+/**
+ * A range's reject with line numbers counted from line `base` of the input (see {@link RangeResult.rejects}).
+ *
+ * @example
+ * absoluteReject({ lineNo: 2, raw: "x", reason: "unterminated quoted field", recordFrom: 1 }, 100)
+ * // { lineNo: 102, raw: "x", reason: "unterminated quoted field (record from line 101)" }
+ */
+export function absoluteReject(r: RangeResult["rejects"][number], base: number): Reject {
+  const { recordFrom, ...rest } = r;
+  const lineNo = r.lineNo + base;
+  return recordFrom === undefined ? { ...rest, lineNo } : { ...rest, lineNo, reason: `${r.reason} (record from line ${recordFrom + base})` };
 }
 
 /** `[from, to)` of in-memory input whose first byte is at stream offset `base`, on the same chunk grid as {@link chunks}. */
@@ -184,6 +210,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
       if (flags === undefined) for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
       else for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, flags[i]);
     };
+    if (job.warmStart > 0 && job.prologue !== undefined) for (const text of job.prologue) driver.feedText(text, 0, 0);
     for (const b of batches) feed(b);
     batches = [];
     const warmLines = splitter.lineNo;
@@ -214,7 +241,11 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
       typeOrder,
       ownLines,
       warmLines,
-      rejects: rejects.map((r) => ({ ...r, lineNo: r.lineNo - base })),
+      rejects: rejects.map((r) => {
+        const m = RECORD_FROM.exec(r.reason);
+        if (m === null) return { ...r, lineNo: r.lineNo - base };
+        return { ...r, lineNo: r.lineNo - base, reason: r.reason.slice(0, m.index), recordFrom: Number(m[1]) - base };
+      }),
       acc: into === undefined ? acc.exportState() : undefined,
       startState,
       endState,

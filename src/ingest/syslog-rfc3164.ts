@@ -560,6 +560,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   }
 
   const boundary: BoundaryHooks = {
+    infersYear: true,
     openGate() {
       lbWritten = new Set();
       pairing?.openGate();
