@@ -181,11 +181,13 @@ class Int32IdTable {
   /** id + 1 of each slot; 0 marks an empty slot. */
   private vals = new Int32Array(1024);
   private mask = 1023;
+  /** 32 − log2(capacity): Fibonacci hashing takes the product's top bits, as many as the table has slots. */
+  private shift = 22;
   private size = 0;
 
   /** The id of `key`, or -1. */
   get(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) >>> 22 & this.mask;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const v = this.vals[i];
       if (v === 0) return -1;
@@ -201,7 +203,7 @@ class Int32IdTable {
   }
 
   private put(key: number, id: number): void {
-    let i = Math.imul(key, 0x9e3779b1) >>> 22 & this.mask;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
     while (this.vals[i] !== 0) i = (i + 1) & this.mask;
     this.keys[i] = key;
     this.vals[i] = id + 1;
@@ -213,6 +215,7 @@ class Int32IdTable {
     this.keys = new Int32Array(keys.length * 2);
     this.vals = new Int32Array(keys.length * 2);
     this.mask = keys.length * 2 - 1;
+    this.shift--;
     for (let i = 0; i < keys.length; i++) if (vals[i] !== 0) this.put(keys[i], vals[i] - 1);
   }
 }

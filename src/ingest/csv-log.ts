@@ -37,7 +37,10 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
   const map = resolveFieldMap(options.fieldMap);
   const time: TimeValueOptions = { zone: resolveTimeZone(options.timeZone), epochUnit: checkEpochUnit(options.epochUnit) };
   let header: string[] | undefined;
-  let index = new Map<string, number>();
+  // Per header: the column each field-map name reads (names that match no column left out), and the map
+  // narrowed to those names, so a row's lookups are one Map.get each, not a name normalisation per candidate.
+  let columnOf = new Map<string, number>();
+  let narrowed = map;
   // The record being read; it continues on the next line while a quoted field is open.
   const reader = new CsvRecordReader({ delimiter, maxRecordLines: CSV_MAX_RECORD_LINES });
   let firstLineNo = 0;
@@ -52,11 +55,17 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
         seen.set(name, k);
         return k === 1 ? name : `${name}_${k}`;
       });
-      index = new Map();
+      const index = new Map<string, number>();
       header.forEach((h, i) => {
         const k = normName(h);
         if (!index.has(k)) index.set(k, i);
       });
+      columnOf = new Map();
+      for (const name of [...Object.values(map).flat(), "errorCode"]) {
+        const i = index.get(normName(name));
+        if (i !== undefined) columnOf.set(name, i);
+      }
+      narrowed = Object.fromEntries(Object.entries(map).map(([f, names]) => [f, names.filter((n) => columnOf.has(n))])) as unknown as typeof map;
       return CSV_HEADER_REASON;
     }
     if (row.length !== header.length) return `expected ${header.length} fields (as in the header), got ${row.length}`;
@@ -64,13 +73,14 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
     for (let i = 0; i < header.length; i++) {
       if (header[i] === "__proto__") continue;
       const v = row[i];
-      record[header[i]] = NUMERIC.test(v) ? +v : v;
+      const c = v.charCodeAt(0);
+      record[header[i]] = ((c >= 48 && c <= 57) || c === 45) && NUMERIC.test(v) ? +v : v;
     }
     const get = (name: string): unknown => {
-      const i = index.get(normName(name));
+      const i = columnOf.get(name);
       return i === undefined ? undefined : row[i];
     };
-    return mappedEvent(lineNo, get, map, time, record, raw);
+    return mappedEvent(lineNo, get, narrowed, time, record, raw);
   }
 
   function parseLine(text: string, lineNo: number): LogEvent | string | null {

@@ -100,6 +100,24 @@ export function snakeCaseEventType(name: string): string {
     .slice(0, 64);
 }
 
+/**
+ * `f` with its answers for string arguments remembered (the values of an event-type or outcome column repeat
+ * on every row); forgotten past 4,096 distinct arguments, so a column of unique values costs a lookup, not memory.
+ */
+function remembered<T>(f: (s: string) => T): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    const hit = seen.get(s);
+    if (hit !== undefined || seen.has(s)) return hit as T;
+    if (seen.size >= 4096) seen.clear();
+    const v = f(s);
+    seen.set(s, v);
+    return v;
+  };
+}
+const snakeCaseOf = remembered(snakeCaseEventType);
+const outcomeOf = remembered(normaliseOutcome);
+
 function asString(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "string") return v === "" || v === "-" ? undefined : v;
@@ -142,7 +160,8 @@ export function mappedEvent(
   const t = rawTime === undefined ? undefined : readTimeValue(rawTime, typeof time === "number" ? { zone: resolveTimeZone(time) } : time);
   if (typeof t === "string") return t.startsWith("epoch value") ? t : timestampReason(String(rawTime), t);
   const rawType = asString(pick("eventType"));
-  let outcome = normaliseOutcome(pick("outcome"));
+  const rawOutcome = pick("outcome");
+  let outcome = typeof rawOutcome === "string" ? outcomeOf(rawOutcome) : normaliseOutcome(rawOutcome);
   if (outcome === undefined && get("errorCode") !== undefined && get("errorCode") !== null) outcome = "failure";
   return {
     lineNo,
@@ -151,7 +170,7 @@ export function mappedEvent(
     process: asString(pick("process")),
     pid: asInt(pick("pid"), 4294967295),
     level: asString(pick("level")),
-    eventType: rawType === undefined ? "other" : snakeCaseEventType(rawType) || "other",
+    eventType: rawType === undefined ? "other" : snakeCaseOf(rawType) || "other",
     user: asString(pick("user")),
     srcIp: asString(pick("srcIp")),
     srcPort: asInt(pick("srcPort"), 65535),

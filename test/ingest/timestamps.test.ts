@@ -3,7 +3,8 @@ import type { LogEvent } from "../../src/events";
 import { OptionError } from "../../src/errors";
 import { parseLogLines } from "../../src/ingest/parse-log";
 import { resolveTimeZone, timeZoneOffsetMinutes } from "../../src/ingest/time-zone";
-import { civilProblem, civilToUtc, epochToMs, parseClfTimestamp, parseIsoTimestamp, readTimeValue, utcOffsetMinutes } from "../../src/ingest/timestamps";
+import { civilProblem, civilToUtc, epochToMs, isoParse, isoSameMinute, parseClfTimestamp, parseIsoTimestamp, readTimeValue, utcOffsetMinutes } from "../../src/ingest/timestamps";
+import { RandomState } from "../../src/random";
 import { casePresent, readCase } from "./cases-dir";
 
 const iso = (t: number | string | undefined) => (typeof t === "number" ? new Date(t).toISOString() : t);
@@ -252,5 +253,37 @@ describe.skipIf(!casePresent("json-epoch-units"))("shared case json-epoch-units"
     const csv = parseLogLines(["ts,event_type", "1704164645000000,x", "1704164645000000000,x"], { format: "csv" });
     expect(csv.events.map((e) => iso(e.time))).toEqual(["2024-01-02T03:04:05.000Z", "2024-01-02T03:04:05.000Z"]);
     expect(() => parseLogLines(["{}"], { format: "jsonl", epochUnit: "minutes" as never })).toThrow(/epochUnit/);
+  });
+});
+
+describe("ISO timestamps read minute by minute (the fast path of parseIsoTimestamp)", () => {
+  it("gives the full reading's answer for every shape, zone and order, valid or not", () => {
+    // Stamps in log order (a minute repeats with other seconds) and jumps between minutes, around leap days,
+    // DST nights, historic local-mean-time offsets and the year range's ends, in fixed and named zones.
+    const rng = new RandomState(3);
+    const pick = <T>(a: readonly T[]): T => a[rng.randint(0, a.length, 1)[0]];
+    const zones = ["UTC", "+02:00", "-0530", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Europe/Amsterdam"].map((z) => resolveTimeZone(z));
+    let fast = 0;
+    let times = 0;
+    for (const zone of zones) {
+      let minute = "2024-03-31T02:30";
+      for (let i = 0; i < 40_000; i++) {
+        if (rng.randomSample(1)[0] < 0.3) {
+          const date = `${pick(["2024", "2023", "1900", "1937", "0001", "9999"])}-${pick(["01", "02", "03", "07", "10", "12", "13", "00"])}-${pick(["01", "28", "29", "30", "31", "00", "05"])}`;
+          minute = `${date}${pick(["T", "T", " ", "t", "_"])}${pick(["00", "01", "02", "03", "23", "24"])}:${pick(["00", "30", "59", "60", "3"])}`;
+        }
+        const text = `${minute}:${pick(["00", "05", "59", "60", "61", "7", "5x", "45"])}${pick(["", "", ".5", ".123", ".123456789", ".1234567890", ",25", ".", ".x", ".05"])}${pick(["", "", "Z", "z", " Z", " ", "+02:00", "-0530", "\u221201:00", "+2", "+02", " +0100", "Zjunk", "+25:00", "+02:60", "  Z"])}`;
+        const full = isoParse(text, zone);
+        const quick = isoSameMinute(text, zone);
+        if (quick === quick) {
+          fast++;
+          expect(quick, `${text} in ${zone.name}`).toBe(full);
+        }
+        expect(parseIsoTimestamp(text, zone), `${text} in ${zone.name}`).toBe(full);
+        if (typeof full === "number") times++;
+      }
+    }
+    expect(fast).toBeGreaterThan(10_000);
+    expect(times).toBeGreaterThan(15_000);
   });
 });
