@@ -8,24 +8,53 @@ const MAX_FIELDS = 100;
 const MAX_DEPTH = 4;
 
 /** Flatten scalar leaves of a parsed JSON object into dotted keys (bounded depth and count; `__proto__` skipped). */
-function flatten(obj: Record<string, unknown>, prefix: string, depth: number, out: Record<string, string | number | boolean | null>): void {
+/** `prefix.key`, the same string for the same names (a record's shape repeats line after line: one string, hashed once, as a property name). */
+const dottedNames = new Map<string, Map<string, string>>();
+function dotted(prefix: string, key: string): string {
+  let byKey = dottedNames.get(prefix);
+  if (byKey === undefined) {
+    if (dottedNames.size >= 4096) dottedNames.clear();
+    dottedNames.set(prefix, (byKey = new Map()));
+  }
+  let name = byKey.get(key);
+  if (name === undefined) {
+    name = `${prefix}.${key}`;
+    if (byKey.size < 4096) byKey.set(key, name);
+  }
+  return name;
+}
+
+/** Flatten `obj`'s leaves into `out` as dotted names (at most {@link MAX_FIELDS} of them); returns how many `out` has. */
+function flatten(obj: Record<string, unknown>, prefix: string, depth: number, out: Record<string, string | number | boolean | null>, size: number): number {
   for (const key of Object.keys(obj)) {
-    if (Object.keys(out).length >= MAX_FIELDS) return;
+    if (size >= MAX_FIELDS) return size;
     if (key === "__proto__") continue;
     const v = obj[key];
-    const name = prefix === "" ? key : `${prefix}.${key}`;
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[name] = v as string | number | boolean | null;
-    else if (Array.isArray(v)) out[name] = JSON.stringify(v).slice(0, 1000);
-    else if (typeof v === "object" && depth < MAX_DEPTH) flatten(v as Record<string, unknown>, name, depth + 1, out);
+    const name = prefix === "" ? key : dotted(prefix, key);
+    const leaf = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+    if (leaf || Array.isArray(v)) {
+      // (A name written twice — "a.b" as a key and as a path — is one field.)
+      if (out[name] === undefined) size++;
+      out[name] = leaf ? (v as string | number | boolean | null) : JSON.stringify(v).slice(0, 1000);
+    } else if (typeof v === "object" && depth < MAX_DEPTH) size = flatten(v as Record<string, unknown>, name, depth + 1, out, size);
   }
+  return size;
 }
+
+/** The parts of each dotted field-map name (split once: the same few names are looked up on every line). */
+const pathParts = new Map<string, readonly string[]>();
 
 /** Look up a dotted path (`source.ip`), also accepting a literal dotted key (`"source.ip": ...`). */
 function getPath(obj: Record<string, unknown>, path: string): unknown {
   if (Object.prototype.hasOwnProperty.call(obj, path)) return obj[path];
   if (path.indexOf(".") < 0) return undefined;
+  let parts = pathParts.get(path);
+  if (parts === undefined) {
+    parts = path.split(".");
+    if (pathParts.size < 1024) pathParts.set(path, parts);
+  }
   let cur: unknown = obj;
-  for (const part of path.split(".")) {
+  for (const part of parts) {
     if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
@@ -58,7 +87,7 @@ export function createJsonLinesParser(options: FormatOptions = {}): LineParser {
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return "expected a JSON object `{...}` on the line";
     const record = obj as Record<string, unknown>;
     const fields: Record<string, string | number | boolean | null> = {};
-    flatten(record, "", 0, fields);
+    flatten(record, "", 0, fields, 0);
     return mappedEvent(lineNo, (name) => getPath(record, name), map, time, fields, s.length > 500 ? s.slice(0, 500) + "…" : s);
   }
   return { parseLine, boundary: STATELESS_BOUNDARY };

@@ -84,6 +84,20 @@ describe("JSON lines", () => {
     expect([iso(e.time), e.user, e.eventType]).toEqual(["2023-11-14T22:13:20.000Z", "bob", "door_open"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+  it("keeps at most 100 fields, a name written both as a key and as a path once, nested paths as dotted names", () => {
+    const wide: Record<string, unknown> = { "a.b": 1, a: { b: 2, c: [1, 2] } };
+    for (let i = 0; i < 150; i++) wide[`k${i}`] = i;
+    const e = ev(createJsonLinesParser().parseLine(JSON.stringify(wide), 1));
+    const names = Object.keys(e.fields ?? {});
+    expect(names.length).toBe(100);
+    expect(names.slice(0, 3)).toEqual(["a.b", "a.c", "k0"]);
+    expect(e.fields).toMatchObject({ "a.b": 2, "a.c": "[1,2]", k96: 96, k97: 97 });
+    expect(names).not.toContain("k98");
+    // The same shape line after line gives the same names (they are remembered, not rebuilt).
+    const again = ev(createJsonLinesParser().parseLine(JSON.stringify({ a: { b: 3 }, x: { y: { z: "deep" } } }), 2));
+    expect(again.fields).toEqual({ "a.b": 3, "x.y.z": "deep" });
+  });
+
   it("rejects non-objects and invalid JSON", () => {
     const p = createJsonLinesParser();
     expect(p.parseLine("[1,2]", 1)).toMatch(/expected a JSON object/);
