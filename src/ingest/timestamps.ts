@@ -186,62 +186,94 @@ function withZone(c: CivilTime, written: string | undefined, zone: TimeZone): nu
  * parseIsoTimestamp("yesterday") // undefined
  */
 export function parseIsoTimestamp(s: string, zone: TimeZone = UTC_ZONE): number | string | undefined {
-  const t = isoSameMinute(s, zone);
+  const t = isoMinutes.read(s, zone);
   return t === t ? t : isoParse(s, zone);
 }
 
-// The minute {@link isoSameMinute} last read: its text up to the minute, the text after the seconds and
-// fraction (offset), the zone, and the epoch ms of its second 0.
-let isoMinute = "";
-let isoOffset = "";
-let isoZone: TimeZone | undefined;
-let isoBase = NaN;
+/**
+ * Reads timestamps of one layout as second 0 of their minute plus the seconds and fraction, each minute read
+ * once by the layout's full reading (log lines come minute by minute). The layout: the minute's text up to
+ * `colonAt`, `:`, two digits of seconds, an optional fraction of 1–9 digits after `.` (or `,` when
+ * `commaFraction`), then whatever the full reading accepts as an offset. Same answers as the full reading:
+ * the minute's text with `:00` and the same offset is checked by it, and seconds 00–59 and such a fraction
+ * are valid in any minute that is. NaN (the full reading decides) when the text is not of that shape, its
+ * seconds are 60 (a leap second), or it has no offset in a zone with daylight saving.
+ */
+class MinuteReader {
+  private minute = "";
+  private offset = "";
+  private zone: TimeZone | undefined;
+  private base = NaN;
+
+  constructor(
+    private readonly colonAt: number,
+    private readonly commaFraction: boolean,
+    private readonly full: (s: string, zone: TimeZone) => number | string | undefined,
+  ) {}
+
+  read(s: string, zone: TimeZone): number {
+    const n = s.length;
+    const at = this.colonAt;
+    if (n < at + 3 || s.charCodeAt(at) !== 58 /* : */) return NaN;
+    const s1 = s.charCodeAt(at + 1) - 48;
+    const s2 = s.charCodeAt(at + 2) - 48;
+    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return NaN;
+    let p = at + 3;
+    let ms = 0;
+    const f = s.charCodeAt(p);
+    if (f === 46 /* . */ || (f === 44 /* , */ && this.commaFraction)) {
+      const first = p + 1;
+      let scale = 100;
+      for (p = first; p < n && p < first + 9; p++) {
+        const d = s.charCodeAt(p) - 48;
+        if (d < 0 || d > 9) break;
+        ms += d * scale;
+        scale = Math.floor(scale / 10);
+      }
+      if (p === first) return NaN;
+    }
+    const offset = p === n ? "" : s.slice(p);
+    // (No offset — none, or the lone space ISO allows before one — in a zone with daylight saving: the zone
+    // reads the time, and the full reading decides.)
+    if ((offset === "" || offset === " ") && zone.fixedOffsetMinutes === undefined) return NaN;
+    const minute = s.slice(0, at);
+    if (zone !== this.zone || minute !== this.minute || offset !== this.offset) {
+      const base = this.full(`${minute}:00${offset}`, zone);
+      if (typeof base !== "number") return NaN;
+      this.minute = minute;
+      this.offset = offset;
+      this.zone = zone;
+      this.base = base;
+    }
+    return this.base + (s1 * 10 + s2) * 1000 + ms;
+  }
+}
+
+const isoMinutes = new MinuteReader(16, true, (s, zone) => isoParse(s, zone));
+const clfMinutes = new MinuteReader(17, false, (s, zone) => clfParse(s, zone));
 
 /**
- * A timestamp `YYYY-MM-DDTHH:MM:SS[.fraction][offset]` read as second 0 of its minute plus the seconds and
- * fraction, the minute read once by {@link isoParse} (log lines come minute by minute): NaN when the text is
- * not of that shape, its seconds are 60 (a leap second), or it has no offset in a zone with daylight saving
- * (the full reading decides those). Same answers as the full reading: the minute's text with `:00` is checked
- * by it, and seconds 00–59 and a fraction of 1–9 digits are valid in any minute that is. Internal (not in
- * the package index); test/ingest/timestamps.test.ts compares it with {@link isoParse}.
+ * `YYYY-MM-DDTHH:MM:SS[.fraction][offset]` read minute by minute (see `MinuteReader`): the answer of
+ * {@link isoParse}, or NaN when that full reading must decide. Internal (not in the package index);
+ * test/ingest/timestamps.test.ts compares the two.
  *
  * @example
  * isoSameMinute("2024-01-02T03:04:05.5Z", resolveTimeZone("UTC")) // 1704164645500
  * isoSameMinute("2024-01-02T03:04:60Z", resolveTimeZone("UTC")) // NaN (a leap second: the full reading decides)
  */
 export function isoSameMinute(s: string, zone: TimeZone): number {
-  const n = s.length;
-  if (n < 19 || s.charCodeAt(16) !== 58 /* : */) return NaN;
-  const s1 = s.charCodeAt(17) - 48;
-  const s2 = s.charCodeAt(18) - 48;
-  if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return NaN;
-  let p = 19;
-  let ms = 0;
-  const f = s.charCodeAt(19);
-  if (f === 46 /* . */ || f === 44 /* , */) {
-    let scale = 100;
-    for (p = 20; p < n && p < 29; p++) {
-      const d = s.charCodeAt(p) - 48;
-      if (d < 0 || d > 9) break;
-      ms += d * scale;
-      scale = Math.floor(scale / 10);
-    }
-    if (p === 20) return NaN;
-  }
-  const offset = p === n ? "" : s.slice(p);
-  // (Without an offset — none, or the lone space the full reading allows before one — a zone with daylight
-  // saving reads the time: the full reading decides.)
-  if ((offset === "" || offset === " ") && zone.fixedOffsetMinutes === undefined) return NaN;
-  const minute = s.slice(0, 16);
-  if (zone !== isoZone || minute !== isoMinute || offset !== isoOffset) {
-    const base = isoParse(`${minute}:00${offset}`, zone);
-    if (typeof base !== "number") return NaN;
-    isoMinute = minute;
-    isoOffset = offset;
-    isoZone = zone;
-    isoBase = base;
-  }
-  return isoBase + (s1 * 10 + s2) * 1000 + ms;
+  return isoMinutes.read(s, zone);
+}
+
+/**
+ * `dd/Mon/yyyy:HH:MM:SS[.fraction][ ±HHMM]` read minute by minute: the answer of {@link clfParse}, or NaN when
+ * that full reading must decide. Internal, like {@link isoSameMinute}.
+ *
+ * @example
+ * clfSameMinute("10/Oct/2000:13:55:36 -0700", resolveTimeZone("UTC")) // 971211336000
+ */
+export function clfSameMinute(s: string, zone: TimeZone): number {
+  return clfMinutes.read(s, zone);
 }
 
 /**
@@ -271,6 +303,18 @@ export function isoParse(s: string, zone: TimeZone): number | string | undefined
  * parseClfTimestamp("10/Oct/2000:13:55:36 -0700") // 971211336000
  */
 export function parseClfTimestamp(s: string, zone: TimeZone = UTC_ZONE): number | string | undefined {
+  const t = clfMinutes.read(s, zone);
+  return t === t ? t : clfParse(s, zone);
+}
+
+/**
+ * {@link parseClfTimestamp} by its regular expression alone, with no minute cache. Internal (not in the package
+ * index), the reference of the tests.
+ *
+ * @example
+ * clfParse("10/Oct/2000:13:55:36 -0700", resolveTimeZone("UTC")) // 971211336000
+ */
+export function clfParse(s: string, zone: TimeZone): number | string | undefined {
   const m = CLF.exec(s);
   if (!m) return undefined;
   const month = MONTHS[m[2]];

@@ -3,7 +3,7 @@ import type { LogEvent } from "../../src/events";
 import { OptionError } from "../../src/errors";
 import { parseLogLines } from "../../src/ingest/parse-log";
 import { resolveTimeZone, timeZoneOffsetMinutes } from "../../src/ingest/time-zone";
-import { civilProblem, civilToUtc, epochToMs, isoParse, isoSameMinute, parseClfTimestamp, parseIsoTimestamp, readTimeValue, utcOffsetMinutes } from "../../src/ingest/timestamps";
+import { civilProblem, civilToUtc, clfParse, clfSameMinute, epochToMs, isoParse, isoSameMinute, parseClfTimestamp, parseIsoTimestamp, readTimeValue, utcOffsetMinutes } from "../../src/ingest/timestamps";
 import { RandomState } from "../../src/random";
 import { casePresent, readCase } from "./cases-dir";
 
@@ -256,7 +256,7 @@ describe.skipIf(!casePresent("json-epoch-units"))("shared case json-epoch-units"
   });
 });
 
-describe("ISO timestamps read minute by minute (the fast path of parseIsoTimestamp)", () => {
+describe("timestamps read minute by minute (the fast paths of parseIsoTimestamp and parseClfTimestamp)", () => {
   it("gives the full reading's answer for every shape, zone and order, valid or not", () => {
     // Stamps in log order (a minute repeats with other seconds) and jumps between minutes, around leap days,
     // DST nights, historic local-mean-time offsets and the year range's ends, in fixed and named zones.
@@ -285,5 +285,32 @@ describe("ISO timestamps read minute by minute (the fast path of parseIsoTimesta
     }
     expect(fast).toBeGreaterThan(10_000);
     expect(times).toBeGreaterThan(15_000);
+  });
+
+  it("and so do Common Log Format times (parseClfTimestamp)", () => {
+    const rng = new RandomState(4);
+    const pick = <T>(a: readonly T[]): T => a[rng.randint(0, a.length, 1)[0]];
+    const zones = ["UTC", "+02:00", "Europe/Berlin", "America/New_York"].map((z) => resolveTimeZone(z));
+    let fast = 0;
+    let times = 0;
+    for (const zone of zones) {
+      let minute = "31/Mar/2024:02:30";
+      for (let i = 0; i < 30_000; i++) {
+        if (rng.randomSample(1)[0] < 0.3) {
+          minute = `${pick(["01", "29", "30", "31", "00", "5"])}/${pick(["Jan", "Feb", "Mar", "Oct", "Dec", "Foo", "mar"])}/${pick(["2024", "2023", "1900", "0001", "9999"])}:${pick(["00", "02", "23", "24"])}:${pick(["00", "30", "59", "60"])}`;
+        }
+        const text = `${minute}:${pick(["00", "05", "59", "60", "7", "45"])}${pick(["", "", ".5", ".123456789", ".1234567890", ",25", "."])}${pick(["", " +0000", " -0700", " +0530", "+0100", " ", " +01:00", " Z", " +2400"])}`;
+        const full = clfParse(text, zone);
+        const quick = clfSameMinute(text, zone);
+        if (quick === quick) {
+          fast++;
+          expect(quick, `${text} in ${zone.name}`).toBe(full);
+        }
+        expect(parseClfTimestamp(text, zone), `${text} in ${zone.name}`).toBe(full);
+        if (typeof full === "number") times++;
+      }
+    }
+    expect(fast).toBeGreaterThan(3_000);
+    expect(times).toBeGreaterThan(3_000);
   });
 });
