@@ -76,24 +76,6 @@ function workerFile(): string {
   return path.join(root, "dist", "features", "featurize-worker.js");
 }
 
-function runWorker(job: RangeJob): Promise<RangeResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(workerFile(), { workerData: job });
-    let done = false;
-    w.once("message", (r: RangeResult) => {
-      done = true;
-      resolve(r);
-    });
-    w.once("error", (e) => {
-      done = true;
-      reject(e);
-    });
-    w.once("exit", (code) => {
-      if (!done) reject(new Error(`featurizeLog: worker for bytes ${job.start}–${job.end} exited with code ${code} before answering`));
-    });
-  });
-}
-
 /**
  * A fixed set of worker threads (started as needed, up to `size`) that parse posted {@link RangeJob}s one at a
  * time each, in the order given; `room()` waits while more than `size` jobs are queued or running (bounded memory).
@@ -162,8 +144,8 @@ class WorkerPool {
       if (w === undefined) return;
       const { job, resolve, reject } = this.queue.shift() as (typeof this.queue)[number];
       this.current.set(w, { resolve, reject });
-      const bytes = job.bytes as Uint8Array;
-      w.postMessage(job, [bytes.buffer as ArrayBuffer]);
+      // In-memory bytes (a gzip file's text) are transferred, not copied; a plain file's range is read by the worker.
+      w.postMessage(job, job.bytes === undefined ? [] : [job.bytes.buffer as ArrayBuffer]);
     }
   }
 }
@@ -422,14 +404,18 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess, prologue };
   };
-  const run = (job: RangeJob): Promise<RangeResult> => (options.inProcess ? Promise.resolve().then(() => parseRange(job)) : runWorker(job));
   // The calling thread parses the first range into the final accumulator while workers parse the others.
-  const acc = new WindowAccumulator(window);
-  const pending = starts.slice(1).map((_, i) => run(jobOf(i + 1, warmup)));
-  for (const p of pending) p.catch(() => undefined); // awaited below; an early failure is not unhandled
-  const results: RangeResult[] = [parseRange(jobOf(0, 0), acc)];
-  for (const r of await Promise.all(pending)) results.push(r);
-  return merged(results, acc, (i, guess) => run(jobOf(i, Math.max(warmup * 16, 16 << 20), guess)));
+  const pool = new WorkerPool(starts.length - 1, options.inProcess === true);
+  try {
+    const acc = new WindowAccumulator(window);
+    const pending = starts.slice(1).map((_, i) => pool.run(jobOf(i + 1, warmup)));
+    for (const p of pending) p.catch(() => undefined); // awaited below; an early failure is not unhandled
+    const results: RangeResult[] = [parseRange(jobOf(0, 0), acc)];
+    for (const r of await Promise.all(pending)) results.push(r);
+    return await merged(results, acc, (i, guess) => pool.run(jobOf(i, Math.max(warmup * 16, 16 << 20), guess)));
+  } finally {
+    await pool.close();
+  }
 
   /**
    * Inflate a gzip file and hand its text, cut at line starts into blocks of about `blockBytes`, to a pool of
@@ -579,13 +565,18 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
         if (at >= stop) break;
       }
       const out = new Map<number, RangeResult>();
+      const retry = new WorkerPool(wins.length, options.inProcess === true);
       const runs = wins.map(async (w) => {
         const skip = w.from === 0 && w.start - long <= 0 ? 0 : w.text.indexOf(10) + 1;
         const bytes = w.text.subarray(skip);
         const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i), prologue };
-        out.set(w.i, await (options.inProcess ? Promise.resolve(parseRange(job)) : runWorker(job)));
+        out.set(w.i, await retry.run(job));
       });
-      await Promise.all(runs);
+      try {
+        await Promise.all(runs);
+      } finally {
+        await retry.close();
+      }
       return out;
     };
     // In passes: a block parsed again ends in a corrected state, which the next block's start may then miss.

@@ -88,25 +88,26 @@ export function absoluteReject(r: RangeResult["rejects"][number], base: number):
   return recordFrom === undefined ? { ...rest, lineNo } : { ...rest, lineNo, reason: `${r.reason} (record from line ${recordFrom + base})` };
 }
 
-/** `[from, to)` of in-memory input whose first byte is at stream offset `base`, on the same chunk grid as {@link chunks}. */
-function* memoryChunks(bytes: Uint8Array, base: number, from: number, to: number, chunkSize: number): Generator<Buffer> {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let pos = from;
-  while (pos < to) {
-    const gridEnd = (Math.floor(pos / chunkSize) + 1) * chunkSize;
-    const next = Math.min(gridEnd, to);
-    yield buf.subarray(pos - base, next - base);
+/** The pieces `[pos, next)` of `[from, to)` cut on the `chunkSize` grid counted from byte 0 (as a whole-input read cuts them). */
+function* grid(from: number, to: number, chunkSize: number): Generator<readonly [number, number]> {
+  for (let pos = from; pos < to; ) {
+    const next = Math.min((Math.floor(pos / chunkSize) + 1) * chunkSize, to);
+    yield [pos, next];
     pos = next;
   }
 }
 
-/** Read `[from, to)` of a file in chunks cut on the `chunkSize` grid counted from byte 0 (as a whole-file read cuts them). */
+/** `[from, to)` of in-memory input whose first byte is at stream offset `base`, on the chunk grid. */
+function* memoryChunks(bytes: Uint8Array, base: number, from: number, to: number, chunkSize: number): Generator<Buffer> {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const [pos, next] of grid(from, to, chunkSize)) yield buf.subarray(pos - base, next - base);
+}
+
+/** Read `[from, to)` of a file in chunks on the chunk grid. */
 function* chunks(fd: number, from: number, to: number, chunkSize: number): Generator<Buffer> {
   const buf = Buffer.allocUnsafe(chunkSize);
-  let pos = from;
-  while (pos < to) {
-    const gridEnd = (Math.floor(pos / chunkSize) + 1) * chunkSize;
-    const want = Math.min(gridEnd, to) - pos;
+  for (const [pos, next] of grid(from, to, chunkSize)) {
+    const want = next - pos;
     let got = 0;
     while (got < want) {
       const n = fs.readSync(fd, buf, got, want - got, pos + got);
@@ -114,7 +115,6 @@ function* chunks(fd: number, from: number, to: number, chunkSize: number): Gener
       got += n;
     }
     yield buf.subarray(0, want);
-    pos += want;
   }
 }
 

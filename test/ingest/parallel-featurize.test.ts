@@ -379,6 +379,19 @@ describe("featurizeLog on CSV: each range reads the header first; records open a
     const many = await outcome(file, { parse: { format: "csv" }, window, threads: 3, minParallelBytes: 0 });
     expect(many.view).toEqual(one.view);
     expect(many.result.parallel.ranges).toBe(3);
+    // Every record spans 30 lines: a cut falls inside one and a 20-byte warm-up cannot reach its start, so the
+    // range is parsed again (through the worker pool) with a longer one; plain and gzip (blocks on 3 threads).
+    const tall = path.join(dir, "tall.csv");
+    const rows = Array.from({ length: 3000 }, (_, i) => `2025-01-01T00:${String(i % 60).padStart(2, "0")}:00Z,u${i % 7},10.0.0.${i % 5},login_failed,"${"a line of a long message\n".repeat(29)}end ${i}"`);
+    fs.writeFileSync(tall, "timestamp,user,src_ip,action,message\n" + rows.join("\n") + "\n");
+    fs.writeFileSync(tall + ".gz", zlib.gzipSync(fs.readFileSync(tall)));
+    const tallOne = await outcome(tall, { parse: { format: "csv" }, window, threads: 1 });
+    for (const f of [tall, tall + ".gz"]) {
+      const tallMany = await outcome(f, { parse: { format: "csv" }, window, threads: 3, minParallelBytes: 0, warmupBytes: 20, blockBytes: 10_000_000 });
+      expect(tallMany.view, f).toEqual(tallOne.view);
+      expect(tallMany.result.parallel.sequentialReason, f).toBeUndefined();
+      expect(tallMany.result.parallel.retried, f).toBeGreaterThan(0);
+    }
     const headless = path.join(dir, "headless.csv");
     fs.writeFileSync(headless, "only-one-column\n".repeat(1500) + "a,b\n1,2\n".repeat(50_000));
     const h1 = await outcome(headless, { parse: { format: "csv" }, window, threads: 1 });
