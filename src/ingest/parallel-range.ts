@@ -4,7 +4,7 @@ import { WindowAccumulator, type WindowAccumulatorState, type WindowCountsOption
 import type { AttemptSlot, InheritedAttemptRead } from "./auth-attempts";
 import { getLogFormat } from "./formats";
 import type { BoundaryHooks, ParserNotes } from "./log-format";
-import { LineDriver, type ParseCounts, type ParseLogOptions } from "./parse-log";
+import { feedBatch, LineDriver, type ParseCounts, type ParseLogOptions } from "./parse-log";
 import { LineSplitter, type TextBatch } from "./read-lines";
 
 /**
@@ -203,13 +203,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
         if (gate) rejects.push(r);
       },
     });
-    const feed = (b: TextBatch) => {
-      const texts = b.texts;
-      const flags = b.flags;
-      const first = b.firstLineNo;
-      if (flags === undefined) for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
-      else for (let i = 0; i < texts.length; i++) driver.feedText(texts[i], first + i, flags[i]);
-    };
+    const feed = (b: TextBatch) => feedBatch(driver, b, 0);
     if (job.warmStart > 0 && job.prologue !== undefined) for (const text of job.prologue) driver.feedText(text, 0, 0);
     for (const b of batches) feed(b);
     batches = [];

@@ -395,8 +395,15 @@ export function parseLogLines(input: string | readonly string[], options: ParseL
   return { events, rejects, counts: driver.counts, format: format.name, detection, notes: driver.notes };
 }
 
-/** Feed lines `from`… of a batch to a driver. */
-function feedBatch(driver: LineDriver, b: TextBatch, from: number): void {
+/**
+ * Feed lines `from`… of a batch to a driver.
+ *
+ * @example
+ * const d = new LineDriver(getLogFormat("rfc3164").createParser({ year: 2025 }), { onEvent: () => {} });
+ * feedBatch(d, { texts: ["Dec 10 06:55:46 h sshd[1]: Connection closed by 1.2.3.4", "x"], firstLineNo: 1, flags: undefined }, 0);
+ * d.counts.read // 2
+ */
+export function feedBatch(driver: LineDriver, b: TextBatch, from: number): void {
   const texts = b.texts;
   const flags = b.flags;
   const first = b.firstLineNo;
