@@ -1,7 +1,7 @@
 /**
  * Ingestion benchmark: siemlab vs DuckDB, pandas, nodejs-polars and a C floor, in the same run, as ratios.
  *
- *   npm run bench -- ingest [--lines 1000000,10000000] [--rows 1000000] [--repeat 1] [--threads N] [--pandas-max 2000000] [--no-gzip] [--keep]
+ *   npm run bench -- ingest [--lines 1000000,10000000] [--rows 1000000] [--csv-rows 1000000] [--repeat 1] [--threads N] [--pandas-max 2000000] [--no-gzip] [--keep]
  *   (or directly: npx tsx bench/ingest.ts)
  *
  * 1. Parse + featurize, for each size in --lines: N seeded auth.log lines (written to a temp dir, never the
@@ -22,6 +22,11 @@
  *    before any time is printed. Rounds alternate the tools; medians over --repeat rounds.
  * 2. The entity × minute count kernel on M rows (200 users over 3 days, ~280k groups): countByEntityWindow
  *    vs `df.groupby(['user', 'minute']).size()`.
+ * 3. A SIEM export as CSV (--csv-rows records, seeded; 0 skips it): `_time,host,user,src_ip,action,outcome,message`,
+ *    a fifth of the messages quoted with commas, one in fifty spanning three lines → failed logins per src_ip
+ *    per minute: siemlab (`features FILE --format csv --by ip --event login_failed …`, 1 and N threads), DuckDB
+ *    (read_csv with its own header and type detection + GROUP BY, 1 and 2 threads) and pandas (read_csv +
+ *    to_datetime + groupby), outputs checked identical as in 1.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -43,6 +48,7 @@ function listArg(name: string, dflt: number[]): number[] {
   return i >= 0 ? process.argv[i + 1].split(",").map(Number) : dflt;
 }
 const SIZES = listArg("lines", [1_000_000, 10_000_000]);
+const CSV_ROWS = arg("csv-rows", 1_000_000);
 const N_ROWS = arg("rows", 1_000_000);
 const REPEAT = Math.max(1, arg("repeat", 1));
 const THREADS = arg("threads", os.availableParallelism());
@@ -86,6 +92,36 @@ export function generateAuthLog(file: string, n: number, seed: number): void {
       else if (r < 0.95) msg = `pam_unix(sshd:session): session opened for user ${user} by (uid=0)`;
       else msg = `Connection closed by ${ip} [preauth]`;
       buf += `${syslogStamp(t)} LabSZ sshd[${pid}]: ${msg}\n`;
+      if (buf.length > 1 << 20) {
+        fs.writeSync(fd, buf);
+        buf = "";
+      }
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+/** Seeded SIEM-export CSV records (see section 3 above): ~60 % failed logins from 20,000 addresses over two days. */
+export function generateSiemCsv(file: string, n: number, seed: number): void {
+  const rng = new RandomState(seed);
+  const fd = fs.openSync(file, "w");
+  let buf = "_time,host,user,src_ip,action,outcome,message\n";
+  const start = Date.UTC(2025, 2, 6);
+  const step = (86400000 * 2) / n;
+  const BLOCK = 1_000_000;
+  for (let b = 0; b < n; b += BLOCK) {
+    const m = Math.min(BLOCK, n - b);
+    const rs = rng.randomSample(m);
+    const ri = rng.randint(0, 20_000, m);
+    const ru = rng.randint(0, 97, m);
+    for (let j = 0; j < m; j++) {
+      const i = b + j;
+      const r = rs[j];
+      const ip = `${(ri[j] * 7) % 223 + 1}.${(ri[j] >> 8) % 256}.${ri[j] % 256}.${(ri[j] * 13) % 250 + 1}`;
+      const failed = r < 0.6;
+      const msg = r < 0.02 ? `"Login failed for u${ru[j]}, reason:\nbad password\n(attempt ${i})"` : r < 0.2 ? `"Login ${failed ? "failed" : "ok"}, user u${ru[j]} from ${ip}"` : `session event ${i}`;
+      buf += `${new Date(start + Math.floor(i * step)).toISOString()},web${i % 5},u${ru[j]},${ip},${failed ? "login_failed" : "login_success"},${failed ? "failure" : "success"},${msg}\n`;
       if (buf.length > 1 << 20) {
         fs.writeSync(fd, buf);
         buf = "";
@@ -147,6 +183,7 @@ async function main(): Promise<void> {
       polars = `not available: needs Node ≥ 22 (this is Node ${process.versions.node}; its binary does not install on Node 20)`;
     }
     for (const n of SIZES) {
+      if (!(n > 0)) continue; // --lines 0: only sections 2 and 3
       const log = path.join(dir, `auth-${n}.log`);
       let t = performance.now();
       generateAuthLog(log, n, 42);
@@ -204,6 +241,45 @@ async function main(): Promise<void> {
       console.log(`  siemlab ${THREADS} threads vs DuckDB 2 threads: ${(duck2 / ours).toFixed(2)}× DuckDB's speed (goal ≥ 1)`);
       fs.rmSync(log, { force: true });
       fs.rmSync(gz, { force: true });
+    }
+
+    // --- 3. a SIEM export as CSV (before 2, which keeps its rows in memory) -------------------------
+    if (CSV_ROWS > 0) {
+      const file = path.join(dir, "export.csv");
+      generateSiemCsv(file, CSV_ROWS, 42);
+      const mb = fs.statSync(file).size / 1e6;
+      const out = path.join(dir, "out.csv");
+      const siemlab = (threads: number) => () => measure(process.execPath, ["bin/siemlab.js", "features", file, "--format", "csv", "--by", "ip", "--event", "login_failed", "--window", "1m", "--sparse", "--threads", String(threads)], out, true);
+      const duck = (threads: number) => () => measure(process.execPath, [path.join(__dirname, "ingest_duckdb.js"), "--csv", file, String(threads), out], out, false);
+      const tools: [string, () => Measured][] = [
+        [`siemlab, ${THREADS} threads`, siemlab(THREADS)],
+        ["siemlab, 1 thread", siemlab(1)],
+        ["DuckDB, 2 threads", duck(2)],
+        ["DuckDB, 1 thread", duck(1)],
+        ["pandas", () => measure(PY, [path.join(__dirname, "ingest_pandas.py"), "csv", file, out], out, false)],
+      ];
+      const runs = new Map<string, Measured[]>(tools.map(([name]) => [name, []]));
+      const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+      for (let round = 0; round < REPEAT; round++) for (const [name, f] of tools) runs.get(name)!.push(f());
+      const loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+      const ref = runs.get("siemlab, 1 thread")![0];
+      for (const [name, rs] of runs) {
+        for (const r of rs) {
+          if (r.digest !== ref.digest || r.rows !== ref.rows || r.total !== ref.total) {
+            throw new Error(`CSV outputs differ: ${name} ${r.rows} rows / ${r.total} failures / ${r.digest}, siemlab ${ref.rows} / ${ref.total} / ${ref.digest}`);
+          }
+        }
+      }
+      const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[(xs.length - 1) >> 1];
+      const ours = med(runs.get(`siemlab, ${THREADS} threads`)!.map((r) => r.wall));
+      console.log(`\nSIEM export as CSV, ${CSV_ROWS.toLocaleString("en")} records (${mb.toFixed(0)} MB) → failed logins per src_ip per minute: ${ref.rows.toLocaleString("en")} rows, ${ref.total.toLocaleString("en")} failures, every output identical (sorted rows sha256 ${ref.digest})`);
+      console.log(`  (median of ${REPEAT} round(s), tools alternating; load average ${loadBefore} → ${loadAfter})`);
+      console.log(`  ${"tool".padEnd(34)} ${"wall s".padStart(7)} ${"CPU s".padStart(7)} ${"peak MB".padStart(8)} ${"wall ÷ siemlab".padStart(15)}`);
+      for (const [name, rs] of runs) {
+        const w = med(rs.map((r) => r.wall));
+        console.log(`  ${name.padEnd(34)} ${w.toFixed(2).padStart(7)} ${med(rs.map((r) => r.cpu)).toFixed(2).padStart(7)} ${med(rs.map((r) => r.rssMb)).toFixed(0).padStart(8)} ${(w / ours).toFixed(2).padStart(14)}×`);
+      }
+      fs.rmSync(file, { force: true });
     }
 
     // --- 2. entity × minute count kernel --------------------------------------------------------------
