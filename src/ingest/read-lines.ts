@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
-import * as zlib from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
+import { DamagedInputError, gunzipMembers } from "./gzip-members";
 
 /** Every option name of {@link ReadLinesOptions} (unknown names fail with a suggestion). */
 export const READ_LINES_OPTIONS_KEYS: OptionKeys<ReadLinesOptions> = { maxLineLength: true, chunkSize: true, maxBytes: true };
@@ -142,52 +142,11 @@ export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffe
     throw new DataError(`Cannot read ${path}: ${(e as Error).message}`);
   }
   const stream = fs.createReadStream(path, { fd, highWaterMark: chunkSize, start: 0 });
-  if (n === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return gunzipped(stream, path);
-  return stream as AsyncIterable<Buffer>;
-}
-
-/** Thrown by the gzip reader after the bytes it could decompress: the input is damaged from here on. */
-class DamagedInputError extends DataError {}
-
-async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer, void, undefined> {
-  const gunzip = zlib.createGunzip();
-  let stopped = false;
-  const input = (async () => {
-    try {
-      for await (const chunk of source) {
-        if (stopped) break;
-        if (!gunzip.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
-          await new Promise<void>((resolve) => {
-            // Whichever comes first; the other listener is removed (left behind, they piled up on a big file).
-            const done = () => {
-              gunzip.off("drain", done);
-              gunzip.off("close", done);
-              resolve();
-            };
-            gunzip.once("drain", done);
-            gunzip.once("close", done);
-          });
-        }
-      }
-      if (!stopped) gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (e) {
-    throw new DamagedInputError(
-      `Cannot decompress ${label}: ${(e as Error).message}. The file starts like gzip but is corrupt or truncated: ` +
-        `the lines before the damage were read (as \`gzip -d\` writes them); check it with \`gzip -t\`.`,
-    );
-  } finally {
-    // Early stop (maxBytes, a consumer that breaks) or an error: release the source as well.
-    stopped = true;
-    gunzip.destroy();
-    (source as { destroy?: () => void }).destroy?.();
+  if (n === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    // After damaged deflate data the reader decodes the member again from the file (see gunzipMembers).
+    return gunzipMembers(stream, path, (from) => fs.createReadStream(path, { highWaterMark: chunkSize, start: from }));
   }
-  await input;
+  return stream as AsyncIterable<Buffer>;
 }
 
 /** Sniff the first chunk of a stream for the gzip magic bytes; decompress if present. */
@@ -206,7 +165,7 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
     },
   };
   if (typeof head !== "string" && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    yield* gunzipped(rest, label);
+    yield* gunzipMembers(rest, label);
   } else {
     yield* rest;
   }

@@ -1,0 +1,417 @@
+import * as zlib from "node:zlib";
+import { DataError } from "../errors";
+
+/** Thrown by the gzip reader after the bytes it could decompress: the input is damaged from here on. */
+export class DamagedInputError extends DataError {}
+
+/**
+ * Compressed bytes of the input again, from byte `from` on (a file read again; a stream's bytes kept while a
+ * member is small). The gzip reader uses it after a damaged deflate stream to recover the text that zlib
+ * decoded in its failing call (Node drops the output of a call that ends in an error).
+ */
+export type CompressedReplay = (from: number) => AsyncIterable<Buffer>;
+
+/** Compressed bytes handed to zlib per write: bounds the bytes stepped through one at a time after an error. */
+const INFLATE_PIECE = 16384;
+/** A stream's compressed bytes kept for a replay, at most (per member); a longer member is not replayed. */
+const STREAM_REPLAY_BYTES = 64 << 20;
+
+const FLAG_HCRC = 0x02;
+const FLAG_EXTRA = 0x04;
+const FLAG_NAME = 0x08;
+const FLAG_COMMENT = 0x10;
+const FLAG_ENCRYPTED = 0x20;
+const FLAG_RESERVED = 0xc0;
+
+const crc32: (data: Buffer, value?: number) => number = (zlib as { crc32?: (d: Buffer, v?: number) => number }).crc32 ?? crc32Js;
+
+let crcTable: Int32Array | undefined;
+/** CRC-32 (the gzip trailer's) in JavaScript, for a Node without `zlib.crc32` (before 20.15). */
+function crc32Js(data: Buffer, value = 0): number {
+  if (crcTable === undefined) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let c = ~value;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** Compressed chunks pulled from the source with a one-chunk push-back, counting the bytes handed out. */
+class CompressedInput {
+  private readonly it: AsyncIterator<Buffer | string>;
+  private back: Buffer | undefined;
+  private done = false;
+  /** Offset in the compressed input of the next byte `next()` returns. */
+  offset = 0;
+  /** Bytes pulled from the source so far. */
+  private pulled = 0;
+  /** A stream's last chunks (about STREAM_REPLAY_BYTES), with their offsets, for a replay (undefined: not kept). */
+  private kept: { at: number; buf: Buffer }[] | undefined;
+  private keptBytes = 0;
+
+  constructor(source: AsyncIterable<Buffer | string>, keep: boolean) {
+    this.it = source[Symbol.asyncIterator]();
+    if (keep) this.kept = [];
+  }
+
+  async next(): Promise<Buffer | undefined> {
+    let b = this.back;
+    this.back = undefined;
+    while (b === undefined || b.length === 0) {
+      if (this.done) return undefined;
+      const step = await this.it.next();
+      if (step.done) {
+        this.done = true;
+        return undefined;
+      }
+      b = typeof step.value === "string" ? Buffer.from(step.value) : step.value;
+      if (this.kept !== undefined && b.length > 0) {
+        this.kept.push({ at: this.pulled, buf: b });
+        this.keptBytes += b.length;
+        while (this.keptBytes - this.kept[0].buf.length >= STREAM_REPLAY_BYTES) this.keptBytes -= this.kept.shift()!.buf.length;
+      }
+      this.pulled += b.length;
+    }
+    this.offset += b.length;
+    return b;
+  }
+
+  /** Give back the unused end of the last chunk. */
+  unshift(b: Buffer): void {
+    if (b.length === 0) return;
+    this.back = b;
+    this.offset -= b.length;
+  }
+
+  /** Forget kept chunks that end before `offset` (a new member starts there). */
+  keepFrom(offset: number): void {
+    const kept = this.kept;
+    while (kept !== undefined && kept.length > 0 && kept[0].at + kept[0].buf.length <= offset) this.keptBytes -= kept.shift()!.buf.length;
+  }
+
+  /** The kept chunks as a replay from `from` (undefined when they do not reach back that far). */
+  replayOf(from: number): AsyncIterable<Buffer> | undefined {
+    const kept = this.kept?.slice();
+    if (kept === undefined || kept.length === 0 || kept[0].at > from) return undefined;
+    return (async function* () {
+      for (const { at, buf } of kept) if (at + buf.length > from) yield at >= from ? buf : buf.subarray(from - at);
+    })();
+  }
+
+  async close(): Promise<void> {
+    this.done = true;
+    this.kept = undefined;
+    await this.it.return?.();
+  }
+}
+
+/**
+ * gzip's 32 KiB sliding window as a member starts: gzip inflates every member from slot 0 of one window
+ * (zeros at first), so a distance that reaches before a member's start reads slot (position − distance) mod
+ * 32768, left by earlier members. As a zlib dictionary (the 32 KiB before the member) that is the slots in
+ * order. Kept up to date from the last 32 KiB of each member's text.
+ */
+class GzipWindow {
+  bytes = Buffer.alloc(32768);
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+
+  /** Text of the current member, in order. */
+  saw(out: Buffer): void {
+    this.tail.push(out);
+    this.tailBytes += out.length;
+    while (this.tail.length > 1 && this.tailBytes - this.tail[0].length >= 32768) this.tailBytes -= this.tail.shift()!.length;
+  }
+
+  /** The member ended after `size` bytes of text: its last bytes fill their slots. */
+  memberEnd(size: number): void {
+    if (this.tailBytes > 0) {
+      const next = Buffer.from(this.bytes);
+      let last = Buffer.concat(this.tail);
+      if (last.length > 32768) last = last.subarray(last.length - 32768);
+      let slot = (size - last.length) % 32768;
+      for (let at = 0; at < last.length; ) {
+        const n = Math.min(last.length - at, 32768 - slot);
+        last.copy(next, slot, at, at + n);
+        at += n;
+        slot = (slot + n) % 32768;
+      }
+      this.bytes = next;
+    }
+    this.tail = [];
+    this.tailBytes = 0;
+  }
+}
+
+/** Write one piece to an inflater and wait until zlib took it: false when the inflater failed or was closed. */
+function writePiece(inf: zlib.InflateRaw, piece: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (inf.destroyed) return resolve(false);
+    const onClose = (): void => resolve(false);
+    inf.once("close", onClose);
+    inf.write(piece, (err) => {
+      inf.off("close", onClose);
+      resolve(err == null && !inf.destroyed);
+    });
+  });
+}
+
+/** What ends a member's deflate data: its end (the rest of the input is given back), the input's end, or an error. */
+type DataEnd = { kind: "end" } | { kind: "eof" } | { kind: "source"; error: unknown } | { kind: "stopped" };
+
+/**
+ * Decompress a gzip stream member by member (RFC 1952), each member's deflate data with its own raw inflater,
+ * and yield exactly the bytes `gzip -dc` writes before it stops: every complete member; trailing zero bytes
+ * ignored silently; trailing bytes that are not gzip ignored, then reported; a member cut short or damaged
+ * yields the text decoded before the damage (a failing zlib call's text is recovered through `replay`), then
+ * throws a {@link DamagedInputError} that says what was wrong and where.
+ */
+export async function* gunzipMembers(
+  source: AsyncIterable<Buffer | string>,
+  label: string,
+  replay?: CompressedReplay,
+): AsyncGenerator<Buffer, void, undefined> {
+  const input = new CompressedInput(source, replay === undefined);
+  const what = replay === undefined ? "input" : "file";
+  const advice =
+    "The file starts like gzip but is corrupt or truncated: the lines before the damage were read (as `gzip -d` writes them); check it with `gzip -t`.";
+  const damaged = (reason: string, tip = advice): DamagedInputError => new DamagedInputError(`Cannot decompress ${label}: ${reason}. ${tip}`);
+  const window = new GzipWindow();
+  let members = 0;
+  let goodEnd = 0; // offset after the last complete member
+  try {
+    for (;;) {
+      if (members > 0) {
+        // After a member: the end, zero padding (ignored silently, as gzip does), another member, or garbage.
+        const next = await betweenMembers(input);
+        if (next === "end") return;
+        if (next === "garbage") {
+          throw damaged(
+            `the rest after byte ${goodEnd} of the compressed ${what} was not gzip and was ignored (trailing garbage)`,
+            "Every member before it was read (as `gzip -d` writes them, warning \"trailing garbage ignored\"); check the file with `gzip -t`.",
+          );
+        }
+      }
+      const headerStart = input.offset;
+      input.keepFrom(headerStart);
+      const header = await readHeader(input);
+      if (typeof header === "string") throw damaged(`${header} (member ${members + 1}, from byte ${headerStart})`);
+      members++;
+      const dataStart = input.offset;
+
+      // Z_SYNC_FLUSH at the end: deflate data cut short end the stream without an error (that would drop text).
+      // The dictionary is what gzip's window holds when the member starts, which a distance reaching before the
+      // member's start reads (damaged data: zlib would stop at "invalid distance too far back", gzip goes on).
+      const inf = zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH, dictionary: window.bytes });
+      let crc = 0;
+      let size = 0;
+      let given = 0; // bytes written to the inflater
+      let failing: readonly [number, number] = [dataStart, dataStart]; // the piece being written (offsets)
+      const pump = (async (): Promise<DataEnd> => {
+        try {
+          for (;;) {
+            const chunk = await input.next();
+            if (chunk === undefined) {
+              inf.end();
+              return { kind: "eof" };
+            }
+            for (let i = 0; i < chunk.length; i += INFLATE_PIECE) {
+              const piece = chunk.subarray(i, Math.min(chunk.length, i + INFLATE_PIECE));
+              failing = [dataStart + given, dataStart + given + piece.length];
+              given += piece.length;
+              if (!(await writePiece(inf, piece))) return { kind: "stopped" };
+              const unused = given - inf.bytesWritten;
+              if (unused > 0) {
+                // The deflate data ended inside this piece: the rest (trailer, next member…) goes back to the input.
+                input.unshift(chunk.subarray(i + piece.length - unused));
+                inf.end();
+                return { kind: "end" };
+              }
+            }
+          }
+        } catch (error) {
+          inf.end();
+          return { kind: "source", error };
+        }
+      })();
+      let inflateError: (Error & { code?: string }) | undefined;
+      try {
+        for await (const out of inf as AsyncIterable<Buffer>) {
+          crc = crc32(out, crc);
+          size += out.length;
+          window.saw(out);
+          yield out;
+        }
+      } catch (e) {
+        inflateError = e as Error & { code?: string };
+      } finally {
+        inf.destroy();
+      }
+      const end = await pump;
+      if (end.kind === "source") throw end.error;
+      if (inflateError !== undefined) {
+        // Damaged deflate data: Node dropped the text of zlib's failing call (and any it had not handed out);
+        // decode the member again up to the damage to recover it.
+        const from = replay !== undefined ? replay(dataStart) : input.replayOf(dataStart);
+        if (from !== undefined) {
+          for (const out of await textBeforeDamage(from, dataStart, failing, size, window.bytes)) yield out;
+        }
+        throw damaged(`invalid compressed data--${inflateError.message} (member ${members}, in compressed bytes ${failing[0]}–${failing[1]})`);
+      }
+      const trailer = await readBytes(input, 8);
+      if (trailer.length < 8) throw damaged(`unexpected end of file (member ${members}, from byte ${headerStart}, is cut short)`);
+      const wantCrc = trailer.readUInt32LE(0);
+      const wantSize = trailer.readUInt32LE(4);
+      const problems: string[] = [];
+      if (wantCrc !== crc >>> 0) problems.push(`crc error (the trailer says ${hex(wantCrc)}, the data give ${hex(crc >>> 0)})`);
+      if (wantSize !== size % 2 ** 32) problems.push(`length error (the trailer says ${wantSize} bytes mod 2^32, the data give ${size})`);
+      if (problems.length > 0) throw damaged(`invalid compressed data--${problems.join(", ")} in member ${members}, ending at byte ${input.offset}`);
+      goodEnd = input.offset;
+      window.memberEnd(size);
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
+}
+
+/** Up to `n` bytes from the input (fewer at its end). */
+async function readBytes(input: CompressedInput, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let have = 0;
+  while (have < n) {
+    const c = await input.next();
+    if (c === undefined) break;
+    const take = Math.min(c.length, n - have);
+    parts.push(c.subarray(0, take));
+    have += take;
+    input.unshift(c.subarray(take));
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * What follows a complete member, as gzip decides it: "end" at the end of input or when only zero bytes are
+ * left; "member" when the next bytes are the gzip magic (or the input ends after its first byte: a header cut
+ * short); else "garbage". The bytes of a member are given back to the input.
+ */
+async function betweenMembers(input: CompressedInput): Promise<"end" | "member" | "garbage"> {
+  const c = await input.next();
+  if (c === undefined) return "end";
+  if (c[0] === 0) {
+    let k = 0;
+    for (let d: Buffer | undefined = c; d !== undefined; d = await input.next()) {
+      for (k = 0; k < d.length && d[k] === 0; k++);
+      if (k < d.length) return "garbage";
+    }
+    return "end";
+  }
+  if (c[0] !== 0x1f) return "garbage";
+  let second: number | undefined = c.length > 1 ? c[1] : undefined;
+  input.unshift(c);
+  if (second === undefined) {
+    const two = await readBytes(input, 2);
+    input.unshift(two);
+    second = two.length > 1 ? two[1] : undefined;
+    if (second === undefined) return "member"; // one byte left: a header cut short
+  }
+  return second === 0x8b || second === 0x9e ? "member" : "garbage";
+}
+
+/**
+ * Read and check one member header (RFC 1952 section 2.3: magic, method 8 = deflate, flags, mtime, xfl, os,
+ * then FEXTRA, FNAME, FCOMMENT, FHCRC as flagged), leaving the input at the deflate data. Returns what is wrong
+ * as gzip words it, when something is.
+ */
+async function readHeader(input: CompressedInput): Promise<true | string> {
+  const fixed = await readBytes(input, 10);
+  if (fixed.length < 10) return "unexpected end of file (in a member header)";
+  if (fixed[0] !== 0x1f || (fixed[1] !== 0x8b && fixed[1] !== 0x9e)) return "not in gzip format";
+  if (fixed[2] !== 8) return `unknown method ${fixed[2]} -- not supported`;
+  const flags = fixed[3];
+  if (flags & FLAG_ENCRYPTED) return "the member is encrypted -- not supported";
+  if (flags & FLAG_RESERVED) return `the member has flags 0x${flags.toString(16)} -- not supported`;
+  let crc = crc32(fixed);
+  if (flags & FLAG_EXTRA) {
+    const len = await readBytes(input, 2);
+    if (len.length < 2) return "unexpected end of file (in a member header)";
+    crc = crc32(len, crc);
+    let left = len.readUInt16LE(0);
+    while (left > 0) {
+      const part = await readBytes(input, Math.min(left, 65536));
+      if (part.length === 0) return "unexpected end of file (in a member header)";
+      crc = crc32(part, crc);
+      left -= part.length;
+    }
+  }
+  for (const flag of [FLAG_NAME, FLAG_COMMENT]) {
+    if (!(flags & flag)) continue;
+    // A zero-terminated string.
+    for (;;) {
+      const c = await input.next();
+      if (c === undefined) return "unexpected end of file (in a member header)";
+      const z = c.indexOf(0);
+      crc = crc32(z < 0 ? c : c.subarray(0, z + 1), crc);
+      if (z >= 0) {
+        input.unshift(c.subarray(z + 1));
+        break;
+      }
+    }
+  }
+  if (flags & FLAG_HCRC) {
+    const h = await readBytes(input, 2);
+    if (h.length < 2) return "unexpected end of file (in a member header)";
+    const want = h.readUInt16LE(0);
+    if (want !== (crc & 0xffff)) return `header checksum 0x${want.toString(16).padStart(4, "0")} != computed checksum 0x${(crc & 0xffff).toString(16).padStart(4, "0")}`;
+  }
+  return true;
+}
+
+/**
+ * Decode a member's deflate data again from its start (`dataStart`) up to the damage: at full speed up to the
+ * piece zlib failed in (`failing`, offsets in the compressed input), then one byte a write, so that only the
+ * text of the byte where zlib finds the damage is lost. Returns the text after the first `delivered` bytes.
+ */
+async function textBeforeDamage(
+  from: AsyncIterable<Buffer>,
+  dataStart: number,
+  failing: readonly [number, number],
+  delivered: number,
+  dictionary: Buffer,
+): Promise<Buffer[]> {
+  const inf = zlib.createInflateRaw({ dictionary });
+  const out: Buffer[] = [];
+  let seen = 0;
+  inf.on("data", (d: Buffer) => {
+    const skip = Math.max(0, Math.min(d.length, delivered - seen));
+    if (skip < d.length) out.push(d.subarray(skip));
+    seen += d.length;
+  });
+  inf.on("error", () => undefined);
+  let at = dataStart;
+  try {
+    outer: for await (const chunk of from) {
+      for (let i = 0; i < chunk.length && at < failing[1]; ) {
+        // Up to the failing piece in big writes, then byte by byte.
+        const n = at < failing[0] ? Math.min(chunk.length - i, failing[0] - at) : 1;
+        if (!(await writePiece(inf, chunk.subarray(i, i + n)))) break outer;
+        i += n;
+        at += n;
+      }
+      if (at >= failing[1]) break;
+    }
+  } catch {
+    // The replay could not be read: keep what it gave.
+  } finally {
+    inf.destroy();
+  }
+  return out;
+}
