@@ -148,6 +148,28 @@ class GzipWindow {
   }
 }
 
+/** A member's text not yet handed out, in order; `release(n)` hands it out up to member offset `n`. */
+class HeldText {
+  private parts: Buffer[] = [];
+  /** Member offset of the first held byte. */
+  private released = 0;
+
+  push(b: Buffer): void {
+    if (b.length > 0) this.parts.push(b);
+  }
+
+  *release(upTo: number): Generator<Buffer, void, undefined> {
+    while (this.released < upTo && this.parts.length > 0) {
+      const b = this.parts[0];
+      const n = Math.min(b.length, upTo - this.released);
+      if (n === b.length) this.parts.shift();
+      else this.parts[0] = b.subarray(n);
+      this.released += n;
+      yield n === b.length ? b : b.subarray(0, n);
+    }
+  }
+}
+
 /** Write one piece to an inflater and wait until zlib took it: false when the inflater failed or was closed. */
 function writePiece(inf: zlib.InflateRaw, piece: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
@@ -239,13 +261,17 @@ export async function* gunzipMembers(
           return { kind: "source", error };
         }
       })();
+      // gzip writes a member's text when its 32 KiB window fills and when the member's data end, and not the
+      // partial window before damaged data: the text past the last whole window is held back until then.
+      const held = new HeldText();
       let inflateError: (Error & { code?: string }) | undefined;
       try {
         for await (const out of inf as AsyncIterable<Buffer>) {
           crc = crc32(out, crc);
           size += out.length;
           window.saw(out);
-          yield out;
+          held.push(out);
+          yield* held.release(size - (size % 32768));
         }
       } catch (e) {
         inflateError = e as Error & { code?: string };
@@ -253,14 +279,20 @@ export async function* gunzipMembers(
         inf.destroy();
       }
       const end = await pump;
+      if (inflateError === undefined || end.kind === "source") yield* held.release(size);
       if (end.kind === "source") throw end.error;
       if (inflateError !== undefined) {
         // Damaged deflate data: Node dropped the text of zlib's failing call (and any it had not handed out);
-        // decode the member again up to the damage to recover it.
+        // decode the member again up to the damage to recover it, then write what gzip writes: whole windows.
         const from = replay !== undefined ? replay(dataStart) : input.replayOf(dataStart);
+        let decoded = size;
         if (from !== undefined) {
-          for (const out of await textBeforeDamage(from, dataStart, failing, size, window.bytes)) yield out;
+          for (const out of await textBeforeDamage(from, dataStart, failing, size, window.bytes)) {
+            held.push(out);
+            decoded += out.length;
+          }
         }
+        yield* held.release(decoded - (decoded % 32768));
         throw damaged(`invalid compressed data--${inflateError.message} (member ${members}, in compressed bytes ${failing[0]}–${failing[1]})`);
       }
       const trailer = await readBytes(input, 8);
