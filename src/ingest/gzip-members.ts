@@ -202,7 +202,9 @@ export async function* gunzipMembers(
   const what = replay === undefined ? "input" : "file";
   const advice =
     "The file starts like gzip but is corrupt or truncated: the lines before the damage were read (as `gzip -d` writes them); check it with `gzip -t`.";
-  const damaged = (reason: string, tip = advice): DamagedInputError => new DamagedInputError(`Cannot decompress ${label}: ${reason}. ${tip}`);
+  // gzip's words first (what `gzip -d` says), then where, then what was read and how to check.
+  const damaged = (reason: string, where: string, tip = advice): DamagedInputError =>
+    new DamagedInputError(`Cannot decompress ${label}: ${reason}. ${where}. ${tip}`);
   const window = new GzipWindow();
   let members = 0;
   let goodEnd = 0; // offset after the last complete member
@@ -214,15 +216,16 @@ export async function* gunzipMembers(
         if (next === "end") return;
         if (next === "garbage") {
           throw damaged(
-            `the rest after byte ${goodEnd} of the compressed ${what} was not gzip and was ignored (trailing garbage)`,
-            "Every member before it was read (as `gzip -d` writes them, warning \"trailing garbage ignored\"); check the file with `gzip -t`.",
+            "trailing garbage ignored",
+            `The rest after byte ${goodEnd} of the compressed ${what} was not gzip and was ignored`,
+            "Every line before it was read (as `gzip -d` writes them); check the file with `gzip -t`.",
           );
         }
       }
       const headerStart = input.offset;
       input.keepFrom(headerStart);
       const header = await readHeader(input);
-      if (typeof header === "string") throw damaged(`${header} (member ${members + 1}, from byte ${headerStart})`);
+      if (typeof header === "string") throw damaged(header, `The header of member ${members + 1} (from byte ${headerStart}) is ${header === "unexpected end of file" ? "cut short" : "not valid"}`);
       members++;
       const dataStart = input.offset;
 
@@ -293,16 +296,25 @@ export async function* gunzipMembers(
           }
         }
         yield* held.release(decoded - (decoded % 32768));
-        throw damaged(`invalid compressed data--${inflateError.message} (member ${members}, in compressed bytes ${failing[0]}–${failing[1]})`);
+        throw damaged(
+          "invalid compressed data--format violated",
+          `Member ${members} (from byte ${headerStart}) is damaged in compressed bytes ${failing[0]}–${failing[1]} (zlib: ${inflateError.message})`,
+        );
       }
       const trailer = await readBytes(input, 8);
-      if (trailer.length < 8) throw damaged(`unexpected end of file (member ${members}, from byte ${headerStart}, is cut short)`);
+      if (trailer.length < 8) throw damaged("unexpected end of file", `Member ${members} (from byte ${headerStart}) is cut short`);
       const wantCrc = trailer.readUInt32LE(0);
       const wantSize = trailer.readUInt32LE(4);
       const problems: string[] = [];
-      if (wantCrc !== crc >>> 0) problems.push(`crc error (the trailer says ${hex(wantCrc)}, the data give ${hex(crc >>> 0)})`);
-      if (wantSize !== size % 2 ** 32) problems.push(`length error (the trailer says ${wantSize} bytes mod 2^32, the data give ${size})`);
-      if (problems.length > 0) throw damaged(`invalid compressed data--${problems.join(", ")} in member ${members}, ending at byte ${input.offset}`);
+      if (wantCrc !== crc >>> 0) problems.push(`crc (the trailer's CRC-32 is ${hex(wantCrc)}, the text's ${hex(crc >>> 0)})`);
+      if (wantSize !== size % 2 ** 32) problems.push(`length (the trailer's length is ${wantSize} bytes mod 2^32, the text's ${size})`);
+      if (problems.length > 0) {
+        throw damaged(
+          `invalid compressed data--${problems.map((p) => p.split(" ")[0] + " error").join(", ")}`,
+          `Member ${members} (bytes ${headerStart}–${input.offset}): ${problems.map((p) => p.slice(p.indexOf("(") + 1, -1)).join("; ")}`,
+          "Its text was read (as `gzip -d` writes it) but is not what was compressed; check the file with `gzip -t`.",
+        );
+      }
       goodEnd = input.offset;
       window.memberEnd(size);
     }
@@ -365,21 +377,21 @@ async function betweenMembers(input: CompressedInput): Promise<"end" | "member" 
  */
 async function readHeader(input: CompressedInput): Promise<true | string> {
   const fixed = await readBytes(input, 10);
-  if (fixed.length < 10) return "unexpected end of file (in a member header)";
+  if (fixed.length < 10) return "unexpected end of file";
   if (fixed[0] !== 0x1f || (fixed[1] !== 0x8b && fixed[1] !== 0x9e)) return "not in gzip format";
   if (fixed[2] !== 8) return `unknown method ${fixed[2]} -- not supported`;
   const flags = fixed[3];
-  if (flags & FLAG_ENCRYPTED) return "the member is encrypted -- not supported";
-  if (flags & FLAG_RESERVED) return `the member has flags 0x${flags.toString(16)} -- not supported`;
+  if (flags & FLAG_ENCRYPTED) return "encrypted -- not supported";
+  if (flags & FLAG_RESERVED) return `has flags 0x${flags.toString(16)} -- not supported`;
   let crc = crc32(fixed);
   if (flags & FLAG_EXTRA) {
     const len = await readBytes(input, 2);
-    if (len.length < 2) return "unexpected end of file (in a member header)";
+    if (len.length < 2) return "unexpected end of file";
     crc = crc32(len, crc);
     let left = len.readUInt16LE(0);
     while (left > 0) {
       const part = await readBytes(input, Math.min(left, 65536));
-      if (part.length === 0) return "unexpected end of file (in a member header)";
+      if (part.length === 0) return "unexpected end of file";
       crc = crc32(part, crc);
       left -= part.length;
     }
@@ -389,7 +401,7 @@ async function readHeader(input: CompressedInput): Promise<true | string> {
     // A zero-terminated string.
     for (;;) {
       const c = await input.next();
-      if (c === undefined) return "unexpected end of file (in a member header)";
+      if (c === undefined) return "unexpected end of file";
       const z = c.indexOf(0);
       crc = crc32(z < 0 ? c : c.subarray(0, z + 1), crc);
       if (z >= 0) {
@@ -400,7 +412,7 @@ async function readHeader(input: CompressedInput): Promise<true | string> {
   }
   if (flags & FLAG_HCRC) {
     const h = await readBytes(input, 2);
-    if (h.length < 2) return "unexpected end of file (in a member header)";
+    if (h.length < 2) return "unexpected end of file";
     const want = h.readUInt16LE(0);
     if (want !== (crc & 0xffff)) return `header checksum 0x${want.toString(16).padStart(4, "0")} != computed checksum 0x${(crc & 0xffff).toString(16).padStart(4, "0")}`;
   }
