@@ -11,8 +11,6 @@ export class DamagedInputError extends DataError {}
  */
 export type CompressedReplay = (from: number) => AsyncIterable<Buffer>;
 
-/** Compressed bytes handed to zlib per write: bounds the bytes stepped through one at a time after an error. */
-const INFLATE_PIECE = 16384;
 /** A stream's compressed bytes kept for a replay, at most (per member); a longer member is not replayed. */
 const STREAM_REPLAY_BYTES = 64 << 20;
 
@@ -245,18 +243,16 @@ export async function* gunzipMembers(
               inf.end();
               return { kind: "eof" };
             }
-            for (let i = 0; i < chunk.length; i += INFLATE_PIECE) {
-              const piece = chunk.subarray(i, Math.min(chunk.length, i + INFLATE_PIECE));
-              failing = [dataStart + given, dataStart + given + piece.length];
-              given += piece.length;
-              if (!(await writePiece(inf, piece))) return { kind: "stopped" };
-              const unused = given - inf.bytesWritten;
-              if (unused > 0) {
-                // The deflate data ended inside this piece: the rest (trailer, next member…) goes back to the input.
-                input.unshift(chunk.subarray(i + piece.length - unused));
-                inf.end();
-                return { kind: "end" };
-              }
+            // A chunk a write, as read (smaller pieces would cost a zlib call each on the healthy path).
+            failing = [dataStart + given, dataStart + given + chunk.length];
+            given += chunk.length;
+            if (!(await writePiece(inf, chunk))) return { kind: "stopped" };
+            const unused = given - inf.bytesWritten;
+            if (unused > 0) {
+              // The deflate data ended inside this chunk: the rest (trailer, next member…) goes back to the input.
+              input.unshift(chunk.subarray(chunk.length - unused));
+              inf.end();
+              return { kind: "end" };
             }
           }
         } catch (error) {
@@ -287,13 +283,11 @@ export async function* gunzipMembers(
       if (inflateError !== undefined) {
         // Damaged deflate data: Node dropped the text of zlib's failing call (and any it had not handed out);
         // decode the member again up to the damage to recover it, then write what gzip writes: whole windows.
-        const from = replay !== undefined ? replay(dataStart) : input.replayOf(dataStart);
+        const again = (): AsyncIterable<Buffer> | undefined => (replay !== undefined ? replay(dataStart) : input.replayOf(dataStart));
         let decoded = size;
-        if (from !== undefined) {
-          for (const out of await textBeforeDamage(from, dataStart, failing, size, window.bytes)) {
-            held.push(out);
-            decoded += out.length;
-          }
+        for (const out of await textBeforeDamage(again, dataStart, failing, size, window.bytes)) {
+          held.push(out);
+          decoded += out.length;
         }
         yield* held.release(decoded - (decoded % 32768));
         throw damaged(
@@ -420,17 +414,41 @@ async function readHeader(input: CompressedInput): Promise<true | string> {
 }
 
 /**
- * Decode a member's deflate data again from its start (`dataStart`) up to the damage: at full speed up to the
- * piece zlib failed in (`failing`, offsets in the compressed input), then one byte a write, so that only the
- * text of the byte where zlib finds the damage is lost. Returns the text after the first `delivered` bytes.
+ * Decode a member's deflate data again from its start (`dataStart`) up to the damage, and return its text after
+ * the first `delivered` bytes (what Node dropped). zlib's error is placed to the byte in rounds, each a decode
+ * from the member's start: at full speed up to the range it failed in (`failing`, offsets in the compressed
+ * input), then in 512 steps through that range; the last round steps one byte a write, so that only the text
+ * of the byte where zlib finds the damage is not recovered.
  */
 async function textBeforeDamage(
-  from: AsyncIterable<Buffer>,
+  again: () => AsyncIterable<Buffer> | undefined,
   dataStart: number,
   failing: readonly [number, number],
   delivered: number,
   dictionary: Buffer,
 ): Promise<Buffer[]> {
+  let range = failing;
+  let out: Buffer[] = [];
+  for (;;) {
+    const step = Math.max(1, Math.ceil((range[1] - range[0]) / 512));
+    const from = again();
+    if (from === undefined) return out;
+    const round = await decodeTo(from, dataStart, range, step, delivered, dictionary);
+    out = round.out;
+    if (round.failed === undefined || step === 1) return out;
+    range = round.failed;
+  }
+}
+
+/** One round of {@link textBeforeDamage}: the text decoded, and the step zlib failed in (undefined: none). */
+async function decodeTo(
+  from: AsyncIterable<Buffer>,
+  dataStart: number,
+  range: readonly [number, number],
+  step: number,
+  delivered: number,
+  dictionary: Buffer,
+): Promise<{ out: Buffer[]; failed?: [number, number] }> {
   const inf = zlib.createInflateRaw({ dictionary });
   const out: Buffer[] = [];
   let seen = 0;
@@ -442,20 +460,19 @@ async function textBeforeDamage(
   inf.on("error", () => undefined);
   let at = dataStart;
   try {
-    outer: for await (const chunk of from) {
-      for (let i = 0; i < chunk.length && at < failing[1]; ) {
-        // Up to the failing piece in big writes, then byte by byte.
-        const n = at < failing[0] ? Math.min(chunk.length - i, failing[0] - at) : 1;
-        if (!(await writePiece(inf, chunk.subarray(i, i + n)))) break outer;
+    for await (const chunk of from) {
+      for (let i = 0; i < chunk.length && at < range[1]; ) {
+        const n = at < range[0] ? Math.min(chunk.length - i, range[0] - at) : Math.min(chunk.length - i, step, range[1] - at);
+        if (!(await writePiece(inf, chunk.subarray(i, i + n)))) return { out, failed: [at, at + n] };
         i += n;
         at += n;
       }
-      if (at >= failing[1]) break;
+      if (at >= range[1]) break;
     }
   } catch {
     // The replay could not be read: keep what it gave.
   } finally {
     inf.destroy();
   }
-  return out;
+  return { out };
 }
