@@ -285,15 +285,14 @@ export async function* gunzipMembers(
         // decode the member again up to the damage to recover it, then write what gzip writes: whole windows.
         const again = (): AsyncIterable<Buffer> | undefined => (replay !== undefined ? replay(dataStart) : input.replayOf(dataStart));
         let decoded = size;
-        for (const out of await textBeforeDamage(again, dataStart, failing, size, window.bytes)) {
+        const found = await textBeforeDamage(again, dataStart, failing, size, window.bytes);
+        for (const out of found.out) {
           held.push(out);
           decoded += out.length;
         }
         yield* held.release(decoded - (decoded % 32768));
-        throw damaged(
-          "invalid compressed data--format violated",
-          `Member ${members} (from byte ${headerStart}) is damaged in compressed bytes ${failing[0]}–${failing[1]} (zlib: ${inflateError.message})`,
-        );
+        const where = found.at !== undefined ? `at compressed byte ${found.at}` : `in compressed bytes ${failing[0]}–${failing[1]}`;
+        throw damaged("invalid compressed data--format violated", `Member ${members} (from byte ${headerStart}) is damaged ${where} (zlib: ${inflateError.message})`);
       }
       const trailer = await readBytes(input, 8);
       if (trailer.length < 8) throw damaged("unexpected end of file", `Member ${members} (from byte ${headerStart}) is cut short`);
@@ -418,7 +417,7 @@ async function readHeader(input: CompressedInput): Promise<true | string> {
  * the first `delivered` bytes (what Node dropped). zlib's error is placed to the byte in rounds, each a decode
  * from the member's start: at full speed up to the range it failed in (`failing`, offsets in the compressed
  * input), then in 512 steps through that range; the last round steps one byte a write, so that only the text
- * of the byte where zlib finds the damage is not recovered.
+ * of the byte where zlib finds the damage is not recovered. Also returns that byte's offset (`at`), when found.
  */
 async function textBeforeDamage(
   again: () => AsyncIterable<Buffer> | undefined,
@@ -426,16 +425,17 @@ async function textBeforeDamage(
   failing: readonly [number, number],
   delivered: number,
   dictionary: Buffer,
-): Promise<Buffer[]> {
+): Promise<{ out: Buffer[]; at?: number }> {
   let range = failing;
   let out: Buffer[] = [];
   for (;;) {
     const step = Math.max(1, Math.ceil((range[1] - range[0]) / 512));
     const from = again();
-    if (from === undefined) return out;
+    if (from === undefined) return { out };
     const round = await decodeTo(from, dataStart, range, step, delivered, dictionary);
     out = round.out;
-    if (round.failed === undefined || step === 1) return out;
+    if (round.failed === undefined) return { out };
+    if (step === 1) return { out, at: round.failed[0] };
     range = round.failed;
   }
 }
