@@ -1,3 +1,5 @@
+// gzip input read the way `gzip -dc` reads it, damaged or not: member by member, each member's deflate data
+// through its own raw inflater, and the damage reported after exactly the bytes gzip writes.
 import * as zlib from "node:zlib";
 import { DataError } from "../errors";
 
@@ -186,10 +188,36 @@ type DataEnd = { kind: "end" } | { kind: "eof" } | { kind: "source"; error: unkn
 
 /**
  * Decompress a gzip stream member by member (RFC 1952), each member's deflate data with its own raw inflater,
- * and yield exactly the bytes `gzip -dc` writes before it stops: every complete member; trailing zero bytes
- * ignored silently; trailing bytes that are not gzip ignored, then reported; a member cut short or damaged
- * yields the text decoded before the damage (a failing zlib call's text is recovered through `replay`), then
- * throws a {@link DamagedInputError} that says what was wrong and where.
+ * and yield exactly the bytes `gzip -dc` (gzip 1.12) writes before it stops, then throw a
+ * {@link DamagedInputError} that says, in gzip's words first, what was wrong and where:
+ *
+ * - every complete member, its CRC-32 and length checked (a mismatch: the text, then "crc error" / "length error");
+ * - trailing zero bytes: ignored silently; any other trailing bytes: "trailing garbage ignored", naming the byte
+ *   after which the input was not gzip;
+ * - a header gzip refuses (unknown method, reserved or encrypted flags, a wrong FHCRC) or cut short: nothing of it;
+ *   FEXTRA, FNAME and FCOMMENT are skipped;
+ * - deflate data cut short: all the text it holds (zlib may decode one last literal that gzip, which looks bits
+ *   ahead, does not write);
+ * - deflate data zlib rejects: the member's text in whole 32 KiB windows before the damage, as gzip flushes
+ *   them (the text of zlib's failing call, which Node drops, is decoded again through `replay`, or from a
+ *   stream's last 64 MiB kept in memory); a distance reaching before the member's start reads gzip's window
+ *   (zeros, then earlier members' text), as gzip does, instead of stopping.
+ *
+ * `source` is the compressed input from its first byte; `label` names it in messages; `replay(from)` reads the
+ * compressed input again from byte `from` (a file), undefined for a stream. Not gzip's: compress/pack/LZH data
+ * after a member, which gzip also decodes, is reported as trailing garbage.
+ *
+ * @example
+ * // `printf 'a\nb\n' | gzip -n`, then bytes that are not gzip:
+ * const gz = Buffer.from("1f8b08000000000000034be44ae20200972a571804000000", "hex");
+ * const got: string[] = [];
+ * try {
+ *   for await (const c of gunzipMembers([Buffer.concat([gz, Buffer.from("junk")])], "x.gz")) got.push(c.toString("latin1"));
+ * } catch (e) {
+ *   got.push((e as Error).message.split(". ")[0]);
+ * }
+ * got.length; // 2
+ * got[1]; // "Cannot decompress x.gz: trailing garbage ignored"
  */
 export async function* gunzipMembers(
   source: AsyncIterable<Buffer | string>,

@@ -110,9 +110,10 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
 }
 
 /**
- * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes (a damaged gzip stream
- * throws after the chunks before the damage), as `readTextBatches` reads a path and `featurizeLog` inflates a gzip
- * file for its workers.
+ * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes, as `readTextBatches` reads
+ * a path and `featurizeLog` inflates a gzip file for its workers. A damaged gzip file (trailing garbage, cut short,
+ * corrupt) gives exactly the bytes `gzip -dc` writes, then throws a DataError saying what and where (see
+ * `gunzipMembers` in ./gzip-members).
  *
  * @example
  * let bytes = 0;
@@ -181,8 +182,9 @@ export interface TextBatch {
   readonly firstLineNo: number;
   readonly flags: number[] | undefined;
   /**
-   * Set on the last batch when the input could not be read to its end: a damaged or truncated gzip stream
-   * (the lines before the damage are in this and earlier batches, as `gzip -d` writes them), a read error,
+   * Set on the last batch when the input could not be read to its end: a damaged or truncated gzip stream, or
+   * bytes after it that are not gzip (the lines before are in this and earlier batches, exactly as `gzip -dc`
+   * writes them; trailing zero bytes are ignored silently, as gzip ignores them), a read error,
    * or the `maxBytes` cap. The reason names the input and says how to check it. `parseLogStream` turns it
    * into one reject numbered after the last line read.
    */
