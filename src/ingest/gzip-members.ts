@@ -13,7 +13,7 @@ export class DamagedInputError extends DataError {}
  */
 export type CompressedReplay = (from: number) => AsyncIterable<Buffer>;
 
-/** A stream's compressed bytes kept for a replay, at most (per member); a longer member is not replayed. */
+/** A stream's compressed bytes kept for a replay, at most (per member; a longer member is not replayed). */
 const STREAM_REPLAY_BYTES = 64 << 20;
 
 const FLAG_HCRC = 0x02;
@@ -50,13 +50,19 @@ class CompressedInput {
   offset = 0;
   /** Bytes pulled from the source so far. */
   private pulled = 0;
-  /** A stream's last chunks (about STREAM_REPLAY_BYTES), with their offsets, for a replay (undefined: not kept). */
-  private kept: { at: number; buf: Buffer }[] | undefined;
+  /** The last chunk pulled (the rest of the input given back is a part of it). */
+  private last: { at: number; buf: Buffer } | undefined;
+  /** A stream's chunks from the current member's start, with their offsets, for a replay. */
+  private kept: { at: number; buf: Buffer }[] = [];
   private keptBytes = 0;
+  /** Whether `kept` still reaches back to the member's start (a stream, and the member within STREAM_REPLAY_BYTES). */
+  private keeping = false;
 
-  constructor(source: AsyncIterable<Buffer | string>, keep: boolean) {
+  constructor(
+    source: AsyncIterable<Buffer | string>,
+    private readonly keep: boolean,
+  ) {
     this.it = source[Symbol.asyncIterator]();
-    if (keep) this.kept = [];
   }
 
   async next(): Promise<Buffer | undefined> {
@@ -70,12 +76,13 @@ class CompressedInput {
         return undefined;
       }
       b = typeof step.value === "string" ? Buffer.from(step.value) : step.value;
-      if (this.kept !== undefined && b.length > 0) {
-        this.kept.push({ at: this.pulled, buf: b });
-        this.keptBytes += b.length;
-        while (this.keptBytes - this.kept[0].buf.length >= STREAM_REPLAY_BYTES) this.keptBytes -= this.kept.shift()!.buf.length;
-      }
+      this.last = { at: this.pulled, buf: b };
       this.pulled += b.length;
+      if (this.keeping) {
+        this.kept.push(this.last);
+        this.keptBytes += b.length;
+        if (this.keptBytes > STREAM_REPLAY_BYTES) this.forget();
+      }
     }
     this.offset += b.length;
     return b;
@@ -88,16 +95,28 @@ class CompressedInput {
     this.offset -= b.length;
   }
 
-  /** Forget kept chunks that end before `offset` (a new member starts there). */
+  /** A member starts at `offset`: keep a stream's chunks from there on (while the member is small enough). */
   keepFrom(offset: number): void {
-    const kept = this.kept;
-    while (kept !== undefined && kept.length > 0 && kept[0].at + kept[0].buf.length <= offset) this.keptBytes -= kept.shift()!.buf.length;
+    this.forget();
+    if (!this.keep) return;
+    this.keeping = true;
+    const last = this.last;
+    if (last !== undefined && last.at + last.buf.length > offset) {
+      this.kept.push(last);
+      this.keptBytes = last.buf.length;
+    }
+  }
+
+  private forget(): void {
+    this.kept = [];
+    this.keptBytes = 0;
+    this.keeping = false;
   }
 
   /** The kept chunks as a replay from `from` (undefined when they do not reach back that far). */
   replayOf(from: number): AsyncIterable<Buffer> | undefined {
-    const kept = this.kept?.slice();
-    if (kept === undefined || kept.length === 0 || kept[0].at > from) return undefined;
+    const kept = this.kept.slice();
+    if (!this.keeping || kept.length === 0 || kept[0].at > from) return undefined;
     return (async function* () {
       for (const { at, buf } of kept) if (at + buf.length > from) yield at >= from ? buf : buf.subarray(from - at);
     })();
@@ -105,7 +124,7 @@ class CompressedInput {
 
   async close(): Promise<void> {
     this.done = true;
-    this.kept = undefined;
+    this.forget();
     await this.it.return?.();
   }
 }
