@@ -229,9 +229,12 @@ type DataEnd = { kind: "end" } | { kind: "eof" } | { kind: "source"; error: unkn
  * @example
  * // `printf 'a\nb\n' | gzip -n`, then bytes that are not gzip:
  * const gz = Buffer.from("1f8b08000000000000034be44ae20200972a571804000000", "hex");
+ * const source = (async function* () {
+ *   yield Buffer.concat([gz, Buffer.from("junk")]);
+ * })();
  * const got: string[] = [];
  * try {
- *   for await (const c of gunzipMembers([Buffer.concat([gz, Buffer.from("junk")])], "x.gz")) got.push(c.toString("latin1"));
+ *   for await (const c of gunzipMembers(source, "x.gz")) got.push(c.toString("latin1"));
  * } catch (e) {
  *   got.push((e as Error).message.split(". ")[0]);
  * }
