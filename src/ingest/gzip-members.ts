@@ -167,7 +167,10 @@ class GzipWindow {
   }
 }
 
-/** A member's text not yet handed out, in order; `release(n)` hands it out up to member offset `n`. */
+/**
+ * A member's text not yet handed out, in order. `release(n)` hands out the chunks that end by member offset `n`
+ * (whole: the healthy path splits no chunk), `release(n, true)` all of the text up to `n`, cutting a chunk there.
+ */
 class HeldText {
   private parts: Buffer[] = [];
   /** Member offset of the first held byte. */
@@ -177,10 +180,11 @@ class HeldText {
     if (b.length > 0) this.parts.push(b);
   }
 
-  *release(upTo: number): Generator<Buffer, void, undefined> {
-    while (this.released < upTo && this.parts.length > 0) {
+  *release(upTo: number, cut = false): Generator<Buffer, void, undefined> {
+    while (this.parts.length > 0 && this.released < upTo) {
       const b = this.parts[0];
       const n = Math.min(b.length, upTo - this.released);
+      if (n < b.length && !cut) return;
       if (n === b.length) this.parts.shift();
       else this.parts[0] = b.subarray(n);
       this.released += n;
@@ -340,7 +344,7 @@ export async function* gunzipMembers(
           held.push(out);
           decoded += out.length;
         }
-        yield* held.release(decoded - (decoded % 32768));
+        yield* held.release(decoded - (decoded % 32768), true);
         const where = found.at !== undefined ? `at compressed byte ${found.at}` : `in compressed bytes ${failing[0]}–${failing[1]}`;
         throw damaged("invalid compressed data--format violated", `Member ${members} (from byte ${headerStart}) is damaged ${where} (zlib: ${inflateError.message})`);
       }
