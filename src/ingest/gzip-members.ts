@@ -44,14 +44,15 @@ function crc32Js(data: Buffer, value = 0): number {
 /** Compressed chunks pulled from the source with a one-chunk push-back, counting the bytes handed out. */
 class CompressedInput {
   private readonly it: AsyncIterator<Buffer | string>;
-  private back: Buffer | undefined;
+  /** Bytes given back, to be handed out first (the last given back first). */
+  private back: Buffer[] = [];
   private done = false;
   /** Offset in the compressed input of the next byte `next()` returns. */
   offset = 0;
   /** Bytes pulled from the source so far. */
   private pulled = 0;
-  /** The last chunk pulled (the rest of the input given back is a part of it). */
-  private last: { at: number; buf: Buffer } | undefined;
+  /** The last two chunks pulled (bytes given back are from them: a read of a few bytes can span two). */
+  private recent: { at: number; buf: Buffer }[] = [];
   /** A stream's chunks from the current member's start, with their offsets, for a replay. */
   private kept: { at: number; buf: Buffer }[] = [];
   private keptBytes = 0;
@@ -66,8 +67,7 @@ class CompressedInput {
   }
 
   async next(): Promise<Buffer | undefined> {
-    let b = this.back;
-    this.back = undefined;
+    let b = this.back.shift();
     while (b === undefined || b.length === 0) {
       if (this.done) return undefined;
       const step = await this.it.next();
@@ -76,10 +76,11 @@ class CompressedInput {
         return undefined;
       }
       b = typeof step.value === "string" ? Buffer.from(step.value) : step.value;
-      this.last = { at: this.pulled, buf: b };
+      const chunk = { at: this.pulled, buf: b };
+      this.recent = [this.recent[this.recent.length - 1], chunk].filter((c) => c !== undefined);
       this.pulled += b.length;
       if (this.keeping) {
-        this.kept.push(this.last);
+        this.kept.push(chunk);
         this.keptBytes += b.length;
         if (this.keptBytes > STREAM_REPLAY_BYTES) this.forget();
       }
@@ -88,10 +89,10 @@ class CompressedInput {
     return b;
   }
 
-  /** Give back the unused end of the last chunk. */
+  /** Give back bytes just handed out (the unused end of a chunk), to be handed out again first. */
   unshift(b: Buffer): void {
     if (b.length === 0) return;
-    this.back = b;
+    this.back.unshift(b);
     this.offset -= b.length;
   }
 
@@ -100,10 +101,11 @@ class CompressedInput {
     this.forget();
     if (!this.keep) return;
     this.keeping = true;
-    const last = this.last;
-    if (last !== undefined && last.at + last.buf.length > offset) {
-      this.kept.push(last);
-      this.keptBytes = last.buf.length;
+    for (const c of this.recent) {
+      if (c.at + c.buf.length > offset) {
+        this.kept.push(c);
+        this.keptBytes += c.buf.length;
+      }
     }
   }
 

@@ -155,7 +155,13 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
-  const head = first.value;
+  let head = first.value;
+  // Two bytes to sniff, even from a stream that gives one byte at a time.
+  while (typeof head !== "string" && head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, typeof more.value === "string" ? Buffer.from(more.value) : more.value]);
+  }
   const rest: AsyncIterable<Buffer | string> = {
     [Symbol.asyncIterator]: () => {
       let sentFirst = false;

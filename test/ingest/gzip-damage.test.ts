@@ -329,6 +329,36 @@ describe("gzip input: exactly what gzip -dc writes", () => {
   });
 });
 
+describe("gzip from a stream in 1-byte pieces (every header field and boundary split)", () => {
+  it("gives gzip's lines and the same damage report as the file", async () => {
+    const small = logText(200, 3);
+    const a = zlib.gzipSync(small.subarray(0, 9_001));
+    const b = zlib.gzipSync(small.subarray(9_001));
+    const named = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3, 2, 0, 0x41, 0x42]), Buffer.from("n\0c\0")]);
+    const hcrc = Buffer.alloc(2);
+    hcrc.writeUInt16LE(zlib.crc32(named) & 0xffff);
+    const withFields = Buffer.concat([named, hcrc, a.subarray(10)]);
+    const head = zlib.deflateRawSync(small.subarray(0, 5_000), { finishFlush: zlib.constants.Z_FULL_FLUSH });
+    const rejected = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), head, Buffer.from([0x07, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    for (const [what, bytes] of [
+      ["two members and junk", Buffer.concat([a, b, Buffer.from("junk")])],
+      ["header fields, then zeros", Buffer.concat([withFields, b, Buffer.alloc(5)])],
+      ["a member cut in its trailer", Buffer.concat([a, b.subarray(0, b.length - 3)])],
+      ["magic-prefixed garbage", Buffer.concat([a, Buffer.from([0x1f, 0x8b, 9])])],
+      ["deflate data zlib rejects", Buffer.concat([a, rejected])],
+    ] as const) {
+      const file = write(bytes);
+      const gz = gzipDc(file);
+      const mine = await ours(file);
+      expect(mine.out.equals(gz.out), what).toBe(true);
+      const pieces = Array.from(bytes, (x) => Buffer.from([x]));
+      const r = await batchLines(Readable.from(pieces));
+      expect(r.lines, what).toEqual(linesOf(gz.out));
+      expect(r.readError, what).toBe(mine.err?.replace(file, "the input stream").replace("compressed file", "compressed input"));
+    }
+  }, 120_000);
+});
+
 describe("siemlab parse on damaged gzip (the CLI spawned)", () => {
   it("reads the lines gzip -dc writes, reports the damage as the last reject, and exits 1", () => {
     const bad = Buffer.from(multi);
