@@ -282,6 +282,16 @@ export async function* gunzipMembers(
       if (typeof header === "string") throw damaged(header, `The header of member ${members + 1} (from byte ${headerStart}) is ${header === "unexpected end of file" ? "cut short" : "not valid"}`);
       members++;
       const dataStart = input.offset;
+      // A small member that ends inside the chunk at hand, as the next member's header follows (many-member files
+      // such as BGZF or appended batches): inflated at once (a stream per member costs ~0.3 ms).
+      const whole = await wholeMember(input, window.bytes);
+      if (whole !== undefined) {
+        window.saw(whole);
+        if (whole.length > 0) yield whole;
+        goodEnd = input.offset;
+        window.memberEnd(whole.length);
+        continue;
+      }
 
       // Z_SYNC_FLUSH at the end: deflate data cut short end the stream without an error (that would drop text).
       // The dictionary is what gzip's window holds when the member starts, which a distance reaching before the
@@ -375,6 +385,35 @@ export async function* gunzipMembers(
 function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, "0")}`;
 }
+
+/**
+ * The text of a member whose deflate data and trailer end inside the next chunk of the input, right before the
+ * next member's magic and method (1f 8b 08), inflated synchronously and checked against its trailer; the input
+ * is then after the trailer. Undefined (the input untouched) when the chunk holds no such end, or anything about
+ * it is not right: the member is then read as a stream, which also reports any damage.
+ */
+async function wholeMember(input: CompressedInput, dictionary: Buffer): Promise<Buffer | undefined> {
+  const c = await input.next();
+  if (c === undefined) return undefined;
+  input.unshift(c);
+  const next = c.indexOf(NEXT_MEMBER, 10); // 2 bytes of deflate data at least, and the trailer
+  if (next < 0) return undefined;
+  const data = c.subarray(0, next - 8);
+  let text: Buffer;
+  try {
+    const r = zlib.inflateRawSync(data, { dictionary, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    if (r.engine.bytesWritten !== data.length) return undefined;
+    text = r.buffer;
+  } catch {
+    return undefined;
+  }
+  if (c.readUInt32LE(next - 8) !== crc32(text) >>> 0 || c.readUInt32LE(next - 4) !== text.length % 2 ** 32) return undefined;
+  await input.next();
+  input.unshift(c.subarray(next));
+  return text;
+}
+
+const NEXT_MEMBER = Buffer.from([0x1f, 0x8b, 0x08]);
 
 /** Up to `n` bytes from the input (fewer at its end). */
 async function readBytes(input: CompressedInput, n: number): Promise<Buffer> {

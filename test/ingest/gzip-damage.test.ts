@@ -165,6 +165,26 @@ describe("gzip input: exactly what gzip -dc writes", () => {
     }
   });
 
+  it("many small members (as BGZF or appended batches write them): healthy, one damaged, junk after them", async () => {
+    const small: Buffer[] = [];
+    for (let at = 0; at < text.length; at += 9_000) small.push(zlib.gzipSync(text.subarray(at, at + 9_000)));
+    const all = Buffer.concat(small);
+    expect(small.length).toBeGreaterThan(50);
+    const healthy = await sameAsGzip(write(all), "small members");
+    expect(healthy.err).toBeUndefined();
+    expect(healthy.gz.out.equals(text)).toBe(true);
+    const offsetOf = (k: number) => small.slice(0, k).reduce((n, m) => n + m.length, 0);
+    for (const [k, at, xor] of [[20, 30, 0xff], [21, 400, 0x01], [40, 12, 0x10], [41, 100, 0x80]]) {
+      const bad = Buffer.from(all);
+      bad[offsetOf(k) + at] ^= xor;
+      const r = await sameAsGzip(write(bad), `member ${k + 1}, byte ${at} ^ ${xor}`);
+      expect(r.err).toMatch(new RegExp(`invalid compressed data--.*Member ${k + 1} `));
+      expect(r.gz.out.subarray(0, 9_000 * k).equals(text.subarray(0, 9_000 * k))).toBe(true);
+    }
+    const junk = await sameAsGzip(write(Buffer.concat([all, Buffer.from("junk")])), "small members, then junk");
+    expect(junk.err).toContain(`The rest after byte ${all.length} of the compressed file was not gzip`);
+  });
+
   it("trailing zero bytes are ignored silently, as gzip does", async () => {
     for (const n of [1, 2, 9, 70_000]) {
       const r = await sameAsGzip(write(Buffer.concat([multi, Buffer.alloc(n)])), `${n} zeros`);
