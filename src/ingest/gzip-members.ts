@@ -358,7 +358,9 @@ export async function* gunzipMembers(
         }
         yield* held.release(decoded - (decoded % 32768), true);
         const where = found.at !== undefined ? `at compressed byte ${found.at}` : `in compressed bytes ${failing[0]}–${failing[1]}`;
-        throw damaged("invalid compressed data--format violated", `Member ${members} (from byte ${headerStart}) is damaged ${where} (zlib: ${inflateError.message})`);
+        // A stream's member past STREAM_REPLAY_BYTES cannot be decoded again: say what may be missing.
+        const lost = found.replayed ? "" : "; up to 32 KiB of text before it may be missing (the member was too long to keep for decoding it again)";
+        throw damaged("invalid compressed data--format violated", `Member ${members} (from byte ${headerStart}) is damaged ${where} (zlib: ${inflateError.message})${lost}`);
       }
       const trailer = await readBytes(input, 8);
       if (trailer.length < 8) throw damaged("unexpected end of file", `Member ${members} (from byte ${headerStart}) is cut short`);
@@ -512,7 +514,8 @@ async function readHeader(input: CompressedInput): Promise<true | string> {
  * the first `delivered` bytes (what Node dropped). zlib's error is placed to the byte in rounds, each a decode
  * from the member's start: at full speed up to the range it failed in (`failing`, offsets in the compressed
  * input), then in 512 steps through that range; the last round steps one byte a write, so that only the text
- * of the byte where zlib finds the damage is not recovered. Also returns that byte's offset (`at`), when found.
+ * of the byte where zlib finds the damage is not recovered. Also returns that byte's offset (`at`), when found,
+ * and whether the member could be decoded again at all (`replayed`).
  */
 async function textBeforeDamage(
   again: () => AsyncIterable<Buffer> | undefined,
@@ -520,17 +523,19 @@ async function textBeforeDamage(
   failing: readonly [number, number],
   delivered: number,
   dictionary: Buffer,
-): Promise<{ out: Buffer[]; at?: number }> {
+): Promise<{ out: Buffer[]; at?: number; replayed: boolean }> {
   let range = failing;
   let out: Buffer[] = [];
+  let replayed = false;
   for (;;) {
     const step = Math.max(1, Math.ceil((range[1] - range[0]) / 512));
     const from = again();
-    if (from === undefined) return { out };
+    if (from === undefined) return { out, replayed };
+    replayed = true;
     const round = await decodeTo(from, dataStart, range, step, delivered, dictionary);
     out = round.out;
-    if (round.failed === undefined) return { out };
-    if (step === 1) return { out, at: round.failed[0] };
+    if (round.failed === undefined) return { out, replayed };
+    if (step === 1) return { out, at: round.failed[0], replayed };
     range = round.failed;
   }
 }
