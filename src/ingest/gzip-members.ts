@@ -403,7 +403,8 @@ async function wholeMember(input: CompressedInput, dictionary: Buffer): Promise<
   const data = c.subarray(0, next - 8);
   let text: Buffer;
   try {
-    const r = zlib.inflateRawSync(data, { dictionary, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    // At most WHOLE_MEMBER_TEXT of text at once (a gzip bomb is read as a stream, in bounded pieces).
+    const r = zlib.inflateRawSync(data, { dictionary, info: true, maxOutputLength: WHOLE_MEMBER_TEXT }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     if (r.engine.bytesWritten !== data.length) return undefined;
     text = r.buffer;
   } catch {
@@ -416,6 +417,8 @@ async function wholeMember(input: CompressedInput, dictionary: Buffer): Promise<
 }
 
 const NEXT_MEMBER = Buffer.from([0x1f, 0x8b, 0x08]);
+/** The most text a member inflated at once may have (bytes); a larger one is read as a stream. */
+const WHOLE_MEMBER_TEXT = 4 << 20;
 
 /** Up to `n` bytes from the input (fewer at its end). */
 async function readBytes(input: CompressedInput, n: number): Promise<Buffer> {

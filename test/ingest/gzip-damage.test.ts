@@ -139,6 +139,8 @@ describe("gzip input: exactly what gzip -dc writes", () => {
       ["gzip -9", gzipMade(text, 9)],
       ["an empty member alone", zlib.gzipSync(Buffer.alloc(0))],
       ["an empty member between two", Buffer.concat([members[0], zlib.gzipSync(Buffer.alloc(0)), members[1]])],
+      // 6 MiB of text in a few KB, then another member: too much to inflate at once, read as a stream.
+      ["a highly compressible member, then another", Buffer.concat([zlib.gzipSync(Buffer.alloc(6 << 20, "0123456789abcdef".repeat(8) + "\n")), members[1]])],
     ] as const) {
       const r = await sameAsGzip(write(bytes), what);
       expect(r.err, what).toBeUndefined();
