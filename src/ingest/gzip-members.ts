@@ -1,5 +1,6 @@
 // gzip input read the way `gzip -dc` reads it, damaged or not: member by member, each member's deflate data
 // through its own raw inflater, and the damage reported after exactly the bytes gzip writes.
+import type { Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import { DataError } from "../errors";
 
@@ -175,8 +176,8 @@ class GzipWindow {
  */
 class HeldText {
   private parts: Buffer[] = [];
-  /** Member offset of the first held byte. */
-  private released = 0;
+  /** Offset (in the text) of the first held byte: the bytes handed out. */
+  released = 0;
 
   push(b: Buffer): void {
     if (b.length > 0) this.parts.push(b);
@@ -196,7 +197,7 @@ class HeldText {
 }
 
 /** Write one piece to an inflater and wait until zlib took it: false when the inflater failed or was closed. */
-function writePiece(inf: zlib.InflateRaw, piece: Buffer): Promise<boolean> {
+function writePiece(inf: Transform, piece: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
     if (inf.destroyed) return resolve(false);
     const onClose = (): void => resolve(false);
@@ -252,7 +253,7 @@ export async function* gunzipMembers(
   label: string,
   replay?: CompressedReplay,
 ): AsyncGenerator<Buffer, void, undefined> {
-  const input = new CompressedInput(source, replay === undefined);
+  let input = new CompressedInput(source, replay === undefined);
   const what = replay === undefined ? "input" : "file";
   const advice =
     "The file starts like gzip but is corrupt or truncated: the lines before the damage were read (as `gzip -d` writes them); check it with `gzip -t`.";
@@ -262,7 +263,34 @@ export async function* gunzipMembers(
   const window = new GzipWindow();
   let members = 0;
   let goodEnd = 0; // offset after the last complete member
+  // Text a first, fast reading handed out, which the exact reading (from the file's start) must not repeat.
+  let skip = 0;
+  const pass = function* (text: Iterable<Buffer>): Generator<Buffer, void, undefined> {
+    for (const b of text) {
+      if (skip >= b.length) {
+        skip -= b.length;
+        continue;
+      }
+      const rest = skip > 0 ? b.subarray(skip) : b;
+      skip = 0;
+      yield rest;
+    }
+  };
   try {
+    if (replay !== undefined) {
+      // A file is first read as main did, through Node's Gunzip (members, CRC-32 and length checked by zlib on
+      // the thread pool). At the first error it is read again from its start, member by member, handing out only
+      // the text after what the fast reading gave (which holds back its last 32 KiB: never more than gzip writes).
+      const fast = yield* gunzipFast(input);
+      if (fast.ok) {
+        members = 1; // one or more, all complete: what follows is zero padding, garbage or the end
+        goodEnd = input.offset;
+      } else {
+        await input.close();
+        input = new CompressedInput(replay(0), false);
+        skip = fast.released;
+      }
+    }
     for (;;) {
       if (members > 0) {
         // After a member: the end, zero padding (ignored silently, as gzip does), another member, or garbage.
@@ -287,7 +315,7 @@ export async function* gunzipMembers(
       const whole = await wholeMember(input, window.bytes);
       if (whole !== undefined) {
         window.saw(whole);
-        if (whole.length > 0) yield whole;
+        if (whole.length > 0) yield* pass([whole]);
         goodEnd = input.offset;
         window.memberEnd(whole.length);
         continue;
@@ -336,7 +364,7 @@ export async function* gunzipMembers(
           size += out.length;
           window.saw(out);
           held.push(out);
-          yield* held.release(size - (size % 32768));
+          yield* pass(held.release(size - (size % 32768)));
         }
       } catch (e) {
         inflateError = e as Error & { code?: string };
@@ -344,7 +372,7 @@ export async function* gunzipMembers(
         inf.destroy();
       }
       const end = await pump;
-      if (inflateError === undefined || end.kind === "source") yield* held.release(size);
+      if (inflateError === undefined || end.kind === "source") yield* pass(held.release(size));
       if (end.kind === "source") throw end.error;
       if (inflateError !== undefined) {
         // Damaged deflate data: Node dropped the text of zlib's failing call (and any it had not handed out);
@@ -356,7 +384,7 @@ export async function* gunzipMembers(
           held.push(out);
           decoded += out.length;
         }
-        yield* held.release(decoded - (decoded % 32768), true);
+        yield* pass(held.release(decoded - (decoded % 32768), true));
         const where = found.at !== undefined ? `at compressed byte ${found.at}` : `in compressed bytes ${failing[0]}–${failing[1]}`;
         // A stream's member past STREAM_REPLAY_BYTES cannot be decoded again: say what may be missing.
         const lost = found.replayed ? "" : "; up to 32 KiB of text before it may be missing (the member was too long to keep for decoding it again)";
@@ -382,6 +410,62 @@ export async function* gunzipMembers(
   } finally {
     await input.close();
   }
+}
+
+/**
+ * Read a gzip file as main did: Node's Gunzip over all of it (it goes on from member to member itself; zlib checks
+ * each header, CRC-32 and length on the thread pool), handing out all but the last 32 KiB of text it has given
+ * (whole chunks) until it ends cleanly: at the input's end, or before zero bytes (given back to the input). On
+ * any error (damage, trailing garbage, a cut) it stops and says how much text it handed out: Node drops the text
+ * of a failing zlib call, so the caller reads the file again, exactly ({@link gunzipMembers}). The 32 KiB held
+ * back keep that count at or below what gzip writes before any damage.
+ */
+async function* gunzipFast(input: CompressedInput): AsyncGenerator<Buffer, { ok: boolean; released: number }, undefined> {
+  const gz = zlib.createGunzip();
+  let given = 0;
+  const pump = (async (): Promise<{ error: unknown } | undefined> => {
+    try {
+      for (;;) {
+        const chunk = await input.next();
+        if (chunk === undefined) break;
+        given += chunk.length;
+        if (!(await writePiece(gz, chunk))) return undefined;
+        const unused = given - gz.bytesWritten;
+        if (unused > 0) {
+          // zlib stopped before zero bytes (gzip's padding, or zeros and then garbage): they go back to the input.
+          input.unshift(chunk.subarray(chunk.length - unused));
+          break;
+        }
+      }
+      gz.end();
+      return undefined;
+    } catch (error) {
+      gz.end();
+      return { error };
+    }
+  })();
+  const held = new HeldText();
+  let size = 0;
+  let failed = false;
+  try {
+    for await (const out of gz as AsyncIterable<Buffer>) {
+      size += out.length;
+      held.push(out);
+      yield* held.release(size - 32768);
+    }
+  } catch {
+    failed = true;
+  } finally {
+    gz.destroy();
+  }
+  const source = await pump;
+  if (source !== undefined) {
+    yield* held.release(size);
+    throw source.error;
+  }
+  if (failed) return { ok: false, released: held.released };
+  yield* held.release(size);
+  return { ok: true, released: size };
 }
 
 function hex(n: number): string {
