@@ -1,5 +1,6 @@
-// gzip input read the way `gzip -dc` reads it, damaged or not: member by member, each member's deflate data
-// through its own raw inflater, and the damage reported after exactly the bytes gzip writes.
+// gzip input read the way `gzip -dc` reads it, damaged or not: a healthy file through Node's Gunzip; a damaged
+// file (and any stream) member by member, each member's deflate data through its own raw inflater, and the
+// damage reported after exactly the bytes gzip writes.
 import type { Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import { DataError } from "../errors";
@@ -230,7 +231,9 @@ type DataEnd = { kind: "end" } | { kind: "eof" } | { kind: "source"; error: unkn
  *   (zeros, then earlier members' text), as gzip does, instead of stopping.
  *
  * `source` is the compressed input from its first byte; `label` names it in messages; `replay(from)` reads the
- * compressed input again from byte `from` (a file), undefined for a stream. Not gzip's: compress/pack/LZH data
+ * compressed input again from byte `from` (a file), undefined for a stream. A file is first read through Node's
+ * Gunzip, as before this reader existed (the fast path for healthy files), and read again from its start, as
+ * above, at the first error. Not gzip's: compress/pack/LZH data
  * after a member, which gzip also decodes, is reported as trailing garbage.
  *
  * @example
