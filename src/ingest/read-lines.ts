@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
-import * as zlib from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
+import { DamagedInputError, gunzipMembers } from "./gzip-members";
 
 /** Every option name of {@link ReadLinesOptions} (unknown names fail with a suggestion). */
 export const READ_LINES_OPTIONS_KEYS: OptionKeys<ReadLinesOptions> = { maxLineLength: true, chunkSize: true, maxBytes: true };
@@ -110,9 +110,10 @@ function isReadableLike(x: unknown): x is AsyncIterable<Buffer | string> {
 }
 
 /**
- * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes (a damaged gzip stream
- * throws after the chunks before the damage), as `readTextBatches` reads a path and `featurizeLog` inflates a gzip
- * file for its workers.
+ * Open a file as a chunk stream, gunzipping it when it starts with the gzip magic bytes, as `readTextBatches` reads
+ * a path and `featurizeLog` inflates a gzip file for its workers. A damaged gzip file (trailing garbage, cut short,
+ * corrupt) gives exactly the bytes `gzip -dc` writes, then throws a DataError saying what and where (see
+ * `gunzipMembers` in ./gzip-members).
  *
  * @example
  * let bytes = 0;
@@ -142,52 +143,11 @@ export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffe
     throw new DataError(`Cannot read ${path}: ${(e as Error).message}`);
   }
   const stream = fs.createReadStream(path, { fd, highWaterMark: chunkSize, start: 0 });
-  if (n === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return gunzipped(stream, path);
-  return stream as AsyncIterable<Buffer>;
-}
-
-/** Thrown by the gzip reader after the bytes it could decompress: the input is damaged from here on. */
-class DamagedInputError extends DataError {}
-
-async function* gunzipped(source: AsyncIterable<Buffer | string>, label: string): AsyncGenerator<Buffer, void, undefined> {
-  const gunzip = zlib.createGunzip();
-  let stopped = false;
-  const input = (async () => {
-    try {
-      for await (const chunk of source) {
-        if (stopped) break;
-        if (!gunzip.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) {
-          await new Promise<void>((resolve) => {
-            // Whichever comes first; the other listener is removed (left behind, they piled up on a big file).
-            const done = () => {
-              gunzip.off("drain", done);
-              gunzip.off("close", done);
-              resolve();
-            };
-            gunzip.once("drain", done);
-            gunzip.once("close", done);
-          });
-        }
-      }
-      if (!stopped) gunzip.end();
-    } catch (e) {
-      gunzip.destroy(e as Error);
-    }
-  })();
-  try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (e) {
-    throw new DamagedInputError(
-      `Cannot decompress ${label}: ${(e as Error).message}. The file starts like gzip but is corrupt or truncated: ` +
-        `the lines before the damage were read (as \`gzip -d\` writes them); check it with \`gzip -t\`.`,
-    );
-  } finally {
-    // Early stop (maxBytes, a consumer that breaks) or an error: release the source as well.
-    stopped = true;
-    gunzip.destroy();
-    (source as { destroy?: () => void }).destroy?.();
+  if (n === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+    // After damaged deflate data the reader decodes the member again from the file (see gunzipMembers).
+    return gunzipMembers(stream, path, (from) => fs.createReadStream(path, { highWaterMark: chunkSize, start: from }));
   }
-  await input;
+  return stream as AsyncIterable<Buffer>;
 }
 
 /** Sniff the first chunk of a stream for the gzip magic bytes; decompress if present. */
@@ -195,7 +155,13 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
-  const head = first.value;
+  let head = first.value;
+  // Two bytes to sniff, even from a stream that gives one byte at a time.
+  while (typeof head !== "string" && head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, typeof more.value === "string" ? Buffer.from(more.value) : more.value]);
+  }
   const rest: AsyncIterable<Buffer | string> = {
     [Symbol.asyncIterator]: () => {
       let sentFirst = false;
@@ -206,7 +172,7 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string)
     },
   };
   if (typeof head !== "string" && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    yield* gunzipped(rest, label);
+    yield* gunzipMembers(rest, label);
   } else {
     yield* rest;
   }
@@ -222,8 +188,9 @@ export interface TextBatch {
   readonly firstLineNo: number;
   readonly flags: number[] | undefined;
   /**
-   * Set on the last batch when the input could not be read to its end: a damaged or truncated gzip stream
-   * (the lines before the damage are in this and earlier batches, as `gzip -d` writes them), a read error,
+   * Set on the last batch when the input could not be read to its end: a damaged or truncated gzip stream, or
+   * bytes after it that are not gzip (the lines before are in this and earlier batches, exactly as `gzip -dc`
+   * writes them; trailing zero bytes are ignored silently, as gzip ignores them), a read error,
    * or the `maxBytes` cap. The reason names the input and says how to check it. `parseLogStream` turns it
    * into one reject numbered after the last line read.
    */

@@ -259,6 +259,47 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
   }, 600_000);
 });
 
+describe("featurizeLog on damaged gzip: the lines gzip -dc writes, the same on every thread count", () => {
+  it("trailing garbage, a member cut short, a bad CRC, deflate data zlib rejects: same lines, counts and rejects", async () => {
+    const body = mixedLog(12_000, 5, "", false);
+    const gz = zlib.gzipSync(body);
+    const half = 700_001; // inside a line
+    const two = Buffer.concat([zlib.gzipSync(body.subarray(0, half)), zlib.gzipSync(body.subarray(half))]);
+    const badCrc = Buffer.from(gz);
+    badCrc.writeUInt32LE((badCrc.readUInt32LE(gz.length - 8) ^ 1) >>> 0, gz.length - 8);
+    // Deflate data in two parts (a full flush between them), the second part's block header damaged.
+    const head = zlib.deflateRawSync(body.subarray(0, half), { finishFlush: zlib.constants.Z_FULL_FLUSH });
+    const rest = Buffer.from(zlib.deflateRawSync(body.subarray(half)));
+    rest[0] = 0x07; // block type 3: invalid
+    const rejected = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), head, rest, Buffer.alloc(8)]);
+    const parse = { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 2000 };
+    const cases: [string, Buffer, string][] = [
+      ["trailing garbage after one member", Buffer.concat([gz, Buffer.from("-- rotated --\n")]), "trailing garbage ignored"],
+      ["magic-prefixed garbage after two members", Buffer.concat([two, Buffer.from([0x1f, 0x8b, 7, 0, 0, 0, 0, 0, 0, 3, 1])]), "unknown method 7"],
+      ["a member cut short", two.subarray(0, two.length - 30_000), "unexpected end of file"],
+      ["a bad CRC-32", badCrc, "crc error"],
+      ["deflate data zlib rejects", rejected, "format violated"],
+    ];
+    for (const [i, [what, bytes, says]] of cases.entries()) {
+      const file = path.join(dir, `damaged-${i}.log.gz`);
+      fs.writeFileSync(file, bytes);
+      const gzipLines = spawnSync("gzip", ["-dc", file], { maxBuffer: 1 << 30 }).stdout.toString("latin1").split("\n");
+      if (gzipLines[gzipLines.length - 1] === "") gzipLines.pop();
+      const one = await outcome(file, { parse, window: windowOptions, threads: 1 });
+      const view = one.view as { readError?: string; counts: { read: number }; rejects: Reject[] };
+      expect(view.readError, what).toContain(says);
+      // Every line gzip writes, then the damage as one reject numbered after them.
+      expect(view.counts.read, what).toBe(gzipLines.length + 1);
+      expect(view.rejects[view.rejects.length - 1].lineNo, what).toBe(gzipLines.length + 1);
+      for (const threads of [3, 4]) {
+        const many = await outcome(file, { minParallelBytes: 0, inProcess: true, parse, window: windowOptions, threads, blockBytes: 200_000 });
+        expect(many.view, `${what}, ${threads} threads`).toEqual(one.view);
+        expect(many.result.parallel.sequentialReason, what).toContain("gzip: Cannot decompress");
+      }
+    }
+  }, 600_000);
+});
+
 describe("featurizeLog on stateless formats (JSON lines, access logs, RFC 5424): threads agree exactly", () => {
   /** `n` lines of one format (seeded), with empty, broken and CRLF lines among them. */
   function statelessLog(format: "jsonl" | "access" | "rfc5424", n: number, seed: number): Buffer {
