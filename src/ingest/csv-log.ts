@@ -1,8 +1,8 @@
 import type { LogEvent } from "../events";
 import { CSV_MAX_RECORD_LINES, CsvRecordReader } from "../csv-record";
 import { OptionError } from "../errors";
-import { mappedEvent, resolveFieldMap } from "./field-map";
-import type { BoundaryHooks, FormatOptions, LineParser, LogFormat } from "./log-format";
+import { mappedEventFrom, mappedFieldNames, resolveFieldMap } from "./field-map";
+import type { BoundaryHooks, FormatOptions, LineParser, LogFormat, MappedField } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
 
@@ -37,15 +37,26 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
   const map = resolveFieldMap(options.fieldMap);
   const time: TimeValueOptions = { zone: resolveTimeZone(options.timeZone), epochUnit: checkEpochUnit(options.epochUnit) };
   let header: string[] | undefined;
-  // Per header: the column each field-map name reads (names that match no column left out), and the map
-  // narrowed to those names, so a row's lookups are one Map.get each, not a name normalisation per candidate.
-  let columnOf = new Map<string, number>();
-  let narrowed = map;
+  // Per header: the columns each mapped field's candidate names read, in the map's order (names that match no
+  // column left out), and errorCode's (-1: none): a row's values are then array reads, resolved once per header.
+  let columns = {} as Record<MappedField, number[]>;
+  let errorColumn = -1;
+  let row: string[] = [];
+  const pick = (f: MappedField): unknown => {
+    const cs = columns[f];
+    for (let k = 0; k < cs.length; k++) {
+      const v = row[cs[k]];
+      if (v !== undefined && v !== "") return v;
+    }
+    return undefined;
+  };
+  const errorCode = (): unknown => (errorColumn < 0 ? undefined : row[errorColumn]);
   // The record being read; it continues on the next line while a quoted field is open.
   const reader = new CsvRecordReader({ delimiter, maxRecordLines: CSV_MAX_RECORD_LINES });
   let firstLineNo = 0;
 
-  function settle(lineNo: number, raw: string, row: string[]): LogEvent | string {
+  function settle(lineNo: number, raw: string, fieldsRead: string[]): LogEvent | string {
+    row = fieldsRead;
     if (header === undefined) {
       if (row.length < 2) return `CSV header must have at least 2 columns separated by ${JSON.stringify(delimiter)}, got ${row.length}`;
       const seen = new Map<string, number>();
@@ -60,12 +71,10 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
         const k = normName(h);
         if (!index.has(k)) index.set(k, i);
       });
-      columnOf = new Map();
-      for (const name of [...Object.values(map).flat(), "errorCode"]) {
-        const i = index.get(normName(name));
-        if (i !== undefined) columnOf.set(name, i);
-      }
-      narrowed = Object.fromEntries(Object.entries(map).map(([f, names]) => [f, names.filter((n) => columnOf.has(n))])) as unknown as typeof map;
+      const columnOf = (name: string): number => index.get(normName(name)) ?? -1;
+      columns = {} as Record<MappedField, number[]>;
+      for (const f of mappedFieldNames()) columns[f] = map[f].map(columnOf).filter((i) => i >= 0);
+      errorColumn = columnOf("errorCode");
       return CSV_HEADER_REASON;
     }
     if (row.length !== header.length) return `expected ${header.length} fields (as in the header), got ${row.length}`;
@@ -76,21 +85,17 @@ export function createCsvLogParser(options: FormatOptions = {}): LineParser {
       const c = v.charCodeAt(0);
       record[header[i]] = ((c >= 48 && c <= 57) || c === 45) && NUMERIC.test(v) ? +v : v;
     }
-    const get = (name: string): unknown => {
-      const i = columnOf.get(name);
-      return i === undefined ? undefined : row[i];
-    };
-    return mappedEvent(lineNo, get, narrowed, time, record, raw);
+    return mappedEventFrom(lineNo, pick, errorCode, time, record, raw);
   }
 
   function parseLine(text: string, lineNo: number): LogEvent | string | null {
     if (!reader.pending && text.length === 0) return "empty line";
     if (!reader.pending) firstLineNo = lineNo;
-    const row = reader.readLine(text);
-    // Two tests, not one `||`: tslab compiles without strictNullChecks, where `row === null ||` does not narrow.
-    if (row === null) return null;
-    if (typeof row === "string") return row;
-    return settle(firstLineNo, text, row);
+    const read = reader.readLine(text);
+    // Two tests, not one `||`: tslab compiles without strictNullChecks, where `read === null ||` does not narrow.
+    if (read === null) return null;
+    if (typeof read === "string") return read;
+    return settle(firstLineNo, text, read);
   }
 
   function finish(): LogEvent | string | undefined {
