@@ -103,8 +103,13 @@ export function snakeCaseEventType(name: string): string {
 /**
  * `f` with its answers for string arguments remembered (the values of an event-type or outcome column repeat
  * on every row); forgotten past 4,096 distinct arguments, so a column of unique values costs a lookup, not memory.
+ * `f` must be pure.
+ *
+ * @example
+ * const parts = remembered((s) => s.split("."));
+ * parts("a.b") === parts("a.b") // true (the same array: split once)
  */
-function remembered<T>(f: (s: string) => T): (s: string) => T {
+export function remembered<T>(f: (s: string) => T): (s: string) => T {
   const seen = new Map<string, T>();
   return (s) => {
     const hit = seen.get(s);

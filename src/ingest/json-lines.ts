@@ -1,5 +1,5 @@
 import type { LogEvent } from "../events";
-import { mappedEvent, resolveFieldMap } from "./field-map";
+import { mappedEvent, remembered, resolveFieldMap } from "./field-map";
 import { STATELESS_BOUNDARY, type FormatOptions, type LineParser, type LogFormat } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
 import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
@@ -34,7 +34,8 @@ function flatten(obj: Record<string, unknown>, prefix: string, depth: number, ou
     const leaf = v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
     if (leaf || Array.isArray(v)) {
       // (A name written twice — "a.b" as a key and as a path — is one field.)
-      if (out[name] === undefined) size++;
+      // (Own keys only: `out` inherits "toString", "constructor", … from Object.prototype.)
+      if (!Object.prototype.hasOwnProperty.call(out, name)) size++;
       out[name] = leaf ? (v as string | number | boolean | null) : JSON.stringify(v).slice(0, 1000);
     } else if (typeof v === "object" && depth < MAX_DEPTH) size = flatten(v as Record<string, unknown>, name, depth + 1, out, size);
   }
@@ -42,19 +43,14 @@ function flatten(obj: Record<string, unknown>, prefix: string, depth: number, ou
 }
 
 /** The parts of each dotted field-map name (split once: the same few names are looked up on every line). */
-const pathParts = new Map<string, readonly string[]>();
+const pathParts = remembered((path: string): readonly string[] => path.split("."));
 
 /** Look up a dotted path (`source.ip`), also accepting a literal dotted key (`"source.ip": ...`). */
 function getPath(obj: Record<string, unknown>, path: string): unknown {
   if (Object.prototype.hasOwnProperty.call(obj, path)) return obj[path];
   if (path.indexOf(".") < 0) return undefined;
-  let parts = pathParts.get(path);
-  if (parts === undefined) {
-    parts = path.split(".");
-    if (pathParts.size < 1024) pathParts.set(path, parts);
-  }
   let cur: unknown = obj;
-  for (const part of parts) {
+  for (const part of pathParts(path)) {
     if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }

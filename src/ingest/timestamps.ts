@@ -249,8 +249,8 @@ class MinuteReader {
   }
 }
 
-const isoMinutes = new MinuteReader(16, true, (s, zone) => isoParse(s, zone));
-const clfMinutes = new MinuteReader(17, false, (s, zone) => clfParse(s, zone));
+const isoMinutes = new MinuteReader(16, true, isoParse);
+const clfMinutes = new MinuteReader(17, false, clfParse);
 
 /**
  * `YYYY-MM-DDTHH:MM:SS[.fraction][offset]` read minute by minute (see `MinuteReader`): the answer of

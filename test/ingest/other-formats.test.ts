@@ -93,6 +93,14 @@ describe("JSON lines", () => {
     expect(names.slice(0, 3)).toEqual(["a.b", "a.c", "k0"]);
     expect(e.fields).toMatchObject({ "a.b": 2, "a.c": "[1,2]", k96: 96, k97: 97 });
     expect(names).not.toContain("k98");
+    // Names Object.prototype has ("toString", "constructor") count like any other.
+    const inherited: Record<string, unknown> = { toString: "x", constructor: "y" };
+    for (let i = 0; i < 120; i++) inherited[`k${i}`] = i;
+    const named = Object.keys(ev(createJsonLinesParser().parseLine(JSON.stringify(inherited), 3)).fields ?? {});
+    expect(named.length).toBe(100);
+    expect(named.slice(0, 2)).toEqual(["toString", "constructor"]);
+    expect(named).toContain("k97");
+    expect(named).not.toContain("k98");
     // The same shape line after line gives the same names (they are remembered, not rebuilt).
     const again = ev(createJsonLinesParser().parseLine(JSON.stringify({ a: { b: 3 }, x: { y: { z: "deep" } } }), 2));
     expect(again.fields).toEqual({ "a.b": 3, "x.y.z": "deep" });
