@@ -4,7 +4,7 @@ import { WindowAccumulator, type WindowAccumulatorState, type WindowCountsOption
 import type { AttemptSlot, InheritedAttemptRead } from "./auth-attempts";
 import { getLogFormat } from "./formats";
 import type { BoundaryHooks, ParserNotes } from "./log-format";
-import { feedBatch, LineDriver, type ParseCounts, type ParseLogOptions } from "./parse-log";
+import { feedBatch, LineDriver, recordFrom as recordNote, type ParseCounts, type ParseLogOptions } from "./parse-log";
 import { LineSplitter, type TextBatch } from "./read-lines";
 
 /**
@@ -50,9 +50,9 @@ export interface RangeResult {
   readonly ownLines: number;
   readonly warmLines: number;
   /**
-   * Rejects of the range's lines. A line of a multi-line record (its reason ends with the driver's ` (record from
-   * line N)`) carries N in `recordFrom` (range-relative) and its reason without that suffix: the merge writes it
-   * again with N counted from the file's start.
+   * Rejects of the range's lines. A line of a multi-line record rejected with it (the driver gives its first line
+   * N, and ends the reason with `recordFrom(N)`) carries N in `recordFrom` (range-relative) and its reason without
+   * that ending: the merge writes it again with N counted from the file's start.
    */
   readonly rejects: (Reject & { readonly recordFrom?: number })[];
   /** The range's window counts (undefined when the caller passed its own accumulator). */
@@ -72,9 +72,6 @@ export interface RangeResult {
   readonly year: number | undefined;
 }
 
-/** The suffix `LineDriver` gives the reject of each line of a multi-line record but its last. */
-const RECORD_FROM = / \(record from line (\d+)\)$/;
-
 /**
  * A range's reject with line numbers counted from line `base` of the input (see {@link RangeResult.rejects}).
  *
@@ -85,7 +82,7 @@ const RECORD_FROM = / \(record from line (\d+)\)$/;
 export function absoluteReject(r: RangeResult["rejects"][number], base: number): Reject {
   const { recordFrom, ...rest } = r;
   const lineNo = r.lineNo + base;
-  return recordFrom === undefined ? { ...rest, lineNo } : { ...rest, lineNo, reason: `${r.reason} (record from line ${recordFrom + base})` };
+  return recordFrom === undefined ? { ...rest, lineNo } : { ...rest, lineNo, reason: r.reason + recordNote(recordFrom + base) };
 }
 
 /** The pieces `[pos, next)` of `[from, to)` cut on the `chunkSize` grid counted from byte 0 (as a whole-input read cuts them). */
@@ -181,7 +178,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     if (hooks === undefined) throw new Error(`format ${parse.format} cannot be read in parallel`);
     let gate = false;
     const acc = into ?? new WindowAccumulator(job.window);
-    const rejects: Reject[] = [];
+    const rejects: RangeResult["rejects"] = [];
     // Event types in the order first emitted after the gate (their counts: the driver's, less those at the gate).
     const typeOrder: string[] = [];
     const typeSeen = new Set<string>();
@@ -199,8 +196,10 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
           }
         }
       },
-      onReject(r: Reject) {
-        if (gate) rejects.push(r);
+      onReject(r: Reject, record?: number) {
+        if (!gate) return;
+        // The ending that names the record's first line is written again by the merge, in file line numbers.
+        rejects.push(record === undefined ? r : { ...r, reason: r.reason.slice(0, r.reason.length - recordNote(record).length), recordFrom: record });
       },
     });
     const feed = (b: TextBatch) => feedBatch(driver, b, 0);
@@ -235,11 +234,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
       typeOrder,
       ownLines,
       warmLines,
-      rejects: rejects.map((r) => {
-        const m = RECORD_FROM.exec(r.reason);
-        if (m === null) return { ...r, lineNo: r.lineNo - base };
-        return { ...r, lineNo: r.lineNo - base, reason: r.reason.slice(0, m.index), recordFrom: Number(m[1]) - base };
-      }),
+      rejects: rejects.map((r) => (r.recordFrom === undefined ? { ...r, lineNo: r.lineNo - base } : { ...r, lineNo: r.lineNo - base, recordFrom: r.recordFrom - base })),
       acc: into === undefined ? acc.exportState() : undefined,
       startState,
       endState,

@@ -86,8 +86,12 @@ export interface ParseResult {
 /** Where the streaming parse sends what it reads. */
 export interface ParseSink {
   onEvent(event: LogEvent): void;
-  /** Called for each reject; omit to only count them. */
-  onReject?(reject: Reject): void;
+  /**
+   * Called for each reject; omit to only count them. `recordLineNo` is set on a line of a multi-line record
+   * rejected with it (all its lines but the last): the record's first line, which the reason names at its end
+   * (` (record from line N)`).
+   */
+  onReject?(reject: Reject, recordLineNo?: number): void;
   /**
    * Called after each batch of lines (a few thousand); the read waits for a returned promise, so a sink
    * that writes to a slow pipe can apply backpressure.
@@ -108,6 +112,16 @@ export interface ParseSummary {
    * were parsed and the rest is one reject. Undefined when the whole input was read.
    */
   readonly readError?: string;
+}
+
+/**
+ * The end of the reject reason of each line of a multi-line record but its last: the record's first line.
+ *
+ * @example
+ * recordFrom(7) // " (record from line 7)"
+ */
+export function recordFrom(lineNo: number): string {
+  return ` (record from line ${lineNo})`;
 }
 
 function newCounts(): ParseCounts {
@@ -258,7 +272,7 @@ export class LineDriver {
       const onReject = this.sink.onReject;
       for (const h of held) {
         c.rejected++;
-        if (onReject) onReject.call(this.sink, { lineNo: h.lineNo, raw: h.text, reason: `${r} (record from line ${held[0].lineNo})` });
+        if (onReject) onReject.call(this.sink, { lineNo: h.lineNo, raw: h.text, reason: `${r}${recordFrom(held[0].lineNo)}` }, held[0].lineNo);
       }
       c.rejected++;
       if (onReject) {
