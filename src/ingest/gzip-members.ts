@@ -1,7 +1,7 @@
 // gzip input read the way `gzip -dc` reads it, damaged or not: a healthy file through Node's Gunzip; a damaged
 // file (and any stream) member by member, each member's deflate data through its own raw inflater, and the
 // damage reported after exactly the bytes gzip writes.
-import type { Transform } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import { DataError } from "../errors";
 
@@ -415,6 +415,82 @@ export async function* gunzipMembers(
   }
 }
 
+/** How much inflated text {@link gunzipFast} lets zlib produce ahead of the reader (bytes). */
+const READ_AHEAD = 8 * 1024 * 1024;
+
+/**
+ * The chunks of a readable stream, with up to about `maxBytes` read ahead of the consumer: the stream flows
+ * into a queue and is paused only when the queue holds that much. A zlib stream read this way inflates on the
+ * thread pool while the caller parses (`for await` over the stream itself keeps 16 KiB ahead, so inflating
+ * and parsing took turns). An error is thrown after the chunks queued before it.
+ *
+ * @example
+ * const zlib = require("node:zlib");
+ * const gz = zlib.createGunzip();
+ * gz.end(zlib.gzipSync("a\nb\n"));
+ * let text = "";
+ * for await (const c of readAhead(gz, 1024)) text += c;
+ * text // "a\nb\n"
+ */
+export async function* readAhead(stream: Readable, maxBytes: number): AsyncGenerator<Buffer, void, undefined> {
+  const queue: Buffer[] = [];
+  let head = 0;
+  let queued = 0;
+  let done = false;
+  let error: unknown;
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (c: Buffer): void => {
+    queue.push(c);
+    queued += c.length;
+    if (queued >= maxBytes) stream.pause();
+    signal();
+  };
+  const onEnd = (): void => {
+    done = true;
+    signal();
+  };
+  const onError = (e: unknown): void => {
+    error ??= e;
+    done = true;
+    signal();
+  };
+  const onClose = (): void => {
+    if (!done) onError(new Error("the stream closed before its end"));
+  };
+  stream.on("data", onData);
+  stream.on("end", onEnd);
+  stream.on("error", onError);
+  stream.on("close", onClose);
+  try {
+    for (;;) {
+      if (head < queue.length) {
+        const c = queue[head++];
+        queued -= c.length;
+        if (head === queue.length) {
+          queue.length = 0;
+          head = 0;
+        }
+        if (stream.isPaused() && !done && queued < maxBytes / 2) stream.resume();
+        yield c;
+        continue;
+      }
+      if (error !== undefined) throw error;
+      if (done) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stream.off("data", onData);
+    stream.off("end", onEnd);
+    stream.off("error", onError);
+    stream.off("close", onClose);
+  }
+}
+
 /**
  * Read a gzip file as main did: Node's Gunzip over all of it (it goes on from member to member itself; zlib checks
  * each header, CRC-32 and length on the thread pool), handing out all but the last 32 KiB of text it has given
@@ -424,7 +500,9 @@ export async function* gunzipMembers(
  * back keep that count at or below what gzip writes before any damage.
  */
 async function* gunzipFast(input: CompressedInput): AsyncGenerator<Buffer, { ok: boolean; released: number }, undefined> {
-  const gz = zlib.createGunzip();
+  // Each call on the thread pool inflates up to 1 MiB (the default 16 KiB made zlib wait for the parsing thread
+  // between calls: the next call is scheduled from its callback).
+  const gz = zlib.createGunzip({ chunkSize: 1 << 20 });
   let given = 0;
   const pump = (async (): Promise<{ error: unknown } | undefined> => {
     try {
@@ -451,7 +529,7 @@ async function* gunzipFast(input: CompressedInput): AsyncGenerator<Buffer, { ok:
   let size = 0;
   let failed = false;
   try {
-    for await (const out of gz as AsyncIterable<Buffer>) {
+    for await (const out of readAhead(gz, READ_AHEAD)) {
       size += out.length;
       held.push(out);
       yield* held.release(size - 32768);
