@@ -111,14 +111,27 @@ export function snakeCaseEventType(name: string): string {
  */
 export function remembered<T>(f: (s: string) => T): (s: string) => T {
   const seen = new Map<string, T>();
+  // The last argument and its answer: a column's value often repeats from one row to the next, and comparing two
+  // short strings is cheaper than hashing a freshly cut one for the Map.
+  let last: string | undefined;
+  let lastValue: T | undefined;
   return (s) => {
-    const hit = seen.get(s);
-    if (hit !== undefined || seen.has(s)) return hit as T;
-    if (seen.size >= 4096) seen.clear();
-    const v = f(s);
-    seen.set(s, v);
+    if (s === last) return lastValue as T;
+    const v = rememberedIn(seen, f, s);
+    last = s;
+    lastValue = v;
     return v;
   };
+}
+
+/** `f(s)`, from `seen` when it holds it, else computed and kept (the map emptied past 4,096 entries). */
+function rememberedIn<T>(seen: Map<string, T>, f: (s: string) => T, s: string): T {
+  const hit = seen.get(s);
+  if (hit !== undefined || seen.has(s)) return hit as T;
+  if (seen.size >= 4096) seen.clear();
+  const v = f(s);
+  seen.set(s, v);
+  return v;
 }
 const snakeCaseOf = remembered(snakeCaseEventType);
 const outcomeOf = remembered(normaliseOutcome);
