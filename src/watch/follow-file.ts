@@ -256,6 +256,19 @@ export class FileFollower {
     return { dev: f.dev, ino: f.ino, offset: f.readPos - this.splitter.heldBytes, size };
   }
 
+  /**
+   * The unterminated last line read so far, as a final line (for a reader that stops at the file's current end:
+   * `once`), or undefined when every byte read ended a line. The position then counts it as read.
+   */
+  flushTail(): FollowedLine | undefined {
+    return this.splitter.flush();
+  }
+
+  /** Bytes read after the last newline (an unterminated last line so far). */
+  get heldBytes(): number {
+    return this.splitter.heldBytes;
+  }
+
   /** Close the open file (the follower can poll again afterwards and reopens the path). */
   close(): void {
     if (this.file !== undefined) fs.closeSync(this.file.fd);

@@ -92,7 +92,10 @@ export interface WatchLogOptions {
   readonly maxLineLength?: number;
   /** Poll interval in ms. Default: 250. */
   readonly pollMs?: number;
-  /** Read to the current end, close every window, score and stop. Default: false (follow until `stop()`). */
+  /**
+   * Read to the current end (a stream such as stdin: to its end), an unterminated last line included (left for
+   * the next run when `state` is set), close every window, score and stop. Default: false (follow until `stop()`).
+   */
   readonly once?: boolean;
   /** Start at the end of an existing file (new lines only). Default: false (the whole file, then follow). */
   readonly fromEnd?: boolean;
@@ -680,7 +683,8 @@ class Watch {
           ended = true;
           break;
         }
-        if (this.stopRequested || (this.o.once === true && p.caughtUp && p.rotating !== true)) break;
+        // (A stream — stdin — has no current end to catch up with: with `once` it is read to its end, above.)
+        if (this.stopRequested || (this.o.once === true && p.caughtUp && p.rotating !== true && this.file !== "-")) break;
         if (!p.caughtUp) {
           await new Promise((r) => setImmediate(r));
           continue;
@@ -688,6 +692,20 @@ class Watch {
         await this.sleep(pollMs);
       }
       const keepOpen = this.o.state !== undefined && this.file !== "-" && this.o.once !== true && !ended;
+      if (this.o.once === true && this.follower instanceof FileFollower) {
+        // `once` reads to the current end, as `features` reads the file: an unterminated last line counts. With a
+        // state file it is left for the next run (its newline may still come), and said.
+        if (this.o.state === undefined) {
+          const tail = this.follower.flushTail();
+          if (tail !== undefined) {
+            this.ensureDriver([tail]);
+            this.lines++;
+            this.feed(tail.text, ++this.lineNo, tail.flags);
+          }
+        } else if (this.follower.heldBytes > 0) {
+          this.notice(`the last ${this.follower.heldBytes} bytes of ${this.file} end no line yet: left for the next run (the state file resumes before them)`);
+        }
+      }
       if (!keepOpen) {
         // Settle held lines, then close and score every open window.
         this.driver?.end();

@@ -212,6 +212,34 @@ describe("siemlab watch and fit (in process)", () => {
     expect(rows.every((x) => x.dryRun === true && (x.status === "dry_run" || x.status === "deduplicated"))).toBe(true);
   });
 
+  it("--once on stdin reads the stream to its end (it read nothing: a stream was 'caught up' at its first poll)", async () => {
+    const stdin = new PassThrough();
+    const run = cli(["watch", "-", "--threshold", "20", "--event", "failed_password", "--year", "2025", "--poll", "20ms", "--once"], stdin);
+    // The stream delivers later, in two parts: --once must wait for its end, not stop at the first empty poll.
+    setTimeout(() => stdin.write(ALL.slice(0, 600).join("\n") + "\n"), 50);
+    setTimeout(() => stdin.end(ALL.slice(600).join("\n")), 150);
+    const r = await run;
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(new RegExp(`lines ${ALL.length}, `));
+    expect(findingKeys(r.out).sort()).toEqual(ruleWindows(20));
+  });
+
+  it("--once counts a file's unterminated last line, as features does; with --state it is left for the next run and said", async () => {
+    const file = path.join(dir, "nonl.log");
+    fs.writeFileSync(file, ALL.join("\n")); // no newline after the last line
+    const once = await cli(["watch", file, "--threshold", "1", "--once", "--year", "2025"]);
+    expect(once.code).toBe(0);
+    expect(once.err).toMatch(new RegExp(`lines ${ALL.length}, events ${ALL.length}, `));
+    const state = path.join(dir, "state.json");
+    const kept = await cli(["watch", file, "--threshold", "1", "--once", "--year", "2025", "--state", state]);
+    expect(kept.err).toMatch(new RegExp(`lines ${ALL.length - 1}, `));
+    expect(kept.err).toMatch(/the last \d+ bytes of .* end no line yet: left for the next run/);
+    // The line's newline arrives: the next run reads it, once.
+    fs.appendFileSync(file, "\n");
+    const next = await cli(["watch", file, "--threshold", "1", "--once", "--year", "2025", "--state", state]);
+    expect(next.err).toMatch(new RegExp(`lines ${ALL.length}, .*\\(totals include resumed runs\\)`));
+  });
+
   it("fails with a usage message and a suggestion for bad options", async () => {
     const typo = await cli(["watch", SOURCE, "--treshold", "3"]);
     expect(typo.code).toBe(2);
