@@ -4,7 +4,9 @@
 "use strict";
 process.stdout.on("error", (e) => {
   if (e && e.code === "EPIPE") process.exit(0); // e.g. `siemlab features big.log | head`
-  throw e;
+  // A full disk, a closed terminal, …: say what failed, not where in Node.
+  process.stderr.write(`siemlab: cannot write the output: ${e && e.message ? e.message : e}\n`);
+  process.exit(1);
 });
 try {
   require("../scripts/build.js").ensureBuild({ who: "siemlab" });
@@ -18,7 +20,9 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`siemlab: ${e && e.stack ? e.stack : e}\n`);
+    // A system error (ENOSPC, EACCES, EIO, …) is said in one line; anything else is a bug: its stack helps.
+    const system = e && typeof e.code === "string" && /^E[A-Z]+$/.test(e.code);
+    process.stderr.write(`siemlab: ${system ? e.message : e && e.stack ? e.stack : e}\n`);
     process.exitCode = 1;
   },
 );

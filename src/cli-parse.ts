@@ -99,12 +99,15 @@ export async function parseCommand(file: string | undefined, values: OptionValue
     }
   };
   const source = file === undefined || file === "-" ? io.stdin : file;
+  // The first error writing the rejects file (a full disk): the run then fails, never "N rejects written".
+  let rejectsError: Error | undefined;
   if (rejectsPath !== undefined) {
     rejectsOut = fs.createWriteStream(rejectsPath);
     await new Promise<void>((resolve, reject) => {
       rejectsOut!.once("open", () => resolve());
       rejectsOut!.once("error", (e) => reject(new SiemlabError(`Cannot write --rejects ${rejectsPath}: ${e.message}`)));
     });
+    rejectsOut.on("error", (e) => (rejectsError ??= e));
   }
   let summary: ParseSummary;
   try {
@@ -121,8 +124,16 @@ export async function parseCommand(file: string | undefined, values: OptionValue
     );
     await flush();
   } finally {
-    if (rejectsOut) await new Promise<void>((resolve) => rejectsOut!.end(resolve));
+    if (rejectsOut) {
+      const w = rejectsOut;
+      // Ends when the file is flushed and closed, or failed (then `close` follows the error).
+      await new Promise<void>((resolve) => {
+        w.once("close", () => resolve());
+        w.end();
+      });
+    }
   }
+  if (rejectsError !== undefined) throw new SiemlabError(`Cannot write --rejects ${rejectsPath}: ${rejectsError.message} (it may lack some of the ${summary.counts.rejected} rejected lines)`);
   io.stderr.write(summaryText(summary, rejectsPath !== undefined ? `siemlab: ${summary.counts.rejected} rejects written to ${rejectsPath}\n` : ""));
   return summary.readError === undefined ? 0 : 1;
 }

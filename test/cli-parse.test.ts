@@ -69,6 +69,23 @@ describe("siemlab parse", () => {
     expect(r.err).toContain(`3 rejects written to ${rejects}`);
   });
 
+  it.skipIf(!fs.existsSync("/dev/full"))("a full disk: --rejects fails the run (it said 'N rejects written'), stdout says what failed in one line", () => {
+    const r = run(["parse", "-", "--format", "jsonl", "--rejects", "/dev/full"], JSONL);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Cannot write --rejects \/dev\/full: ENOSPC.* \(it may lack some of the 3 rejected lines\)/);
+    expect(r.err).not.toContain("rejects written");
+    // The output itself on a full disk (a shell's `> /dev/full`): one line, no stack trace, exit 1.
+    const fd = fs.openSync("/dev/full", "w");
+    try {
+      const o = spawnSync(process.execPath, [BIN, "features", "-", "--format", "jsonl", "--by", "ip"], { input: JSONL, stdio: ["pipe", fd, "pipe"], encoding: "utf8", timeout: 60_000 });
+      expect(o.status).toBe(1);
+      expect(o.stderr).toMatch(/^siemlab: cannot write the output: ENOSPC: no space left on device/m);
+      expect(o.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
   it("bad options are usage errors (exit 2) that say how to fix them", () => {
     for (const [args, msg] of [
       [["parse", "x.log", "--tz", "Europe/Berln"], /--tz: .*Did you mean 'Europe\/Berlin'\?/],
