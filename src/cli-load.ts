@@ -23,7 +23,8 @@ Column stores (siemlab load, --from):
                        host, process, file, line) in a DuckDB file (created if missing; grows across
                        files) or ClickHouse over HTTP (several URLs: the shards of a Distributed table;
                        ?database=NAME, default siemlab); every line accounted for per file; resumable:
-                       a complete file is skipped, a cut or grown one continues where it stopped
+                       a complete file is skipped, a cut load continues where it stopped, a file
+                       that grew since its load is read again (its events replaced)
   --batch N            events per insert (default: 50000)
   siemlab features|detect --from duckdb:PATH | clickhouse:URL [options]
                        the same CSV as from the log file, the counting pushed down to the store
@@ -52,7 +53,7 @@ async function open(address: string, create: boolean): Promise<EventStore> {
 /**
  * `siemlab load FILE... --into duckdb:PATH | clickhouse:URL`: each file streamed through the parsers and
  * stored in batches (`loadFiles`), a summary per file on stderr (format, lines read/parsed/rejected, events
- * stored, skipped or resumed) and a total. Resolves to the exit code: 0, or 1 when a file could not be read
+ * stored, skipped, resumed or reloaded) and a total. Resolves to the exit code: 0, or 1 when a file could not be read
  * to its end.
  *
  * @example
@@ -100,6 +101,7 @@ export async function loadCommand(files: readonly string[], values: OptionValues
                 shown.map((l) => `siemlab:   ${l}\n`).join("") +
                 `siemlab: ${r.stored} events stored` +
                 (r.status === "resumed" ? ` (resumed: ${r.alreadyStored} were stored before and skipped)` : "") +
+                (r.status === "reloaded" ? ` (reloaded: it grew since its complete load; the ${r.alreadyStored} events stored then were replaced)` : "") +
                 (r.sameAs ? ` (same content as ${r.sameAs})` : "") +
                 `\n`,
             ),

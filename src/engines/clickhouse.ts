@@ -156,11 +156,12 @@ class ClickHouseStore implements EventStore {
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {
-    // The progress log is append-only: a file's latest record has the most events, complete after incomplete.
+    // The progress log is append-only: a file's state is its latest record (by time; within one millisecond, the
+    // one with the most events, complete after incomplete). A grown file loaded again starts over from 0 events.
     const rows = await this.rows(
-      `SELECT file_id, argMax(source_file, k), argMax(size_bytes, k), argMax(head_bytes, k), max(events), argMax(read, k), ` +
+      `SELECT file_id, argMax(source_file, k), argMax(size_bytes, k), argMax(head_bytes, k), argMax(events, k), argMax(read, k), ` +
         `argMax(parsed, k), argMax(rejected, k), argMax(complete, k) ` +
-        `FROM (SELECT *, (events, complete, size_bytes, updated_ms) AS k FROM ${this.database}.loaded_files) GROUP BY file_id ORDER BY file_id`,
+        `FROM (SELECT *, (updated_ms, events, complete, size_bytes) AS k FROM ${this.database}.loaded_files) GROUP BY file_id ORDER BY file_id`,
     );
     return rows.map(loadedFileFromRow);
   }
@@ -168,6 +169,23 @@ class ClickHouseStore implements EventStore {
   async storedEvents(fileId: string): Promise<number> {
     const [[n]] = await this.rows(`SELECT count() FROM ${this.table} WHERE file_id = ${clickhouseString(fileId)}`);
     return Number(n);
+  }
+
+  async deleteEvents(fileId: string): Promise<void> {
+    // A mutation on each shard's MergeTree table (18.16 runs them in the background): wait until none is pending.
+    const local = this.urls.length > 1 ? "events_local" : "events";
+    for (const url of this.urls) await this.request(url, `ALTER TABLE ${this.database}.${local} DELETE WHERE file_id = ${clickhouseString(fileId)}`);
+    const deadline = Date.now() + this.timeoutMs;
+    for (const url of this.urls) {
+      for (;;) {
+        const [[n]] = parseTsv(
+          await this.request(url, `SELECT count() FROM system.mutations WHERE database = ${clickhouseString(this.database)} AND table = '${local}' AND is_done = 0\nFORMAT TabSeparated`),
+        );
+        if (Number(n) === 0) break;
+        if (Date.now() > deadline) throw new DataError(`ClickHouse at ${url.origin}: deleting the rows of file ${fileId} did not finish within ${this.timeoutMs / 1000} s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   async append(file: LoadedFile, rows: readonly EventRow[]): Promise<void> {

@@ -83,6 +83,10 @@ class DuckDbStore implements EventStore {
     return Number(n);
   }
 
+  async deleteEvents(fileId: string): Promise<void> {
+    await this.conn.run("DELETE FROM events WHERE file_id = $1", [fileId]);
+  }
+
   private async upsert(f: LoadedFile): Promise<void> {
     await this.conn.run("INSERT OR REPLACE INTO loaded_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", [
       f.fileId, f.sourceFile, f.sizeBytes, f.headBytes, f.events, f.read, f.parsed, f.rejected, f.complete, Date.now(),

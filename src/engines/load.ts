@@ -26,11 +26,17 @@ const LOAD_OPTIONS_KEYS: OptionKeys<LoadOptions> = { parse: true, batchSize: tru
 export interface LoadFileResult {
   readonly file: string;
   readonly fileId: string;
-  /** 'loaded' (new), 'resumed' (a partial or grown file continued), 'skipped' (already complete at this size). */
-  readonly status: "loaded" | "resumed" | "skipped";
+  /**
+   * 'loaded' (new), 'resumed' (a cut load continued), 'reloaded' (a file that grew since its complete load: its
+   * events replaced), 'skipped' (already complete at this size).
+   */
+  readonly status: "loaded" | "resumed" | "reloaded" | "skipped";
   /** Line accounting of this read (undefined when skipped: the file was not read). */
   readonly summary?: ParseSummary;
-  /** Events stored by this run, and events that were already stored (skipped on a resumed read). */
+  /**
+   * Events stored by this run, and events that were already stored (skipped on a resumed read; on a reload, the
+   * events the earlier load had stored, now replaced).
+   */
   readonly stored: number;
   readonly alreadyStored: number;
   /** When the same content was loaded before under another path (a rotated file): that path. */
@@ -73,8 +79,10 @@ function matchRecord(file: string, size: number, records: readonly LoadedFile[])
  * (`parseLogStream`, the CLI's reader) and its events are inserted in batches with the file's progress
  * (events stored so far) — every line accounted for (read = parsed + rejected, per file). Resumable per
  * file: a `loaded_files` record keyed by the file's identity (a hash of its first 4 KiB, so a rotated file
- * under a new name is recognised) makes a re-run skip a complete file, continue a partial one after its
- * stored events, and load only what a grown file added; nothing is loaded twice. Throws a DataError when a
+ * under a new name is recognised) makes a re-run skip a complete file, continue a load cut short after its
+ * stored events, and read a file that grew since its complete load again, replacing its events (those at its
+ * old end can change meaning with the lines that follow: a PAM record paired with the sshd record after it, a
+ * half-written last line completed); nothing is stored twice. Throws a DataError when a
  * file shrank since it was loaded, or when the store holds more events of a file than its record says (a
  * ClickHouse load cut between the rows and their record; DuckDB stores both in one transaction).
  *
@@ -111,14 +119,26 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
       options.onFile?.(r);
       continue;
     }
-    const already = record?.events ?? 0;
     const inStore = await store.storedEvents(id);
-    if (inStore !== already) {
+    if (inStore !== (record?.events ?? 0)) {
       throw new DataError(
-        `${store.engine} at ${store.address} holds ${inStore} events of ${given} but its loaded_files record says ${already}: ` +
+        `${store.engine} at ${store.address} holds ${inStore} events of ${given} but its loaded_files record says ${record?.events ?? 0}: ` +
           `a load was cut between storing rows and recording them; delete the file's rows (file_id '${id}') and load it again`,
       );
     }
+    // A file that grew since a complete load is read again from its start and its events replaced: the events at
+    // its old end can change meaning with the lines that follow (a PAM record held at the end paired with the sshd
+    // record after it, a half-written last line completed), so the first N events of the longer file are not the
+    // N stored. The same after a load that read to a damaged end (a record with lines read but not complete). A load
+    // cut short (killed: its records count no lines) never reached its end: its stored events are the first N of any
+    // read of the file, and it continues after them.
+    const reload = record !== undefined && size > record.sizeBytes && (record.complete || record.read > 0);
+    if (reload) {
+      await store.deleteEvents(id);
+      // Recorded before anything is stored again: a reload cut now resumes from 0 events.
+      await store.record({ ...record, events: 0, complete: false });
+    }
+    const already = reload ? 0 : (record?.events ?? 0);
     const sourceFile = record?.sourceFile ?? file;
     let seen = 0;
     let stored = 0;
@@ -168,7 +188,7 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
     if (summary.readError !== undefined) {
       await store.record(progress(false, summary));
     } else await store.record(progress(true, summary));
-    const r: LoadFileResult = { file, fileId: id, status: record ? "resumed" : "loaded", summary, stored, alreadyStored: already, sameAs };
+    const r: LoadFileResult = { file, fileId: id, status: reload ? "reloaded" : record ? "resumed" : "loaded", summary, stored, alreadyStored: reload ? record.events : already, sameAs };
     results.push(r);
     options.onFile?.(r);
   }

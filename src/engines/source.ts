@@ -79,6 +79,11 @@ export interface EventStore extends EventSource {
   append(file: LoadedFile, rows: readonly EventRow[]): Promise<void>;
   /** Record a file's progress without rows (a file done, or one with no events). */
   record(file: LoadedFile): Promise<void>;
+  /**
+   * Remove every stored event of a file identity (a grown file is loaded again); resolves once they are gone
+   * (ClickHouse: its DELETE mutation on each shard has finished).
+   */
+  deleteEvents(fileId: string): Promise<void>;
 }
 
 /**
