@@ -135,7 +135,10 @@ export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffe
   const magic = Buffer.alloc(2);
   let n: number;
   try {
-    if (fs.fstatSync(fd).isDirectory()) throw new DataError(`Expected a file, got the directory ${path}`);
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new DataError(`Expected a file, got the directory ${path}`);
+    // A named pipe, a character device or a shell's `<(zcat …)` (/dev/fd/N) cannot seek: read it as a stream.
+    if (!st.isFile()) return sniffGzip(fs.createReadStream(path, { fd, highWaterMark: chunkSize }), path) as AsyncIterable<Buffer>;
     n = fs.readSync(fd, magic, 0, 2, 0);
   } catch (e) {
     fs.closeSync(fd);

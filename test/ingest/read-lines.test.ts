@@ -181,3 +181,31 @@ describe("readTextBatches (no record per line)", () => {
     expect(lines.map((l) => [l.lineNo, l.text, l.flags])).toEqual(texts.map((t, i) => [numbers[i], t, flags[i]]));
   });
 });
+
+describe("a named pipe as the file (`mkfifo`, a shell's <(zcat f.gz))", () => {
+  const fifoDir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-fifo-"));
+  afterAll(() => fs.rmSync(fifoDir, { recursive: true, force: true }));
+  const mkfifo = (name: string): string => {
+    const p = path.join(fifoDir, name);
+    const r = require("node:child_process").spawnSync("mkfifo", [p]) as { status: number };
+    expect(r.status).toBe(0);
+    return p;
+  };
+  const text = Array.from({ length: 5000 }, (_, i) => `Mar  6 10:00:${String(i % 60).padStart(2, "0")} gw sshd[${i}]: Failed password for u${i % 7} from 10.0.${i % 3}.1 port ${i} ssh2`).join("\n") + "\n";
+
+  it.skipIf(process.platform === "win32")("is read as a stream (it failed with ESPIPE: positional reads), plain and gzip, the same lines as a file", async () => {
+    const expected = text.split("\n").slice(0, -1);
+    for (const body of [Buffer.from(text), zlib.gzipSync(text)]) {
+      const fifo = mkfifo(`p${body[0]}`);
+      // Another process writes into the pipe, as a shell's `zcat f.gz` does (opening blocks until both ends are open).
+      const src = path.join(fifoDir, `src${body[0]}`);
+      fs.writeFileSync(src, body);
+      const writer = require("node:child_process").spawn("sh", ["-c", 'cat "$0" > "$1"', src, fifo]);
+      const exited = new Promise((r) => writer.on("exit", r));
+      const got: string[] = [];
+      for await (const b of readTextBatches(fifo)) got.push(...b.texts);
+      expect(got).toEqual(expected);
+      expect(await exited).toBe(0);
+    }
+  });
+});
