@@ -14,7 +14,10 @@ export interface LoadOptions {
   readonly parse?: ParseLogOptions;
   /** Events per insert (one transaction in DuckDB, one HTTP request to ClickHouse). Default: 50,000. */
   readonly batchSize?: number;
-  /** Called with each reject (lines of loaded files that did not parse). Default: none (they are counted). */
+  /**
+   * Called with each reject (lines of loaded files that did not parse), `file` the absolute path as in
+   * {@link LoadFileResult.file}. Default: none (they are counted).
+   */
   readonly onReject?: (file: string, reject: Reject) => void;
   /** Called after each file. Default: none. */
   readonly onFile?: (result: LoadFileResult) => void;
@@ -175,7 +178,7 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
             batch = [];
           }
         },
-        onReject: options.onReject ? (r) => options.onReject!(given, r) : undefined,
+        onReject: options.onReject ? (r) => options.onReject!(file, r) : undefined,
         flush: () => (full.length > 0 ? flush() : undefined),
       },
       parse.year !== undefined || parse.referenceDate !== undefined ? parse : { ...parse, referenceDate: fs.statSync(file).mtimeMs },

@@ -52,6 +52,15 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("siemlab load / --from", () => {
+  it("lists the first rejects of each file with their line numbers, also for a path given relative to the directory", async () => {
+    // (The list was keyed by the path as given and looked up by the absolute one: it stayed empty.)
+    const rel = path.relative(process.cwd(), ROLLOVER);
+    const r = await cli(["load", rel, "--into", `duckdb:${path.join(dir, "rejects.duckdb")}`, "--year", "2024"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/rejected 1\b/);
+    expect(r.err).toMatch(/rejected lines \(first 1; .*\n.*line 5: .*"not a syslog line"/);
+  });
+
   it("gives byte-identical features and detect output from DuckDB and ClickHouse as from the files", async () => {
     // A fresh store per file: a DuckDB file, one ClickHouse node, a Distributed table over two shards.
     const stores: Array<(file: string) => string> = [(file) => `duckdb:${path.join(dir, `${path.basename(file)}.duckdb`)}`];
