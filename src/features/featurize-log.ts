@@ -512,8 +512,9 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
           why = `a line longer than 4 × blockBytes (${blockBytes} bytes)`;
           break;
         }
-        // The first block holds the lines that decide the year (yearLookahead), as one reader decides it.
-        if (!waitLineEnd && pendingBytes >= blockBytes + (blockBytes >> 2) && yearEnd >= 0) {
+        // The first block holds the lines that decide the year (yearLookahead), as one reader decides it. Every
+        // whole block the text holds goes out now (a piece of inflated text may hold several: up to 1 MiB).
+        while (!waitLineEnd && pendingBytes >= blockBytes + (blockBytes >> 2) && yearEnd >= 0) {
           if (emit(Math.max(blockBytes, yearEnd - pos + 1), false)) await pool.room();
           else waitLineEnd = true;
         }

@@ -21,6 +21,39 @@ function facts(
   return { eventType, outcome, user, srcIp, srcPort, fields };
 }
 
+/**
+ * Why a source address as a log gives it cannot be one, or undefined: text of digits and dots only (how an IPv4
+ * address is written, and what no host name is: its last label is never all digits, RFC 1123 / RFC 3696) that
+ * is not four numbers 0–255 (`999.1.1.1`, `1.2.3.4.5`, `10.1.2.` cut short). Anything else (an IPv4 address, a
+ * host name, IPv6) is not judged here.
+ *
+ * @example
+ * [addressProblem("10.1.2.3"), addressProblem("gw.example.org"), addressProblem("999.1.1.1")]
+ * // [undefined, undefined, 'source address "999.1.1.1" is not an IPv4 address (digits and dots, but not four numbers 0–255)']
+ */
+export function addressProblem(s: string): string | undefined {
+  const n = s.length;
+  let dots = 0;
+  let digits = 0;
+  let value = 0;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || value > 255) ok = false;
+      dots++;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      if (++digits > 3) ok = false;
+    } else return undefined; // not an IPv4 shape: a host name or an IPv6 address
+  }
+  if (dots === 0) return undefined;
+  if (ok && dots === 3 && digits > 0 && value <= 255) return undefined;
+  return `source address ${JSON.stringify(s.length > 60 ? s.slice(0, 60) + "…" : s)} is not an IPv4 address (digits and dots, but not four numbers 0–255)`;
+}
+
 /** Event types {@link classifyAuthMessage} emits, with what they mean (for help texts and docs). */
 export const AUTH_EVENT_TYPES: Readonly<Record<string, string>> = {
   failed_password: "sshd: Failed password for [invalid user] U from IP port P (failure)",

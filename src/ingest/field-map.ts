@@ -1,5 +1,6 @@
 import type { LogEvent } from "../events";
 import type { FormatOptions, MappedField } from "./log-format";
+import { addressProblem } from "./auth-events";
 import { resolveTimeZone } from "./time-zone";
 import { readTimeValue, timestampReason, type TimeValueOptions } from "./timestamps";
 
@@ -151,8 +152,9 @@ function asInt(v: unknown, max: number): number | undefined {
 /**
  * Build a LogEvent from a record whose values are looked up by name (`get` returns undefined when absent).
  * `time` says how to read zone-less times and numeric epochs (a number is minutes east of UTC). Returns the
- * reject reason instead when the time field holds an impossible date or an implausible epoch; a time field
- * that is absent or not a time at all leaves `time` NaN.
+ * reject reason instead when the time field holds an impossible date or an implausible epoch, or the source
+ * address is digits and dots but no IPv4 address (`addressProblem`); a time field that is absent or not a
+ * time at all leaves `time` NaN.
  *
  * @example
  * const rec: Record<string, unknown> = { ts: "2024-01-02T03:04:05Z", event: "UserLogin", user: "alice", status: "denied" };
@@ -199,6 +201,11 @@ export function mappedEventFrom(
   const rawTime = pick("time");
   const t = rawTime === undefined ? undefined : readTimeValue(rawTime, typeof time === "number" ? { zone: resolveTimeZone(time) } : time);
   if (typeof t === "string") return t.startsWith("epoch value") ? t : timestampReason(String(rawTime), t);
+  const srcIp = asString(pick("srcIp"));
+  if (srcIp !== undefined) {
+    const bad = addressProblem(srcIp);
+    if (bad !== undefined) return bad;
+  }
   const rawType = asString(pick("eventType"));
   const rawOutcome = pick("outcome");
   let outcome = typeof rawOutcome === "string" ? outcomeOf(rawOutcome) : normaliseOutcome(rawOutcome);
@@ -215,7 +222,7 @@ export function mappedEventFrom(
     level: asString(pick("level")),
     eventType: rawType === undefined ? "other" : snakeCaseOf(rawType) || "other",
     user: asString(pick("user")),
-    srcIp: asString(pick("srcIp")),
+    srcIp,
     srcPort: asInt(pick("srcPort"), 65535),
     outcome,
     message: asString(pick("message")) ?? fallbackMessage,

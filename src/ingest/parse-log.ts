@@ -124,6 +124,9 @@ export function recordFrom(lineNo: number): string {
   return ` (record from line ${lineNo})`;
 }
 
+/** The reject reason of a line the input ended inside (see `LineFlags.CUT_SHORT`). */
+const CUT_SHORT_REASON = "the input ends inside this line (the read stopped: damaged or cut input, or maxBytes): half a line is not parsed";
+
 function newCounts(): ParseCounts {
   return { read: 0, parsed: 0, rejected: 0, events: 0, byEventType: {}, invalidUtf8: 0, truncated: 0 };
 }
@@ -198,6 +201,11 @@ export class LineDriver {
     if (flags !== 0) {
       if (flags & LineFlags.INVALID_UTF8) c.invalidUtf8++;
       if (flags & LineFlags.TRUNCATED) c.truncated++;
+      if (flags & LineFlags.CUT_SHORT) {
+        // Half a line (the read stopped inside it) is not parsed: its fields would be cut (an address "10.1.2.").
+        this.settle(CUT_SHORT_REASON, text, lineNo, 0);
+        return;
+      }
     }
     let r: LineResult;
     try {

@@ -14,6 +14,11 @@ export const LineFlags = {
   INVALID_UTF8: 1,
   /** The line was longer than `maxLineLength` characters and was cut to that length. */
   TRUNCATED: 2,
+  /**
+   * The input ended inside the line (a read error, a damaged or cut gzip stream, the `maxBytes` cap): the text is
+   * the start of a line whose end was never read (set with TRUNCATED). Parsers never see it: it is a reject.
+   */
+  CUT_SHORT: 4,
 } as const;
 
 /** One line of input: 1-based line number, text without its line ending, repair flags. */
@@ -54,6 +59,7 @@ export function describeLineFlags(flags: number): string {
   const parts: string[] = [];
   if (flags & LineFlags.INVALID_UTF8) parts.push("invalid UTF-8");
   if (flags & LineFlags.TRUNCATED) parts.push("truncated");
+  if (flags & LineFlags.CUT_SHORT) parts.push("cut short by the end of the input");
   return parts.join(", ");
 }
 
@@ -343,8 +349,8 @@ export class LineSplitter {
   end(cut: boolean): TextBatch | undefined {
     if (this.pendingBytes === 0 && !this.pendingDropped) return undefined;
     const l = this.decodePending(Buffer.alloc(0));
-    // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one.
-    const f = cut ? l.flags | LineFlags.TRUNCATED : l.flags;
+    // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one, and CUT_SHORT.
+    const f = cut ? l.flags | LineFlags.TRUNCATED | LineFlags.CUT_SHORT : l.flags;
     return { texts: [l.text], firstLineNo: l.lineNo, flags: f === 0 ? undefined : [f] };
   }
 }

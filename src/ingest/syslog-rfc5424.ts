@@ -1,5 +1,5 @@
 import type { LogEvent } from "../events";
-import { classifyAuthMessage } from "./auth-events";
+import { addressProblem, classifyAuthMessage } from "./auth-events";
 import { STATELESS_BOUNDARY, type FormatOptions, type LineParser, type LogFormat } from "./log-format";
 import { SYSLOG_SEVERITIES } from "./syslog-rfc3164";
 import { parseIsoTimestamp } from "./timestamps";
@@ -90,6 +90,10 @@ export function createRfc5424Parser(_options: FormatOptions = {}): LineParser {
     const procId = nil(h[6]);
     const pid = procId !== undefined && /^\d{1,10}$/.test(procId) ? +procId : undefined;
     const facts = classifyAuthMessage(process, message);
+    if (facts.srcIp !== undefined) {
+      const bad = addressProblem(facts.srcIp);
+      if (bad !== undefined) return bad;
+    }
     const msgId = nil(h[7]);
     const fields: Record<string, string | number | boolean | null> = { facility: pri >> 3, ...sd, ...facts.fields };
     if (msgId !== undefined) fields.msgId = msgId;

@@ -241,10 +241,12 @@ describe("featurizeLog on gzip: inflated in blocks, the same as one thread", () 
     const cutMany = await outcome(cut, { minParallelBytes: 0, parse, window: windowOptions, threads: 3, blockBytes: 200_000 });
     expect(cutMany.result.parallel.sequentialReason).toContain("gzip");
     expect(cutMany.view).toEqual(cutOne.view);
-    // A line longer than four blocks is not held to be cut around: one thread, the same result.
+    // A line longer than four blocks is not held to be cut around: one thread, the same result. (Longer than the
+    // reader's 1 MiB pieces of inflated text too: a line that ends in the piece where it passes four blocks is cut
+    // around, its memory bounded by that piece.)
     const long = path.join(dir, "long-line.log.gz");
     const line = "Mar  6 08:00:00 srv sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2\n";
-    fs.writeFileSync(long, zlib.gzipSync(Buffer.concat([body, Buffer.from(line), Buffer.alloc(1_000_000, 120), Buffer.from("\n" + line)])));
+    fs.writeFileSync(long, zlib.gzipSync(Buffer.concat([body, Buffer.from(line), Buffer.alloc(5_000_000, 120), Buffer.from("\n" + line)])));
     const longOne = await outcome(long, { parse, window: windowOptions, threads: 1 });
     const longMany = await outcome(long, { minParallelBytes: 0, parse, window: windowOptions, threads: 3, blockBytes: 200_000 });
     expect(longMany.result.parallel.sequentialReason).toBe("a line longer than 4 × blockBytes (200000 bytes)");
@@ -310,7 +312,8 @@ describe("featurizeLog on stateless formats (JSON lines, access logs, RFC 5424):
     let t = Date.UTC(2024, 11, 31, 22, 0, 0);
     for (let i = 0; i < n; i++) {
       t += Math.floor(r[i] * 3000);
-      const addr = `10.${ip[i] % 7}.${ip[i]}.${1 + (i % 9)}`;
+      // (Octets 0–255: an address such as 10.3.299.4 is a reject.)
+      const addr = `10.${ip[i] % 7}.${ip[i] % 256}.${1 + (i % 9)}`;
       const iso = new Date(t).toISOString();
       let line: string;
       if (r[i] < 0.02) line = "";

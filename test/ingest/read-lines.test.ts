@@ -125,15 +125,19 @@ describe("readLines", () => {
     const r = await parseLog(file, { format: "raw", maxBytes: 1100 });
     expect(r.events.map((e) => e.message)).toEqual(Array(100).fill("0123456789"));
     expect(r.rejects).toEqual([{ lineNo: 101, raw: "", reason: expect.stringMatching(/stopped reading .*big\.log\.gz after maxBytes = 1100 bytes \(decompressed\); raise maxBytes \(CLI: --max-bytes\)/) }]);
+    // The cap falls inside line 101: half a line is a reject, never an event ("01234" is not what was logged).
     const cut = await parseLog(file, { format: "raw", maxBytes: 1105 });
-    expect(cut.events[100]).toMatchObject({ message: "01234" });
-    expect(cut.counts.truncated).toBe(1);
+    expect(cut.events).toHaveLength(100);
+    expect(cut.rejects[0]).toMatchObject({ lineNo: 101, raw: "01234", reason: expect.stringMatching(/^the input ends inside this line/) });
+    expect(cut.rejects[1]).toMatchObject({ lineNo: 102, raw: "", reason: expect.stringMatching(/after maxBytes = 1105 bytes/) });
+    expect([cut.counts.read, cut.counts.parsed, cut.counts.rejected, cut.counts.truncated]).toEqual([102, 100, 2, 1]);
     await expect(parseLog(file, { maxBytes: 0 })).rejects.toThrow(/maxBytes/);
     await expect(collect(readLines(file, { maxBytes: 50 }))).rejects.toThrow(/after maxBytes = 50 bytes/);
   });
 
   it("describes flags in words", () => {
     expect(describeLineFlags(LineFlags.INVALID_UTF8 | LineFlags.TRUNCATED)).toBe("invalid UTF-8, truncated");
+    expect(describeLineFlags(LineFlags.TRUNCATED | LineFlags.CUT_SHORT)).toBe("truncated, cut short by the end of the input");
     expect(describeLineFlags(0)).toBe("");
   });
 });
