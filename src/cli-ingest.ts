@@ -167,7 +167,8 @@ export function summaryText(s: ParseSummary, extra: string): string {
       (c.invalidUtf8 + c.truncated > 0 ? ` (invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated})` : "") +
       `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
       `siemlab: events by type: ${types || "(none)"}\n` +
-      (s.readError !== undefined ? `siemlab: input damaged, read stopped: ${s.readError}\n` : "") +
+      // (--max-bytes is a limit the user set, not damage.)
+      (s.readError !== undefined ? `siemlab: ${/after maxBytes = /.test(s.readError) ? "read stopped at --max-bytes" : "input damaged, read stopped"}: ${s.readError}\n` : "") +
       (s.notes?.yearSource === "inferred" && s.notes.year !== undefined ? `siemlab: year ${s.notes.yearReason} (--year overrides)\n` : "") +
       (c.folded ? `siemlab: ${c.folded} events from folded lines ("message repeated N times")\n` : "") +
       (c.companions ? `siemlab: ${c.companions} companion records paired with the sshd record of the same attempt (counted once)\n` : "") +

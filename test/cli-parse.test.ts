@@ -119,6 +119,9 @@ describe("siemlab parse", () => {
     const capped = run(["parse", file, "--max-bytes", "1K"]);
     expect(capped.code).toBe(1);
     expect(capped.err).toMatch(/after maxBytes = 1024 bytes/);
+    // A limit the user set is not damage.
+    expect(capped.err).toContain("read stopped at --max-bytes");
+    expect(capped.err).not.toContain("input damaged");
   });
 
   it("--tz Europe/Berlin reads zone-less stamps with daylight saving; the repeated hour is its first pass", () => {
