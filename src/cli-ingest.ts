@@ -8,7 +8,11 @@ import type { ParseLogOptions, ParseSummary } from "./ingest/parse-log";
 import { resolveTimeZone } from "./ingest/time-zone";
 import { checkEpochUnit } from "./ingest/timestamps";
 import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
-import { didYouMean } from "./options";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** An options table of `util.parseArgs`. */
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+import { closestName, didYouMean, editDistance } from "./options";
 
 /**
  * A usage error: the CLI prints it with a pointer to --help and exits with code 2.
@@ -20,6 +24,46 @@ export class UsageError extends SiemlabError {}
 
 /** Parsed option values as `util.parseArgs` gives them. */
 export type OptionValues = Record<string, string | boolean | undefined>;
+
+/** What {@link parseCliArgs} gives for an options table: `util.parseArgs`' own typed values and positionals. */
+export type ParsedCliArgs<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+/**
+ * `util.parseArgs` (strict, positionals allowed) with the CLI's messages, for every command: an unknown option
+ * gets the closest known ones (node's own text speaks of positional arguments after '--'), a value that starts
+ * with '-' is told to use `--name=VALUE`. Throws a {@link UsageError}.
+ *
+ * @example
+ * parseCliArgs(["f.log", "--threds", "2"], { threads: { type: "string" } }) // throws UsageError: Unknown option '--threds' (did you mean '--threads'?)
+ */
+export function parseCliArgs<T extends ParseArgsOptionsConfig>(argv: readonly string[], options: T): ParsedCliArgs<T> {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const m = (e as Error).message;
+    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(m);
+    if (unknown) {
+      const hint = unknown[1] === "--" ? closestOptions(unknown[2], Object.keys(options)) : "";
+      throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
+    }
+    const ambiguous = /Option '(--[^ ']+)' argument is ambiguous/.exec(m);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
+    throw new UsageError(m);
+  }
+}
+
+/** " (did you mean '--a'?)" or " (did you mean '--a' or '--b'?)" when several known options are equally close. */
+function closestOptions(name: string, known: readonly string[]): string {
+  const best = closestName(name, known);
+  if (best === undefined) return "";
+  // closestName's measure: edit distance, or that of the name's start + 0.5 (a prefix typo).
+  const v = name.toLowerCase();
+  const score = (k: string) => Math.min(editDistance(v, k.toLowerCase()), v.length >= 3 ? editDistance(v, k.toLowerCase().slice(0, v.length)) + 0.5 : Infinity);
+  const d = score(best);
+  const tied = known.filter((k) => k !== best && k[0]?.toLowerCase() === v[0] && score(k) === d);
+  const all = [best, ...tied].map((k) => `'--${k}'`);
+  return ` (did you mean ${all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}`}?)`;
+}
 
 /**
  * An integer option in [min, max], or undefined when absent; a {@link UsageError} otherwise.

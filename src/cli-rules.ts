@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import type { Readable, Writable } from "node:stream";
-import { parseArgs } from "node:util";
 import { eventRecord } from "./cli-parse";
-import { ingestOptions, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
+import { ingestOptions, parseCliArgs, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import type { LogEvent } from "./events";
 import { parseDuration } from "./features/duration";
 import { parseLogStream } from "./ingest/parse-log";
@@ -98,13 +97,7 @@ export function readFieldMappingFile(file: string): Record<string, SigmaFieldSou
  * await rulesCommand(["data/sim/auth.log", "--rules", "data/rules", "--year", "2025"], io) // 0 (alerts are JSON lines in out/)
  */
 export async function rulesCommand(argv: readonly string[], io: { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs(argv, OPTIONS);
   if (values.help) {
     io.stdout.write(RULES_HELP);
     return 0;

@@ -5,15 +5,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { parseArgs } from "node:util";
-import { ingestOptions, integerOption, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
+import { ingestOptions, integerOption, parseCliArgs, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
 import type { Detector } from "./detectors/types";
 import type { LoadedModel } from "./detectors/model-file";
 import { formatDuration, parseDuration } from "./features/duration";
 import { WindowAccumulator } from "./features/window-counts";
 import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { parseLogStream } from "./ingest/parse-log";
-import { closestName, didYouMean } from "./options";
+import { didYouMean } from "./options";
 import { loadPolicy } from "./respond/policy";
 import { escapeControls, escapeControlsKeepLines, safeJsonLine } from "./terminal-text";
 import { watchLog, type WatchFinding, type WatchStatus, type WatchSummary } from "./watch/watcher";
@@ -182,48 +181,6 @@ const FIT_OPTIONS = {
 const BY = ["ip", "user", "host"] as const;
 const KNOWN_EVENT_TYPES: readonly string[] = [...Object.keys(AUTH_EVENT_TYPES), "http_request"];
 
-/** parseArgs with the CLI's messages: an unknown option gets the closest known one. */
-function parse<T extends Record<string, { type: "string" | "boolean"; short?: string }>>(argv: readonly string[], options: T): { values: OptionValues; positionals: string[] } {
-  try {
-    const r = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    return { values: r.values as OptionValues, positionals: r.positionals };
-  } catch (e) {
-    const m = (e as Error).message;
-    const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(m);
-    if (unknown) {
-      const hint = unknown[1] === "--" ? closestOptions(unknown[2], Object.keys(options)) : "";
-      throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
-    }
-    const ambiguous = /Option '(--[^ ']+)' argument is ambiguous/.exec(m);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
-    throw new UsageError(m);
-  }
-}
-
-/** " (did you mean '--a'?)" or " (did you mean '--a' or '--b'?)" when several known options are equally close. */
-function closestOptions(name: string, known: readonly string[]): string {
-  const best = closestName(name, known);
-  if (best === undefined) return "";
-  // closestName's measure: edit distance, or that of the name's start + 0.5 (a prefix typo).
-  const v = name.toLowerCase();
-  const score = (k: string) => Math.min(editDistance(v, k.toLowerCase()), v.length >= 3 ? editDistance(v, k.toLowerCase().slice(0, v.length)) + 0.5 : Infinity);
-  const d = score(best);
-  const tied = known.filter((k) => k !== best && k[0]?.toLowerCase() === v[0] && score(k) === d);
-  const all = [best, ...tied].map((k) => `'--${k}'`);
-  return ` (did you mean ${all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}`}?)`;
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 /** An error message of a file's content on one line: control characters escaped, cut to `max` characters. */
 function oneLine(text: string, max = 240): string {
   const t = escapeControls(text.replace(/\r?\n/g, "\\n"));
@@ -297,7 +254,9 @@ export async function watchCommand(argv: readonly string[], io: IO): Promise<num
 }
 
 async function watchMain(argv: readonly string[], io: IO): Promise<number> {
-  const { values, positionals } = parse(argv, WATCH_OPTIONS);
+  const parsed = parseCliArgs(argv, WATCH_OPTIONS);
+  const values = parsed.values as OptionValues;
+  const positionals = parsed.positionals;
   if (values.help) {
     io.stdout.write(WATCH_HELP);
     return 0;
@@ -468,7 +427,9 @@ export async function fitCommand(argv: readonly string[], io: IO): Promise<numbe
 }
 
 async function fitMain(argv: readonly string[], io: IO): Promise<number> {
-  const { values, positionals } = parse(argv, FIT_OPTIONS);
+  const parsed = parseCliArgs(argv, FIT_OPTIONS);
+  const values = parsed.values as OptionValues;
+  const positionals = parsed.positionals;
   if (values.help) {
     io.stdout.write(FIT_HELP);
     return 0;

@@ -1,5 +1,4 @@
 import type { Readable, Writable } from "node:stream";
-import { parseArgs } from "node:util";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
 import { parseDuration } from "./features/duration";
@@ -12,7 +11,7 @@ import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
-import { ingestOptions, integerOption, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
+import { ingestOptions, integerOption, parseCliArgs, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
 import { loadCommand, STORE_CLI_OPTIONS, STORE_HELP, storeFeatures } from "./cli-load";
 import { csvCell, escapeControlsKeepLines } from "./terminal-text";
@@ -329,23 +328,7 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     // Own options: src/cli-watch.ts, loaded only for these two commands (it pulls in the response modules).
     if (argv[0] === "watch") return await (await import("./cli-watch")).watchCommand(argv.slice(1), io);
     if (argv[0] === "fit") return await (await import("./cli-watch")).fitCommand(argv.slice(1), io);
-    let parsed;
-    try {
-      parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-    } catch (e) {
-      // node:util's own texts are written for positional arguments ("place it at the end after '--'"):
-      // say what is wrong with the option instead, and suggest the closest one.
-      const m = (e as Error).message;
-      const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(m);
-      if (unknown) {
-        const hint = unknown[1] === "--" ? didYouMean(unknown[2], Object.keys(OPTIONS), "'").replace("'", "'--") : "";
-        throw new UsageError(`Unknown option '${unknown[1]}${unknown[2]}'${hint}`);
-      }
-      const ambiguous = /Option '(--[^ ']+)' argument is ambiguous/.exec(m);
-      if (ambiguous) throw new UsageError(`${ambiguous[1]} got a value that starts with '-': write it as ${ambiguous[1]}=VALUE`);
-      throw new UsageError(m);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCliArgs(argv, OPTIONS);
     if (values.version) {
       io.stdout.write("siemlab 0.1.0\n");
       return 0;

@@ -32,6 +32,13 @@ describe("siemlab rules", () => {
     expect(f.code).toBe(0);
     expect(f.out.split("\n")[1]).toContain(",2019-03-");
   });
+  it("a misspelled option gets the closest known one, as every other command does (it got node's text about '--')", () => {
+    const r = run(["rules", "data/sim/auth.log", "--rule", "data/rules"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^siemlab: Unknown option '--rule' \(did you mean '--rules'\?\)/);
+    expect(r.err).not.toContain("positional argument");
+  });
+
   it("writes one JSON line per alert and a summary on stderr", () => {
     const r = run(["rules", path.join(FIX, "ssh-brute-force.pos.log"), "--rules", "data/rules", "--year", "2025"]);
     expect(r.code).toBe(0);
