@@ -166,25 +166,41 @@ export function rejectText(r: Reject): string {
 }
 
 /**
- * Keeps the first few rejects worth showing in a summary (not empty lines, not a CSV header).
+ * Keeps the first few rejects worth showing in a summary; empty lines and a CSV header are counted, not shown,
+ * so that what is listed, "… N more" and "not listed: …" add up to the rejected count.
  *
  * @example
- * const s = new RejectSample(5); s.add({ lineNo: 3, raw: "x", reason: "bad" }); s.lines() // ["line 3: bad: \"x\""]
+ * const s = new RejectSample(5); s.add({ lineNo: 3, raw: "x", reason: "bad" }); s.add({ lineNo: 4, raw: "", reason: "empty line" });
+ * s.lines() // ["line 3: bad: \"x\"", "(not listed: 1 empty line)"]
  */
 export class RejectSample {
   private readonly kept: Reject[] = [];
   private seen = 0;
+  private empty = 0;
+  private headers = 0;
   constructor(private readonly limit: number) {}
   add(r: Reject): void {
-    if (r.reason === "empty line" || r.reason === CSV_HEADER_REASON) return;
-    this.seen++;
-    if (this.kept.length < this.limit) this.kept.push(r);
+    if (r.reason === "empty line") this.empty++;
+    else if (r.reason === CSV_HEADER_REASON) this.headers++;
+    else {
+      this.seen++;
+      if (this.kept.length < this.limit) this.kept.push(r);
+    }
   }
-  /** The kept rejects as terminal text, plus "… N more" when some were not kept. */
+  /** The kept rejects as terminal text, "… N more" when some were not kept, and the empty lines / CSV header left out. */
   lines(): string[] {
     const out = this.kept.map(rejectText);
     if (this.seen > this.kept.length) out.push(`… ${this.seen - this.kept.length} more`);
+    const quiet: string[] = [];
+    if (this.empty > 0) quiet.push(`${this.empty} empty line${this.empty === 1 ? "" : "s"}`);
+    if (this.headers > 0) quiet.push(this.headers === 1 ? "the CSV header" : `${this.headers} CSV headers`);
+    if (quiet.length > 0) out.push(`(not listed: ${quiet.join(", ")})`);
     return out;
+  }
+  /** The block a summary prints: a heading when rejects are listed, then {@link RejectSample.lines}; "" when there is nothing to say. */
+  text(): string {
+    const head = this.kept.length > 0 ? `siemlab: rejected lines (first ${this.kept.length}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "";
+    return head + this.lines().map((l) => `siemlab:   ${l}\n`).join("");
   }
 }
 
@@ -208,7 +224,8 @@ export function summaryText(s: ParseSummary, extra: string): string {
     : "";
   return escapeControlsKeepLines(
     `siemlab: format ${s.format}${detected}; lines read ${c.read}, parsed ${c.parsed}, rejected ${c.rejected}` +
-      (c.invalidUtf8 + c.truncated > 0 ? ` (invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated})` : "") +
+      // (Repairs are not rejects: a line with invalid UTF-8 or cut at --max-line is parsed as repaired.)
+      (c.invalidUtf8 + c.truncated > 0 ? `; repaired: invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated}` : "") +
       `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
       `siemlab: events by type: ${types || "(none)"}\n` +
       // (--max-bytes is a limit the user set, not damage.)

@@ -92,13 +92,11 @@ export async function loadCommand(files: readonly string[], values: OptionValues
         const s = r.summary!;
         if (s.readError !== undefined) status = 1;
         total += r.stored;
-        const shown = samples.get(r.file)?.lines() ?? [];
         io.stderr.write(
           `siemlab: ${name}:\n` +
             summaryText(
               s,
-              (shown.length > 0 ? `siemlab: rejected lines (first ${Math.min(5, shown.length)}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "") +
-                shown.map((l) => `siemlab:   ${l}\n`).join("") +
+              (samples.get(r.file)?.text() ?? "") +
                 `siemlab: ${r.stored} events stored` +
                 (r.status === "resumed" ? ` (resumed: ${r.alreadyStored} were stored before and skipped)` : "") +
                 (r.status === "reloaded" ? ` (reloaded: it grew since its complete load; the ${r.alreadyStored} events stored then were replaced)` : "") +

@@ -280,14 +280,12 @@ async function featuresCommand(
     }
   }
   const skipped = features.skippedNoEntity + features.skippedNoTime;
-  const shown = rejects.lines();
   io.stderr.write(
     (summary ? (x: string) => summaryText(summary!, x) : (x: string) => storeNote + escapeControlsKeepLines(x))(
-      (shown.length > 0 ? `siemlab: rejected lines (first ${Math.min(5, shown.length)}; 'siemlab parse FILE --rejects OUT' lists all):\n` : "") +
-        shown.map((l) => `siemlab:   ${l}\n`).join("") +
+      rejects.text() +
         `siemlab: ${features.counted} events counted${events ? ` (${events.join(", ")})` : ""}` +
         (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time)` : "") +
-        `; ${rows} rows written\n` +
+        `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
         detectNote,
     ),
