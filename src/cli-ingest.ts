@@ -228,6 +228,10 @@ export function summaryText(s: ParseSummary, extra: string): string {
       (c.invalidUtf8 + c.truncated > 0 ? `; repaired: invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated}` : "") +
       `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
       `siemlab: events by type: ${types || "(none)"}\n` +
+      // Detection reads the first lines only: a banner or a header section can hide the real format.
+      (d && (s.format === "raw" || d.confidence === 0)
+        ? `siemlab: note: the format was chosen from the first lines, which no format reads well (confidence ${d.confidence.toFixed(2)}); if the log starts further down or is another format, give --format ('siemlab formats' lists them)\n`
+        : "") +
       // (--max-bytes is a limit the user set, not damage.)
       (s.readError !== undefined ? `siemlab: ${/after maxBytes = /.test(s.readError) ? "read stopped at --max-bytes" : "input damaged, read stopped"}: ${s.readError}\n` : "") +
       (s.notes?.yearSource === "inferred" && s.notes.year !== undefined ? `siemlab: year ${s.notes.yearReason} (--year overrides)\n` : "") +

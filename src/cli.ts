@@ -146,10 +146,12 @@ function byKey(v: string | undefined): EntityKey {
   }
 }
 
-async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra?: { score: Float64Array; flag: Int8Array }): Promise<number> {
+/** Write the rows as CSV; resolves to the rows written and how many of them hold a non-zero value. */
+async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra?: { score: Float64Array; flag: Int8Array }): Promise<{ rows: number; nonZero: number }> {
   const header = `entity,window_start,${f.columns.join(",")}${extra ? ",score,flag" : ""}\n`;
   let buf = header;
   let rows = 0;
+  let nonZeroRows = 0;
   const cols = f.matrix.cols;
   const data = f.matrix.data;
   let lastEntity = "";
@@ -161,6 +163,7 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
   for (let i = 0; i < f.matrix.rows; i++) {
     let nonZero = false;
     for (let c = 0; c < cols; c++) if (data[i * cols + c] !== 0) nonZero = true;
+    if (nonZero) nonZeroRows++;
     if (sparse && !nonZero) continue;
     const e = f.entities[i];
     if (e !== lastEntity) {
@@ -186,7 +189,7 @@ async function writeCsv(out: Writable, f: WindowFeatures, sparse: boolean, extra
     }
   }
   await writeAll(out, buf);
-  return rows;
+  return { rows, nonZero: nonZeroRows };
 }
 
 async function featuresCommand(
@@ -272,7 +275,7 @@ async function featuresCommand(
     extra = { score, flag };
     detectNote = `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n`;
   }
-  const rows = await writeCsv(io.stdout, features, sparse, extra);
+  const { rows, nonZero } = await writeCsv(io.stdout, features, sparse, extra);
   const seen = Object.keys(summary?.counts.byEventType ?? {});
   for (const t of summary ? (events ?? []) : []) {
     if (summary!.counts.byEventType[t] === undefined) {
@@ -287,6 +290,8 @@ async function featuresCommand(
         (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time)` : "") +
         `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
+        // A log spread over weeks zero-fills to millions of rows: say how few hold anything.
+        (!sparse && rows >= 100_000 && nonZero * 100 < rows ? `siemlab: note: ${nonZero} of the ${rows} rows are non-zero (every quiet window of every entity is a row of zeros); --sparse writes only those ${nonZero}\n` : "") +
         detectNote,
     ),
   );

@@ -51,6 +51,20 @@ describe("siemlab CLI", () => {
     expect(r.err).toContain("events by type: failed_password=4 accepted_password=1");
   });
 
+  it("notes a zero-fill that is almost all zeros, and a format chosen from lines no format reads (a banner first)", () => {
+    // Two events 100 days apart for 2 addresses: 2 × 144,001 minute rows, 3 of them non-zero.
+    const spread = ["Mar  6 10:00:01 gw sshd[1]: Failed password for root from 198.51.100.23 port 1 ssh2", "Mar  6 10:00:02 gw sshd[1]: Failed password for root from 198.51.100.24 port 1 ssh2", "Jun 14 10:00:01 gw sshd[2]: Failed password for root from 198.51.100.23 port 2 ssh2"].join("\n");
+    const big = spawnSync(process.execPath, [BIN, "features", "-", "--year", "2025", "--event", "failed_password"], { input: spread, encoding: "utf8", timeout: 60_000, maxBuffer: 1 << 28 });
+    const r = { code: big.status, err: big.stderr };
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/note: 3 of the 288002 rows are non-zero .*; --sparse writes only those 3/);
+    expect(run(["features", "-", "--year", "2025", "--sparse"], spread).err).not.toContain("note:");
+    const banner = [...Array.from({ length: 250 }, (_, i) => `# exported by tool, banner line ${i}`), ...AUTH].join("\n");
+    const b = run(["features", "-", "--year", "2025"], banner);
+    expect(b.err).toMatch(/format \w+ \(auto-detected, confidence 0\.00\).*\n[^]*note: the format was chosen from the first lines, which no format reads well .* give --format/);
+    expect(run(["features", "-", "--year", "2025", "--format", "rfc3164"], banner).err).not.toContain("note: the format");
+  });
+
   it("features --sparse from stdin ('-'), by user", () => {
     const r = run(["features", "-", "--by", "user", "--event", "failed_password,accepted_password", "--window", "5m", "--sparse", "--year", "2025"], AUTH);
     expect(r.code).toBe(0);
