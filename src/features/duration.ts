@@ -4,7 +4,8 @@ const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60000, min:
 
 /**
  * Read a duration as milliseconds: a number of ms, or text such as '250ms', '90s', '1m', '5min', '1h',
- * '1d', '1w', or combined '1h30m'. Zero, negative and unknown units are refused with the accepted forms.
+ * '1d', '1w', or combined '1h30m'. Zero, negative and unknown units are refused with the accepted forms; so are
+ * text without a unit ('90': seconds or milliseconds?) and an upper-case 'M' (a month elsewhere, not minutes).
  *
  * @example
  * parseDuration("5m") // 300000
@@ -14,7 +15,15 @@ export function parseDuration(value: string | number, name = "window"): number {
     if (!Number.isFinite(value) || value <= 0) throw new OptionError(`Expected \`${name}\` to be a positive number of milliseconds, got ${value}`);
     return value;
   }
-  const s = value.trim().toLowerCase();
+  const raw = value.trim();
+  // 'M' is a month in pandas' and Java's notation: months have no fixed length, and reading it as minutes is a trap.
+  if (/\d\s*M(?![sS]|[iI][nN])/.test(raw)) {
+    throw new OptionError(`Expected \`${name}\` in units ms, s, m/min, h, d, w, got ${JSON.stringify(value)}: 'M' would be a month, which has no fixed length (write 'm' for minutes, or '30d')`);
+  }
+  if (/^\d+(?:\.\d+)?$/.test(raw)) {
+    throw new OptionError(`Expected \`${name}\` with a unit, got ${JSON.stringify(value)}: write '${raw}s' (seconds) or '${raw}ms' (milliseconds)`);
+  }
+  const s = raw.toLowerCase();
   const re = /(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)/y;
   let total = 0;
   let pos = 0;
@@ -28,6 +37,7 @@ export function parseDuration(value: string | number, name = "window"): number {
     total += +m[1] * UNITS[m[2]];
     pos = re.lastIndex;
   }
+  if (s !== "" && total === 0) throw new OptionError(`Expected \`${name}\` to be longer than zero, got ${JSON.stringify(value)}`);
   if (s === "" || !(total > 0)) {
     throw new OptionError(
       `Expected \`${name}\` to be a duration like '90s', '1m', '5m', '1h', '1d' (units ms, s, m/min, h, d, w) or milliseconds, got ${JSON.stringify(value)}`,
