@@ -371,7 +371,8 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
       io.stdout.write(text);
       return 0;
     }
-    throw new UsageError(`unknown command '${command}'; expected features, detect, parse, load, rules, watch, fit, simulate or formats`);
+    const commands = ["features", "detect", "parse", "load", "rules", "watch", "fit", "simulate", "formats"];
+    throw new UsageError(`unknown command '${command}'${didYouMean(String(command), commands, "'")}; expected features, detect, parse, load, rules, watch, fit, simulate or formats`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof SiemlabError && e.name === "OptionError")) {
       io.stderr.write(escapeControlsKeepLines(`siemlab: ${e.message}\nRun 'siemlab --help' for usage.\n`));

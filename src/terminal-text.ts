@@ -7,11 +7,12 @@
  */
 
 // C0 controls, DEL, C1 controls, the Arabic letter mark, LRM/RLM, the bidi embeddings/overrides/isolates,
-// and the line/paragraph separators (which break lines in many viewers).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
-const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+// the line/paragraph separators (which break lines in many viewers), and the invisible zero-width space, word
+// joiner and byte-order mark (a line that starts with one looks valid and is rejected: the reader must see it).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u2028\u2029\ufeff]/;
+const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u2028\u2029\ufeff]/g;
 // The same minus C0 (JSON.stringify already escapes those).
-const UNSAFE_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+const UNSAFE_JSON = /[\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u2028\u2029\ufeff]/g;
 
 const hex = (c: number, width: number) => c.toString(16).padStart(width, "0");
 
@@ -26,7 +27,8 @@ function escapeOne(ch: string): string {
 
 /**
  * Make text safe to print on a terminal: C0 controls and DEL become `\xhh` (tab, line feed and carriage
- * return `\t`, `\n`, `\r`), C1 controls, bidi controls and U+2028/U+2029 become `\uhhhh`. Everything else
+ * return `\t`, `\n`, `\r`), C1 controls, bidi controls, U+2028/U+2029 and the invisible U+200B, U+2060 and
+ * U+FEFF (byte-order mark) become `\uhhhh`. Everything else
  * is kept, backslashes included (so the result is for reading, not for decoding: use the JSON output of
  * `siemlab parse` for a lossless copy). Returns the same string when there is nothing to escape.
  *

@@ -10,6 +10,8 @@ describe("terminal text", () => {
     expect(escapeControls("\u009b2J\u0085")).toBe("\\u009b2J\\u0085");
     expect(escapeControls("invoice\u202Efdp.exe \u2066x\u2069 \u200f\u061c")).toBe("invoice\\u202efdp.exe \\u2066x\\u2069 \\u200f\\u061c");
     expect(escapeControls("a\u2028b")).toBe("a\\u2028b");
+    // Invisible: a rejected line that starts with a byte-order mark would look valid (new-user trial).
+    expect(escapeControls("\ufeffMar  6 x\u200by\u2060z")).toBe("\\ufeffMar  6 x\\u200by\\u2060z");
     let all = "";
     for (let c = 0; c < 0x30000; c++) if (c < 0xd800 || c >= 0xe000) all += String.fromCodePoint(c);
     expect(RAW.test(escapeControls(all))).toBe(false);
