@@ -102,8 +102,10 @@ Options:
                        on exit); a restart with the same FILE resumes without counting a line twice
                        or losing one, and its summary counts findings and actions over both runs;
                        a state file written for another FILE or other settings is refused
-  --once               read to the current end, close every window, print the summary and exit (with
-                       --state, a later run counts new events of those closed windows as late)
+  --once               read to the current end (stdin: to its end; an unterminated last line too, but
+                       with --state it waits for the next run), close every window, print the summary
+                       and exit (with --state, a later run counts new events of those closed windows
+                       as late)
   --from-end           skip what the file already holds (new lines only)
   --poll DURATION      poll interval (default: 250ms)
   --status DURATION    status line interval on stderr, 0 for none (default: 10s)
