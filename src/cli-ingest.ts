@@ -9,10 +9,10 @@ import { resolveTimeZone } from "./ingest/time-zone";
 import { checkEpochUnit } from "./ingest/timestamps";
 import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { closestName, didYouMean, editDistance } from "./options";
 
 /** An options table of `util.parseArgs`. */
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
-import { closestName, didYouMean, editDistance } from "./options";
 
 /**
  * A usage error: the CLI prints it with a pointer to --help and exits with code 2.

@@ -1,3 +1,5 @@
+import { isAsciiDigit } from "./timestamps";
+
 /**
  * What an authentication message says, in normalised form. `srcIp` is the source address as logged: an IP,
  * or a host name when the server resolved it (`rhost=` in PAM messages).
@@ -218,9 +220,6 @@ export function setAuthFastPaths(on: boolean): boolean {
   return was;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** A port number from the digits `text[from, to)`, as {@link port} reads them (undefined above 65535). */
 function portAt(text: string, from: number, to: number): number | undefined {
@@ -268,7 +267,7 @@ function runEnd(text: string, at: number): number {
 function digitsEnd(text: string, at: number): number {
   const n = text.length;
   let q = at;
-  while (q < n && isDigit(text.charCodeAt(q))) q++;
+  while (q < n && isAsciiDigit(text.charCodeAt(q))) q++;
   return q;
 }
 
@@ -569,7 +568,7 @@ function pamFast(message: string): AuthFacts | undefined {
 function uidSuffixStart(text: string, min: number, end: number): number {
   if (text.charCodeAt(end - 1) !== 41 /* ) */) return end;
   let d = end - 1;
-  while (d > min && isDigit(text.charCodeAt(d - 1))) d--;
+  while (d > min && isAsciiDigit(text.charCodeAt(d - 1))) d--;
   const open = d - 5;
   if (d === end - 1 || open < min || text.indexOf("(uid=", open) !== open) return end;
   return open;

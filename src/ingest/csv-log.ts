@@ -4,7 +4,7 @@ import { OptionError } from "../errors";
 import { mappedEventFrom, mappedFieldNames, resolveFieldMap } from "./field-map";
 import type { BoundaryHooks, FormatOptions, LineParser, LogFormat, MappedField } from "./log-format";
 import { resolveTimeZone } from "./time-zone";
-import { checkEpochUnit, type TimeValueOptions } from "./timestamps";
+import { checkEpochUnit, isAsciiDigit, type TimeValueOptions } from "./timestamps";
 
 /** Reject reason given to the header line (it is read and accounted for, but is not an event). */
 export const CSV_HEADER_REASON = "CSV header (column names), not an event";
@@ -21,18 +21,14 @@ export function csvNumber(v: string): boolean {
   const n = v.length;
   let p = v.charCodeAt(0) === 45 /* - */ ? 1 : 0;
   const intStart = p;
-  while (p < n && isDigit(v.charCodeAt(p))) p++;
+  while (p < n && isAsciiDigit(v.charCodeAt(p))) p++;
   const intDigits = p - intStart;
   if (intDigits < 1 || intDigits > 15) return false;
   if (p === n) return true;
   if (v.charCodeAt(p) !== 46 /* . */) return false;
   const fracStart = ++p;
-  while (p < n && isDigit(v.charCodeAt(p))) p++;
+  while (p < n && isAsciiDigit(v.charCodeAt(p))) p++;
   return p > fracStart && p === n;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 function normName(s: string): string {

@@ -389,11 +389,11 @@ export function numericText(s: string): boolean {
   let c = s.charCodeAt(0);
   if (c === 43 /* + */ || c === 45 /* - */) p++;
   const intStart = p;
-  while (p < n && digitCode(s.charCodeAt(p))) p++;
+  while (p < n && isAsciiDigit(s.charCodeAt(p))) p++;
   const intDigits = p - intStart;
   if (p < n && s.charCodeAt(p) === 46 /* . */) {
     const fracStart = ++p;
-    while (p < n && digitCode(s.charCodeAt(p))) p++;
+    while (p < n && isAsciiDigit(s.charCodeAt(p))) p++;
     if (intDigits === 0 && p === fracStart) return false;
   } else if (intDigits === 0) return false;
   if (p === n) return true;
@@ -403,11 +403,17 @@ export function numericText(s: string): boolean {
   c = s.charCodeAt(p);
   if (c === 43 || c === 45) p++;
   const expStart = p;
-  while (p < n && digitCode(s.charCodeAt(p))) p++;
+  while (p < n && isAsciiDigit(s.charCodeAt(p))) p++;
   return p > expStart && p === n;
 }
 
-function digitCode(c: number): boolean {
+/**
+ * Whether a char code is an ASCII digit 0–9 (what `\d` matches in a regular expression without the `u` flag).
+ *
+ * @example
+ * [isAsciiDigit(48), isAsciiDigit(57), isAsciiDigit(0x663)] // [true, true, false]
+ */
+export function isAsciiDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
