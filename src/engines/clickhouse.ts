@@ -156,6 +156,7 @@ class ClickHouseStore implements EventStore {
     if (!(await this.settingsColumn())) {
       try {
         await this.request(this.urls[0], `ALTER TABLE ${db}.loaded_files ADD COLUMN parse_settings String DEFAULT ''`);
+        this.hasSettings = true;
       } catch (e) {
         if (!(await this.settingsColumn())) throw e;
       }
