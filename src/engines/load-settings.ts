@@ -120,7 +120,13 @@ export function requestedSettings(parse: ParseLogOptions): LoadSettings {
   };
 }
 
-/** The settings as stored (JSON text, '' when a load record predates them: unknown). */
+/**
+ * The settings as a load record stores them: JSON with sorted keys (a record from before siemlab stored them
+ * has '' instead: unknown).
+ *
+ * @example
+ * settingsText(requestedSettings({ year: 2025 })).startsWith('{"delimiter":",","epochUnit":"auto"') // true
+ */
 export function settingsText(s: LoadSettings): string {
   return stableJson(s);
 }
@@ -227,7 +233,11 @@ export async function compareSettings(file: string, stored: LoadSettings, reques
 }
 
 /**
- * The settings of a finished read: the requested ones with the format and year the read used.
+ * The settings of a finished read: the requested ones with the format and the year (with its source, from
+ * the parser's notes) the read used.
+ *
+ * @example
+ * withOutcome(requestedSettings({}), "rfc3164", { year: 2026, yearSource: "inferred" }).year // 2026
  */
 export function withOutcome(s: LoadSettings, format: string, notes: { readonly year?: number; readonly yearSource?: "given" | "inferred" } | undefined): LoadSettings {
   return { ...s, format, year: notes?.year, yearSource: notes?.year === undefined ? undefined : notes.yearSource };
