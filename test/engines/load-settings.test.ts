@@ -146,6 +146,29 @@ describe("loadFiles: parse settings", () => {
       }
     }
   }, 240_000);
+
+  it("reload also replaces the events of a file that shrank or whose rows and record disagree (refused without it)", async () => {
+    const store = await cases[0].open();
+    try {
+      const log = logCopy("shrink.log", undefined, lines.slice(0, 800).join("\n") + "\n");
+      const [r] = await loadFiles(store, [log], { parse: { year: 2025 } });
+      fs.writeFileSync(log, lines.slice(0, 500).join("\n") + "\n");
+      await expect(loadFiles(store, [log], { parse: { year: 2025 } })).rejects.toThrow(/smaller .* not loaded again \(reload: true, or siemlab load --reload/);
+      const [shrunk] = await loadFiles(store, [log], { parse: { year: 2025 }, reload: true });
+      expect([shrunk.status, shrunk.alreadyStored, shrunk.stored, await store.storedEvents(r.fileId)]).toEqual(["reloaded", 800, 500, 500]);
+      // Rows stored without their record moving on (a ClickHouse load cut between the two).
+      const [rec] = (await store.loadedFiles()).filter((f) => f.fileId === r.fileId);
+      const { eventRow } = await import("../../src/engines/event-row");
+      const { events } = await parseLog(log, { year: 2025 });
+      await store.append(rec, [eventRow(events[0], r.fileId, rec.sourceFile)]);
+      fs.appendFileSync(log, lines.slice(500, 510).join("\n") + "\n");
+      await expect(loadFiles(store, [log], { parse: { year: 2025 } })).rejects.toThrow(/holds 501 events .* record says 500: .*reload: true \(siemlab load --reload\)/);
+      const [fixed] = await loadFiles(store, [log], { parse: { year: 2025 }, reload: true });
+      expect([fixed.status, fixed.stored, await store.storedEvents(r.fileId)]).toEqual(["reloaded", 510, 510]);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 /** The loaded_files table as siemlab wrote it before it recorded parse settings (main at 612ac32). */
