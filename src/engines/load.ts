@@ -156,8 +156,8 @@ export async function loadFiles(store: EventStore, files: readonly string[], opt
       throw new DataError(`Cannot load ${given}: ${(e as Error).message}`);
     }
     // The year of a year-less syslog is inferred from the file's modification time unless given.
-    const given0 = options.parse ?? {};
-    const parse: ParseLogOptions = given0.year !== undefined || given0.referenceDate !== undefined ? { ...given0 } : { ...given0, referenceDate: mtimeMs };
+    const base = options.parse ?? {};
+    const parse: ParseLogOptions = base.year !== undefined || base.referenceDate !== undefined ? { ...base } : { ...base, referenceDate: mtimeMs };
     const requested = requestedSettings(parse);
     const records = await store.loadedFiles();
     const { id, head, record } = matchRecord(file, size, records);
