@@ -171,10 +171,11 @@ function parseOptionsOf(s: LoadSettings): ParseLogOptions {
 /**
  * The format and year a load with these options gives a file, from the lines that decide them: the first
  * `sampleLines` (detection) and, without a year, the first `yearLookahead` (inference) — the same lines a
- * whole read decides on, so the same answer.
+ * whole read decides on, so the same answer. Without `needYear` (the other side's format has no year) only
+ * the format is decided: its year, if any, is not the whole read's.
  */
-async function decide(file: string, options: ParseLogOptions): Promise<{ format: string; year?: number; yearSource?: "given" | "inferred" }> {
-  const n = Math.max(options.sampleLines ?? 200, options.year === undefined ? (options.yearLookahead ?? 100_000) : 0);
+async function decide(file: string, options: ParseLogOptions, needYear: boolean): Promise<{ format: string; year?: number; yearSource?: "given" | "inferred" }> {
+  const n = Math.max(options.sampleLines ?? 200, needYear && options.year === undefined ? (options.yearLookahead ?? 100_000) : 0);
   const lines: string[] = [];
   for await (const b of readTextBatches(file, { maxLineLength: options.maxLineLength })) {
     for (const t of b.texts) {
@@ -221,12 +222,13 @@ export async function compareSettings(file: string, stored: LoadSettings, reques
   }
   if (sameGiven(stored.given, requested.given)) return out;
   // Asked differently: decide both from the file's first lines (the stored ones from the record when it has them).
-  const was = stored.format !== undefined ? { format: stored.format, year: stored.year, yearSource: stored.yearSource } : await decide(file, parseOptionsOf(stored));
-  const now = await decide(file, parseOptionsOf(requested));
+  const was = stored.format !== undefined ? { format: stored.format, year: stored.year, yearSource: stored.yearSource } : await decide(file, parseOptionsOf(stored), true);
+  // A format without a year on the stored side (JSON, access log, …): only the format needs deciding.
+  const now = await decide(file, parseOptionsOf(requested), was.year !== undefined);
   if (was.format !== now.format) {
     const how = (g: GivenSettings) => (g.format === "auto" ? " (detected)" : "");
     out.push({ setting: "format", stored: was.format + how(stored.given), requested: now.format + how(requested.given) });
-  } else if (was.year !== now.year) {
+  } else if (was.year !== undefined && was.year !== now.year) {
     out.push({ setting: "year", stored: yearText(was.year, was.yearSource), requested: yearText(now.year, now.yearSource) });
   }
   return out;

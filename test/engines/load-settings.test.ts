@@ -147,6 +147,27 @@ describe("loadFiles: parse settings", () => {
     }
   }, 240_000);
 
+  it("a format whose lines carry their year: --year changes nothing there (skipped), --epoch-unit does (refused)", async () => {
+    const store = await cases[0].open();
+    try {
+      const rows = Array.from({ length: 300 }, (_, i) => JSON.stringify({ time: 1741255200 + 60 * i, user: `u${i % 7}`, src_ip: `10.0.0.${i % 5}`, event_type: "failed_password" }));
+      const log = logCopy("events.jsonl", undefined, rows.join("\n") + "\n");
+      const [r] = await loadFiles(store, [log]);
+      expect([r.status, r.settings?.format, r.settings?.year]).toEqual(["loaded", "jsonl", undefined]);
+      fs.utimesSync(log, new Date("2026-06-01T00:00:00Z"), new Date("2026-06-01T00:00:00Z")); // touched: another reference date
+      for (const parse of [{}, { year: 2024 }, { format: "json" }, { epochUnit: "auto" as const }]) {
+        const [again] = await loadFiles(store, [log], { parse });
+        expect(again.status, JSON.stringify(parse)).toBe("skipped");
+      }
+      const [ms] = await loadFiles(store, [log], { parse: { epochUnit: "ms" } });
+      expect([ms.status, ms.differences]).toEqual(["refused", [{ setting: "epochUnit", stored: "auto", requested: "ms" }]]);
+      const [csv] = await loadFiles(store, [log], { parse: { format: "csv" } });
+      expect([csv.status, csv.differences]).toEqual(["refused", [{ setting: "format", stored: "jsonl (detected)", requested: "csv" }]]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("reload also replaces the events of a file that shrank or whose rows and record disagree (refused without it)", async () => {
     const store = await cases[0].open();
     try {
