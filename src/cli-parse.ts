@@ -72,7 +72,7 @@ interface Io {
  * await parseCommand("data/sim/auth.log", { csv: true }, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
  */
 export async function parseCommand(file: string | undefined, values: OptionValues, io: Io): Promise<number> {
-  for (const k of ["by", "event", "window", "sparse", "detector", "contamination", "seed", "out", "max-rows", "into", "from", "batch", "max-cells"]) {
+  for (const k of ["by", "event", "window", "sparse", "detector", "contamination", "seed", "out", "max-rows", "into", "from", "batch", "max-cells", "reload"]) {
     if (values[k] !== undefined) throw new UsageError(`--${k} does not apply to 'siemlab parse'`);
   }
   const options = ingestOptions(values);

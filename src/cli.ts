@@ -254,6 +254,7 @@ async function featuresCommand(
     ({ features, summary: storeNote } = await storeFeatures(str("from")!, windowOptions, values));
   } else {
     for (const k of ["into", "batch", "max-cells"]) if (values[k] !== undefined) throw new UsageError(`--${k} only applies to 'siemlab load' or with --from`);
+    if (values.reload !== undefined) throw new UsageError("--reload only applies to 'siemlab load'");
     new WindowAccumulator(windowOptions); // option errors before reading
     const cores = availableParallelism();
     const threads = integerOption("threads", str("threads"), 1, 1024) ?? cores;

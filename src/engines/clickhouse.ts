@@ -67,6 +67,8 @@ class ClickHouseStore implements EventStore {
   lastSql: string[] = [];
   readonly address: string;
   private readonly table: string;
+  /** Whether `loaded_files` has the parse_settings column (a store opened for queries may predate it). */
+  private hasSettings = true;
 
   constructor(
     private readonly urls: readonly URL[],
@@ -128,6 +130,7 @@ class ClickHouseStore implements EventStore {
     if (!create) {
       const [[n]] = await this.rows(`SELECT count() FROM system.tables WHERE database = ${clickhouseString(db)} AND name = 'events'`);
       if (Number(n) === 0) throw new DataError(`ClickHouse at ${this.address}: no table ${db}.events; load logs first with 'siemlab load FILE --into clickhouse:…?database=${db}'`);
+      await this.settingsColumn();
       return;
     }
     if (distributed) {
@@ -145,8 +148,27 @@ class ClickHouseStore implements EventStore {
     await this.request(
       this.urls[0],
       `CREATE TABLE IF NOT EXISTS ${db}.loaded_files (file_id String, source_file String, size_bytes UInt64, head_bytes UInt32, ` +
-        `events UInt64, read UInt64, parsed UInt64, rejected UInt64, complete UInt8, updated_ms Float64) ENGINE = MergeTree() ORDER BY file_id`,
+        `events UInt64, read UInt64, parsed UInt64, rejected UInt64, complete UInt8, updated_ms Float64, parse_settings String DEFAULT '') ` +
+        `ENGINE = MergeTree() ORDER BY file_id`,
     );
+    // A store created before the parse settings were recorded gets the column (its records read as '': unknown).
+    // 18.16 has no ADD COLUMN IF NOT EXISTS: look first; a concurrent load that added it meanwhile is fine.
+    if (!(await this.settingsColumn())) {
+      try {
+        await this.request(this.urls[0], `ALTER TABLE ${db}.loaded_files ADD COLUMN parse_settings String DEFAULT ''`);
+        this.hasSettings = true;
+      } catch (e) {
+        if (!(await this.settingsColumn())) throw e;
+      }
+    }
+  }
+
+  private async settingsColumn(): Promise<boolean> {
+    const [[n]] = await this.rows(
+      `SELECT count() FROM system.columns WHERE database = ${clickhouseString(this.database)} AND table = 'loaded_files' AND name = 'parse_settings'`,
+    );
+    this.hasSettings = Number(n) > 0;
+    return this.hasSettings;
   }
 
   async windowCounts(options: SourceWindowCountsOptions = {}): Promise<WindowFeatures> {
@@ -160,7 +182,7 @@ class ClickHouseStore implements EventStore {
     // one with the most events, complete after incomplete). A grown file loaded again starts over from 0 events.
     const rows = await this.rows(
       `SELECT file_id, argMax(source_file, k), argMax(size_bytes, k), argMax(head_bytes, k), argMax(events, k), argMax(read, k), ` +
-        `argMax(parsed, k), argMax(rejected, k), argMax(complete, k) ` +
+        `argMax(parsed, k), argMax(rejected, k), argMax(complete, k), ${this.hasSettings ? "argMax(parse_settings, k)" : "''"} ` +
         `FROM (SELECT *, (updated_ms, events, complete, size_bytes) AS k FROM ${this.database}.loaded_files) GROUP BY file_id ORDER BY file_id`,
     );
     return rows.map(loadedFileFromRow);
@@ -200,9 +222,10 @@ class ClickHouseStore implements EventStore {
   async record(f: LoadedFile): Promise<void> {
     const values = [
       clickhouseString(f.fileId), clickhouseString(f.sourceFile), f.sizeBytes, f.headBytes, f.events, f.read, f.parsed, f.rejected,
-      f.complete ? 1 : 0, Date.now(),
+      f.complete ? 1 : 0, Date.now(), clickhouseString(f.parseSettings ?? ""),
     ];
-    await this.request(this.urls[0], `INSERT INTO ${this.database}.loaded_files VALUES (${values.join(", ")})`);
+    const columns = "file_id, source_file, size_bytes, head_bytes, events, read, parsed, rejected, complete, updated_ms, parse_settings";
+    await this.request(this.urls[0], `INSERT INTO ${this.database}.loaded_files (${columns}) VALUES (${values.join(", ")})`);
   }
 
   async close(): Promise<void> {
@@ -215,8 +238,10 @@ class ClickHouseStore implements EventStore {
  * store of parsed events. One URL: a MergeTree table `DB.events`. Several URLs (the shards of a
  * `remote_servers` cluster): `DB.events_local` on each and a Distributed table `DB.events` over them; the
  * same feature SQL runs on either. Values in SQL are escaped string literals (18.16 has no query
- * parameters); rows are sent as TabSeparated. Throws an OptionError for a URL that is not http(s) or a bad
- * database/cluster name, and a DataError naming the address when a server is down or answers an error.
+ * parameters); rows are sent as TabSeparated. With `create`, a database made by an earlier siemlab gets the
+ * columns added since (`loaded_files.parse_settings`, empty for its old records). Throws an OptionError for a
+ * URL that is not http(s) or a bad database/cluster name, and a DataError naming the address when a server
+ * is down or answers an error.
  *
  * @example
  * // Two shards of a remote_servers cluster (`node scripts/clickhouse.js start` starts such a pair):

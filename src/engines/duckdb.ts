@@ -26,8 +26,12 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS loaded_files (
     file_id VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, size_bytes BIGINT NOT NULL, head_bytes INTEGER NOT NULL,
     events BIGINT NOT NULL, read BIGINT NOT NULL, parsed BIGINT NOT NULL, rejected BIGINT NOT NULL,
-    complete BOOLEAN NOT NULL, updated_ms DOUBLE NOT NULL)`,
+    complete BOOLEAN NOT NULL, updated_ms DOUBLE NOT NULL, parse_settings VARCHAR DEFAULT '')`,
+  // Stores created before the parse settings were recorded: the column added (their records read as '' — unknown).
+  `ALTER TABLE loaded_files ADD COLUMN IF NOT EXISTS parse_settings VARCHAR DEFAULT ''`,
 ];
+
+const LOADED_FILES_COLUMNS = "file_id, source_file, size_bytes, head_bytes, events, read, parsed, rejected, complete";
 
 /** Append a text value or NULL. */
 function text(a: DuckDBAppender, v: string | null): void {
@@ -48,6 +52,8 @@ class DuckDbStore implements EventStore {
     readonly address: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** Whether `loaded_files` has the parse_settings column (a store opened read-only may predate it). */
+    private readonly hasSettings: boolean,
   ) {}
 
   private where(): string {
@@ -74,7 +80,7 @@ class DuckDbStore implements EventStore {
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {
-    const rows = await this.rows("SELECT file_id, source_file, size_bytes, head_bytes, events, read, parsed, rejected, complete FROM loaded_files ORDER BY source_file");
+    const rows = await this.rows(`SELECT ${LOADED_FILES_COLUMNS}, ${this.hasSettings ? "parse_settings" : "''"} FROM loaded_files ORDER BY source_file`);
     return rows.map(loadedFileFromRow);
   }
 
@@ -88,8 +94,8 @@ class DuckDbStore implements EventStore {
   }
 
   private async upsert(f: LoadedFile): Promise<void> {
-    await this.conn.run("INSERT OR REPLACE INTO loaded_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", [
-      f.fileId, f.sourceFile, f.sizeBytes, f.headBytes, f.events, f.read, f.parsed, f.rejected, f.complete, Date.now(),
+    await this.conn.run(`INSERT OR REPLACE INTO loaded_files (${LOADED_FILES_COLUMNS}, updated_ms, parse_settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+      f.fileId, f.sourceFile, f.sizeBytes, f.headBytes, f.events, f.read, f.parsed, f.rejected, f.complete, Date.now(), f.parseSettings ?? "",
     ]);
   }
 
@@ -141,8 +147,10 @@ class DuckDbStore implements EventStore {
  * Open (or create) a DuckDB database file of parsed events: the embedded, default store. It grows across
  * many log files (`loadFiles`) and answers `windowCounts` with one GROUP BY, the rest done by the in-memory
  * path. The instance is created with automatic extension install and load off (no network). One process
- * at a time may open a file for writing (DuckDB's lock). Throws a DataError naming the path when the file
- * is missing (without `create`), locked or not a DuckDB database.
+ * at a time may open a file for writing (DuckDB's lock). Opened with `create`, a store made by an earlier
+ * siemlab gets the columns added since (`loaded_files.parse_settings`, empty for its old records); opened
+ * read-only it is read as it is. Throws a DataError naming the path when the file is missing (without
+ * `create`), locked or not a DuckDB database.
  *
  * @example
  * const db = await openDuckDb("out/examples/duckdb.duckdb", { create: true });
@@ -170,13 +178,18 @@ export async function openDuckDb(file: string, options: DuckDbOptions = {}): Pro
     throw new DataError(`${where}: cannot open: ${(e as Error).message}`);
   }
   const conn = await instance.connect();
+  let hasSettings = true;
   try {
     if (options.create) for (const s of SCHEMA) await conn.run(s);
-    else await conn.run("SELECT 1 FROM events LIMIT 0");
+    else {
+      await conn.run("SELECT 1 FROM events LIMIT 0");
+      const r = await conn.runAndReadAll("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'loaded_files' AND column_name = 'parse_settings'");
+      hasSettings = Number(r.getRows()[0][0]) > 0;
+    }
   } catch (e) {
     conn.closeSync();
     instance.closeSync();
     throw new DataError(`${where}: ${options.create ? "cannot create the tables" : "not a siemlab event store (no events table)"}: ${(e as Error).message}`);
   }
-  return new DuckDbStore(abs, instance, conn);
+  return new DuckDbStore(abs, instance, conn, hasSettings);
 }

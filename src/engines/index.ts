@@ -15,6 +15,7 @@ export type { ClickHouseOptions } from "./clickhouse";
 export { openStore } from "./open-store";
 export { loadFiles } from "./load";
 export type { LoadOptions, LoadFileResult } from "./load";
+export type { LoadSettings, GivenSettings, SettingsDifference } from "./load-settings";
 export { windowQueries, windowCountsBySql, DEFAULT_MAX_CELLS } from "./window-query";
 export type { SqlDialect, SourceWindowCountsOptions, WindowQueries, SqlRunner } from "./window-query";
 export { EVENT_COLUMNS, eventRow, tsvField, tsvValue, clickhouseString } from "./event-row";

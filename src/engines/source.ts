@@ -40,16 +40,22 @@ export interface LoadedFile {
   readonly rejected: number;
   /** Whether the whole file (at `sizeBytes`) was stored. */
   readonly complete: boolean;
+  /**
+   * The parse settings its events were read with, as JSON (`LoadSettings`, written by loadFiles); undefined for
+   * a record written before siemlab stored them (column `parse_settings` empty): unknown.
+   */
+  readonly parseSettings?: string;
 }
 
 /**
  * A `loaded_files` row read back in column order (file_id, source_file, size_bytes, head_bytes, events, read,
- * parsed, rejected, complete), whatever the engine's types: numbers, bigints or TSV text; `complete` as a
- * boolean (DuckDB) or "1"/"0" (ClickHouse's UInt8 in TSV).
+ * parsed, rejected, complete, parse_settings), whatever the engine's types: numbers, bigints or TSV text;
+ * `complete` as a boolean (DuckDB) or "1"/"0" (ClickHouse's UInt8 in TSV); `parse_settings` '' or NULL
+ * (a record from before the column) as undefined.
  *
  * @example
  * loadedFileFromRow(["ab", "/x.log", "10", 10n, 3, 4, 4, 0, "1"]).complete // true
- * loadedFileFromRow(["ab", "/x.log", 10, 10, 3, 4, 4, 0, false]).sizeBytes // 10
+ * loadedFileFromRow(["ab", "/x.log", 10, 10, 3, 4, 4, 0, false, ""]).parseSettings // undefined
  */
 export function loadedFileFromRow(r: readonly unknown[]): LoadedFile {
   return {
@@ -62,6 +68,7 @@ export function loadedFileFromRow(r: readonly unknown[]): LoadedFile {
     parsed: Number(r[6]),
     rejected: Number(r[7]),
     complete: r[8] === true || r[8] === "1",
+    parseSettings: r[9] === undefined || r[9] === null || r[9] === "" ? undefined : String(r[9]),
   };
 }
 
