@@ -1,3 +1,5 @@
+import { escapeControls } from "../terminal-text";
+
 /**
  * Escaping for strings that come from logs (usernames, messages, hosts): an attacker writes those, so every
  * chart and table shows them as text, never as markup.
@@ -10,14 +12,16 @@
  * literally. `%` becomes `&#37;` too: a hovertemplate evaluates `%{x}`, `%{y:.2f}`, `%{customdata[0]}`
  * (its TEMPLATE_STRING_REGEX needs the literal `%{`), so a log-derived name or label placed in a template
  * would otherwise be evaluated; the entity is decoded only when the text is drawn, after the templates ran,
- * and shows as `%`.
+ * and shows as `%`. Control and bidi characters become visible escapes first (`escapeControls`: a right-to-left
+ * override in a user name would otherwise show it reversed, an ESC sequence would reach a copied label).
  *
  * @example
  * escapePlotlyText("<img src=x onerror=alert(1)>"); // "&lt;img src=x onerror=alert(1)&gt;"
  * escapePlotlyText("%{x}");                         // "&#37;{x}" (shown as %{x}, never evaluated)
+ * escapePlotlyText("red\u202eevil");                // "red\\u202eevil"
  */
 export function escapePlotlyText(value: unknown): string {
-  return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
+  return escapeControls(String(value)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
 }
 
 /**

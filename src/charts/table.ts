@@ -4,6 +4,7 @@
  * HTML-escaped (log fields are attacker-controlled).
  */
 import { OptionError } from "../errors";
+import { escapeControls } from "../terminal-text";
 import { escapeHtmlText } from "./escape";
 import { formatNumber } from "./format";
 import { plotlyDate } from "./time-axis";
@@ -73,11 +74,13 @@ function toGrid(input: TableInput, columns: readonly string[] | undefined): Grid
 }
 
 /**
- * A cell value as display text (not yet escaped): numbers via `formatNumber`, Dates in UTC, null/undefined empty,
- * objects as JSON, long text cut at `maxCellChars`.
+ * A cell value as display text (not yet HTML-escaped): numbers via `formatNumber`, Dates in UTC, null/undefined
+ * empty, objects as JSON, control and bidi characters shown as escapes (`escapeControls`: a log value's ANSI
+ * sequence or right-to-left override would otherwise recolour a terminal or reverse the text shown), long
+ * text cut at `maxCellChars`.
  *
  * @example
- * formatCell(0.123456, 3, 200); // "0.123"
+ * [formatCell(0.123456, 3, 200), formatCell("al\u001b[31mice", 3, 200)]; // ["0.123", "al\\x1b[31mice"]
  */
 export function formatCell(value: unknown, digits: number, maxCellChars: number): string {
   let text: string;
@@ -95,6 +98,7 @@ export function formatCell(value: unknown, digits: number, maxCellChars: number)
       text = String(value);
     }
   }
+  text = escapeControls(text);
   return text.length > maxCellChars ? text.slice(0, Math.max(0, maxCellChars - 1)) + "…" : text;
 }
 
@@ -192,11 +196,11 @@ export function htmlTable(input: TableInput, options: TableOptions = {}): string
     ...(l.hidden > 0 ? [`<tr class="gap"><td colspan="${Math.max(1, width)}">… ${plural(l.hidden, "more row")} …</td></tr>`] : []),
     ...l.tail.map(row),
   ];
-  const caption = options.caption === undefined ? "" : `<caption>${escapeHtmlText(options.caption)}</caption>`;
+  const caption = options.caption === undefined ? "" : `<caption>${escapeHtmlText(escapeControls(options.caption))}</caption>`;
   return (
     `<div class="siemlab-table"><style>${TABLE_STYLE}</style>` +
     `<table>${caption}<thead><tr>${l.showIndex ? `<th class="idx"></th>` : ""}` +
-    `${columns.map((c, j) => `<th${numericColumn(l, j) ? ' class="num"' : ""}>${escapeHtmlText(c)}</th>`).join("")}</tr></thead>` +
+    `${columns.map((c, j) => `<th${numericColumn(l, j) ? ' class="num"' : ""}>${escapeHtmlText(escapeControls(c))}</th>`).join("")}</tr></thead>` +
     `<tbody>${body.join("")}</tbody></table>` +
     `<div class="shape">${escapeHtmlText(shapeText(l))}</div></div>`
   );
@@ -213,14 +217,14 @@ export function textTable(input: TableInput, options: TableOptions = {}): string
   const l = layoutTable(input, options);
   const { columns, rows, index } = l.grid;
   const fmt = (v: unknown) => formatCell(v, l.digits, Math.min(l.maxCellChars, 60)).replace(/[\r\n\t]/g, " ");
-  const header = [...(l.showIndex ? [""] : []), ...columns];
+  const header = [...(l.showIndex ? [""] : []), ...columns.map(escapeControls)];
   const line = (i: number) => [...(l.showIndex ? [fmt(index[i])] : []), ...rows[i].map(fmt)];
   const numeric = [...(l.showIndex ? [true] : []), ...columns.map((_, j) => rows.every((r) => typeof r[j] === "number" || r[j] == null))];
   const body: (string[] | null)[] = [...l.head.map(line), ...(l.hidden > 0 ? [null] : []), ...l.tail.map(line)];
   const widths = header.map((h, j) => Math.max(h.length, ...body.map((r) => (r === null ? 0 : r[j].length))));
   const render = (r: string[]) => r.map((c, j) => (numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
   const out: string[] = [];
-  if (options.caption !== undefined) out.push(options.caption);
+  if (options.caption !== undefined) out.push(escapeControls(options.caption));
   out.push(render(header));
   for (const r of body) out.push(r === null ? `… ${plural(l.hidden, "more row")} …` : render(r));
   out.push(shapeText(l));

@@ -124,6 +124,7 @@ function matchRecord(file: string, size: number, records: readonly LoadedFile[])
  * `reload` is given, which replaces them.
  *
  * @example
+ * for (const f of ["out/examples/load.duckdb", "out/examples/load.duckdb.wal"]) require("node:fs").rmSync(f, { force: true });
  * const db = await openDuckDb("out/examples/load.duckdb", { create: true });
  * const [r] = await loadFiles(db, ["data/sim/auth.log"], { parse: { year: 2025 } });
  * r.status === "skipped" ? r.alreadyStored : r.stored; // 1235

@@ -9,6 +9,8 @@ describe("escaping", () => {
     // A hovertemplate evaluates %{…}; the escaped text has no "%{" left to evaluate.
     expect(escapePlotlyText("%{x} %{y:.2f} 50%")).toBe("&#37;{x} &#37;{y:.2f} 50&#37;");
     expect(escapeHtmlText(`"'><`)).toBe("&quot;&#39;&gt;&lt;");
+    // Control and bidi characters from logs are shown, not obeyed (a U+202E would show a name reversed).
+    expect(escapePlotlyText("red\u202eevil\u001b[31m\n<b>")).toBe("red\\u202eevil\\x1b[31m\\n&lt;b&gt;");
   });
   test("JSON for a script element parses back to the same value", () => {
     const v = { s: "</script><!-- \u2028\u2029 & >", a: new Float64Array([1, NaN]) };

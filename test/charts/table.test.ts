@@ -46,6 +46,23 @@ describe("htmlTable", () => {
     expect(html.split("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;").length - 1).toBe(3);
   });
 
+  test("shows control and bidi characters from logs as escapes, in the HTML and the text form (new-user trial)", () => {
+    // An ANSI colour, an OSC that retitles a terminal, a bell, a right-to-left override, a NUL, a line break.
+    const hostile = "al\u001b[31mred\u001b[0m\u001b]0;title\u0007ice\u202eevil\u0000\nx";
+    const shown = "al\\x1b[31mred\\x1b[0m\\x1b]0;title\\x07ice\\u202eevil\\x00\\nx";
+    const input = [{ [hostile]: hostile, n: 1 }, { [hostile]: { nested: hostile }, n: 2 }];
+    const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    const html = htmlTable(input, { caption: hostile });
+    const text = textTable(input, { caption: hostile });
+    for (const out of [html, text]) {
+      expect(out).not.toMatch(unsafe);
+      expect(out.split(shown).length - 1).toBeGreaterThanOrEqual(3); // caption, header, cell
+    }
+    expect(html).toContain(`<caption>${shown}</caption>`);
+    // Objects are shown as JSON: JSON escapes C0 itself; the override is escaped here.
+    expect(formatCell({ u: "a\u202eb" }, 4, 200)).toBe('{"u":"a\\u202eb"}');
+  });
+
   test("accepts a Danfo DataFrame, with its index and a column selection", () => {
     const df = new dfd.DataFrame({ host: ["a", "b"], bytes: [10, 2.5] }, { index: ["x", "y"] });
     const html = htmlTable(df, { columns: ["bytes"] });
