@@ -2,7 +2,7 @@ import { entityTimelineChart } from "../charts/entity-timeline";
 import { timelineChart } from "../charts/timeline";
 import type { PlotlySpec } from "../charts/spec";
 import { OptionError } from "../errors";
-import type { LogEvent } from "../events";
+import { isFailedAttempt, type LogEvent } from "../events";
 import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
 import { checkOptions, type OptionKeys } from "../options";
@@ -22,8 +22,12 @@ export interface ContextOptions {
 /** An entity value with how often it appears in the context. */
 export interface EntityCount {
   readonly value: string;
+  /** Records (lines' events) naming the value, companions included. */
   readonly events: number;
+  /** Failed attempts ({@link isFailedAttempt}): a PAM or `Invalid user` record of the same attempt as sshd's `Failed password` is not counted again. */
   readonly failures: number;
+  /** Companion records among `events` (`companionOf` set): another record of an attempt counted once. */
+  readonly companions: number;
 }
 
 /** One event as a table row (strings are raw: the table renderer escapes them). A type alias, so it passes as a plain record. */
@@ -54,8 +58,8 @@ export interface InvestigationContext {
   readonly inWindow: number;
   readonly firstSeen?: number;
   readonly lastSeen?: number;
-  /** Counts by event type, most frequent first. */
-  readonly countsByType: { readonly eventType: string; readonly count: number; readonly failures: number }[];
+  /** Counts by event type, most frequent first: records, failed attempts and companion records (see {@link EntityCount}). */
+  readonly countsByType: { readonly eventType: string; readonly count: number; readonly failures: number; readonly companions: number }[];
   /** Users seen (e.g. the accounts tried from an IP), most frequent first. */
   readonly users: EntityCount[];
   /** Source IPs seen (e.g. the addresses a user came from), most frequent first. */
@@ -70,13 +74,14 @@ export interface InvestigationContext {
 const iso = (t: number | undefined) => (t !== undefined && Number.isFinite(t) ? new Date(t).toISOString() : "");
 
 function countBy(events: readonly LogEvent[], key: (e: LogEvent) => string | undefined): EntityCount[] {
-  const m = new Map<string, { events: number; failures: number }>();
+  const m = new Map<string, { events: number; failures: number; companions: number }>();
   for (const e of events) {
     const k = key(e);
     if (k === undefined || k === "") continue;
-    const c = m.get(k) ?? { events: 0, failures: 0 };
+    const c = m.get(k) ?? { events: 0, failures: 0, companions: 0 };
     c.events++;
-    if (e.outcome === "failure") c.failures++;
+    if (isFailedAttempt(e)) c.failures++;
+    if (e.companionOf !== undefined) c.companions++;
     m.set(k, c);
   }
   return [...m].map(([value, c]) => ({ value, ...c })).sort((a, b) => b.events - a.events || (a.value < b.value ? -1 : 1));
@@ -120,14 +125,16 @@ export function investigationContext(
       return other !== undefined && also.has(other);
     })
     .sort((a, b) => a.time - b.time || a.lineNo - b.lineNo);
-  const types = countBy(picked, (e) => e.eventType).map((c) => ({ eventType: c.value, count: c.events, failures: c.failures }));
+  const types = countBy(picked, (e) => e.eventType).map((c) => ({ eventType: c.value, count: c.events, failures: c.failures, companions: c.companions }));
   const users = countBy(picked, (e) => e.user);
   const ips = countBy(picked, (e) => e.srcIp);
   const hosts = countBy(picked, (e) => e.host);
   const inWindow = picked.filter((e) => e.time >= windowStart && e.time < windowEnd).length;
   const firstSeen = picked.length ? picked[0].time : undefined;
   const lastSeen = picked.length ? picked[picked.length - 1].time : undefined;
-  const failures = picked.filter((e) => e.outcome === "failure").length;
+  // Attempts, as the summary and the window features count them: sshd and PAM records of one attempt once.
+  const failures = picked.filter(isFailedAttempt).length;
+  const companions = picked.filter((e) => e.companionOf !== undefined).length;
   const rows = picked.slice(0, maxRows).map((e) => ({
     time: iso(e.time),
     lineNo: e.lineNo,
@@ -143,7 +150,12 @@ export function investigationContext(
     { field: "entity", value: `${entityType} ${entity}` },
     { field: "finding window", value: `${iso(windowStart)} – ${iso(windowEnd)}` },
     { field: "searched", value: `${iso(from)} – ${iso(to)}${also.size ? ` (with ${also.size} related ${alsoType === "user" ? "user(s)" : "IP(s)"})` : ""}` },
-    { field: "events", value: `${picked.length} (${inWindow} in the window, ${failures} failures)` },
+    {
+      field: "events",
+      value:
+        `${picked.length} (${inWindow} in the window, ${failures} failed attempt${failures === 1 ? "" : "s"}` +
+        (companions > 0 ? `; ${companions} of the records are companions of an attempt, counted with it)` : ")"),
+    },
     { field: "first seen", value: iso(firstSeen) || "never" },
     { field: "last seen", value: iso(lastSeen) || "never" },
     { field: "event types", value: types.length ? types.map((t) => `${t.eventType} ${t.count}`).join(", ") : "none" },
@@ -159,6 +171,7 @@ export interface ContextTimeline {
   /** Bin start times, epoch ms. */
   readonly x: number[];
   readonly events: number[];
+  /** Failed attempts per bin ({@link isFailedAttempt}: companion records not counted again). */
   readonly failures: number[];
   /** True for bins that overlap the finding window. */
   readonly inWindow: boolean[];
@@ -182,7 +195,7 @@ export function contextTimeline(ctx: InvestigationContext, options: { readonly b
   for (const e of ctx.events) {
     const i = Math.floor((e.time - start) / binMs);
     events[i]++;
-    if (e.outcome === "failure") failures[i]++;
+    if (isFailedAttempt(e)) failures[i]++;
   }
   const inWindow = x.map((t) => t < ctx.windowEnd && t + binMs > ctx.windowStart);
   return { x, events, failures, inWindow };
@@ -207,7 +220,7 @@ export function contextTimelineChart(ctx: InvestigationContext, options: { reado
 
 /**
  * The context's events per bin as a line (charts' `timelineChart`), the bins of the finding's window
- * marked as anomalies; hover shows the failures of each bin.
+ * marked as anomalies; hover shows the failed attempts of each bin.
  *
  * @example
  * show(contextCountChart(ctx, { binMs: 60_000 }));
@@ -222,7 +235,7 @@ export function contextCountChart(ctx: InvestigationContext, options: { readonly
     anomalies: t.inWindow,
     title: options.title ?? `Events of ${ctx.entityType} ${ctx.entity} per ${unit}`,
     yTitle: `events / ${unit}`,
-    hoverText: t.failures.map((f) => `failures: ${f}`),
+    hoverText: t.failures.map((f) => `failed attempts: ${f}`),
     anomalyName: "finding window",
   });
 }

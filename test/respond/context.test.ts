@@ -20,21 +20,45 @@ describe("investigationContext", () => {
     expect(ctx.inWindow).toBe(8);
     expect([ctx.firstSeen, ctx.lastSeen]).toEqual([T0 - 5 * MIN, T0 + 22_000]);
     expect(ctx.countsByType).toEqual([
-      { eventType: "failed_password", count: 8, failures: 8 },
-      { eventType: "accepted_password", count: 1, failures: 0 },
+      { eventType: "failed_password", count: 8, failures: 8, companions: 0 },
+      { eventType: "accepted_password", count: 1, failures: 0, companions: 0 },
     ]);
     expect(ctx.users).toEqual([
-      { value: "root", events: 5, failures: 5 },
-      { value: "admin", events: 3, failures: 3 },
-      { value: "alice", events: 1, failures: 0 },
+      { value: "root", events: 5, failures: 5, companions: 0 },
+      { value: "admin", events: 3, failures: 3, companions: 0 },
+      { value: "alice", events: 1, failures: 0, companions: 0 },
     ]);
-    expect(ctx.ips).toEqual([{ value: "203.0.113.7", events: 9, failures: 8 }]);
+    expect(ctx.ips).toEqual([{ value: "203.0.113.7", events: 9, failures: 8, companions: 0 }]);
     expect(ctx.rows[0]).toEqual({
       time: "2025-03-06T07:55:00.000Z", lineNo: 20, inWindow: false, eventType: "accepted_password", outcome: "success",
       user: "alice", srcIp: "203.0.113.7", host: "", message: "Accepted password for alice",
     });
-    expect(ctx.summaryRows.find((r) => r.field === "events")?.value).toBe("9 (8 in the window, 8 failures)");
+    expect(ctx.summaryRows.find((r) => r.field === "events")?.value).toBe("9 (8 in the window, 8 failed attempts)");
     expect(ctx.summaryRows.find((r) => r.field === "users")?.value).toBe("root (5), admin (3), alice (1)");
+  });
+
+  it("counts an attempt that sshd and PAM both logged once (new-user trial: the context said 582 failures for 286 attempts)", async () => {
+    // The parser pairs each PAM record with the sshd record of its attempt (companionOf), as on real auth.log.
+    const { parseLogLines } = await import("../../src/ingest/parse-log");
+    const text = [];
+    for (let i = 0; i < 4; i++) {
+      const stamp = `Mar  6 08:00:${String(10 + i * 3).padStart(2, "0")}`;
+      text.push(`${stamp} h sshd[${100 + i}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root`);
+      text.push(`${stamp} h sshd[${100 + i}]: Failed password for root from 203.0.113.7 port ${4000 + i} ssh2`);
+    }
+    const parsed = parseLogLines(text, { format: "rfc3164", year: 2025 }).events;
+    expect(parsed.filter((e) => e.companionOf !== undefined)).toHaveLength(4);
+    const ctx = investigationContext(finding(), parsed, { marginMs: 10 * MIN });
+    expect(ctx.events).toHaveLength(8);
+    expect(ctx.users).toEqual([{ value: "root", events: 8, failures: 4, companions: 4 }]);
+    expect(ctx.countsByType).toEqual([
+      { eventType: "auth_failure", count: 4, failures: 0, companions: 4 },
+      { eventType: "failed_password", count: 4, failures: 4, companions: 0 },
+    ]);
+    expect(ctx.summaryRows.find((r) => r.field === "events")?.value).toBe(
+      "8 (8 in the window, 4 failed attempts; 4 of the records are companions of an attempt, counted with it)",
+    );
+    expect(contextTimeline(ctx).failures.reduce((a, b) => a + b, 0)).toBe(4);
   });
 
   it("follows a user across IPs, and adds related entities on request", () => {
