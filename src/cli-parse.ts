@@ -6,15 +6,21 @@ import { ingestOptions, rejectText, summaryText, UsageError, withReferenceDate, 
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { csvCell, safeJsonLine } from "./terminal-text";
 
-/** The columns of `siemlab parse --csv`, in order (`fields` is the format-specific extras as JSON text). */
-export const PARSE_CSV_COLUMNS = ["lineNo", "time", "eventType", "outcome", "user", "srcIp", "srcPort", "host", "process", "pid", "level", "message", "fields"] as const;
+/**
+ * The columns of `siemlab parse --csv`, in order (`fields` is the format-specific extras as JSON text;
+ * `companionOf` and `folded` as in {@link LogEvent}, empty when absent).
+ */
+export const PARSE_CSV_COLUMNS = ["lineNo", "time", "eventType", "outcome", "user", "srcIp", "srcPort", "host", "process", "pid", "level", "message", "fields", "companionOf", "folded"] as const;
 
 /**
  * One event as the JSON object `siemlab parse` writes: `time` in ISO 8601 UTC (null when the line had
- * none), absent fields left out, `fields` kept as parsed.
+ * none), absent fields left out, `fields` kept as parsed. `companionOf` (the line of the record this one is
+ * a companion of: count attempts without it, as siemlab does) and `folded` (the N of a `message repeated N
+ * times` line) are written when set, so a downstream tool can count as siemlab counts.
  *
  * @example
  * eventRecord({ lineNo: 1, time: 0, eventType: "raw", message: "x" }) // { lineNo: 1, time: "1970-01-01T00:00:00.000Z", eventType: "raw", message: "x" }
+ * eventRecord({ lineNo: 3, time: 0, eventType: "auth_failure", message: "x", companionOf: 4 }).companionOf // 4
  */
 export function eventRecord(e: LogEvent): Record<string, unknown> {
   return {
@@ -31,6 +37,8 @@ export function eventRecord(e: LogEvent): Record<string, unknown> {
     level: e.level,
     message: e.message,
     fields: e.fields,
+    companionOf: e.companionOf,
+    folded: e.folded,
   };
 }
 
@@ -51,6 +59,8 @@ function csvRow(e: LogEvent): string {
     text(e.level),
     text(e.message),
     e.fields === undefined ? "" : csvCell(JSON.stringify(e.fields)),
+    num(e.companionOf),
+    num(e.folded),
   ].join(",");
 }
 

@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { isFailedAttempt } from "../src/events";
 import { hostileLines } from "../src/ingest/hostile-lines";
+import { parseLogLines } from "../src/ingest/parse-log";
 import { caseFile, casePresent, readCase } from "./ingest/cases-dir";
 
 const BIN = path.resolve("bin/siemlab.js");
@@ -52,12 +54,39 @@ describe("siemlab parse", () => {
     expect(r.err).toMatch(/format jsonl \(auto-detected, confidence [\d.]+(; runner-up \w+ [\d.]+)?\); lines read 5, parsed 2, rejected 3/);
   });
 
+  it("writes companionOf and folded, so its output counts attempts as siemlab does (new-user trial: both were dropped)", () => {
+    const r = run(["parse", "data/sim/auth.log", "--year", "2025"]);
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.out);
+    const paired = Number(/(\d+) companion records paired/.exec(r.err)?.[1]);
+    expect(paired).toBeGreaterThan(100);
+    const companions = events.filter((e) => e.companionOf !== undefined);
+    expect(companions).toHaveLength(paired);
+    // Each points at the sshd record of its attempt: same host and pid, a failure of its own.
+    const byLine = new Map(events.map((e) => [e.lineNo, e]));
+    for (const c of companions) {
+      const a = byLine.get(c.companionOf);
+      expect([a?.host, a?.pid, a?.outcome]).toEqual([c.host, c.pid, "failure"]);
+      expect(a?.companionOf).toBeUndefined();
+    }
+    // Failed attempts as siemlab counts them (the `failures` feature): failures that are no companion.
+    const attempts = events.filter((e) => e.outcome === "failure" && e.companionOf === undefined).length;
+    const lib = parseLogLines(fs.readFileSync("data/sim/auth.log", "utf8"), { year: 2025 }).events;
+    expect(attempts).toBe(lib.filter(isFailedAttempt).length);
+    expect(attempts).toBeLessThan(events.filter((e) => e.outcome === "failure").length - 100);
+    // A folded line: N events, each with folded N; in CSV too.
+    const fold = "Mar  6 08:00:01 h sshd[7]: message repeated 3 times: [ Failed password for root from 10.0.0.1 port 22 ssh2]\n";
+    expect(jsonLines(run(["parse", "-", "--year", "2025"], fold).out).map((e) => e.folded)).toEqual([3, 3, 3]);
+    const csv = run(["parse", "-", "--year", "2025", "--csv"], fold).out.trim().split("\n");
+    expect(csv.slice(1).map((l) => l.split(",").slice(-2).join(","))).toEqual([",3", ",3", ",3"]);
+  });
+
   it("--csv writes fixed columns; --rejects FILE writes the rejects as JSON lines; stdin with '-'", () => {
     const rejects = path.join(tmp, "rejects.jsonl");
     const r = run(["parse", "-", "--csv", "--rejects", rejects, "--format", "jsonl"], JSONL);
     expect(r.code).toBe(0);
     const rows = r.out.trim().split("\n");
-    expect(rows[0]).toBe("lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,level,message,fields");
+    expect(rows[0]).toBe("lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,level,message,fields,companionOf,folded");
     expect(rows[1].startsWith("1,2024-01-02T03:04:05.000Z,user_login,failure,eve,192.0.2.1,5555,")).toBe(true);
     expect(rows).toHaveLength(3);
     expect(jsonLines(fs.readFileSync(rejects, "utf8")).map((x) => [x.lineNo, x.reason.slice(0, 20)])).toEqual([
