@@ -180,9 +180,14 @@ export async function rulesCommand(argv: readonly string[], io: { readonly stdin
     .map((r) => {
       const n = `sigma:${r.name ?? r.id ?? r.title}`;
       const fed = [r.id, r.name].some((k) => k !== undefined && feeds.has(k));
+      // A detection whose logsource covers no event cannot fire here: say so (a wrong product/service, or a
+      // rule for other logs in a shared rule directory), rather than leave a bare "0".
+      const covered = run.stats[n]?.applied;
+      const ls = r.kind === "detection" ? Object.entries(r.logsource).map(([k, v]) => `${k}: ${v}`).join(", ") : "";
+      const none = r.kind === "detection" && covered === 0 && summary.counts.parsed > 0 ? `; logsource {${ls}} covers none of the events` : "";
       return fed
-        ? `siemlab:   ${n}: ${run.stats[n]?.matched ?? 0} ${r.kind === "detection" ? "matching events" : "hits"} (feeds a correlation)\n`
-        : `siemlab:   ${n}: ${byDetector.get(n)?.length ?? 0} alerts\n`;
+        ? `siemlab:   ${n}: ${run.stats[n]?.matched ?? 0} ${r.kind === "detection" ? "matching events" : "hits"} (feeds a correlation${none})\n`
+        : `siemlab:   ${n}: ${byDetector.get(n)?.length ?? 0} alerts${none ? ` (${none.slice(2)})` : ""}\n`;
     })
     .join("");
   const runDiag = run.diagnostics.map((d) => `siemlab: ${formatDiagnostic(d)}\n`).join("");

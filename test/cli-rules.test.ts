@@ -16,6 +16,18 @@ function run(args: string[], input?: string) {
 const lines = (s: string) => s.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 
 describe("siemlab rules", () => {
+  it("says when a rule's logsource covers none of the events (a rule for Windows on an sshd log gave a bare 0)", () => {
+    const dir = path.join(tmp, "logsource-rules");
+    fs.mkdirSync(dir, { recursive: true });
+    const rule = (name: string, logsource: string) =>
+      fs.writeFileSync(path.join(dir, `${name}.yml`), `title: ${name}\nname: ${name}\nlogsource: ${logsource}\ndetection: {s: {user: root}, condition: s}\n`);
+    rule("win", "{product: windows}");
+    rule("ssh", "{product: linux, service: sshd}");
+    const r = run(["rules", "data/sim/auth.log", "--rules", dir, "--year", "2025"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("sigma:win: 0 alerts (logsource {product: windows} covers none of the events)");
+    expect(r.err).toMatch(/sigma:ssh: [1-9]\d* alerts\n/);
+  });
 
   it("infers the year of a year-less log from the file's modification time, as features does", () => {
     // A log stamped March (no year) whose file was last written in March 2019: every command must place it in

@@ -9,6 +9,9 @@ export const SIGMA_LEVELS = ["informational", "low", "medium", "high", "critical
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 const STATUSES = ["stable", "test", "experimental", "deprecated", "unsupported"];
 
+/** The keys a Sigma `logsource` may have (Sigma specification, "Log source"). */
+const LOGSOURCE_KEYS: readonly string[] = ["category", "product", "service", "definition"];
+
 /** A rule's `logsource` section. */
 export interface SigmaLogsource {
   readonly product?: string;
@@ -140,6 +143,12 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   const ls = doc.logsource;
   if (!isMap(ls)) return err("logsource", "'logsource' is required: a map with product, service and/or category");
   const logsource: Record<string, string> = {};
+  // Sigma's logsource keys are a closed set; a misspelt one (`sevice`, `prodcut`) would drop the restriction
+  // silently and run the rule on every event. `definition` is prose for the reader: accepted, not matched.
+  for (const k of Object.keys(ls)) {
+    if (!LOGSOURCE_KEYS.includes(k)) err(`logsource.${k}`, `unknown logsource key '${k}'${didYouMean(k, LOGSOURCE_KEYS)}; Sigma's logsource keys are ${LOGSOURCE_KEYS.join(", ")}`);
+  }
+  if (ls.definition !== undefined && ls.definition !== null && typeof ls.definition !== "string") err("logsource.definition", `must be a string, got ${JSON.stringify(ls.definition)}`);
   for (const k of ["product", "service", "category"]) {
     const v = ls[k];
     if (v === undefined || v === null) continue;

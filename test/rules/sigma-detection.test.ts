@@ -159,6 +159,16 @@ describe("Sigma detection rules", () => {
     expect(r.matches({ ...ssh, process: "cron" })).toBe(false);
     expect(r.matches({ ...ssh, eventType: "http_request", process: undefined })).toBe(false);
   });
+  it("a misspelt logsource key is an error with a suggestion, not a dropped restriction (new-user trial)", () => {
+    const rule = (logsource: Record<string, unknown>) => () => compileSigmaRule({ title: "t", logsource, detection: { s: { user: "root" }, condition: "s" } });
+    expect(rule({ product: "linux", sevice: "sshd" })).toThrow(/logsource\.sevice: unknown logsource key 'sevice' \(did you mean 'service'\?\)/);
+    expect(rule({ prodcut: "windows" })).toThrow(/unknown logsource key 'prodcut' \(did you mean 'product'\?\)/);
+    expect(rule({ Product: "linux" })).toThrow(/unknown logsource key 'Product'/);
+    expect(rule({ product: "linux", definition: 7 })).toThrow(/logsource\.definition: must be a string/);
+    // `definition` is prose for the reader: accepted, never matched against events.
+    const r = rule({ product: "linux", service: "sshd", definition: "sshd's auth.log" })();
+    expect(r.matches({ lineNo: 1, time: 0, process: "sshd", eventType: "failed_password", message: "", user: "root" })).toBe(true);
+  });
   it("keywords match anywhere in the message, case-insensitively", () => {
     const r = compileSigmaRule({ title: "kw", logsource: { product: "linux" }, detection: { kw: ["failed PASSWORD"], condition: "kw" } });
     expect(r.matches({ lineNo: 1, time: 0, process: "sshd", eventType: "failed_password", message: "Failed password for root from 1.2.3.4 port 2 ssh2" })).toBe(true);
