@@ -17,7 +17,7 @@ function uniq(values: (string | undefined)[]): string[] {
  *
  * @example
  * const findings = sigmaAlertsToFindings(runSigmaRules(events, loadSigmaRules("data/rules")).alerts);
- * [findings.length, findings[0].detector, findings[0].entity] // [30, "sigma:ssh_brute_force", "198.51.100.23"]
+ * [findings.length, findings[0].detector, findings[0].entity] // [23, "sigma:ssh_brute_force", "198.51.100.23"]
  */
 export function sigmaAlertsToFindings(alerts: readonly SigmaAlert[]): Finding[] {
   return alerts
