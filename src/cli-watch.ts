@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { ingestOptions, integerOption, parseCliArgs, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
+import { withSiemlabWarnings } from "./cli-warnings";
 import type { Detector } from "./detectors/types";
 import type { LoadedModel } from "./detectors/model-file";
 import { formatDuration, parseDuration } from "./features/duration";
@@ -33,29 +34,6 @@ function registry(): Promise<Registry> {
   return lazyModule(() => require("./detectors/registry") as Registry, () => import("./detectors/registry"));
 }
 type IO = { readonly stdin: Readable; readonly stdout: Writable; readonly stderr: Writable };
-
-/**
- * Runs `fn` with siemlab's own process warnings (`process.emitWarning(text, "SiemlabWarning")`, e.g. LOF's
- * repeated-values warning) printed as `siemlab: warning: …` lines on `io.stderr` instead of Node's
- * `(node:PID) SiemlabWarning: …` block; other warnings go to the listeners that were there before.
- */
-async function withSiemlabWarnings<T>(io: IO, fn: () => Promise<T>): Promise<T> {
-  const before = process.listeners("warning");
-  const onWarning = (w: Error) => {
-    if (w.name === "SiemlabWarning") io.stderr.write(escapeControls(`siemlab: warning: ${w.message}`) + "\n");
-    else for (const l of before) l.call(process, w);
-  };
-  process.removeAllListeners("warning");
-  process.on("warning", onWarning);
-  try {
-    return await fn();
-  } finally {
-    // Warnings are emitted on the next tick: let them arrive before the listeners are put back.
-    await new Promise((r) => setImmediate(r));
-    process.off("warning", onWarning);
-    for (const l of before) process.on("warning", l as (w: Error) => void);
-  }
-}
 
 /** Whether a loaded detector can score rows other than its training rows (LOF only with novelty: true). */
 function scoresNewRows(name: string, detector: Detector, entries: Registry["detectorRegistry"]): boolean {

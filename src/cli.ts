@@ -13,6 +13,7 @@ import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
 import { ingestOptions, integerOption, parseCliArgs, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
+import { withSiemlabWarnings } from "./cli-warnings";
 import { loadCommand, STORE_CLI_OPTIONS, STORE_HELP, storeFeatures } from "./cli-load";
 import { csvCell, escapeControlsKeepLines } from "./terminal-text";
 import { lazyModule } from "./lazy-module";
@@ -280,7 +281,9 @@ async function featuresCommand(
     let flagged = 0;
     for (const f of flag) if (f === -1) flagged++;
     extra = { score, flag };
-    detectNote = `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n`;
+    detectNote =
+      `siemlab: detector ${detectorName} (contamination ${contamination}, seed ${seed}) flagged ${flagged} of ${features.matrix.rows} rows\n` +
+      contaminationNote(contamination, score, flagged, features.matrix, sparse);
   }
   const { rows, nonZero } = await writeCsv(io.stdout, features, sparse, extra);
   const seen = Object.keys(summary?.counts.byEventType ?? {});
@@ -351,7 +354,8 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     if (command === "features" || command === "detect") {
       if (rest.length > 1) throw new UsageError(`expected one FILE, got ${rest.length}: ${rest.join(" ")}`);
       if (values.out !== undefined) throw new UsageError("--out only applies to 'siemlab simulate'");
-      return await featuresCommand(command, rest[0], values, io);
+      // A detector's own warnings (LOF's repeated rows) as `siemlab: warning:` lines, not Node's block.
+      return await withSiemlabWarnings(io, () => featuresCommand(command, rest[0], values, io));
     }
     if (command === "load") return await loadCommand(rest, values, io); // src/cli-load.ts
     if (command === "parse") {
@@ -388,4 +392,45 @@ export async function runCli(argv: readonly string[], io: CliIO = { stdin: proce
     io.stderr.write(escapeControlsKeepLines(`siemlab: ${(e as Error).message}\n`));
     return 1;
   }
+}
+
+/**
+ * Why `detect` flagged other than the share asked for, or "": with a number, rows that tie at the threshold
+ * are inliers (as in scikit-learn), so identical rows — zero-filled quiet windows above all — can leave far
+ * fewer flagged than `contamination × rows`; with 'auto' the detector's own threshold decides, which on a
+ * real log can flag half of it.
+ *
+ * @example
+ * contaminationNote(0.5, Float64Array.of(-1, 0, 0, 0), 1, { rows: 4, cols: 1, data: Float64Array.of(9, 0, 0, 0) }, false)
+ * // "siemlab: note: contamination 0.5 asks for about 2 of 4 rows; 1 flagged: 3 rows score exactly at the threshold and ties are inliers (as in scikit-learn) — 3 of them zero-filled quiet windows, all alike; --sparse scores only the windows with events\n"
+ */
+export function contaminationNote(
+  contamination: "auto" | number,
+  decision: Float64Array,
+  flagged: number,
+  matrix: { readonly rows: number; readonly cols: number; readonly data: Float64Array },
+  sparse: boolean,
+): string {
+  const n = matrix.rows;
+  if (contamination === "auto") {
+    if (flagged <= 0.1 * n) return "";
+    return `siemlab: note: contamination auto flagged ${Math.round((100 * flagged) / n)} % of the rows (the detector's own threshold, not a share); pass --contamination 0.01 to flag the 1 % most unusual\n`;
+  }
+  const asked = Math.round(contamination * n);
+  if (flagged >= asked) return "";
+  let tied = 0;
+  let zeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (decision[i] !== 0) continue;
+    tied++;
+    let zero = true;
+    for (let j = 0; j < matrix.cols && zero; j++) zero = matrix.data[i * matrix.cols + j] === 0;
+    if (zero) zeros++;
+  }
+  if (tied === 0) return "";
+  return (
+    `siemlab: note: contamination ${contamination} asks for about ${asked} of ${n} rows; ${flagged} flagged: ${tied} rows score exactly at the threshold and ties are inliers (as in scikit-learn)` +
+    (zeros > 0 && !sparse ? ` — ${zeros} of them zero-filled quiet windows, all alike; --sparse scores only the windows with events` : "") +
+    "\n"
+  );
 }

@@ -88,6 +88,29 @@ describe("siemlab CLI", () => {
     expect(r.err).toMatch(/detector iforest \(contamination 0.01, seed 42\) flagged \d+ of \d+ rows/);
   });
 
+  it("detect says why fewer rows than the contamination are flagged, and what 'auto' did (new-user trial)", () => {
+    const base = ["detect", "data/sim/auth.log", "--event", "failed_password", "--year", "2025"];
+    // Zero-filled: the quiet windows tie at the threshold and stay inliers.
+    const z = run([...base, "--contamination", "0.05"]);
+    expect(z.code).toBe(0);
+    const rows = z.out.trim().split("\n").slice(1).map((l) => l.split(","));
+    const flagged = rows.filter((c) => c[4] === "1").length;
+    const tied = rows.filter((c) => +c[3] === 0);
+    expect(tied.length).toBeGreaterThan(rows.length / 2);
+    expect(tied.every((c) => c[2] === "0")).toBe(true);
+    expect(z.err).toContain(
+      `siemlab: note: contamination 0.05 asks for about ${Math.round(0.05 * rows.length)} of ${rows.length} rows; ${flagged} flagged: ` +
+        `${tied.length} rows score exactly at the threshold and ties are inliers (as in scikit-learn) — ${tied.length} of them zero-filled quiet windows, all alike; --sparse scores only the windows with events`,
+    );
+    // 'auto' keeps the detector's threshold: a share far above 10 % gets a note, a share asked for does not.
+    const a = run([...base, "--sparse"]);
+    const n = a.out.trim().split("\n").length - 1;
+    const f = a.out.trim().split("\n").slice(1).filter((l) => l.endsWith(",1")).length;
+    expect(f).toBeGreaterThan(0.1 * n);
+    expect(a.err).toContain(`siemlab: note: contamination auto flagged ${Math.round((100 * f) / n)} % of the rows (the detector's own threshold, not a share)`);
+    expect(run([...base, "--sparse", "--contamination", "0.1"]).err).not.toContain("note: contamination");
+  });
+
   it.each([
     [["features", "x.log", "--window", "7x"], /--window: .*'90s', '1m'/],
     [["features", "x.log", "--by", "mac"], /--by expects ip, user, host or process, got 'mac'/],
