@@ -1,7 +1,8 @@
 import type { Readable, Writable } from "node:stream";
 import type { Detector } from "./detectors/types";
 import { SiemlabError } from "./errors";
-import { parseDuration } from "./features/duration";
+import { formatDuration, parseDuration } from "./features/duration";
+import { resolveTimeZone } from "./ingest/time-zone";
 import type { EntityKey } from "./features/entity-key";
 import { WindowAccumulator, type WindowFeatures } from "./features/window-counts";
 import { featurizeLog } from "./features/featurize-log";
@@ -62,7 +63,9 @@ Options for features and detect:
   --by KEY             entity of each row: ip | user | host | process (default: ip)
   --event TYPE[,TYPE]  count only these event types, e.g. failed_password, accepted_password,
                        invalid_user, http_request (default: every event); see 'siemlab formats'
-  --window DURATION    window length: 30s, 1m, 5m, 1h, 1d, ... (default: 1m)
+  --window DURATION    window length: 30s, 1m, 5m, 1h, 1d, ... (default: 1m); windows start at
+                       multiples of it since 1970-01-01 UTC, as Elastic's bucket span does: a 1d
+                       window is a UTC day, whatever --tz says (the summary says so)
   --sparse             print only non-zero rows (default: zero-filled, quiet windows print 0);
                        with detect, the detector is then fitted on the non-zero rows only
   --max-rows N         bound on zero-filled rows (default: 2000000); past it only the densest span of
@@ -300,6 +303,7 @@ async function featuresCommand(
         (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time)` : "") +
         `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
+        zoneAlignmentNote(str("tz"), features) +
         // A log spread over weeks zero-fills to millions of rows: say how few hold anything.
         (!sparse && rows >= 100_000 && nonZero * 100 < rows ? `siemlab: note: ${nonZero} of the ${rows} rows are non-zero (every quiet window of every entity is a row of zeros); --sparse writes only those ${nonZero}\n` : "") +
         detectNote,
@@ -433,4 +437,25 @@ export function contaminationNote(
     (zeros > 0 && !sparse ? ` — ${zeros} of them zero-filled quiet windows, all alike; --sparse scores only the windows with events` : "") +
     "\n"
   );
+}
+
+/**
+ * A note when `--tz` names a zone whose offset is not a whole number of windows: windows are aligned to UTC
+ * (epoch multiples of the window, as Elastic's bucket span), so a 1d window is not the zone's local day.
+ * Says at what local time the windows start, at the first window. "" when nothing needs saying.
+ *
+ * @example
+ * zoneAlignmentNote("America/New_York", { windowMs: 86_400_000, counted: 2, start: Date.UTC(2025, 2, 6) })
+ * // "siemlab: note: windows are aligned to UTC, not to --tz America/New_York: the 1d windows start at 19:00 local time (UTC-05:00 on 2025-03-05)\n"
+ */
+export function zoneAlignmentNote(tz: string | undefined, f: { readonly windowMs: number; readonly counted: number; readonly start: number }): string {
+  if (tz === undefined || f.counted === 0 || !Number.isFinite(f.start) || f.windowMs < 3_600_000) return "";
+  const zone = resolveTimeZone(tz);
+  const start = Math.floor(f.start / f.windowMs) * f.windowMs;
+  const offset = zone.offsetAt(start) * 60_000;
+  if (offset % f.windowMs === 0) return "";
+  const local = new Date(start + offset).toISOString().slice(11, 16);
+  const a = Math.abs(offset / 60_000);
+  const utc = `UTC${offset < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+  return `siemlab: note: windows are aligned to UTC, not to --tz ${escapeControlsKeepLines(tz)}: the ${formatDuration(f.windowMs)} windows start at ${f.windowMs < 86_400_000 && 3_600_000 % f.windowMs === 0 ? `${local.slice(2)} past each local hour` : `${local} local time`} (${utc} on ${new Date(start + offset).toISOString().slice(0, 10)})\n`;
 }

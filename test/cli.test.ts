@@ -111,6 +111,18 @@ describe("siemlab CLI", () => {
     expect(run([...base, "--sparse", "--contamination", "0.1"]).err).not.toContain("note: contamination");
   });
 
+  it("says that windows are aligned to UTC when --tz names a zone whose offset splits them (new-user trial T20)", () => {
+    const log = path.join(tmp, "tz.log");
+    fs.writeFileSync(log, "Mar  6 00:30:00 gw sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2\nMar  6 23:30:00 gw sshd[1]: Failed password for root from 1.2.3.4 port 1 ssh2\n");
+    const f = (tz: string, window: string) => run(["features", log, "--year", "2025", "--tz", tz, "--window", window, "--sparse"]);
+    const ny = f("America/New_York", "1d");
+    // Both events are on local March 6; UTC days split them, and the summary says why.
+    expect(ny.out.trim().split("\n").slice(1)).toEqual(["1.2.3.4,2025-03-06T00:00:00.000Z,1", "1.2.3.4,2025-03-07T00:00:00.000Z,1"]);
+    expect(ny.err).toContain("siemlab: note: windows are aligned to UTC, not to --tz America/New_York: the 1d windows start at 19:00 local time (UTC-05:00 on 2025-03-05)");
+    expect(f("Asia/Kolkata", "1h").err).toContain("the 1h windows start at :30 past each local hour (UTC+05:30 on 2025-03-06)");
+    for (const [tz, w] of [["America/New_York", "1h"], ["UTC", "1d"], ["Europe/Berlin", "1m"]]) expect(f(tz, w).err).not.toContain("aligned to UTC");
+  });
+
   it.each([
     [["features", "x.log", "--window", "7x"], /--window: .*'90s', '1m'/],
     [["features", "x.log", "--by", "mac"], /--by expects ip, user, host or process, got 'mac'/],
