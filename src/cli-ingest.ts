@@ -236,7 +236,7 @@ export function summaryText(s: ParseSummary, extra: string): string {
       (s.readError !== undefined ? `siemlab: ${/after maxBytes = /.test(s.readError) ? "read stopped at --max-bytes" : "input damaged, read stopped"}: ${s.readError}\n` : "") +
       (s.notes?.yearSource === "inferred" && s.notes.year !== undefined ? `siemlab: year ${s.notes.yearReason} (--year overrides)\n` : "") +
       (c.folded ? `siemlab: ${c.folded} events from folded lines ("message repeated N times")\n` : "") +
-      (c.companions ? `siemlab: ${c.companions} companion records paired with the sshd record of the same attempt (counted once)\n` : "") +
+      (c.companions ? `siemlab: ${c.companions} companion records paired with the sshd record of the same attempt (counts of attempts count them once)\n` : "") +
       extra,
   );
 }

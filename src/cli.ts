@@ -304,6 +304,7 @@ async function featuresCommand(
         `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
         zoneAlignmentNote(str("tz"), features) +
+        companionNote(events, summary?.counts.companions ?? 0) +
         // A log spread over weeks zero-fills to millions of rows: say how few hold anything.
         (!sparse && rows >= 100_000 && nonZero * 100 < rows ? `siemlab: note: ${nonZero} of the ${rows} rows are non-zero (every quiet window of every entity is a row of zeros); --sparse writes only those ${nonZero}\n` : "") +
         detectNote,
@@ -458,4 +459,27 @@ export function zoneAlignmentNote(tz: string | undefined, f: { readonly windowMs
   const a = Math.abs(offset / 60_000);
   const utc = `UTC${offset < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
   return `siemlab: note: windows are aligned to UTC, not to --tz ${escapeControlsKeepLines(tz)}: the ${formatDuration(f.windowMs)} windows start at ${f.windowMs < 86_400_000 && 3_600_000 % f.windowMs === 0 ? `${local.slice(2)} past each local hour` : `${local} local time`} (${utc} on ${new Date(start + offset).toISOString().slice(0, 10)})\n`;
+}
+
+/**
+ * A note when `--event` lists both sshd's record of an attempt (`failed_password`, any `failed_*`,
+ * `change_of_username`) and other types while the log holds companion records (a PAM `authentication
+ * failure` or `Invalid user` line paired with sshd's record of the same attempt): counting both types counts
+ * such an attempt twice, which the pairing line of the summary would otherwise seem to deny. "" otherwise.
+ *
+ * @example
+ * companionNote(["failed_password", "auth_failure"], 869).startsWith("siemlab: note: --event lists failed_password") // true
+ * companionNote(["failed_password"], 869) // ""
+ */
+export function companionNote(events: readonly string[] | undefined, companions: number): string {
+  if (events === undefined || events.length < 2 || companions === 0) return "";
+  const attempt = (t: string) => t.startsWith("failed_") || t === "change_of_username";
+  const attempts = events.filter(attempt);
+  const others = events.filter((t) => !attempt(t));
+  if (attempts.length === 0 || others.length === 0) return "";
+  return (
+    `siemlab: note: --event lists ${attempts.join(", ")} (sshd's record of each attempt) and ${others.join(", ")}: ` +
+    `an attempt logged in two records (a PAM failure or an Invalid user line beside sshd's Failed password) is counted once per listed record (this log has ${companions} such companion records); ` +
+    `count one record per attempt with --event ${attempts.join(",")}\n`
+  );
 }
