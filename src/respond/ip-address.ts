@@ -165,7 +165,12 @@ export function isValidIp(value: string, options: ParseIpOptions = {}): boolean 
   }
 }
 
-/** Private, loopback, link-local, carrier-grade NAT and unique-local ranges: never blocked unless a policy says so. */
+/**
+ * Private, loopback, link-local, carrier-grade NAT and unique-local ranges, and the special-purpose ones no
+ * attacker can send from (multicast 224/4 and ff00::/8, reserved 240/4 with the broadcast 255.255.255.255;
+ * RFC 6890): never blocked unless a policy says so (a log line naming one as a source is forged or misread,
+ * and a block list also used for destinations would cut multicast).
+ */
 export const PRIVATE_RANGES: readonly string[] = [
   "0.0.0.0/8",
   "10.0.0.0/8",
@@ -174,10 +179,13 @@ export const PRIVATE_RANGES: readonly string[] = [
   "169.254.0.0/16",
   "172.16.0.0/12",
   "192.168.0.0/16",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
   "::1/128",
   "::/128",
   "fc00::/7",
   "fe80::/10",
+  "ff00::/8",
 ];
 
 /**

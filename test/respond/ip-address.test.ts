@@ -61,6 +61,12 @@ describe("ranges", () => {
     expect(privateRangeOf("::ffff:10.0.0.1")).toBe("10.0.0.0/8");
     expect(privateRangeOf("fd00::1")).toBe("fc00::/7");
     expect(privateRangeOf("203.0.113.7")).toBeUndefined();
+    // Multicast, reserved and broadcast: no attacker sends from them (new-user trial: they were planned for blocking).
+    expect(privateRangeOf("224.0.0.1")).toBe("224.0.0.0/4");
+    expect(privateRangeOf("239.255.255.250")).toBe("224.0.0.0/4");
+    expect(privateRangeOf("255.255.255.255")).toBe("240.0.0.0/4");
+    expect(privateRangeOf("ff02::1")).toBe("ff00::/8");
+    expect(privateRangeOf("223.255.255.255")).toBeUndefined();
     expect(privateRangeOf("not an ip")).toBeUndefined();
   });
 
