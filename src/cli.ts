@@ -277,7 +277,14 @@ async function featuresCommand(
   let extra: { score: Float64Array; flag: Int8Array } | undefined;
   let detectNote = "";
   if (command === "detect" && det) {
-    if (features.matrix.rows < 2) throw new SiemlabError(`detect needs at least 2 rows of features, got ${features.matrix.rows}; check --event and --format`);
+    if (features.matrix.rows < 2) {
+      const by = str("by") ?? "ip";
+      const why =
+        features.skippedNoEntity > 0
+          ? `${features.skippedNoEntity} of the ${features.counted + features.skippedNoEntity + features.skippedNoTime} events have no ${by}: try ${otherKeys(by)}`
+          : "check --event and --format";
+      throw new SiemlabError(`detect needs at least 2 rows of features, got ${features.matrix.rows}; ${why}`);
+    }
     det.fit(features.matrix);
     const score = det.decisionFunction(features.matrix);
     const flag = det.predict(features.matrix);
@@ -300,7 +307,7 @@ async function featuresCommand(
     (summary ? (x: string) => summaryText(summary!, x) : (x: string) => storeNote + escapeControlsKeepLines(x))(
       rejects.text() +
         `siemlab: ${features.counted} events counted${events ? ` (${events.join(", ")})` : ""}` +
-        (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time)` : "") +
+        (skipped > 0 ? `, ${skipped} skipped (no ${str("by") ?? "ip"} or no time${features.counted === 0 && features.skippedNoEntity > 0 ? `: try ${otherKeys(str("by") ?? "ip")}` : ""})` : "") +
         `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
         zoneAlignmentNote(str("tz"), features) +
@@ -482,4 +489,9 @@ export function companionNote(events: readonly string[] | undefined, companions:
     `an attempt logged in two records (a PAM failure or an Invalid user line beside sshd's Failed password) is counted once per listed record (this log has ${companions} such companion records); ` +
     `count one record per attempt with --event ${attempts.join(",")}\n`
   );
+}
+
+/** The other `--by` keys, as a hint when no event has the one asked for. @example otherKeys("ip") // "--by user or --by host" */
+export function otherKeys(by: string): string {
+  return ["ip", "user", "host"].filter((k) => k !== by).map((k) => `--by ${k}`).join(" or ");
 }

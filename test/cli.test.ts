@@ -133,6 +133,14 @@ describe("siemlab CLI", () => {
     for (const e of ["failed_password", "invalid_user,accepted_password"]) expect(f(e).err).not.toContain("note: --event lists");
   });
 
+  it("a log whose events lack the --by key says which key to try (new-user trial T15: the tutorial log has users, no IPs)", () => {
+    const d = run(["detect", "data/seed-tutorial.log"]);
+    expect(d.code).toBe(1);
+    expect(d.err).toMatch(/detect needs at least 2 rows of features, got 0; (\d+) of the \1 events have no ip: try --by user or --by host/);
+    expect(run(["features", "data/seed-tutorial.log"]).err).toMatch(/0 events counted, \d+ skipped \(no ip or no time: try --by user or --by host\)/);
+    expect(run(["detect", "data/seed-tutorial.log", "--by", "user"]).code).toBe(0);
+  });
+
   it.each([
     [["features", "x.log", "--window", "7x"], /--window: .*'90s', '1m'/],
     [["features", "x.log", "--by", "mac"], /--by expects ip, user, host or process, got 'mac'/],
