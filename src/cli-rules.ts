@@ -34,7 +34,8 @@ Options:
   --max-events N       matched events written per alert (default 100; the count is always complete)
   --format, --year, --tz, --max-line, --max-bytes, --epoch-unit   as for 'siemlab parse'
 
-Exit codes: 0 rules ran, 1 input error or no rule loaded, 2 bad usage.
+Exit codes: 0 rules ran, 1 input error, no rule loaded, or a rule with errors (the others still ran
+and their alerts were written: a CI job fails on a broken rule pack), 2 bad usage.
 `;
 
 const OPTIONS = {
@@ -201,5 +202,5 @@ export async function rulesCommand(argv: readonly string[], io: { readonly stdin
         perRule,
     ),
   );
-  return summary.readError === undefined ? 0 : 1;
+  return summary.readError === undefined && !set.diagnostics.some((d) => d.severity === "error") ? 0 : 1;
 }

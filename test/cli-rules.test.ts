@@ -72,11 +72,20 @@ describe("siemlab rules", () => {
     fs.writeFileSync(path.join(dir, "bomb.yml"), "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n");
     fs.copyFileSync("data/rules/web-scanner-user-agent.yml", path.join(dir, "ua.yml"));
     const r = run(["rules", path.join(FIX, "web-scanner-user-agent.pos.log"), "--rules", dir]);
-    expect(r.code).toBe(0);
+    // The good rule ran and wrote its alerts; the broken ones make the exit code 1 (a CI job must notice).
+    expect(r.code).toBe(1);
     expect(lines(r.out).map((a) => a.entity)).toEqual(["198.51.100.9", "198.51.100.10"]);
     expect(r.err).toMatch(/error: .*bad\.yml: rule "bad" at detection\.s\.c-uri\|contians: unknown modifier 'contians' \(did you mean 'contains'\?\)/);
     expect(r.err).toMatch(/bomb\.yml: .*alias bomb/);
     expect(r.err).toContain("1 detection, 0 correlation; 2 rule errors; 2 alerts");
+  });
+
+  it("a YAML error names its line and column (new-user trial T9)", () => {
+    const dir = path.join(tmp, "yaml-errors");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "tab.yml"), "title: t\nlogsource: {product: linux}\ndetection:\n\ts: x\n");
+    const r = run(["rules", path.join(FIX, "web-scanner-user-agent.pos.log"), "--rules", dir]);
+    expect(r.err).toMatch(/tab\.yml: YAML line 4, column 1: Tabs are not allowed as indentation/);
   });
 
   it("no loadable rule is exit 1; a missing --rules or bad option is exit 2", () => {

@@ -1,4 +1,5 @@
 import type { LogEvent } from "../events";
+import { closestName } from "../options";
 import { didYouMean, type RuleDiagnostic, SigmaRuleError } from "./rule-diagnostic";
 import { parseSigmaCondition, type SigmaCondition, SigmaConditionSyntaxError } from "./sigma-condition";
 import { eventLogsource, type EventLogsource, type SigmaFieldSource, sigmaFieldGetter } from "./sigma-field-map";
@@ -78,6 +79,23 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** The top-level keys of a Sigma rule (specification v2, rules and correlations); others are custom fields. */
+const SIGMA_KEYS: readonly string[] = [
+  "title", "id", "name", "related", "taxonomy", "status", "description", "license", "author", "references", "date", "modified",
+  "logsource", "detection", "fields", "falsepositives", "level", "tags", "scope", "correlation", "generate", "filter",
+];
+
+/**
+ * " (is 'titel' a misspelling?)" when a custom top-level key of `doc` is closest to the missing key `k`, else "".
+ *
+ * @example
+ * misspeltKeyHint({ titel: "x" }, "title") // " (is 'titel' a misspelling?)"
+ */
+export function misspeltKeyHint(doc: Record<string, unknown>, k: string): string {
+  const near = Object.keys(doc).filter((key) => !SIGMA_KEYS.includes(key) && closestName(key, SIGMA_KEYS) === k);
+  return near.length > 0 ? ` (is '${near[0]}' a misspelling?)` : "";
+}
+
 /**
  * Read the metadata every rule shares (title, id, name, level, status, tags); throws SigmaRuleError on a
  * bad value. The level defaults to `medium`.
@@ -91,7 +109,7 @@ export function readSigmaMeta(doc: Record<string, unknown>, ctx: Ctx): SigmaRule
   };
   const str = (k: string, required = false): string | undefined => {
     const v = doc[k];
-    if (v === undefined || v === null) return required ? err(k, `'${k}' is required`) : undefined;
+    if (v === undefined || v === null) return required ? err(k, `'${k}' is required${misspeltKeyHint(doc, k)}`) : undefined;
     if (typeof v !== "string" || v.trim() === "") return err(k, `'${k}' must be a non-empty string, got ${JSON.stringify(v)}`);
     return v;
   };
@@ -141,7 +159,7 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   };
   const meta = readSigmaMeta(doc, ctx);
   const ls = doc.logsource;
-  if (!isMap(ls)) return err("logsource", "'logsource' is required: a map with product, service and/or category");
+  if (!isMap(ls)) return err("logsource", `'logsource' is required: a map with product, service and/or category${misspeltKeyHint(doc, "logsource")}`);
   const logsource: Record<string, string> = {};
   // Sigma's logsource keys are a closed set; a misspelt one (`sevice`, `prodcut`) would drop the restriction
   // silently and run the rule on every event. `definition` is prose for the reader: accepted, not matched.
@@ -156,7 +174,7 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
     logsource[k] = (v as string).toLowerCase();
   }
   const det = doc.detection;
-  if (!isMap(det)) return err("detection", "'detection' is required: a map of selections plus 'condition'");
+  if (!isMap(det)) return err("detection", `'detection' is required: a map of selections plus 'condition'${misspeltKeyHint(doc, "detection")}`);
   const names = Object.keys(det).filter((k) => k !== "condition" && k !== "timeframe");
   if (det.timeframe !== undefined) err("detection.timeframe", "'timeframe' is Sigma v1; write a correlation rule with 'timespan'");
   if (names.length === 0) err("detection", "no selections: add at least one, e.g. selection: { field: value }");

@@ -66,12 +66,19 @@ export function parseSigmaYaml(text: string, options: SigmaYamlOptions = {}): Si
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
-      const line = err.linePos?.[0]?.line;
+      // The position as line and column of the file (the parser gives an offset; linePos only with prettyErrors).
+      const at = err.pos?.[0];
+      let where = "";
+      if (typeof at === "number" && at >= 0 && at <= text.length) {
+        const before = text.slice(0, at);
+        const line = before.split("\n").length;
+        where = ` line ${line}, column ${at - before.lastIndexOf("\n")}`;
+      }
       diagnostics.push({
         severity: "error",
         file,
         document: index,
-        message: `YAML${line !== undefined ? ` line ${line}` : ""}: ${err.message.split("\n")[0]}`,
+        message: `YAML${where}: ${err.message.split("\n")[0]}`,
       });
       return;
     }

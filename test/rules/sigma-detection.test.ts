@@ -159,6 +159,11 @@ describe("Sigma detection rules", () => {
     expect(r.matches({ ...ssh, process: "cron" })).toBe(false);
     expect(r.matches({ ...ssh, eventType: "http_request", process: undefined })).toBe(false);
   });
+  it("a missing required key names the misspelt key it probably is (new-user trial T9)", () => {
+    expect(() => compileSigmaRule({ titel: "t", logsource: {}, detection: { s: { a: 1 }, condition: "s" } })).toThrow(/'title' is required \(is 'titel' a misspelling\?\)/);
+    expect(() => compileSigmaRule({ title: "t", logsource: {}, detecton: { s: { a: 1 }, condition: "s" } })).toThrow(/'detection' is required: .* \(is 'detecton' a misspelling\?\)/);
+    expect(() => compileSigmaRule({ title: "t", logsource: {}, custom_field: 1 })).toThrow(/'detection' is required: a map of selections plus 'condition'$/);
+  });
   it("a misspelt logsource key is an error with a suggestion, not a dropped restriction (new-user trial)", () => {
     const rule = (logsource: Record<string, unknown>) => () => compileSigmaRule({ title: "t", logsource, detection: { s: { user: "root" }, condition: "s" } });
     expect(rule({ product: "linux", sevice: "sshd" })).toThrow(/logsource\.sevice: unknown logsource key 'sevice' \(did you mean 'service'\?\)/);
