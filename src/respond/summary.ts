@@ -1,10 +1,9 @@
-import { isIP } from "node:net";
 import { isFailedAttempt, type LogEvent } from "../events";
 import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
 import type { PlannedAction } from "./plan";
 import { checkOptions, type OptionKeys } from "../options";
-import { escapeControls, safeJsonLine } from "../terminal-text";
+import { escapeControls, quotedName, safeJsonLine } from "../terminal-text";
 
 /** Every option name of {@link SummaryOptions} (unknown names fail with a suggestion). */
 export const SUMMARY_OPTIONS_KEYS: OptionKeys<SummaryOptions> = {
@@ -168,9 +167,7 @@ function actionText(a: string): string {
   const sp = a.indexOf(" ");
   const colon = a.lastIndexOf(": ");
   if (sp < 0 || colon <= sp) return a;
-  const target = a.slice(sp + 1, colon);
-  const address = isIP(target.replace(/\/\d{1,3}$/, "")) !== 0;
-  return `${a.slice(0, sp)} ${address ? target : quoted(target)}: ${a.slice(colon + 2)}`;
+  return `${a.slice(0, sp)} ${quotedName(a.slice(sp + 1, colon))}: ${a.slice(colon + 2)}`;
 }
 
 const list = (xs: readonly string[], n = 3) => (xs.length <= n ? xs.join(", ") : `${xs.slice(0, n).join(", ")} and ${xs.length - n} more`);
@@ -293,7 +290,8 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
 
 /**
  * Write the summary text of incident facts (deterministic; the offline default). The text is display-safe:
- * user names are JSON-quoted (`against 2 accounts ("root", "x, y")`), and control characters, ANSI
+ * user names (and host names, and source addresses that are not IP addresses) are JSON-quoted (`against 2
+ * accounts ("root", "x, y")`, `User "alice"`, `Host "gw"`), and control characters, ANSI
  * sequences, bidi overrides and line breaks from log values are shown as escapes (`\x1b`, `\u202e`, `\n`),
  * so a name cannot recolour a terminal, reorder the text or start a line of its own. The facts keep the
  * exact values.
@@ -306,7 +304,7 @@ export function summaryText(f: IncidentFacts): string {
 }
 
 function rawSummaryText(f: IncidentFacts): string {
-  const who = f.entityType === "ip" ? `IP ${f.entity}` : f.entityType === "user" ? `User ${quoted(f.entity)}` : `Host ${f.entity}`;
+  const who = f.entityType === "ip" ? `IP ${quotedName(f.entity)}` : f.entityType === "user" ? `User ${quoted(f.entity)}` : `Host ${quotedName(f.entity)}`;
   const their = f.entityType === "user" ? "their" : "its";
   const windowText = fmtWindow(f.windowSeconds * 1000);
   const windowAdj = fmtWindowAdj(f.windowSeconds * 1000);
@@ -316,8 +314,8 @@ function rawSummaryText(f: IncidentFacts): string {
     const span = f.events > 1 ? ` in ${fmtDuration(f.spanSeconds)}` : "";
     let s = `${who} had ${what}${span} (${windowAdj} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC)`;
     if (f.entityType === "ip" && f.users.length) s += ` against ${plural(f.users.length, "account")} (${list(f.users.map(quoted))})`;
-    if (f.entityType === "user" && f.ips.length) s += ` from ${list(f.ips)}`;
-    if (f.entityType === "host" && f.ips.length) s += ` from ${plural(f.ips.length, "source IP")} (${list(f.ips)})`;
+    if (f.entityType === "user" && f.ips.length) s += ` from ${list(f.ips.map(quotedName))}`;
+    if (f.entityType === "host" && f.ips.length) s += ` from ${plural(f.ips.length, "source IP")} (${list(f.ips.map(quotedName))})`;
     if (f.baseline) {
       const usual = f.failures > 0 ? f.baseline.meanFailures : f.baseline.meanEvents;
       const ratio = f.rateRatio === undefined ? "" : Number.isFinite(f.rateRatio) ? `${fmtNum(f.rateRatio)}× ${their} usual rate` : `where ${their} usual rate is 0`;

@@ -64,7 +64,7 @@ describe("summarizeIncident", () => {
     const s = summarizeIncident(f, { history });
     expect(s.facts.featureComparisons).toEqual([{ name: "attempts", value: 50, usual: 5, ratio: 10 }]);
     expect(s.text).toBe(
-      "Host auth-gateway: anomalous 1-minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). " +
+      'Host "auth-gateway": anomalous 1-minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). ' +
         "Flagged by iforest (decision -0.2, anomaly score 95/100, contamination 0.05, seed 42).",
     );
   });
