@@ -30,7 +30,11 @@ export interface LlmOptions {
   readonly maxResponseBytes?: number;
   /** Replace IPs and usernames with placeholders before sending (restored in the reply). Default: true. */
   readonly redactEntities?: boolean;
-  /** Put the real IPs/usernames back into the reply shown to the analyst. Default: true. */
+  /**
+   * Put the real IPs/usernames back into the reply shown to the analyst: IP addresses as they are, user
+   * names and other log text JSON-quoted with control characters escaped (as in the deterministic summary),
+   * so a name can neither break the text into lines nor pass for a placeholder. Default: true.
+   */
   readonly restorePlaceholders?: boolean;
   /** Fact fields left out of the prompt, e.g. ["sampleMessages"]. Default: none. */
   readonly omitFields?: readonly (keyof IncidentFacts)[];
@@ -373,7 +377,7 @@ export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOpti
       mismatches: check.mismatches,
     });
   }
-  return { ...base, text: options.restorePlaceholders === false ? reply : redactor.restore(reply), source: "llm", model };
+  return { ...base, text: options.restorePlaceholders === false ? reply : redactor.restore(reply, { display: true }), source: "llm", model };
 }
 
 /**

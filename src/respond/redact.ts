@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { checkOptions, type OptionKeys } from "../options";
+import { quotedName } from "../terminal-text";
 
 /** Every option name of {@link RedactorOptions} (unknown names fail with a suggestion). */
 const REDACTOR_OPTIONS_KEYS: OptionKeys<RedactorOptions> = { entities: true, users: true, addresses: true, secrets: true, patterns: true };
@@ -19,6 +20,14 @@ export interface RedactorOptions {
   /** Extra patterns whose matches become `[REDACTED]`. Default: none. */
   readonly patterns?: readonly RegExp[];
 }
+
+/** Options of {@link Redactor.restore}. */
+export interface RestoreOptions {
+  /** Put each value back display-safe (IP addresses as they are, anything else JSON-quoted and escaped) instead of exactly. Default: false. */
+  readonly display?: boolean;
+}
+
+const RESTORE_OPTIONS_KEYS: OptionKeys<RestoreOptions> = { display: true };
 
 /**
  * One built-in secret rule: a regular expression (global; every quantifier bounded or anchored by a
@@ -351,10 +360,21 @@ export class Redactor {
   /**
    * Put the real values back in place of the placeholders this redactor made (secrets stay redacted), in
    * one pass: a restored value is never read again, and text shaped like a placeholder that this redactor
-   * did not make stays as it is.
+   * did not make stays as it is. With `display`, each value is shown display-safe: an IP address as it is,
+   * anything else (a user name, log text) JSON-quoted with control and bidi characters escaped, so a name
+   * holding a newline, commas or text shaped like a placeholder reads as one quoted name.
+   *
+   * @example
+   * const r = new Redactor({ users: ["IP_1"] });
+   * r.redact("user IP_1 from 203.0.113.7") // "user USER_1 from IP_1"
+   * r.restore("USER_1 from IP_1", { display: true }) // '"IP_1" from 203.0.113.7'
    */
-  restore(text: string): string {
-    return text.replace(PLACEHOLDER, (p) => this.backward.get(p) ?? p);
+  restore(text: string, options: RestoreOptions = {}): string {
+    checkOptions(options, RESTORE_OPTIONS_KEYS, "Redactor.restore");
+    return text.replace(PLACEHOLDER, (p) => {
+      const v = this.backward.get(p);
+      return v === undefined ? p : options.display ? quotedName(v) : v;
+    });
   }
 
   /** Placeholders handed out so far (without the values they stand for). */

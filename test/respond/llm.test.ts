@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
 import { buildSummaryPrompt, formatLlmSummary, llmSummary } from "../../src/respond/llm";
@@ -31,7 +32,8 @@ describe("llmSummary against a local chat-completions server", () => {
     const s = await llmSummary(f, { baseUrl: `${srv.url}/v1/`, model: "tiny", apiKey: API_KEY, events, env });
     expect(s.source).toBe("llm");
     expect(s.note).toBeUndefined();
-    expect(s.text).toBe("alice was brute-forced from 203.0.113.7; lock alice and block 203.0.113.7.");
+    // Names come back quoted (as in the deterministic summary), addresses as they are.
+    expect(s.text).toBe('"alice" was brute-forced from 203.0.113.7; lock "alice" and block 203.0.113.7.');
     expect(s.template).toBe(template);
     const req = srv.received[0];
     expect([req.method, req.url, req.headers.authorization]).toEqual(["POST", "/v1/chat/completions", `Bearer ${API_KEY}`]);
@@ -143,7 +145,8 @@ describe("entity redaction against hostile user names (what the server receives,
     // Placeholder-shaped free text went out as TEXT_n, not as IP_1 / USER_2.
     expect(ev.sampleMessages.join("\n")).not.toMatch(/IP_1 is|USER_2 and|TEXT_1 too/);
     expect([s.source, s.note]).toEqual(["llm", undefined]);
-    expect(s.text).toBe(`${ATTACKER} made 24 failed login attempts against ${facts.users.join(", ")}.`);
+    const shownName = (n: string) => (isIP(n) ? n : JSON.stringify(n));
+    expect(s.text).toBe(`${ATTACKER} made 24 failed login attempts against ${facts.users.map(shownName).join(", ")}.`);
   });
 
   it("the reply 'IP_1 made 7 failed login attempts' names the address, not the user called IP_1 (trial recipe)", async () => {
@@ -159,7 +162,11 @@ describe("entity redaction against hostile user names (what the server receives,
     expect([ev.entity, ev.users]).toEqual(["IP_1", ["USER_1", "USER_2"]]);
     expect(srv.received[0].body).not.toContain(ATTACKER);
     expect([s.source, s.text]).toEqual(["llm", `${ATTACKER} made 7 failed login attempts.`]);
-    // The attacker's names come back as the literal text they were.
+    // The attacker's names come back as the literal text they were (quoted in the text shown).
+    const users = await startServer((_req, _i, res) => res.end(reply("USER_1 and USER_2 were tried from IP_1.")));
+    const shownUsers = await llmSummary(fnd, { baseUrl: users.url, model: "m", env, events: evs });
+    await users.close();
+    expect(shownUsers.text).toBe(`"IP_1" and "USER_1" were tried from ${ATTACKER}.`);
     const named = await llmSummary(fnd, { baseUrl: srv.url, model: "m", env, events: evs, restorePlaceholders: false });
     expect(named.text).toBe("IP_1 made 7 failed login attempts.");
     const { redactor } = buildSummaryPrompt(incidentFacts(fnd, { events: evs }));
