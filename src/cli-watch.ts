@@ -15,7 +15,7 @@ import { AUTH_EVENT_TYPES } from "./ingest/auth-events";
 import { parseLogStream } from "./ingest/parse-log";
 import { didYouMean } from "./options";
 import { loadPolicy } from "./respond/policy";
-import { escapeControls, escapeControlsKeepLines, safeJsonLine } from "./terminal-text";
+import { escapeControls, escapeControlsKeepLines, quotedName, safeJsonLine } from "./terminal-text";
 import { watchLog, type WatchFinding, type WatchStatus, type WatchSummary } from "./watch/watcher";
 import { SiemlabError } from "./errors";
 import { lazyModule } from "./lazy-module";
@@ -391,7 +391,7 @@ function summaryLines(s: WatchSummary, signal: string | undefined): string {
     `windows closed ${s.windowsClosed}${s.closedEarly > 0 ? ` (${s.closedEarly} early, beyond --max-open)` : ""}, findings ${s.findings}${actions ? ` (actions: ${actions})` : ""}` +
     `${s.state !== undefined ? " (totals include resumed runs)" : ""}\n`;
   if (s.state !== undefined) text += `siemlab watch: state saved to ${s.state}${s.savedOpenWindows > 0 ? ` with ${s.savedOpenWindows} open window(s), scored after a restart` : ""}\n`;
-  for (const l of s.lateSamples.slice(0, 3)) text += `siemlab watch: late: line ${l.lineNo} ${l.entity} at ${iso(l.time)} (window ${iso(l.windowStart)} closed before ${iso(l.closedUpTo)})\n`;
+  for (const l of s.lateSamples.slice(0, 3)) text += `siemlab watch: late: line ${l.lineNo} ${quotedName(l.entity)} at ${iso(l.time)} (window ${iso(l.windowStart)} closed before ${iso(l.closedUpTo)})\n`;
   return escapeControlsKeepLines(text);
 }
 

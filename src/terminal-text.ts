@@ -5,6 +5,7 @@
  * "Trojan Source", CVE-2021-42574) that make a text display differently from what it is. Everything the CLI
  * writes to a terminal or a CSV goes through these functions, so none of them arrives raw.
  */
+import { isIP } from "node:net";
 
 // C0 controls, DEL, C1 controls, the Arabic letter mark, LRM/RLM, the bidi embeddings/overrides/isolates,
 // the line/paragraph separators (which break lines in many viewers), and the invisible zero-width space, word
@@ -82,4 +83,19 @@ export function csvCell(text: string): string {
  */
 export function safeJsonLine(value: unknown): string {
   return JSON.stringify(value).replace(UNSAFE_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
+}
+
+/**
+ * A log value (user, host or source address) named inside a human-facing line: an IP address or CIDR range
+ * as it is, anything else JSON-quoted with control and bidi characters escaped ({@link safeJsonLine}), so
+ * spaces, commas, parentheses or `key=value` text in a name cannot read as more fields or more names, and
+ * the quoted form parses back (JSON) to the exact value.
+ *
+ * @example
+ * quotedName("x count=1 (warning)") // '"x count=1 (warning)"'
+ * quotedName("line1\nline2") // '"line1\\nline2"'
+ * quotedName("203.0.113.7") // "203.0.113.7"
+ */
+export function quotedName(value: string): string {
+  return isIP(value.replace(/\/\d{1,3}$/, "")) !== 0 ? value : safeJsonLine(value);
 }

@@ -33,7 +33,7 @@ export type { ContextOptions, EntityCount, ContextEventRow, InvestigationContext
 export { incidentFacts, summaryText, summarizeIncident } from "./summary";
 export type { SummaryOptions, FeatureComparison, ExplainedFeature, SummaryExplanation, FeatureDriver, IncidentFacts, IncidentSummary } from "./summary";
 export { Redactor } from "./redact";
-export type { RedactorOptions } from "./redact";
+export type { RedactorOptions, RestoreOptions } from "./redact";
 export { buildSummaryPrompt, llmRequestPreview, llmSummary, llmSummaryFromFacts, llmSummaryHtml, formatLlmSummary } from "./llm";
 export type { ChatMessage, LlmOptions, LlmRequestPreview, LlmSummary, SummaryPrompt } from "./llm";
 export { checkReplyAgainstEvidence } from "./reply-check";

@@ -30,7 +30,11 @@ export interface LlmOptions {
   readonly maxResponseBytes?: number;
   /** Replace IPs and usernames with placeholders before sending (restored in the reply). Default: true. */
   readonly redactEntities?: boolean;
-  /** Put the real IPs/usernames back into the reply shown to the analyst. Default: true. */
+  /**
+   * Put the real IPs/usernames back into the reply shown to the analyst: IP addresses as they are, user
+   * names and other log text JSON-quoted with control characters escaped (as in the deterministic summary),
+   * so a name can neither break the text into lines nor pass for a placeholder. Default: true.
+   */
   readonly restorePlaceholders?: boolean;
   /** Fact fields left out of the prompt, e.g. ["sampleMessages"]. Default: none. */
   readonly omitFields?: readonly (keyof IncidentFacts)[];
@@ -75,7 +79,8 @@ export interface LlmSummary {
 const SYSTEM =
   "You are a SOC analyst assistant. Write a concise incident summary (3-5 sentences) for another analyst from the " +
   "evidence given. Use only the facts in the evidence; do not invent users, addresses, counts or causes. " +
-  "Placeholders such as IP_1 or USER_2 stand for redacted values: keep them as they are. " +
+  "Placeholders such as IP_1, USER_2 or TEXT_3 stand for redacted values (TEXT_n: log text that looked like a " +
+  "placeholder): keep them as they are. " +
   "Say what happened, how unusual it is compared with the baseline, how confident the detectors are, and what the " +
   "planned response is. If the evidence is weak (score near the threshold, one detector), say so. Anomaly scores " +
   "run from 0 to 100 with the detector's threshold at 50.\n\n" +
@@ -160,9 +165,11 @@ export function buildSummaryPrompt(
 ): SummaryPrompt {
   checkOptions(options, PROMPT_OPTIONS_KEYS, "buildSummaryPrompt");
   const users = [...facts.users, ...(facts.entityType === "user" ? [facts.entity] : [])];
+  const addresses = [...facts.ips, ...(facts.entityType === "ip" ? [facts.entity] : [])];
   const redactor = new Redactor({
     entities: options.redactEntities ?? true,
     users,
+    addresses,
     secrets: [...(options.secrets ?? []), ...(options.apiKey ? [options.apiKey] : [])],
     patterns: options.patterns,
   });
@@ -370,7 +377,7 @@ export async function llmSummaryFromFacts(facts: IncidentFacts, options: LlmOpti
       mismatches: check.mismatches,
     });
   }
-  return { ...base, text: options.restorePlaceholders === false ? reply : redactor.restore(reply), source: "llm", model };
+  return { ...base, text: options.restorePlaceholders === false ? reply : redactor.restore(reply, { display: true }), source: "llm", model };
 }
 
 /**

@@ -1,19 +1,33 @@
 import { isIP } from "node:net";
 import { checkOptions, type OptionKeys } from "../options";
+import { quotedName } from "../terminal-text";
 
 /** Every option name of {@link RedactorOptions} (unknown names fail with a suggestion). */
-const REDACTOR_OPTIONS_KEYS: OptionKeys<RedactorOptions> = { entities: true, users: true, secrets: true, patterns: true };
+const REDACTOR_OPTIONS_KEYS: OptionKeys<RedactorOptions> = { entities: true, users: true, addresses: true, secrets: true, patterns: true };
 
 export interface RedactorOptions {
-  /** Replace IP addresses and the given usernames with stable placeholders (IP_1, USER_1, …). Default: true. */
+  /**
+   * Replace IP addresses, the given usernames and addresses, and log text shaped like a placeholder with
+   * stable placeholders (IP_1, USER_1, TEXT_1, …). Default: true.
+   */
   readonly entities?: boolean;
-  /** Usernames to replace with placeholders (IPs are found by parsing). Default: none. */
+  /** Usernames to replace with USER_n placeholders wherever they occur as a whole word (IPs are found by parsing). Default: none. */
   readonly users?: readonly string[];
+  /** Source addresses as logged (an IP or a host name) to replace with IP_n placeholders, besides the IPs found by parsing. Default: none. */
+  readonly addresses?: readonly string[];
   /** Literal secret values to remove wherever they appear (e.g. an API key). Default: none. */
   readonly secrets?: readonly string[];
   /** Extra patterns whose matches become `[REDACTED]`. Default: none. */
   readonly patterns?: readonly RegExp[];
 }
+
+/** Options of {@link Redactor.restore}. */
+export interface RestoreOptions {
+  /** Put each value back display-safe (IP addresses as they are, anything else JSON-quoted and escaped) instead of exactly. Default: false. */
+  readonly display?: boolean;
+}
+
+const RESTORE_OPTIONS_KEYS: OptionKeys<RestoreOptions> = { display: true };
 
 /**
  * One built-in secret rule: a regular expression (global; every quantifier bounded or anchored by a
@@ -148,29 +162,60 @@ function applyRule(text: string, rule: SecretRule, bump: (name: string, n: numbe
 // around ':' would backtrack quadratically on a long run of hex digits).
 const IP_RUN = /[0-9A-Fa-f:.]{2,}/g;
 const IPV4_CANDIDATE = /(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9])/g;
+/** Text of the log shaped like a placeholder (any case): escaped as a placeholder of its own. */
+const PLACEHOLDER_LIKE = /\b(?:IP|USER|TEXT)_\d+\b/gi;
+/** The placeholders {@link Redactor.restore} puts values back for. */
+const PLACEHOLDER = /\b(?:IP|USER|TEXT)_\d+\b/g;
+/** Markers the secret rules insert; copied as they are by the entity pass. */
+const MARKER = /\[REDACTED(?:_[A-Z]{1,16}){0,3}\]/g;
+// A known value (user name, address) counts only as a whole word of the text: not inside "aliceX" or
+// "x.alice"; "alice." at the end of a sentence counts (and so does the "bob" of "bob.x" when "bob.x" is not
+// known itself: more is hidden rather than less).
+const WORDISH_BEFORE = /[A-Za-z0-9_.@-]/;
+const WORDISH_AFTER = /[A-Za-z0-9_@-]/;
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+type Kind = "IP" | "USER" | "TEXT";
+/** One stretch of the text the entity pass replaces (or, kind "KEEP", copies as it is). */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: Kind | "KEEP";
+  /** The exact text the placeholder stands for. */
+  readonly value: string;
 }
+// At the same start and length: a redaction marker stays, an address is redacted as an address.
+const RANK: Record<Span["kind"], number> = { KEEP: 0, IP: 1, USER: 2, TEXT: 3 };
 
 /**
  * Removes secrets from text and, optionally, swaps IPs and usernames for stable placeholders (the same
  * value always gets the same placeholder, so an LLM can still reason about "IP_1 tried USER_1 and
  * USER_2"). `restore` puts the real values back into a reply, locally.
  *
+ * Entities are replaced in ONE pass over the text (after the secret rules): every known user name and
+ * address, every IP address and every stretch of placeholder-shaped text (`IP_7`, `user_2`, `TEXT_1`, in
+ * any case) is found in the text as it came, the leftmost (then longest) of overlapping ones wins, and the
+ * placeholders inserted are never scanned again. So a user name holding an address (`alice@10.0.0.5`)
+ * becomes one USER_n, and log text shaped like a placeholder cannot pass for one: it becomes a TEXT_n of
+ * its own, which `restore` turns back into the very text the log held (never into an address). Every
+ * placeholder the model sees was made by this redactor, and `restore` maps each back to exactly the
+ * text it replaced.
+ *
  * @example
- * const r = new Redactor({ users: ["alice"] });
+ * const r = new Redactor({ users: ["alice", "IP_1"] });
  * r.redact("Failed password for alice from 203.0.113.7 token=abc123") // "Failed password for USER_1 from IP_1 token=[REDACTED]"
- * r.restore("Block IP_1") // "Block 203.0.113.7"
+ * r.redact("invalid user IP_1 from 203.0.113.7") // "invalid user USER_2 from IP_1"
+ * r.restore("Block IP_1; USER_2 was tried") // "Block 203.0.113.7; IP_1 was tried"
  */
 export class Redactor {
   private readonly entities: boolean;
   private readonly secrets: readonly string[];
   private readonly patterns: readonly RegExp[];
-  private readonly users: readonly string[];
+  /** Known values to find as whole words: text as it appears after the secret rules → kind, by length (longest first). */
+  private readonly known = new Map<number, Map<string, Kind>>();
+  private readonly knownLengths: number[] = [];
   private readonly forward = new Map<string, string>();
   private readonly backward = new Map<string, string>();
-  private counts = { IP: 0, USER: 0 };
+  private counts: Record<Kind, number> = { IP: 0, USER: 0, TEXT: 0 };
   /** How many replacements each kind of rule made. */
   readonly stats: Record<string, number> = {};
 
@@ -179,10 +224,22 @@ export class Redactor {
     this.entities = options.entities ?? true;
     this.secrets = (options.secrets ?? []).filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
     this.patterns = options.patterns ?? [];
-    this.users = [...new Set(options.users ?? [])].filter((u) => u.length > 0).sort((a, b) => b.length - a.length);
+    const add = (v: string, kind: Kind) => {
+      if (v.length === 0) return;
+      // A value the secret rules change is looked for (and restored) as they leave it: the model never
+      // sees the secret, and the rest of the name is not left in clear.
+      const form = this.removeSecrets(v, () => undefined);
+      if (form.replace(MARKER, "").trim() === "") return; // nothing of it is left to leak
+      let byLen = this.known.get(form.length);
+      if (!byLen) this.known.set(form.length, (byLen = new Map()));
+      if (!byLen.has(form)) byLen.set(form, isIP(form) ? "IP" : kind);
+    };
+    for (const a of options.addresses ?? []) add(a, "IP");
+    for (const u of options.users ?? []) add(u, "USER");
+    this.knownLengths = [...this.known.keys()].sort((a, b) => b - a);
   }
 
-  private placeholder(kind: "IP" | "USER", value: string): string {
+  private placeholder(kind: Kind, value: string): string {
     const key = `${kind}\u0000${value}`;
     let p = this.forward.get(key);
     if (!p) {
@@ -197,18 +254,14 @@ export class Redactor {
     if (n > 0) this.stats[name] = (this.stats[name] ?? 0) + n;
   }
 
-  /**
-   * Redact one string: configured secrets, then the {@link SECRET_PATTERNS}, then custom patterns, then
-   * (with `entities`) IPs and usernames. Linear in the text length for the built-in rules.
-   */
-  redact(text: string): string {
+  /** Configured secrets, then the {@link SECRET_PATTERNS}, then custom patterns. */
+  private removeSecrets(text: string, bump: (name: string, n: number) => void): string {
     let out = text;
     for (const s of this.secrets) {
       const parts = out.split(s);
-      this.bump("configured secret", parts.length - 1);
+      bump("configured secret", parts.length - 1);
       out = parts.join("[REDACTED]");
     }
-    const bump = (name: string, n: number) => this.bump(name, n);
     for (const rule of SECRET_PATTERNS) {
       if (rule.name === "private key") {
         out = redactKeyBlocks(out, rule, bump);
@@ -219,39 +272,80 @@ export class Redactor {
     for (const re of this.patterns) {
       const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
       out = out.replace(g, () => {
-        this.bump("custom pattern", 1);
+        bump("custom pattern", 1);
         return "[REDACTED]";
-      });
-    }
-    if (!this.entities) return out;
-    // IPv6 first (it may embed an IPv4 tail), then IPv4 (also inside "10.0.0.1:22").
-    out = out.replace(IP_RUN, (tok) => {
-      if (tok.indexOf(":") === tok.lastIndexOf(":")) return tok; // IPv6 needs two colons
-      const bare = tok.replace(/^[.:]+|(?<![.:])[.:]+$/g, (edge) => (edge === "::" ? edge : ""));
-      for (const cand of [tok, bare]) {
-        if (cand.length >= 3 && isIP(cand)) {
-          this.bump("ip", 1);
-          return tok.replace(cand, this.placeholder("IP", cand.toLowerCase()));
-        }
-      }
-      return tok;
-    });
-    out = out.replace(IPV4_CANDIDATE, (tok) => {
-      if (isIP(tok) !== 4) return tok;
-      this.bump("ip", 1);
-      return this.placeholder("IP", tok);
-    });
-    for (const u of this.users) {
-      const re = new RegExp(`(?<![A-Za-z0-9_.@-])${escapeRegExp(u)}(?![A-Za-z0-9_@-])`, "g");
-      out = out.replace(re, () => {
-        this.bump("user", 1);
-        return this.placeholder("USER", u);
       });
     }
     return out;
   }
 
-  /** Redact every string (values, not keys) inside a JSON-like value. */
+  /** Every stretch the entity pass may replace, found in `text` as it is (overlapping ones included). */
+  private spans(text: string): Span[] {
+    const spans: Span[] = [];
+    for (const m of text.matchAll(MARKER)) spans.push({ start: m.index!, end: m.index! + m[0].length, kind: "KEEP", value: m[0] });
+    for (const m of text.matchAll(PLACEHOLDER_LIKE)) spans.push({ start: m.index!, end: m.index! + m[0].length, kind: "TEXT", value: m[0] });
+    // IPv6 (it may embed an IPv4 tail), then IPv4 (also inside "10.0.0.1:22").
+    for (const m of text.matchAll(IP_RUN)) {
+      const tok = m[0];
+      if (tok.indexOf(":") === tok.lastIndexOf(":")) continue; // IPv6 needs two colons
+      const lead = /^[.:]+/.exec(tok)?.[0] ?? "";
+      const trail = /(?<![.:])[.:]+$/.exec(tok)?.[0] ?? "";
+      const from = lead === "::" ? 0 : lead.length;
+      const to = tok.length - (trail === "::" ? 0 : trail.length);
+      for (const [a, b] of [[0, tok.length], [from, to]]) {
+        const cand = tok.slice(a, b);
+        if (cand.length >= 3 && isIP(cand)) {
+          spans.push({ start: m.index! + a, end: m.index! + b, kind: "IP", value: cand });
+          break;
+        }
+      }
+    }
+    for (const m of text.matchAll(IPV4_CANDIDATE)) {
+      if (isIP(m[0]) === 4) spans.push({ start: m.index!, end: m.index! + m[0].length, kind: "IP", value: m[0] });
+    }
+    if (this.knownLengths.length > 0) {
+      for (let i = 0; i < text.length; i++) {
+        if (i > 0 && WORDISH_BEFORE.test(text[i - 1])) continue;
+        for (const len of this.knownLengths) {
+          const end = i + len;
+          if (end > text.length) continue;
+          const kind = this.known.get(len)!.get(text.slice(i, end));
+          if (kind === undefined) continue;
+          const next = text[end] ?? "";
+          if (WORDISH_AFTER.test(next)) continue;
+          spans.push({ start: i, end, kind, value: text.slice(i, end) });
+          break; // the longest known value starting here
+        }
+      }
+    }
+    return spans;
+  }
+
+  /**
+   * Redact one string: configured secrets, then the {@link SECRET_PATTERNS}, then custom patterns, then
+   * (with `entities`) user names, addresses and placeholder-shaped text in one pass. Linear in the text
+   * length for the built-in rules (times the number of distinct lengths of the known values).
+   */
+  redact(text: string): string {
+    const out = this.removeSecrets(text, (name, n) => this.bump(name, n));
+    if (!this.entities) return out;
+    const spans = this.spans(out).sort((a, b) => a.start - b.start || b.end - a.end || RANK[a.kind] - RANK[b.kind]);
+    let res = "";
+    let at = 0;
+    for (const s of spans) {
+      if (s.start < at) continue; // inside a stretch already replaced: never scanned again
+      res += out.slice(at, s.start);
+      if (s.kind === "KEEP") res += s.value;
+      else {
+        this.bump(s.kind === "IP" ? "ip" : s.kind === "USER" ? "user" : "placeholder-like text", 1);
+        res += this.placeholder(s.kind, s.value);
+      }
+      at = s.end;
+    }
+    return res + out.slice(at);
+  }
+
+/** Redact every string (values, not keys) inside a JSON-like value. */
   redactDeep<T>(value: T): T {
     if (typeof value === "string") return this.redact(value) as unknown as T;
     if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as unknown as T;
@@ -263,9 +357,24 @@ export class Redactor {
     return value;
   }
 
-  /** Put the real values back in place of the placeholders (secrets stay redacted). */
-  restore(text: string): string {
-    return text.replace(/\b(IP|USER)_(\d+)\b/g, (p) => this.backward.get(p) ?? p);
+  /**
+   * Put the real values back in place of the placeholders this redactor made (secrets stay redacted), in
+   * one pass: a restored value is never read again, and text shaped like a placeholder that this redactor
+   * did not make stays as it is. With `display`, each value is shown display-safe: an IP address as it is,
+   * anything else (a user name, log text) JSON-quoted with control and bidi characters escaped, so a name
+   * holding a newline, commas or text shaped like a placeholder reads as one quoted name.
+   *
+   * @example
+   * const r = new Redactor({ users: ["IP_1"] });
+   * r.redact("user IP_1 from 203.0.113.7") // "user USER_1 from IP_1"
+   * r.restore("USER_1 from IP_1", { display: true }) // '"IP_1" from 203.0.113.7'
+   */
+  restore(text: string, options: RestoreOptions = {}): string {
+    checkOptions(options, RESTORE_OPTIONS_KEYS, "Redactor.restore");
+    return text.replace(PLACEHOLDER, (p) => {
+      const v = this.backward.get(p);
+      return v === undefined ? p : options.display ? quotedName(v) : v;
+    });
   }
 
   /** Placeholders handed out so far (without the values they stand for). */

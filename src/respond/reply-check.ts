@@ -14,14 +14,14 @@ export interface ReplyEvidence {
   readonly text: string;
   /** The evidence as data: array lengths and durations (seconds as minutes/hours) also count as its numbers. Default: none. */
   readonly data?: unknown;
-  /** Placeholders the prompt used (IP_1, USER_2, …). Default: none. */
+  /** Placeholders the prompt used (IP_1, USER_2, TEXT_3, …). Default: none. */
   readonly placeholders?: readonly string[];
   /** Numbers the prompt's instructions give (e.g. the 0–100 anomaly scale and its threshold 50). Default: none. */
   readonly alsoAllowed?: readonly number[];
 }
 
 const URL_RE = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s<>()"'`\]]{1,2048}/gi;
-const PLACEHOLDER_RE = /\b(?:IP|USER)_\d{1,6}\b/g;
+const PLACEHOLDER_RE = /\b(?:IP|USER|TEXT)_\d{1,6}\b/g;
 const IPV4_RE = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,3})?(?!\d)/g;
 const IP_RUN = /[0-9A-Fa-f:.]{2,}(?:\/\d{1,3})?/g;
 const NUMBER_RE = /(?<![A-Za-z_\d.])\d{1,15}(?:\.\d{1,12})?/g;
@@ -57,7 +57,7 @@ function numbersOf(text: string, data: unknown): number[] {
 
 /**
  * Check an LLM's reply against the evidence it was given (OWASP LLM Top 10: treat model output as
- * untrusted): every URL, IP address or CIDR range, placeholder (IP_n, USER_n) and number the reply names
+ * untrusted): every URL, IP address or CIDR range, placeholder (IP_n, USER_n, TEXT_n) and number the reply names
  * must occur in the evidence. Numbers match when equal after rounding to the reply's precision (97.1 for
  * 97.06; 10 for 10.4), also as a percentage or, for durations, in minutes or hours. Host and user names in
  * free text are not checked (with entity redaction on, the model only ever saw placeholders). Pass as

@@ -3,6 +3,7 @@ import { entityOf } from "./finding";
 import type { EntityType, Finding } from "./finding";
 import type { PlannedAction } from "./plan";
 import { checkOptions, type OptionKeys } from "../options";
+import { escapeControls, quotedName, safeJsonLine } from "../terminal-text";
 
 /** Every option name of {@link SummaryOptions} (unknown names fail with a suggestion). */
 export const SUMMARY_OPTIONS_KEYS: OptionKeys<SummaryOptions> = {
@@ -158,6 +159,17 @@ function fmtWindow(ms: number): string {
   return `${s} s`;
 }
 
+/** A user name in the text: JSON-quoted with control and bidi characters escaped (`"x, y (z)"` reads as one name). */
+const quoted = (name: string) => safeJsonLine(name);
+
+/** A planned action of the facts (`kind target: status`) with its target quoted unless it is an IP address or range. */
+function actionText(a: string): string {
+  const sp = a.indexOf(" ");
+  const colon = a.lastIndexOf(": ");
+  if (sp < 0 || colon <= sp) return a;
+  return `${a.slice(0, sp)} ${quotedName(a.slice(sp + 1, colon))}: ${a.slice(colon + 2)}`;
+}
+
 const list = (xs: readonly string[], n = 3) => (xs.length <= n ? xs.join(", ") : `${xs.slice(0, n).join(", ")} and ${xs.length - n} more`);
 const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
 
@@ -277,13 +289,22 @@ export function incidentFacts(finding: Finding, options: SummaryOptions = {}): I
 }
 
 /**
- * Write the summary text of incident facts (deterministic; the offline default).
+ * Write the summary text of incident facts (deterministic; the offline default). The text is display-safe:
+ * user names (and host names, and source addresses that are not IP addresses) are JSON-quoted (`against 2
+ * accounts ("root", "x, y")`, `User "alice"`, `Host "gw"`), and control characters, ANSI
+ * sequences, bidi overrides and line breaks from log values are shown as escapes (`\x1b`, `\u202e`, `\n`),
+ * so a name cannot recolour a terminal, reorder the text or start a line of its own. The facts keep the
+ * exact values.
  *
  * @example
  * summaryText(incidentFacts(finding, { events }))
  */
 export function summaryText(f: IncidentFacts): string {
-  const who = f.entityType === "ip" ? `IP ${f.entity}` : f.entityType === "user" ? `User ${f.entity}` : `Host ${f.entity}`;
+  return escapeControls(rawSummaryText(f));
+}
+
+function rawSummaryText(f: IncidentFacts): string {
+  const who = f.entityType === "ip" ? `IP ${quotedName(f.entity)}` : f.entityType === "user" ? `User ${quoted(f.entity)}` : `Host ${quotedName(f.entity)}`;
   const their = f.entityType === "user" ? "their" : "its";
   const windowText = fmtWindow(f.windowSeconds * 1000);
   const windowAdj = fmtWindowAdj(f.windowSeconds * 1000);
@@ -292,9 +313,9 @@ export function summaryText(f: IncidentFacts): string {
     const what = f.failures > 0 ? `${plural(f.failures, "failed login attempt")}` : `${plural(f.events, "event")}`;
     const span = f.events > 1 ? ` in ${fmtDuration(f.spanSeconds)}` : "";
     let s = `${who} had ${what}${span} (${windowAdj} window from ${f.windowStart.slice(0, 16).replace("T", " ")} UTC)`;
-    if (f.entityType === "ip" && f.users.length) s += ` against ${plural(f.users.length, "account")} (${list(f.users)})`;
-    if (f.entityType === "user" && f.ips.length) s += ` from ${list(f.ips)}`;
-    if (f.entityType === "host" && f.ips.length) s += ` from ${plural(f.ips.length, "source IP")} (${list(f.ips)})`;
+    if (f.entityType === "ip" && f.users.length) s += ` against ${plural(f.users.length, "account")} (${list(f.users.map(quoted))})`;
+    if (f.entityType === "user" && f.ips.length) s += ` from ${list(f.ips.map(quotedName))}`;
+    if (f.entityType === "host" && f.ips.length) s += ` from ${plural(f.ips.length, "source IP")} (${list(f.ips.map(quotedName))})`;
     if (f.baseline) {
       const usual = f.failures > 0 ? f.baseline.meanFailures : f.baseline.meanEvents;
       const ratio = f.rateRatio === undefined ? "" : Number.isFinite(f.rateRatio) ? `${fmtNum(f.rateRatio)}× ${their} usual rate` : `where ${their} usual rate is 0`;
@@ -341,16 +362,18 @@ export function summaryText(f: IncidentFacts): string {
     `${flagged} (decision ${f.decision}, anomaly score ${f.anomalyScore}/100${f.contamination ? `, contamination ${f.contamination}` : ""}${f.seed !== undefined ? `, seed ${f.seed}` : ""})` +
       (others.length ? ` and by ${list(others)}: ${f.detectors.length} detectors agree.` : "."),
   );
-  if (f.tier) parts.push(`Policy tier "${f.tier}": ${f.plannedActions.join("; ")}.`);
+  if (f.tier) parts.push(`Policy tier "${f.tier}": ${f.plannedActions.map(actionText).join("; ")}.`);
   return parts.join(" ");
 }
 
 /**
- * The deterministic incident summary of a finding ("User alice had 50 failed login attempts in 58 s
+ * The deterministic incident summary of a finding ("User \"alice\" had 50 failed login attempts in 58 s
  * from 203.0.113.7, 10× their usual rate …"). Offline, and the fallback of the LLM summary.
  *
  * With `explanation` (a detector's actual vs typical for the finding's row) the text says why: "Why:
- * distinctUsers 11 vs typical 0 (35 % of the score); …". Errors: OptionError on an unknown option name.
+ * distinctUsers 11 vs typical 0 (35 % of the score); …". `text` is display-safe (see {@link summaryText}:
+ * user names quoted, control and bidi characters from logs escaped); `facts` hold the exact values.
+ * Errors: OptionError on an unknown option name.
  *
  * @example
  * summarizeIncident(findings[0], { events, plan }).text

@@ -26,7 +26,7 @@ import type { Executor } from "../respond/executors/executor";
 import { findingsFromScores, scoredByDetector, type EntityType, type Finding } from "../respond/finding";
 import { planResponse } from "../respond/plan";
 import { loadPolicy, validatePolicy, type ResponsePolicy } from "../respond/policy";
-import { escapeControls } from "../terminal-text";
+import { escapeControls, quotedName } from "../terminal-text";
 import { FileFollower, StreamFollower, type FollowedLine, type FollowPosition } from "./follow-file";
 import { EventTimeWindows, ownCopy, type ClosedWindow, type LateEvent, type OpenWindowState } from "./window-clock";
 
@@ -138,7 +138,10 @@ export interface WatchFinding {
   readonly tier?: string;
   /** The audit rows of its actions (dry_run, executed, deduplicated, skipped_allowlist, …). */
   readonly actions: readonly AuditRow[];
-  /** One line for a terminal, log text escaped. */
+  /**
+   * One line for a terminal, log text escaped: the entity (and an action's other target) JSON-quoted unless
+   * it is an IP address (`user "x count=1 (warning)" count=12 …`), so a name cannot forge the line's fields.
+   */
   readonly text: string;
 }
 
@@ -604,9 +607,9 @@ class Watch {
       const start = new Date(f.windowStart).toISOString();
       const rows = report.rows.filter((r) => r.entity === f.entity && r.windowStart === start);
       const tier = rows[0]?.tier;
-      const acts = rows.map((r) => `${r.action}${r.target !== f.entity ? ` ${r.target}` : ""} ${r.status}`).join(", ");
+      const acts = rows.map((r) => `${r.action}${r.target !== f.entity ? ` ${quotedName(r.target)}` : ""} ${r.status}`).join(", ");
       const text = escapeControls(
-        `${start} ${f.entityType} ${f.entity} count=${f.features.count} anomaly ${f.anomalyScore.toFixed(1)} (${f.severity}) decision ${+f.decision.toPrecision(4)} by ${f.detector}` +
+        `${start} ${f.entityType} ${quotedName(f.entity)} count=${f.features.count} anomaly ${f.anomalyScore.toFixed(1)} (${f.severity}) decision ${+f.decision.toPrecision(4)} by ${f.detector}` +
           (tier !== undefined ? ` -> tier ${tier}: ${acts}` : " -> no tier matched"),
       );
       const wf: WatchFinding = { finding: f, tier, actions: rows, text };

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LogEvent } from "../../src/events";
 import { buildSummaryPrompt, formatLlmSummary, llmSummary } from "../../src/respond/llm";
@@ -31,7 +32,8 @@ describe("llmSummary against a local chat-completions server", () => {
     const s = await llmSummary(f, { baseUrl: `${srv.url}/v1/`, model: "tiny", apiKey: API_KEY, events, env });
     expect(s.source).toBe("llm");
     expect(s.note).toBeUndefined();
-    expect(s.text).toBe("alice was brute-forced from 203.0.113.7; lock alice and block 203.0.113.7.");
+    // Names come back quoted (as in the deterministic summary), addresses as they are.
+    expect(s.text).toBe('"alice" was brute-forced from 203.0.113.7; lock "alice" and block 203.0.113.7.');
     expect(s.template).toBe(template);
     const req = srv.received[0];
     expect([req.method, req.url, req.headers.authorization]).toEqual(["POST", "/v1/chat/completions", `Bearer ${API_KEY}`]);
@@ -98,5 +100,76 @@ describe("llmSummary against a local chat-completions server", () => {
     const port = await closedPort();
     const down = await llmSummary(f, { baseUrl: `http://127.0.0.1:${port}/v1`, model: "m", env });
     expect(down.note).toBe("LLM summary unavailable: the request failed (ECONNREFUSED). Showing the deterministic summary.");
+  });
+});
+
+// New-user trial T11: user names were redacted after IPs, so a name holding an address went out in clear
+// ("alice@IP_2"), and a user named IP_1 made the model's "IP_1" come back as that name instead of the address.
+describe("entity redaction against hostile user names (what the server receives, what the analyst is shown)", () => {
+  const ATTACKER = "203.0.113.66";
+  const NAMES = [
+    "alice@10.0.0.5", "carol-192.168.0.1", "dave 1.2.3.4", "eve@2001:db8::5", "frank.10.1.1.1",
+    "198.51.100.9", "IP_1", "USER_1", "TEXT_1", "ip_2", "bob", "bob.smith",
+  ];
+  // Parts of the names that must not leave the machine (the placeholders themselves aside).
+  const LEAKS = ["10.0.0.5", "192.168.0.1", "1.2.3.4", "2001:db8", "10.1.1.1", "198.51.100.9", ATTACKER, "alice", "carol", "dave", "eve@", "frank", "bob", "smith", "ip_2"];
+  const hostileEvents: LogEvent[] = [
+    ...NAMES.flatMap((n, i) => failures(2, ATTACKER, n, T0 + i * 2000, 1 + i * 2)),
+    { lineNo: 99, time: T0 + 30_000, eventType: "other", srcIp: ATTACKER, message: "banner: IP_1 is the admin box, USER_2 and TEXT_1 too" },
+  ];
+  const hostile = finding({ entity: ATTACKER, entityType: "ip", windowStart: T0, windowEnd: T0 + 60_000, events: hostileEvents, features: { count: 25 } });
+  const evidenceOf = (body: string) => {
+    const content = JSON.parse(body).messages[1].content as string;
+    return JSON.parse(content.slice(content.indexOf("```json\n") + 8, content.lastIndexOf("\n```"))) as { entity: string; users: string[]; failures: number; sampleMessages: string[] };
+  };
+
+  it("sends none of the names or addresses, and the model's placeholders map back to the real entity and names", async () => {
+    // A model that repeats the evidence's placeholders: entity, failure count and every user, in order.
+    const srv = await startServer((req, _i, res) => {
+      const ev = evidenceOf(req.body);
+      res.setHeader("content-type", "application/json");
+      res.end(reply(`${ev.entity} made ${ev.failures} failed login attempts against ${ev.users.join(", ")}.`));
+    });
+    close = srv.close;
+    const facts = incidentFacts(hostile, { events: hostileEvents });
+    expect(facts.users).toHaveLength(NAMES.length);
+    const s = await llmSummary(hostile, { baseUrl: srv.url, model: "m", env, events: hostileEvents });
+    const body = srv.received[0].body;
+    for (const leak of LEAKS) expect(body, leak).not.toContain(leak);
+    const ev = evidenceOf(body);
+    expect(ev.entity).toBe("IP_1");
+    expect(ev.users).toHaveLength(NAMES.length);
+    expect(new Set(ev.users).size).toBe(NAMES.length);
+    for (const p of ev.users) expect(p).toMatch(/^(?:USER|IP)_\d+$/);
+    expect(ev.users).not.toContain("IP_1"); // no name shares the attacker address's placeholder
+    // Placeholder-shaped free text went out as TEXT_n, not as IP_1 / USER_2.
+    expect(ev.sampleMessages.join("\n")).not.toMatch(/IP_1 is|USER_2 and|TEXT_1 too/);
+    expect([s.source, s.note]).toEqual(["llm", undefined]);
+    const shownName = (n: string) => (isIP(n) ? n : JSON.stringify(n));
+    expect(s.text).toBe(`${ATTACKER} made 24 failed login attempts against ${facts.users.map(shownName).join(", ")}.`);
+  });
+
+  it("the reply 'IP_1 made 7 failed login attempts' names the address, not the user called IP_1 (trial recipe)", async () => {
+    const evs = [...failures(6, ATTACKER, "IP_1"), ...failures(1, ATTACKER, "USER_1", T0 + 9000, 10)];
+    const fnd = finding({ entity: ATTACKER, entityType: "ip", events: evs, features: { count: 7 } });
+    const srv = await startServer((req, _i, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(reply(`${evidenceOf(req.body).entity} made 7 failed login attempts.`));
+    });
+    close = srv.close;
+    const s = await llmSummary(fnd, { baseUrl: srv.url, model: "m", env, events: evs });
+    const ev = evidenceOf(srv.received[0].body);
+    expect([ev.entity, ev.users]).toEqual(["IP_1", ["USER_1", "USER_2"]]);
+    expect(srv.received[0].body).not.toContain(ATTACKER);
+    expect([s.source, s.text]).toEqual(["llm", `${ATTACKER} made 7 failed login attempts.`]);
+    // The attacker's names come back as the literal text they were (quoted in the text shown).
+    const users = await startServer((_req, _i, res) => res.end(reply("USER_1 and USER_2 were tried from IP_1.")));
+    const shownUsers = await llmSummary(fnd, { baseUrl: users.url, model: "m", env, events: evs });
+    await users.close();
+    expect(shownUsers.text).toBe(`"IP_1" and "USER_1" were tried from ${ATTACKER}.`);
+    const named = await llmSummary(fnd, { baseUrl: srv.url, model: "m", env, events: evs, restorePlaceholders: false });
+    expect(named.text).toBe("IP_1 made 7 failed login attempts.");
+    const { redactor } = buildSummaryPrompt(incidentFacts(fnd, { events: evs }));
+    expect(redactor.restore("USER_1 and USER_2 from IP_1")).toBe(`IP_1 and USER_1 from ${ATTACKER}`);
   });
 });

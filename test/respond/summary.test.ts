@@ -20,11 +20,11 @@ describe("summarizeIncident", () => {
     expect(s.facts.baseline).toEqual({ windows: 10, meanEvents: 5, meanFailures: 5 });
     expect(s.facts.rateRatio).toBe(10);
     expect(s.text).toBe(
-      "User alice had 50 failed login attempts in 49 s (1-minute window from 2025-03-06 08:00 UTC) from 203.0.113.7, " +
+      'User "alice" had 50 failed login attempts in 49 s (1-minute window from 2025-03-06 08:00 UTC) from 203.0.113.7, ' +
         "10× their usual rate of 5 per minute over 10 other active windows. " +
         "Features: failures 50, distinctUsers 3. " +
         "Flagged by iforest (decision -0.2, anomaly score 95/100, contamination 0.05, seed 42) and by rule:failed_logins: 2 detectors agree. " +
-        'Policy tier "high": alert alice: planned; block_ip 203.0.113.7: planned; lock_user alice: planned; open_ticket alice: planned.',
+        'Policy tier "high": alert "alice": planned; block_ip 203.0.113.7: planned; lock_user "alice": planned; open_ticket "alice": planned.',
     );
   });
 
@@ -32,8 +32,30 @@ describe("summarizeIncident", () => {
     const ev = [...failures(3, "203.0.113.7", "root"), ...failures(2, "203.0.113.7", "admin", T0 + 10_000, 5)];
     const s = summarizeIncident(finding({ events: ev }), { events: ev });
     expect(s.text.split(". ")[0]).toBe(
-      "IP 203.0.113.7 had 5 failed login attempts in 11 s (1-minute window from 2025-03-06 08:00 UTC) against 2 accounts (root, admin); no other activity from this ip to compare with",
+      'IP 203.0.113.7 had 5 failed login attempts in 11 s (1-minute window from 2025-03-06 08:00 UTC) against 2 accounts ("root", "admin"); no other activity from this ip to compare with',
     );
+  });
+
+  // New-user trial T10: ESC/OSC, NUL, bidi, U+2028 and newlines from user names reached .text raw (a newline
+  // started a line of its own in a ticket), and names were not quoted, so a name with commas read as several.
+  it("is display-safe: names quoted, control, bidi and line-break characters escaped; the facts stay exact", () => {
+    const names = ["\u001b[31mevil\u001b[0m\u001b]0;pwned\u0007", "adm\u202enimda", "line1\nline2 ignore previous instructions", "nul\u0000x", "\u2028ls", "x, y (z)"];
+    const ev = names.flatMap((n, i) => failures(2, "203.0.113.7", n, T0 + i * 2000, 1 + i * 2));
+    const f = finding({ events: ev });
+    const s = summarizeIncident(f, { events: ev, plan: planResponse([f], POLICY) });
+    expect(s.facts.users).toEqual([...names].sort());
+    expect(s.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
+    expect(s.text.split(". ")[0]).toBe(
+      "IP 203.0.113.7 had 12 failed login attempts in 11 s (1-minute window from 2025-03-06 08:00 UTC) against 6 accounts " +
+        '("\\u001b[31mevil\\u001b[0m\\u001b]0;pwned\\u0007", "adm\\u202enimda", "line1\\nline2 ignore previous instructions" and 3 more); no other activity from this ip to compare with',
+    );
+    // Every quoted name is a JSON string that reads back as the exact name.
+    const user = finding({ entity: "line1\nline2 ignore previous instructions", entityType: "user", events: ev.slice(4, 6) });
+    const t = summarizeIncident(user, { events: ev }).text;
+    expect(t.startsWith('User "line1\\nline2 ignore previous instructions" had 2 failed login attempts')).toBe(true);
+    expect(JSON.parse(/^User ("(?:[^"\\]|\\.)*")/.exec(t)![1])).toBe(user.entity);
+    const comma = summarizeIncident(finding({ events: ev.slice(10) }), { events: ev.slice(10) }).text;
+    expect(comma).toContain('against 1 account ("x, y (z)")');
   });
 
   it("compares features with their history when there are no events (the tutorial's counts)", () => {
@@ -42,7 +64,7 @@ describe("summarizeIncident", () => {
     const s = summarizeIncident(f, { history });
     expect(s.facts.featureComparisons).toEqual([{ name: "attempts", value: 50, usual: 5, ratio: 10 }]);
     expect(s.text).toBe(
-      "Host auth-gateway: anomalous 1-minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). " +
+      'Host "auth-gateway": anomalous 1-minute window from 2025-03-06 08:00 UTC. Features: attempts 50 vs usual 5 (10×). ' +
         "Flagged by iforest (decision -0.2, anomaly score 95/100, contamination 0.05, seed 42).",
     );
   });

@@ -173,11 +173,30 @@ describe("siemlab watch and fit (in process)", () => {
     fs.writeFileSync(file, `Mar  6 10:00:05 gw01 sshd[1]: Failed password for ${evil} from 203.0.113.7 port 1 ssh2\n`);
     const r = await cli(["watch", file, "--by", "user", "--threshold", "1", "--year", "2025", "--once"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("user \\x1b[2Jroot\\u202e count=1");
+    expect(r.out).toContain('user "\\u001b[2Jroot\\u202e" count=1');
     expect(r.out + r.err).not.toMatch(/[\u001b\u0007\u202e]/);
     const j = await cli(["watch", file, "--by", "user", "--threshold", "1", "--year", "2025", "--once", "--json"]);
     expect(JSON.parse(j.out).entity).toBe(evil);
     expect(j.out).not.toMatch(/[\u001b\u202e]/);
+  });
+
+  // New-user trial T17: an unquoted user name with spaces forged the line's fields ("x count=1 anomaly 0.0
+  // (warning) … tier low: log dry_run" followed by spaces pushed the real fields off the screen).
+  it("quotes the entity in finding lines, so a name with spaces cannot forge the fields", async () => {
+    const file = path.join(dir, "spoof.log");
+    const forged = `x count=1 anomaly 0.0 (warning) decision 0.9 by iforest -> tier low: log dry_run${" ".repeat(50)}`;
+    const lines = Array.from({ length: 12 }, (_, k) => `Mar  6 10:00:${String(k * 4).padStart(2, "0")} gw sshd[1]: Failed password for invalid user ${forged} from 203.0.113.9 port ${4000 + k} ssh2`);
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+    const r = await cli(["watch", file, "--year", "2025", "--by", "user", "--threshold", "5", "--once"]);
+    expect(r.code).toBe(0);
+    const [line] = r.out.trim().split("\n");
+    const m = /^(\S+) user ("(?:[^"\\]|\\.)*") count=(\d+) anomaly /.exec(line);
+    expect(m, line).not.toBeNull();
+    expect(JSON.parse(m![2])).toBe(forged);
+    expect(m![3]).toBe("12");
+    // --json is unchanged: the exact name.
+    const j = await cli(["watch", file, "--year", "2025", "--by", "user", "--threshold", "5", "--once", "--json"]);
+    expect(JSON.parse(j.out.trim().split("\n")[0]).entity).toBe(forged);
   });
 
   it("--json prints one JSON object per finding", async () => {

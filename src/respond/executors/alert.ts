@@ -5,6 +5,7 @@ import type { Executor, ExecutorOutcome } from "./executor";
 import { appendLineExecutor, requireOutputPath } from "./file-output";
 import { readBodyCapped } from "../http-body";
 import { checkOptions, type OptionKeys } from "../../options";
+import { escapeControls, quotedName } from "../../terminal-text";
 
 /** Every option name of {@link ConsoleAlertOptions} (unknown names fail with a suggestion). */
 const CONSOLE_ALERT_OPTIONS_KEYS: OptionKeys<ConsoleAlertOptions> = { write: true, name: true };
@@ -16,7 +17,10 @@ const JSON_LINES_ALERT_OPTIONS_KEYS: OptionKeys<JsonLinesAlertOptions> = { path:
 const WEBHOOK_ALERT_OPTIONS_KEYS: OptionKeys<WebhookAlertOptions> = { url: true, timeoutMs: true, retries: true, backoffMs: true, headers: true, payload: true, name: true, redirects: true, maxResponseBytes: true };
 
 /**
- * One-line alert text for an action.
+ * One-line alert text for an action, display-safe: the entity is quoted unless it is an IP address
+ * (`[high] "alice" (user): …`, see `quotedName`), and control, bidi and line-break characters from logs are
+ * shown as escapes (`\x1b`, `\u202e`, `\n`), so a log value can neither start a line of its own nor
+ * read as more fields.
  *
  * @example
  * alertText(action).split("; ")[1] // "window 2025-03-06T10:40:00.000Z – 2025-03-06T10:45:00.000Z, 160 event(s)"
@@ -24,25 +28,38 @@ const WEBHOOK_ALERT_OPTIONS_KEYS: OptionKeys<WebhookAlertOptions> = { url: true,
 export function alertText(action: PlannedAction): string {
   const ev = action.evidence;
   const agree = ev.detectors.length > 1 ? ` (${ev.detectors.length} detectors agree: ${ev.detectors.join(", ")})` : "";
-  return (
-    `[${action.tier}] ${ev.entity} (${ev.entityType}): anomaly ${ev.anomalyScore.toFixed(1)}/100, decision ${ev.decision.toFixed(4)} by ${ev.detector}${agree}; ` +
+  return escapeControls(
+    `[${action.tier}] ${quotedName(ev.entity)} (${ev.entityType}): anomaly ${ev.anomalyScore.toFixed(1)}/100, decision ${ev.decision.toFixed(4)} by ${ev.detector}${agree}; ` +
     `window ${new Date(ev.windowStart).toISOString()} – ${new Date(ev.windowEnd).toISOString()}, ${ev.lineNos.length} event(s)`
   );
 }
 
-/** Escape the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Log text made safe for a Slack text object: control, bidi and line-break characters shown as escapes
+ * ({@link escapeControls}), then the three characters Slack parses in every text object (`&`, `<`, `>`)
+ * written as the HTML entities Slack's "Escaping text" section prescribes.
+ */
 function slackEscape(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** A Slack-compatible incoming-webhook payload: `{text, blocks}` (mrkdwn-escaped). */
-export interface SlackPayload {
-  readonly text: string;
-  readonly blocks: readonly { readonly type: "section"; readonly text: { readonly type: "mrkdwn"; readonly text: string } }[];
+  return escapeControls(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
- * The Slack-compatible payload a webhook alert sends; hostile log text is escaped (`&`, `<`, `>`).
+ * A Slack-compatible incoming-webhook payload: `{text, mrkdwn: false, blocks}`. Every text is unformatted
+ * (`mrkdwn: false` for the top-level text, `plain_text` objects in the blocks), so `*`, `_`, `~` and
+ * backticks from logs show as they are, and `&`, `<`, `>` are escaped.
+ */
+export interface SlackPayload {
+  readonly text: string;
+  readonly mrkdwn: false;
+  readonly blocks: readonly { readonly type: "section"; readonly text: { readonly type: "plain_text"; readonly text: string } }[];
+}
+
+/**
+ * The Slack-compatible payload a webhook alert sends. Log text cannot format, link or mention: Slack's
+ * mrkdwn has no escape for its formatting characters (`*bold*`, `_italic_`, `~strike~`, `` `code` ``; its
+ * formatting reference documents escapes for `&`, `<` and `>` only), so the text goes out unformatted
+ * (`mrkdwn: false`, `plain_text` blocks), with `&`, `<`, `>` written as `&amp;`, `&lt;`, `&gt;` and control,
+ * bidi and line-break characters from logs as visible escapes (one line per event).
  *
  * @example
  * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
@@ -53,9 +70,10 @@ export function slackPayload(action: PlannedAction): SlackPayload {
   const lines = ev.events.slice(0, 5).map((e) => `• line ${e.lineNo}: ${slackEscape(e.message)}`);
   return {
     text,
+    mrkdwn: false,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${slackEscape(action.tier)}* — ${text}` } },
-      { type: "section", text: { type: "mrkdwn", text: `${slackEscape(action.reason)}${lines.length ? "\n" + lines.join("\n") : ""}` } },
+      { type: "section", text: { type: "plain_text", text } },
+      { type: "section", text: { type: "plain_text", text: `${slackEscape(action.reason)}${lines.length ? "\n" + lines.join("\n") : ""}` } },
     ],
   };
 }

@@ -6,6 +6,7 @@ import { alertText } from "./alert";
 import { safely } from "./executor";
 import type { Executor } from "./executor";
 import { requireOutputPath } from "./file-output";
+import { escapeControls, quotedName } from "../../terminal-text";
 
 /** A ticket for the analyst's own tracker. */
 export interface Ticket {
@@ -38,7 +39,9 @@ export function ticketBaseId(action: Pick<PlannedAction, "id">): string {
 
 /**
  * The ticket object for an action (deterministic: built from the evidence only). `id` defaults to
- * {@link ticketBaseId}; {@link ticketFile} passes the unique id it claimed on disk.
+ * {@link ticketBaseId}; {@link ticketFile} passes the unique id it claimed on disk. `title` and
+ * `description` are display-safe (entity quoted unless it is an IP address; control, bidi and line-break
+ * characters from logs shown as escapes); `entity` and `evidence` keep the exact values.
  *
  * @example
  * ticketFor(action).title // "[medium] Anomalous activity from ip 198.51.100.23"
@@ -48,12 +51,12 @@ export function ticketFor(action: PlannedAction, options: { readonly id?: string
   return {
     id: options.id ?? ticketBaseId(action),
     actionId: action.id,
-    title: `[${action.tier}] Anomalous activity from ${ev.entityType} ${ev.entity}`,
+    title: escapeControls(`[${action.tier}] Anomalous activity from ${ev.entityType} ${quotedName(ev.entity)}`),
     severity: action.tier,
     status: "open",
     entity: ev.entity,
     entityType: ev.entityType,
-    description: `${alertText(action)}\n${action.reason}`,
+    description: `${alertText(action)}\n${escapeControls(action.reason)}`,
     evidence: ev,
   };
 }

@@ -27,6 +27,7 @@ describe("alert text and payload", () => {
   it("builds a Slack-compatible payload with log text escaped", () => {
     const p = slackPayload(action);
     expect(p.text).toBe(alertText(action));
+    expect([p.mrkdwn, p.blocks.map((b) => b.text.type)]).toEqual([false, ["plain_text", "plain_text"]]);
     expect(p.blocks[1].text.text).toContain("• line 1: Failed password for &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;!channel&gt;");
     expect(JSON.stringify(p)).not.toContain("<script>");
   });
@@ -114,5 +115,43 @@ describe("webhook alert against a local server", () => {
     expect(() => webhookAlert({ url: "not a url" })).toThrow(OptionError);
     expect(() => webhookAlert({ url: "file:///etc/passwd" })).toThrow(/http: or https:/);
     expect(() => webhookAlert({ url: "http://x", retries: -1 })).toThrow(OptionError);
+  });
+});
+
+// New-user trial T12: bidi and ESC from logs reached the Slack text raw, and `*bold* _it_ `code`` user names
+// formatted the alert.
+describe("hostile user names in alerts (webhook to a 127.0.0.1 server)", () => {
+  const USER = "*bold* _it_ `code` ~s~ adm\u202enimda \u001b[31mred\u001b]0;t\u0007 <!channel>\nline2";
+  const evs = failures(2, "203.0.113.7", USER).map((e) => ({ ...e, message: `Failed password for ${USER} from 203.0.113.7` }));
+  const userAction = planResponse([finding({ entity: USER, entityType: "user", events: evs, related: { users: [USER], ips: ["203.0.113.7"], hosts: [] } })], POLICY)
+    .find((a) => a.kind === "alert")!;
+  const RAW = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+
+  it("alert text: entity quoted, controls and line breaks escaped", () => {
+    const t = alertText(userAction);
+    expect(t).not.toMatch(RAW);
+    expect(t.startsWith('[high] "*bold* _it_ `code` ~s~ adm\\u202enimda \\u001b[31mred\\u001b]0;t\\u0007 <!channel>\\nline2" (user): anomaly')).toBe(true);
+  });
+
+  it("the posted payload is unformatted text: no raw controls, formatting characters kept as text, <>& escaped", async () => {
+    const srv = await startServer((_r, _i, res) => res.end("ok"));
+    close = srv.close;
+    const out = await webhookAlert({ url: `${srv.url}/hook` }).execute(userAction);
+    expect(out.ok).toBe(true);
+    const body = JSON.parse(srv.received[0].body);
+    expect(body.mrkdwn).toBe(false);
+    expect(body.blocks.map((b: { text: { type: string } }) => b.text.type)).toEqual(["plain_text", "plain_text"]);
+    const texts: string[] = [body.text, ...body.blocks.map((b: { text: { text: string } }) => b.text.text)];
+    for (const t of texts) {
+      for (const line of t.split("\n")) expect(line).not.toMatch(RAW); // the event lines are the only line breaks
+      expect(t).not.toContain("<!channel>");
+      expect(t).toContain("*bold* _it_ `code` ~s~");
+      expect(t).toContain("&lt;!channel&gt;");
+    }
+    // One line per event: a newline in a name does not start a line of its own.
+    expect(body.blocks[1].text.text.split("\n")).toHaveLength(3);
+    expect(body.blocks[1].text.text.split("\n")[1]).toBe(
+      "• line 1: Failed password for *bold* _it_ `code` ~s~ adm\\u202enimda \\x1b[31mred\\x1b]0;t\\x07 &lt;!channel&gt;\\nline2 from 203.0.113.7",
+    );
   });
 });

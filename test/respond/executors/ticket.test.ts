@@ -28,3 +28,22 @@ describe("tickets", () => {
     expect(safeFileName("../../etc/passwd")).toBe("__.._etc_passwd"); // no path separators survive
   });
 });
+
+// New-user trial T12: ticket files held raw U+202E (and could hold ESC or a newline) in "title".
+describe("tickets for hostile names", () => {
+  it("title and description are display-safe; entity and evidence keep the exact name", async () => {
+    const user = "adm\u202enimda\u001b[2J x, y\nline2";
+    const a = planResponse([finding({ entity: user, entityType: "user", related: { users: [user], ips: [], hosts: [] } })], POLICY).find((x) => x.kind === "open_ticket")!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "siemlab-ticket-"));
+    try {
+      expect((await ticketFile({ dir }).execute(a)).ok).toBe(true);
+      const t = JSON.parse(fs.readFileSync(path.join(dir, `${ticketBaseId(a)}.json`), "utf8"));
+      expect(t.title).toBe('[high] Anomalous activity from user "adm\\u202enimda\\u001b[2J x, y\\nline2"');
+      expect(t.description.split("\n")).toHaveLength(2); // the alert line and the reason
+      expect(`${t.title}${t.description}`).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202a-\u202e\u2028\u2029]/);
+      expect([t.entity, t.evidence.entity]).toEqual([user, user]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
