@@ -54,8 +54,9 @@ with --once an error). Rotated .gz files are not read, and a gzip FILE is refuse
 'zcat FILE | siemlab watch -' or 'siemlab features FILE'. Only complete lines count: a half-written last line waits for its newline.
 Events are counted per entity in windows of event time; a window closes when the latest event time minus
 --lateness passes its end, and is then scored. An event for a window already closed is counted as late and
-reported, never added. Flagged windows go through the response policy (dry run unless the policy says
-dryRun: false) and are printed one per line on stdout; a status line goes to stderr every --status.
+reported, never added. Flagged windows go through the response policy and are printed one per line on
+stdout, their actions previewed (dry run: the CLI has no executors, whatever the policy's dryRun says); a
+status line goes to stderr every --status.
 Ctrl-C (SIGINT) or SIGTERM stops cleanly and prints a summary.
 
 Options:
@@ -267,6 +268,10 @@ async function watchMain(argv: readonly string[], io: IO): Promise<number> {
     } catch (e) {
       // A bad policy file is an input error (exit 1), not bad usage; its text is shown escaped, on one line.
       throw new SiemlabError(`--policy: ${oneLine((e as Error).message)}`);
+    }
+    // The CLI has no executors (no credentials, no side effects): actions are previewed whatever the policy says.
+    if (policy.dryRun === false) {
+      io.stderr.write(`siemlab: note: the policy says dryRun: false, but 'siemlab watch' has no executors: actions are previewed (dry_run) only; run them from the library (sl.respond.watchLog / executePlan with executors)\n`);
     }
   }
   let detector: Detector | undefined;

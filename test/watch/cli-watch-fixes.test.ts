@@ -124,6 +124,19 @@ describe("watch/fit fixes", () => {
     expect(missing.err).not.toContain("Run 'siemlab --help'");
   }, T);
 
+  it("a policy with dryRun: false gets a note that the CLI only previews (new-user trial T22), and actions stay dry_run", async () => {
+    const live = path.join(dir, "live.json");
+    fs.writeFileSync(live, JSON.stringify({ ...JSON.parse(fs.readFileSync("data/policy/strict.json", "utf8")), dryRun: false }));
+    const r = await run(["watch", SOURCE, "--threshold", "5", "--event", "failed_password", "--policy", live, "--json", ...ONCE]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("siemlab: note: the policy says dryRun: false, but 'siemlab watch' has no executors: actions are previewed (dry_run) only");
+    const statuses = r.out.trim().split("\n").filter((l) => l !== "").flatMap((l) => (JSON.parse(l).actions ?? []).map((a: { status: string }) => a.status));
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s: string) => s !== "executed")).toBe(true);
+    const plain = await run(["watch", SOURCE, "--threshold", "5", "--event", "failed_password", ...ONCE]);
+    expect(plain.err).not.toContain("dryRun: false");
+  }, T);
+
   it("after a --state restart the summary's action counts are cumulative like its findings", async () => {
     const file = path.join(dir, "auth.log");
     const all = fs.readFileSync(SOURCE, "utf8").split("\n").filter((l) => l !== "");
