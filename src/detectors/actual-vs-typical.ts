@@ -12,7 +12,6 @@
 import { DataError, OptionError } from "../errors";
 import { type DenseMatrix, type Matrix, toDense } from "../matrix";
 import { medianOfSorted } from "../percentile";
-import { decisionScale } from "./anomaly-scale";
 
 /** One feature of one explained row. */
 export interface ActualVsTypical {
@@ -22,7 +21,12 @@ export interface ActualVsTypical {
   /** The row's value and the reference median, in the feature's unit. */
   readonly actual: number;
   readonly typical: number;
-  /** (actual - typical) / robust spread of the reference (1.4826·MAD, else the standard deviation, else 1). */
+  /**
+   * (actual - typical) / robust spread of the reference: 1.4826·MAD, else (MAD 0, as in sparse counts)
+   * 1.253314·(mean absolute deviation from the median) — the modified z-score's fallback (Iglewicz & Hoaglin),
+   * as the robust-zscore detector uses; the standard deviation it replaced was inflated by the very outliers
+   * being explained — else 1.
+   */
   readonly deviation: number;
   /** Share of the detector's score attributed to this feature (0–1), when an attribution was given. */
   readonly share?: number;
@@ -50,7 +54,7 @@ export interface ActualVsTypicalOptions {
  *
  * @example
  * actualVsTypical({ X: [[40, 1]], rows: [0], reference: [[1, 1], [2, 1], [1, 2]] })[0].features[0];
- * // { column: 0, feature: "f0", actual: 40, typical: 1, deviation: 82.7 } (MAD 0: by the standard deviation)
+ * // { column: 0, feature: "f0", actual: 40, typical: 1, deviation: 93.4 } (MAD 0: by 1.253314 · mean absolute deviation)
  */
 export function actualVsTypical(options: ActualVsTypicalOptions): { readonly row: number; readonly features: readonly ActualVsTypical[] }[] {
   const X = toDense(options.X, "X");
@@ -67,7 +71,7 @@ export function actualVsTypical(options: ActualVsTypicalOptions): { readonly row
   for (let j = 0; j < X.cols; j++) {
     const col = Float64Array.from({ length: R.rows }, (_, i) => R.data[i * R.cols + j]);
     typical[j] = medianOfSorted(col.slice().sort());
-    spread[j] = decisionScale(col);
+    spread[j] = robustSpread(col, typical[j]);
   }
   return options.rows.map((r) => {
     if (!Number.isInteger(r) || r < 0 || r >= X.rows) throw new DataError(`Row ${r} is outside X's ${X.rows} rows`);
@@ -79,4 +83,15 @@ export function actualVsTypical(options: ActualVsTypicalOptions): { readonly row
     features.sort((a, b) => (A ? (b.share ?? 0) - (a.share ?? 0) : Math.abs(b.deviation) - Math.abs(a.deviation)) || a.column - b.column);
     return { row: r, features };
   });
+}
+
+/** 1.4826·MAD of `col` around `median`, else 1.253314·mean absolute deviation from it, else 1 (a constant column). */
+function robustSpread(col: Float64Array, median: number): number {
+  const dev = Float64Array.from(col, (x) => Math.abs(x - median));
+  let sum = 0;
+  for (const d of dev) sum += d;
+  const mad = 1.4826 * medianOfSorted(dev.sort());
+  if (mad > 1e-12 && Number.isFinite(mad)) return mad;
+  const meanAd = 1.253314 * (sum / col.length);
+  return meanAd > 1e-12 && Number.isFinite(meanAd) ? meanAd : 1;
 }

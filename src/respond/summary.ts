@@ -382,7 +382,7 @@ function rawSummaryText(f: IncidentFacts): string {
  *   attribution: forest.featureAttribution(f.matrix), featureNames: f.columns });
  * const why = summarizeIncident(finding, { events, explanation }).facts.why;
  * why?.drivers.map((d) => d.feature); // ["distinctUsers", "count", "failures"]
- * why?.drivers[0]; // { feature: "distinctUsers", actual: 11, typical: 0, deviation: 22.75, share: 0.349 }
+ * why?.drivers[0]; // { feature: "distinctUsers", actual: 11, typical: 0, deviation: 181.28, share: 0.349 }
  */
 export function summarizeIncident(finding: Finding, options: SummaryOptions = {}): IncidentSummary {
   checkOptions(options, SUMMARY_OPTIONS_KEYS, "summarizeIncident");

@@ -9,8 +9,23 @@ describe("actualVsTypical", () => {
     const [why] = actualVsTypical({ X: [[40, 1]], rows: [0], reference: [[1, 1], [2, 1], [1, 2]], featureNames: ["count", "users"] });
     expect(why.features.map((f) => f.feature)).toEqual(["count", "users"]);
     expect(why.features[0]).toMatchObject({ column: 0, actual: 40, typical: 1 });
-    expect(why.features[0].deviation).toBeCloseTo(39 / Math.sqrt(2 / 9), 10); // MAD 0: the standard deviation
+    // MAD 0: 1.253314 × the mean absolute deviation from the median (1/3), as the modified z-score does.
+    expect(why.features[0].deviation).toBeCloseTo(39 / (1.253314 / 3), 10);
     expect(why.features[1]).toMatchObject({ actual: 1, typical: 1, deviation: 0 });
+  });
+
+  it("sparse counts (MAD 0): one huge outlier in the reference does not make a small burst look ordinary (new-user trial T16)", () => {
+    // 95 quiet windows, four with 1–3 failures and a brute force of 332: the standard deviation (~34) made a
+    // scanner's 3 failures "0.09 deviations" from typical; the mean absolute deviation keeps it visible.
+    const counts = [...Array(95).fill(0), 1, 2, 3, 1, 332];
+    const reference = counts.map((c) => [c]);
+    const [scanner] = actualVsTypical({ X: [[3]], rows: [0], reference });
+    const meanAd = counts.reduce((a, c) => a + c, 0) / counts.length;
+    expect(scanner.features[0]).toMatchObject({ actual: 3, typical: 0 });
+    expect(scanner.features[0].deviation).toBeCloseTo(3 / (1.253314 * meanAd), 10);
+    expect(scanner.features[0].deviation).toBeGreaterThan(0.5);
+    // A constant reference: deviation is the plain difference (spread 1).
+    expect(actualVsTypical({ X: [[5]], rows: [0], reference: [[2], [2], [2]] })[0].features[0].deviation).toBe(3);
   });
 
   it("orders by the Isolation Forest's attribution when given: the feature that isolated the row first", () => {
