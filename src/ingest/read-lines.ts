@@ -341,21 +341,8 @@ export class LineSplitter {
     return this.eol < 0 ? undefined : this.eol === 13 ? "cr" : "lf";
   }
 
-  /** "auto" before the decision: hold the chunk (copied) until the sniffer decides, then cut the held chunks. */
-  private sniff(chunk: Buffer): TextBatch | undefined {
-    const sniffer = (this.sniffer ??= new LineEndingSniffer());
-    const e = sniffer.add(chunk);
-    if (e === undefined) {
-      this.held.push(Buffer.from(chunk));
-      return undefined;
-    }
-    return this.decide(e, chunk);
-  }
-
-  /** Set the line ending and cut the held chunks (then `last`, when given) on their own boundaries. */
-  private decide(e: LineEnding, last?: Buffer): TextBatch | undefined {
-    this.eol = e === "cr" ? 13 : 10;
-    this.sniffer = undefined;
+  /** Cut the chunks held while "auto" decided (then `last`, when given) on their own boundaries. */
+  private replay(last?: Buffer): TextBatch | undefined {
     const held = this.held;
     this.held = [];
     if (last !== undefined) held.push(last);
@@ -383,8 +370,19 @@ export class LineSplitter {
 
   /** The complete lines of one more chunk (undefined when it completes none). The chunk may be reused afterwards. */
   push(chunk: Buffer): TextBatch | undefined {
-    const eol = this.eol;
-    if (eol < 0) return this.sniff(chunk);
+    let eol = this.eol;
+    if (eol < 0) {
+      // "auto", not decided yet: hold the chunk (copied) until the sniffer decides (an LF file: on its first
+      // chunk, which is then cut here; the held chunks of a CR file or of a stream in small pieces: in replay).
+      const e = (this.sniffer ??= new LineEndingSniffer()).add(chunk);
+      if (e === undefined) {
+        this.held.push(Buffer.from(chunk));
+        return undefined;
+      }
+      this.eol = eol = e === "cr" ? 13 : 10;
+      this.sniffer = undefined;
+      if (this.held.length > 0) return this.replay(chunk);
+    }
     const max = this.max;
     const bomLine = this.bomLine;
     const maxBytes = this.maxBytes;
@@ -489,7 +487,12 @@ export class LineSplitter {
    * stopped early), else undefined.
    */
   end(cut: boolean): TextBatch | undefined {
-    const before = this.eol < 0 ? this.decide(this.sniffer?.end() ?? "lf") : undefined;
+    let before: TextBatch | undefined;
+    if (this.eol < 0) {
+      this.eol = this.sniffer?.end() === "cr" ? 13 : 10;
+      this.sniffer = undefined;
+      before = this.replay();
+    }
     if (this.pendingBytes === 0 && !this.pendingDropped) return before;
     const l = this.decodePending(Buffer.alloc(0));
     // A line cut by a read error or the maxBytes cap is flagged TRUNCATED like an over-long one, and CUT_SHORT.
