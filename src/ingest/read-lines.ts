@@ -225,6 +225,16 @@ export function fileChunks(path: string, chunkSize: number): AsyncIterable<Buffe
   return stream as AsyncIterable<Buffer>;
 }
 
+/** A gzip layer's text; its damage says to check it with `check` (a command) instead of `gzip -t`. */
+async function* withCheck(layer: AsyncIterable<Buffer>, check: string): AsyncGenerator<Buffer, void, undefined> {
+  try {
+    yield* layer;
+  } catch (e) {
+    if (!(e instanceof DamagedInputError)) throw e;
+    throw new DamagedInputError(e.message.replace(/check (?:it|the file) with `gzip -t`/, `check it with \`${check}\``));
+  }
+}
+
 /** Most gzip layers inflated one inside the other (then the text is read as it is). */
 const MAX_GZIP_LAYERS = 4;
 
@@ -256,9 +266,15 @@ async function* sniffGzip(source: AsyncIterable<Buffer | string>, label: string,
     },
   };
   if (typeof head !== "string" && head.length >= need && head[0] === 0x1f && head[1] === 0x8b && (layer === 1 || head[2] === 8) && layer <= MAX_GZIP_LAYERS) {
-    // The text inside: its messages name the layer ("the text inside x.gz (gzip inside gzip)").
-    const inner = layer === 1 ? label : `the text inside ${label} (gzip inside gzip${layer > 2 ? `, layer ${layer}` : ""})`;
-    yield* sniffGzip(gunzipMembers(rest, inner), label, layer + 1);
+    if (layer === 1) {
+      yield* sniffGzip(gunzipMembers(rest, label), label, 2);
+    } else {
+      // The text inside: its messages name the layer ("the text inside x.gz (gzip inside gzip)") and say how to
+      // check that layer (`gzip -dc x.gz | gzip -t`).
+      const inner = `the text inside ${label} (gzip inside gzip${layer > 2 ? `, layer ${layer}` : ""})`;
+      const check = `${label === "the input stream" ? "gzip -dc" : `gzip -dc ${label}`}${" | gzip -dc".repeat(layer - 2)} | gzip -t`;
+      yield* sniffGzip(withCheck(gunzipMembers(rest, inner), check), label, layer + 1);
+    }
   } else {
     yield* rest;
   }
