@@ -206,7 +206,7 @@ export class RejectSample {
 
 /**
  * The parse summary for stderr: format (with auto-detection's confidence and runner-up), line accounting,
- * speed, events by type, and a read error when the input could not be read to its end.
+ * speed, CR line endings when the input has them, events by type, and a read error when the input could not be read to its end.
  *
  * @example
  * process.stderr.write(summaryText(await parseLogStream("data/sim/auth.log", { onEvent() {} }), ""));
@@ -227,6 +227,7 @@ export function summaryText(s: ParseSummary, extra: string): string {
       // (Repairs are not rejects: a line with invalid UTF-8 or cut at --max-line is parsed as repaired.)
       (c.invalidUtf8 + c.truncated > 0 ? `; repaired: invalid UTF-8 ${c.invalidUtf8}, truncated ${c.truncated}` : "") +
       `; ${s.seconds.toFixed(3)} s, ${rate} lines/s\n` +
+      (s.lineEnding === "cr" ? `siemlab: line endings: CR (classic Mac): the input has no LF in its first 64 KiB, so lines were cut at each carriage return\n` : "") +
       `siemlab: events by type: ${types || "(none)"}\n` +
       // Detection reads the first lines only: a banner or a header section can hide the real format.
       (d && (s.format === "raw" || d.confidence === 0)

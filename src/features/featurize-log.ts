@@ -9,7 +9,7 @@ import { absoluteReject, parseRange, type RangeJob, type RangeResult } from "../
 import { detectLogFormat, parseLogStream, type ParseCounts, type ParseLogOptions, type ParseSummary, type FormatDetection } from "../ingest/parse-log";
 import { getLogFormat } from "../ingest/formats";
 import type { BoundaryHooks } from "../ingest/log-format";
-import { fileChunks, readTextBatches, type LineSource, type LogLine } from "../ingest/read-lines";
+import { fileChunks, LineEndingSniffer, readTextBatches, type LineEnding, type LineSource, type LogLine } from "../ingest/read-lines";
 import { checkOptions, type OptionKeys } from "../options";
 import { WindowAccumulator, type WindowCountsOptions, type WindowFeatures } from "./window-counts";
 import { MONTH_ABBREVIATIONS } from "../ingest/timestamps";
@@ -169,15 +169,15 @@ function gzipInflatedSize(file: string): number {
 }
 
 /**
- * Where to cut text held as `chunks` (in order): after the last line end before byte `limit`, else after the
- * first line end at or past it (a line longer than a block), else 0 (no line end at all).
+ * Where to cut text held as `chunks` (in order): after the last line end (byte `eol`) before byte `limit`, else
+ * after the first line end at or past it (a line longer than a block), else 0 (no line end at all).
  */
-function cutBefore(chunks: readonly Buffer[], limit: number): number {
+function cutBefore(chunks: readonly Buffer[], limit: number, eol: number): number {
   let start = 0;
   let best = 0;
   for (const c of chunks) {
     if (start >= limit) break;
-    const k = c.lastIndexOf(10, Math.min(c.length, limit - start) - 1);
+    const k = c.lastIndexOf(eol, Math.min(c.length, limit - start) - 1);
     if (k >= 0) best = start + k + 1;
     start += c.length;
   }
@@ -186,7 +186,7 @@ function cutBefore(chunks: readonly Buffer[], limit: number): number {
   for (const c of chunks) {
     const from = Math.max(0, limit - start);
     if (from < c.length) {
-      const k = c.indexOf(10, from);
+      const k = c.indexOf(eol, from);
       if (k >= 0) return start + k + 1;
     }
     start += c.length;
@@ -200,21 +200,21 @@ function plainWindow(w: WindowCountsOptions): boolean {
   return (w.features ?? []).every((f) => typeof f === "string");
 }
 
-/** The byte offset just after the next line feed at or after `pos` (the size when there is none). */
-function lineStartAfter(fd: number, pos: number, size: number): number {
+/** The byte offset just after the next line end (byte `eol`: LF, or CR for a CR file) at or after `pos` (the size when there is none). */
+function lineStartAfter(fd: number, pos: number, size: number, eol: number): number {
   const buf = Buffer.allocUnsafe(65536);
   while (pos < size) {
     const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
     if (n === 0) break;
-    const nl = buf.subarray(0, n).indexOf(10);
+    const nl = buf.subarray(0, n).indexOf(eol);
     if (nl >= 0) return pos + nl + 1;
     pos += n;
   }
   return size;
 }
 
-/** The byte offset after the `lines`-th line feed (the size when the file has fewer). */
-function afterLines(fd: number, lines: number, size: number): number {
+/** The byte offset after the `lines`-th line end (byte `eol`; the size when the file has fewer). */
+function afterLines(fd: number, lines: number, size: number, eol: number): number {
   const buf = Buffer.allocUnsafe(1 << 20);
   let pos = 0;
   let seen = 0;
@@ -222,12 +222,30 @@ function afterLines(fd: number, lines: number, size: number): number {
     const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
     if (n === 0) break;
     let k = -1;
-    while ((k = buf.indexOf(10, k + 1)) >= 0 && k < n) {
+    while ((k = buf.indexOf(eol, k + 1)) >= 0 && k < n) {
       if (++seen === lines) return pos + k + 1;
     }
     pos += n;
   }
   return size;
+}
+
+/**
+ * A file's line ending (plain or gzip, inflated), decided from its first bytes as a reader of the whole file
+ * decides it (`LineEndingSniffer`): the ranges cut at it. A damaged start decides on the bytes before the damage,
+ * as the one-thread read does.
+ */
+async function fileLineEnding(file: string, chunkSize: number): Promise<LineEnding> {
+  const sniffer = new LineEndingSniffer();
+  try {
+    for await (const chunk of fileChunks(file, chunkSize)) {
+      const e = sniffer.add(chunk);
+      if (e !== undefined) return e;
+    }
+  } catch {
+    // (the read of the ranges meets the damage too, and reads the file on one thread)
+  }
+  return sniffer.end();
 }
 
 /** Most lines {@link headerLines} reads to find the header record. */
@@ -333,6 +351,8 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
   let size: number;
   let starts: number[] = [0];
   let gzip = false;
+  let lineEnding: LineEnding = "lf";
+  let eol = 10; // the line-end byte the ranges are cut at (13 for a file whose lines end with CR)
   let infersYear = false;
   let prologue: string[] | undefined;
   let detection: FormatDetection | undefined;
@@ -347,6 +367,8 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     gzip = magic[0] === 0x1f && magic[1] === 0x8b;
     // (A gzip file's inflated size is known only once inflated: see gzipRanges.)
     if (!gzip && size < minBytes) return await sequential(`smaller than minParallelBytes`);
+    lineEnding = await fileLineEnding(source, parse.chunkSize ?? 262144);
+    eol = lineEnding === "cr" ? 13 : 10;
     // The format, as parseLogStream resolves it (auto-detection on the first sampleLines lines).
     const formatName = parse.format ?? "auto";
     let format = formatName.toLowerCase() === "auto" ? undefined : getLogFormat(formatName).name;
@@ -378,11 +400,11 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     }
     if (gzip) return await gzipRanges();
     // The first range ends after the lines that decide the year (yearLookahead), as one reader decides it.
-    const first = parse.year === undefined && infersYear ? afterLines(fd, parse.yearLookahead ?? 100_000, size) : 0;
+    const first = parse.year === undefined && infersYear ? afterLines(fd, parse.yearLookahead ?? 100_000, size, eol) : 0;
     if (first >= size) return await sequential("the year is inferred from the whole file (fewer lines than yearLookahead)");
     starts = [0];
     for (let k = 1; k < threads; k++) {
-      const s = Math.max(first, lineStartAfter(fd, Math.floor((size * k) / threads) - 1, size));
+      const s = Math.max(first, lineStartAfter(fd, Math.floor((size * k) / threads) - 1, size, eol));
       if (s > starts[starts.length - 1] && s < size) starts.push(s);
     }
   } finally {
@@ -396,13 +418,13 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     if (start > 0) {
       const fd2 = fs.openSync(source, "r");
       try {
-        warmStart = start - warm <= 0 ? 0 : lineStartAfter(fd2, start - warm - 1, size);
+        warmStart = start - warm <= 0 ? 0 : lineStartAfter(fd2, start - warm - 1, size, eol);
       } finally {
         fs.closeSync(fd2);
       }
       if (warmStart > start) warmStart = start;
     }
-    return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess, prologue };
+    return { file: source, warmStart, start, end, last: end === size, parse, window, yearGuess, prologue, lineEnding };
   };
   // The calling thread parses the first range into the final accumulator while workers parse the others.
   const pool = new WorkerPool(starts.length - 1, options.inProcess === true);
@@ -459,7 +481,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     };
     /** Hand the pending text up to the last line end before `limit` bytes (all of it when `final`) to the pool. */
     const emit = (limit: number, final: boolean): boolean => {
-      const cut = final ? pendingBytes : cutBefore(chunks, limit);
+      const cut = final ? pendingBytes : cutBefore(chunks, limit, eol);
       if (cut <= 0 && !final) return false;
       // The job's bytes own their memory (they are transferred to the worker, not copied): one copy of the
       // warm-up and of the chunks up to the cut; the chunks after it are kept as they are.
@@ -484,10 +506,10 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       // The next block's warm-up: the last `warmupBytes` before it, from a line start (none when none is found),
       // copied before `data` is transferred.
       const w = data.length - warmup;
-      const k = w <= 0 ? -1 : data.indexOf(10, w - 1);
+      const k = w <= 0 ? -1 : data.indexOf(eol, w - 1);
       tail = w <= 0 ? Buffer.from(data) : k < 0 ? Buffer.alloc(0) : Buffer.from(data.subarray(k + 1));
       spans.push({ start, end, last: final });
-      blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data), prologue }));
+      blocks.push(pool.run({ file: source as string, bytes: data, warmStart, start, end, last: final, parse, window, yearGuess: yearAt(data), prologue, lineEnding }));
       pendingBytes -= cut;
       pos = end;
       return true;
@@ -495,7 +517,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
     try {
       for await (const chunk of fileChunks(source as string, parse.chunkSize ?? 262144)) {
         if (yearEnd < 0) {
-          for (let k = chunk.indexOf(10); k >= 0; k = chunk.indexOf(10, k + 1)) {
+          for (let k = chunk.indexOf(eol); k >= 0; k = chunk.indexOf(eol, k + 1)) {
             if (++newlines >= lookahead) {
               yearEnd = pos + pendingBytes + k + 1;
               break;
@@ -507,7 +529,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
         // A line end is needed to cut: after a failed cut, wait for a chunk holding one. A line longer than
         // four blocks is not held in memory to be cut around: the file is read on one thread (which cuts the
         // line at maxLineLength as it reads).
-        if (waitLineEnd && chunk.indexOf(10) >= 0) waitLineEnd = false;
+        if (waitLineEnd && chunk.indexOf(eol) >= 0) waitLineEnd = false;
         if (waitLineEnd && pendingBytes > 4 * blockBytes) {
           why = `a line longer than 4 × blockBytes (${blockBytes} bytes)`;
           break;
@@ -568,9 +590,9 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       const out = new Map<number, RangeResult>();
       const retry = new WorkerPool(wins.length, options.inProcess === true);
       const runs = wins.map(async (w) => {
-        const skip = w.from === 0 && w.start - long <= 0 ? 0 : w.text.indexOf(10) + 1;
+        const skip = w.from === 0 && w.start - long <= 0 ? 0 : w.text.indexOf(eol) + 1;
         const bytes = w.text.subarray(skip);
-        const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i), prologue };
+        const job: RangeJob = { file: source as string, bytes, warmStart: w.end - bytes.length, start: w.start, end: w.end, last: w.last, parse, window, yearGuess: yearOf(w.i), prologue, lineEnding };
         out.set(w.i, await retry.run(job));
       });
       try {
@@ -662,6 +684,7 @@ export async function featurizeLog(source: LineSource, options: FeaturizeLogOpti
       detection,
       seconds: (performance.now() - started) / 1000,
       notes: results[0].notes,
+      ...(lineEnding === "cr" ? { lineEnding } : {}),
     };
     return { summary, features: acc.finish(), parallel: { ranges: results.length, retried } };
   }

@@ -5,7 +5,7 @@ import type { AttemptSlot, InheritedAttemptRead } from "./auth-attempts";
 import { getLogFormat } from "./formats";
 import type { BoundaryHooks, ParserNotes } from "./log-format";
 import { feedBatch, LineDriver, recordFrom as recordNote, type ParseCounts, type ParseLogOptions } from "./parse-log";
-import { LineSplitter, type TextBatch } from "./read-lines";
+import { LineSplitter, type LineEnding, type TextBatch } from "./read-lines";
 
 /**
  * One worker's share of a parallel parse (see `featurizeLog`): the lines of `[start, end)` of a plain file,
@@ -39,6 +39,11 @@ export interface RangeJob {
    * (`BoundaryHooks.headerRecord`): read before the warm-up when the warm-up does not start at the input's start.
    */
   readonly prologue?: readonly string[];
+  /**
+   * The whole input's line ending, as its first bytes decide it (`LineEndingSniffer`; a range that starts inside
+   * the input cannot see them). Default: "lf". With "cr", `warmStart`, `start` and `end` are offsets just after a CR.
+   */
+  readonly lineEnding?: LineEnding;
 }
 
 /** Line numbers in a {@link RangeResult} count from the range's first line (0); warm-up lines are negative. */
@@ -162,7 +167,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
   const fd = bytes === undefined ? fs.openSync(job.file, "r") : -1;
   const read = (from: number, to: number) => (bytes === undefined ? chunks(fd, from, to, chunkSize) : memoryChunks(bytes, job.warmStart, from, to, chunkSize));
   try {
-    const splitter = new LineSplitter(max, 1, job.warmStart === 0 ? 1 : 0);
+    const splitter = new LineSplitter(max, 1, job.warmStart === 0 ? 1 : 0, job.lineEnding ?? "lf");
     let year = parse.year;
     let batches: TextBatch[] = [];
     const warm = read(job.warmStart, job.start);

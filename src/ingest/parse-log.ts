@@ -112,6 +112,11 @@ export interface ParseSummary {
    * were parsed and the rest is one reject. Undefined when the whole input was read.
    */
   readonly readError?: string;
+  /**
+   * "cr" when the input's lines end with a carriage return alone (classic Mac OS, some exporters): its lines were
+   * cut at CR (see `readLinesSync`); absent for LF and CRLF.
+   */
+  readonly lineEnding?: "cr";
 }
 
 /**
@@ -453,11 +458,13 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   let restFrom = 0;
   let headError: string | undefined;
   let unreadLineNo = 1;
+  let cr = false;
   if (auto) {
     for (;;) {
       const r = await batches.next();
       if (r.done) break;
       const b = r.value as TextBatch;
+      if (b.lineEnding === "cr") cr = true;
       if (b.readError !== undefined) {
         headError = b.readError;
         unreadLineNo = b.firstLineNo + b.texts.length;
@@ -478,6 +485,7 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   let readError = headError;
   if (readError === undefined) {
     for await (const b of batches) {
+      if (b.lineEnding === "cr") cr = true;
       feedBatch(driver, b, 0);
       if (sink.flush) await sink.flush();
       if (b.readError !== undefined) {
@@ -488,7 +496,8 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   }
   driver.end();
   if (readError !== undefined) driver.unreadable(unreadLineNo, readError);
-  return { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError, notes: driver.notes };
+  const summary: ParseSummary = { counts: driver.counts, format: format.name, detection, seconds: (performance.now() - started) / 1000, readError, notes: driver.notes };
+  return cr ? { ...summary, lineEnding: "cr" } : summary;
 }
 
 /**

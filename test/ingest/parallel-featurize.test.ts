@@ -57,8 +57,10 @@ const corpus = fs
  * A log of every kind of line, written around a New Year (roll-over), with sshd sessions whose PAM and
  * sshd records are lines apart (pairs a cut can separate), folded lines, garbage, empty lines, CRLF,
  * invalid UTF-8, over-long lines (longer than the chunk size too), a BOM, and a last line without a newline.
+ * With `eol`, every line ends with it (no CRLF among them): "\r" writes a file with CR line endings whose
+ * lines are those `eol` "\n" writes, byte for byte at the same offsets.
  */
-function mixedLog(lines: number, seed: number, lead: string, otherStamps = true): Buffer {
+function mixedLog(lines: number, seed: number, lead: string, otherStamps = true, eol?: string): Buffer {
   const rng = new RandomState(seed);
   const parts: Buffer[] = [Buffer.from("\ufeff" + lead)];
   let t = Date.UTC(2023, 11, 31, 20, 0, 0);
@@ -94,7 +96,7 @@ function mixedLog(lines: number, seed: number, lead: string, otherStamps = true)
     else if (r < 0.69) line = `${st} ${host} sshd[${4000 + i}]: Invalid user x${"y".repeat(300 + (i % 9000))} from ${ip}`;
     else if (r < 0.7) line = `Feb 30 10:00:00 ${host} sshd[1]: Invalid user nobody from ${ip}`;
     else line = `${st} ${host} sshd[${5000 + (i % 64)}]: Failed password for invalid user u${i % 50} from ${ip} port ${1024 + i} ssh2`;
-    const end = r > 0.9 && r < 0.92 ? "\r\n" : "\n";
+    const end = eol ?? (r > 0.9 && r < 0.92 ? "\r\n" : "\n");
     const bytes = Buffer.from(line + end);
     if (r > 0.95 && r < 0.955) parts.push(Buffer.concat([bytes.subarray(0, 20), Buffer.from([0xff, 0xfe]), bytes.subarray(20)]));
     else parts.push(bytes);
@@ -302,6 +304,55 @@ describe("featurizeLog on damaged gzip: the lines gzip -dc writes, the same on e
   }, 600_000);
 });
 
+describe("featurizeLog on a file whose lines end with CR alone: ranges and gzip blocks cut at CR, as LF on one thread", () => {
+  it("plain (every thread count, short warm-ups) and gzip (blocks of several sizes), year given and inferred", async () => {
+    const lf = path.join(dir, "cr-twin.log");
+    const cr = path.join(dir, "cr.log");
+    const lfBody = mixedLog(24_000, 11, "", true, "\n");
+    const crBody = mixedLog(24_000, 11, "", true, "\r");
+    expect(crBody.length).toBe(lfBody.length);
+    expect(crBody.indexOf(10)).toBe(-1);
+    fs.writeFileSync(lf, lfBody);
+    fs.writeFileSync(cr, crBody);
+    fs.writeFileSync(cr + ".gz", zlib.gzipSync(crBody));
+    const variants: FeaturizeLogOptions["parse"][] = [
+      { year: 2023, maxLineLength: 3000, chunkSize: 8192 },
+      { referenceDate: Date.UTC(2024, 5, 1), yearLookahead: 700, maxLineLength: 3000 },
+    ];
+    let parallel = 0;
+    for (const parse of variants) {
+      const one = await outcome(lf, { parse, window: windowOptions, threads: 1 });
+      expect((one.view as { counts: { read: number } }).counts.read).toBe(24_000 + 1);
+      expect(one.result.summary.lineEnding).toBeUndefined();
+      const crOne = await outcome(cr, { parse, window: windowOptions, threads: 1 });
+      expect(crOne.view).toEqual(one.view);
+      expect(crOne.result.summary.lineEnding).toBe("cr");
+      const runs: FeaturizeLogOptions[] = [
+        { threads: 2 },
+        { threads: 3, warmupBytes: 4000 },
+        { threads: 4 },
+        { threads: 3, blockBytes: 300_000 },
+        { threads: 4, blockBytes: 170_000, warmupBytes: 4000 },
+      ];
+      for (const run of runs) {
+        for (const f of run.blockBytes === undefined ? [cr] : [cr + ".gz"]) {
+          const many = await outcome(f, { minParallelBytes: 0, inProcess: true, parse, window: windowOptions, ...run });
+          expect(many.view, `${f}, ${JSON.stringify(run)}, ${JSON.stringify(parse)}`).toEqual(one.view);
+          expect(many.result.summary.lineEnding).toBe("cr");
+          if (many.result.parallel.ranges > 1) parallel++;
+        }
+      }
+    }
+    expect(parallel).toBeGreaterThanOrEqual(6);
+    // Through worker threads (the job carries the line ending).
+    const parse = { year: 2023 };
+    const one = await outcome(lf, { parse, window: windowOptions, threads: 1 });
+    const two = await outcome(cr, { minParallelBytes: 0, parse, window: windowOptions, threads: 2 });
+    expect(two.result.parallel.ranges).toBe(2);
+    expect(two.view).toEqual(one.view);
+  }, 600_000);
+});
+
 describe("featurizeLog on stateless formats (JSON lines, access logs, RFC 5424): threads agree exactly", () => {
   /** `n` lines of one format (seeded), with empty, broken and CRLF lines among them. */
   function statelessLog(format: "jsonl" | "access" | "rfc5424", n: number, seed: number): Buffer {
@@ -471,6 +522,22 @@ describe("siemlab features --threads (the CLI spawned)", () => {
       expect(one.status).toBe(0);
       expect(one.stdout.split("\n").length).toBeGreaterThan(1000);
       expect(three).toEqual(one);
+    }
+    // The same lines with CR line endings: the same CSV on 3 threads (plain, and gzip inflated in blocks), and one
+    // more summary line saying so.
+    const cr = path.join(dir, "cli-cr.log");
+    const lfBody = mixedLog(60_000, 5, "", true, "\n");
+    const crBody = mixedLog(60_000, 5, "", true, "\r");
+    expect(crBody.length).toBeGreaterThan(8 << 20); // read in ranges
+    fs.writeFileSync(file + ".lf", lfBody);
+    fs.writeFileSync(cr, crBody);
+    fs.writeFileSync(cr + ".gz", zlib.gzipSync(crBody));
+    const args = ["--event", "failed_password", "--sparse", "--year", "2023"];
+    const lfOne = run(["features", file + ".lf", ...args, "--threads", "1"]);
+    for (const f of [cr, cr + ".gz"]) {
+      const three = run(["features", f, ...args, "--threads", "3"]);
+      expect(three.stdout, f).toBe(lfOne.stdout);
+      expect(three.stderr, f).toBe(lfOne.stderr.replace(/\n/, "\nsiemlab: line endings: CR (classic Mac): the input has no LF in its first 64 KiB, so lines were cut at each carriage return\n"));
     }
     const inferred = (t: string) => run(["detect", file, "--event", "failed_password", "--sparse", "--threads", t]);
     expect(inferred("2")).toEqual(inferred("1"));
