@@ -3,11 +3,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli";
 import { freePort } from "../support";
-import { clickhouseUrls, freshDatabase, tempDir } from "./engines-support";
+import { clickhouseUrls, freshDatabase, runCliInProcess, tempDir } from "./engines-support";
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   if (args[0] === "detect") {
@@ -15,14 +13,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
     const r = spawnSync(process.execPath, [path.resolve("bin/siemlab.js"), ...args], { encoding: "utf8", timeout: 120_000, env: process.env });
     return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
   }
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
+  return runCliInProcess(args);
 }
 
 const dir = tempDir("siemlab-cli-load-");

@@ -3,21 +3,10 @@
 // which `features --from` prints what `features FILE` prints with the new settings.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli";
-import { clickhouseUrls, freshDatabase, tempDir } from "./engines-support";
+import { clickhouseUrls, freshDatabase, runCliInProcess, tempDir } from "./engines-support";
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr });
-  return { code, out, err };
-}
+const cli = runCliInProcess;
 
 const dir = tempDir("siemlab-cli-reload-");
 const lines = fs.readFileSync("data/sim/auth.log", "utf8").split("\n").filter((l) => l !== "");

@@ -9,6 +9,8 @@ import { eventRow } from "../../src/engines/event-row";
 import type { EventStore } from "../../src/engines/source";
 import type { LogEvent } from "../../src/events";
 import type { WindowFeatures } from "../../src/features/window-counts";
+import { PassThrough } from "node:stream";
+import { runCli } from "../../src/cli";
 
 /**
  * The two ClickHouse servers of `.ci/run` (scripts/clickhouse.js start): SIEMLAB_CLICKHOUSE_URL and
@@ -89,4 +91,16 @@ export function canonical(f: WindowFeatures): Record<string, unknown> {
     zeroFillCap: f.zeroFillCap === undefined ? undefined : { ...f.zeroFillCap, filledStart: n(f.zeroFillCap.filledStart), filledEnd: n(f.zeroFillCap.filledEnd) },
     keys: f.keys,
   };
+}
+
+/** Runs the CLI in this process (its stdin empty) and collects what it writes: exit code, stdout, stderr. */
+export async function runCliInProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr });
+  return { code, out, err };
 }
