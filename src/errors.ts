@@ -85,3 +85,19 @@ export class ParseError extends SiemlabError {
  * loadDetector("/tmp/no-such-model.json"); // throws: No model file at /tmp/no-such-model.json
  */
 export class ModelFileError extends SiemlabError {}
+
+const WARNED = new Set<string>();
+
+/**
+ * Emit a process warning named "SiemlabWarning", once per text per process: a result that is computed but
+ * probably not what was meant (LOF on repeated rows, failure columns of events without outcomes). The CLI
+ * prints it as a `siemlab: warning:` line; a notebook shows Node's warning text.
+ *
+ * @example
+ * warnOnce("example: this text is shown once"); // a second call with the same text does nothing
+ */
+export function warnOnce(text: string): void {
+  if (WARNED.has(text) || typeof process === "undefined" || typeof process.emitWarning !== "function") return;
+  WARNED.add(text);
+  process.emitWarning(text, "SiemlabWarning");
+}

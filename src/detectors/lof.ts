@@ -33,7 +33,7 @@
  * distances come from a matrix product, so near-ties can round differently there).
  * With `novelty: true` the tree is built once in `fit` and reused by every `scoreSamples`.
  */
-import { DataError, OptionError } from "../errors";
+import { DataError, OptionError, warnOnce } from "../errors";
 import { BaseDetector, DETECTOR_OPTION_KEYS, validatePositiveInteger } from "./base";
 import { NEIGHBOR_ALGORITHMS, NeighborIndex, type NeighborAlgorithm } from "./nearest-neighbors";
 import { checkChoice } from "../options";
@@ -63,8 +63,6 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
 const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, leafSize: true, novelty: true };
 
 /** Warnings already emitted in this process (each distinct message once; `warnings` on the model keeps all). */
-const EMITTED_WARNINGS = new Set<string>();
-
 interface LofState {
   readonly train: DenseMatrix;
   /** The neighbour index over `train` (its tree built once, reused for novelty scoring). */
@@ -172,10 +170,7 @@ export class LocalOutlierFactor extends BaseDetector<LofState> {
         `or de-duplicate / add features`;
       warnings.push(w);
       // Once per distinct message and process: a comparison or sweep refits LOF on the same data many times.
-      if (!EMITTED_WARNINGS.has(w) && typeof process !== "undefined" && typeof process.emitWarning === "function") {
-        EMITTED_WARNINGS.add(w);
-        process.emitWarning(w, "SiemlabWarning");
-      }
+      warnOnce(w);
     }
     return { train, index, nFeaturesIn: train.cols, k, kDistance, lrd, negativeOutlierFactor: nof, warnings };
   }

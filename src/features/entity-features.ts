@@ -16,7 +16,7 @@
  * f.units.distinct_targets;  // "distinct srcIp values in the window"
  */
 import type * as dfd from "danfojs-node";
-import { OptionError } from "../errors";
+import { OptionError, warnOnce } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
 import type { LogEvent } from "../events";
 import type { DenseMatrix } from "../matrix";
@@ -244,6 +244,7 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
   const perEntity = new Map<string, LogEvent[]>();
   const targetCount = new Map<string, number>();
   let counted = 0;
+  let withOutcome = 0;
   let skippedNoEntity = 0;
   let skippedNoTime = 0;
   for (const e of events) {
@@ -258,6 +259,7 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
       continue;
     }
     counted++;
+    if (e.outcome !== undefined) withOutcome++;
     let list = perEntity.get(entity);
     if (!list) perEntity.set(entity, (list = []));
     list.push(e);
@@ -265,6 +267,12 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
     if (t !== undefined && t !== "") targetCount.set(t, (targetCount.get(t) ?? 0) + 1);
   }
   const rareLimit = rareBelow * counted;
+  if (counted > 0 && withOutcome === 0) {
+    warnOnce(
+      `entityFeatures: none of the ${counted} events has an outcome, so failures, failure_ratio and success_after_failures are all 0; ` +
+        `map the column that says it with the parse option fieldMap (e.g. fieldMap: { outcome: ["login_result"] }; columns named outcome, result or status are read by default)`,
+    );
+  }
 
   const entityNames = [...perEntity.keys()].sort();
   const rowsOut: { entity: string; agg: Agg; firstSeen: number; rare: number }[] = [];

@@ -1,5 +1,5 @@
 import type * as dfd from "danfojs-node";
-import { DataError, OptionError } from "../errors";
+import { DataError, OptionError, warnOnce } from "../errors";
 import type { LogEvent } from "../events";
 import { parseDuration } from "./duration";
 import { type EntityKey, entityGetter } from "./entity-key";
@@ -55,6 +55,8 @@ export interface WindowAccumulatorState {
   readonly counted: number;
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /** Counted events that carried an outcome (kept when the plan has failure or success columns); absent: unknown. */
+  readonly withOutcome?: number;
 }
 
 /** One row key: the entity and its window start (epoch ms). */
@@ -276,6 +278,10 @@ export class WindowAccumulator {
   private lastId = -1;
   /** Simple 'count' with no other column: one slot, no per-event closures. */
   private readonly countOnly: boolean;
+  /** The plan counts failures or successes: count the events that carry an outcome, to warn when none does. */
+  private readonly needsOutcome: boolean;
+  /** Counted events with an outcome; -1 once cells counted elsewhere were added (unknown). */
+  private withOutcome = 0;
 
   constructor(options: WindowCountsOptions = {}) {
     checkOptions(options, WINDOW_COUNTS_OPTIONS_KEYS, "WindowAccumulator");
@@ -288,6 +294,7 @@ export class WindowAccumulator {
     this.filterType = typeof f === "string" ? f : Array.isArray(f) && f.length === 1 && typeof f[0] === "string" && f[0] !== "" ? (f[0] as string) : undefined;
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
+    this.needsOutcome = this.plan.numericKeys.includes("failures") || this.plan.numericKeys.includes("successes");
     this.numeric = this.plan.numeric.map(() => new Float64Array(this.cellWindow.length));
     this.distinct = this.plan.distinct.map(() => []);
     toTime(options.start, "start");
@@ -326,6 +333,7 @@ export class WindowAccumulator {
     if (t < this.minTime) this.minTime = t;
     if (t > this.maxTime) this.maxTime = t;
     this.counted++;
+    if (this.needsOutcome && e.outcome !== undefined && this.withOutcome >= 0) this.withOutcome++;
     const w = Math.floor(t / this.windowMs);
     let cell: number;
     if (w === this.entLastWindow[id]) cell = this.entLastCell[id];
@@ -402,6 +410,7 @@ export class WindowAccumulator {
     this.lastId = -1;
     this.entLastWindow.fill(NaN);
     this.counted += cells.counted;
+    this.withOutcome = -1; // counted elsewhere (a store): whether its events had outcomes is not known here
     this.skippedNoEntity += cells.skippedNoEntity;
     this.skippedNoTime += cells.skippedNoTime;
     if (cells.counted > 0) {
@@ -432,6 +441,7 @@ export class WindowAccumulator {
       counted: this.counted,
       skippedNoEntity: this.skippedNoEntity,
       skippedNoTime: this.skippedNoTime,
+      withOutcome: this.needsOutcome && this.withOutcome >= 0 ? this.withOutcome : undefined,
     };
   }
 
@@ -477,6 +487,8 @@ export class WindowAccumulator {
     if (s.minTime < this.minTime) this.minTime = s.minTime;
     if (s.maxTime > this.maxTime) this.maxTime = s.maxTime;
     this.counted += s.counted;
+    if (s.withOutcome === undefined || this.withOutcome < 0) this.withOutcome = -1;
+    else this.withOutcome += s.withOutcome;
     this.skippedNoEntity += s.skippedNoEntity;
     this.skippedNoTime += s.skippedNoTime;
   }
@@ -552,6 +564,15 @@ export class WindowAccumulator {
 
   /** Build the feature matrix (zero-filled unless `zeroFill: false`). The accumulator can keep counting afterwards. */
   finish(): WindowFeatures {
+    // Failure / success columns read each event's outcome: if no counted event has one (a CSV or JSON export
+    // whose result column the field map does not know), those columns are zeros that look like "no failures".
+    if (this.needsOutcome && this.withOutcome === 0 && this.counted > 0) {
+      warnOnce(
+        `WindowAccumulator: none of the ${this.counted} counted events has an outcome, so the failures/successes/failureRate ` +
+          `columns are all 0; map the column that says it with the parse option fieldMap (e.g. fieldMap: { outcome: ["login_result"] }; ` +
+          `columns named outcome, result or status are read by default)`,
+      );
+    }
     const o = this.options;
     const wms = this.windowMs;
     const zeroFill = o.zeroFill ?? true;

@@ -126,3 +126,63 @@ describe("windowCounts", () => {
     expect(f.keys.filter((k) => k.entity === "203.0.113.2").map((k) => k.windowStart)).toEqual([0, T0, T0 + min, T0 + 2 * min, T0 + 3 * min]);
   });
 });
+
+describe("failure columns without outcomes (new-user trial T21)", () => {
+  /** The SiemlabWarnings emitted while `fn` runs (they arrive on the next tick). */
+  async function warningsOf(fn: () => void): Promise<string[]> {
+    const seen: string[] = [];
+    const on = (w: Error) => {
+      if (w.name === "SiemlabWarning") seen.push(w.message);
+    };
+    process.on("warning", on);
+    try {
+      fn();
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", on);
+    }
+    return seen;
+  }
+
+  it("warns once when no counted event has an outcome (a CSV export without an outcome column), not when one has", async () => {
+    const { parseLogLines } = await import("../../src/ingest/parse-log");
+    const rows = Array.from({ length: 20 }, (_, i) => `2025-03-06T10:00:${String(i).padStart(2, "0")}Z,u${i % 3},198.51.100.${40 + (i % 2)},login_failed`);
+    const bare = parseLogLines(["time,user,src_ip,action", ...rows, "2025-03-06T10:01:00Z,u1,198.51.100.40,login_success"], { format: "csv" }).events;
+    const withOutcome = parseLogLines(["time,user,src_ip,action,outcome", ...rows.map((r) => r + ",failure")], { format: "csv" }).events;
+    // A file whose outcome column has another name is read the same once mapped.
+    const renamed = parseLogLines(["time,user,src_ip,action,login_result", ...rows.map((r) => r + ",failure")], { format: "csv", fieldMap: { outcome: ["login_result"] } }).events;
+    let zeros: number[] = [];
+    const w = await warningsOf(() => {
+      zeros = Array.from(windowCounts(bare, { by: "srcIp", window: "5m", features: ["count", "failures"], zeroFill: false }).matrix.data);
+    });
+    expect(zeros.filter((_, k) => k % 2 === 1)).toEqual([0, 0]);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/none of the 21 counted events has an outcome, so the failures\/successes\/failureRate columns are all 0; map .* fieldMap/);
+    for (const events of [withOutcome, renamed]) {
+      const quiet = await warningsOf(() => {
+        const f = windowCounts(events, { by: "srcIp", window: "5m", features: ["count", "failures"], zeroFill: false });
+        expect(Array.from(f.matrix.data).filter((_, k) => k % 2 === 1).reduce((a, b) => a + b, 0)).toBe(20);
+      });
+      expect(quiet).toEqual([]);
+    }
+    // Counts alone read no outcome: no warning.
+    expect(await warningsOf(() => windowCounts(bare.slice(1), { by: "srcIp", window: "5m", zeroFill: false }))).toEqual([]);
+    // entityFeatures' failure columns say the same.
+    const { entityFeatures } = await import("../../src/features/entity-features");
+    const ew = await warningsOf(() => entityFeatures(bare, { by: "srcIp", window: "5m" }));
+    expect(ew).toHaveLength(1);
+    expect(ew[0]).toMatch(/entityFeatures: none of the 21 events has an outcome, so failures, failure_ratio and success_after_failures are all 0/);
+    expect(await warningsOf(() => entityFeatures(withOutcome, { by: "srcIp", window: "5m" }))).toEqual([]);
+  });
+
+  it("keeps the outcome count through exportState / mergeState", () => {
+    const a = new WindowAccumulator({ by: "srcIp", features: ["failures"], zeroFill: false });
+    const b = new WindowAccumulator({ by: "srcIp", features: ["failures"], zeroFill: false });
+    a.add({ lineNo: 1, time: 0, eventType: "x", srcIp: "10.0.0.1", message: "", outcome: "failure" });
+    b.add({ lineNo: 2, time: 0, eventType: "x", srcIp: "10.0.0.1", message: "" });
+    expect([a.exportState().withOutcome, b.exportState().withOutcome]).toEqual([1, 0]);
+    b.mergeState(a.exportState());
+    expect(b.exportState().withOutcome).toBe(1);
+    expect(new WindowAccumulator({ by: "srcIp" }).exportState().withOutcome).toBeUndefined();
+  });
+});
