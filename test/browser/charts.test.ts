@@ -24,6 +24,7 @@ import { openChartRenderer, saveHtml } from "../../src/export/chart-export";
 import { plotlyChartHtml, plotlyLoaderHtml } from "../../src/display/plotly-html";
 import { RobustZScore } from "../../src/detectors/robust-zscore";
 import type { LogEvent } from "../../src/events";
+import { escapeControls } from "../../src/terminal-text";
 import { openBrowser, pointColours, probePlots, watchedPage } from "./browser";
 
 const repoRoot = resolve(__dirname, "../..");
@@ -229,7 +230,9 @@ describe("hostile strings stay text", () => {
     for (const h of [h0, h1, h2, h3]) expect(state.svgText).toContain(h);
     expect(state.svgText).toContain("&lt;b&gt; %{x}");
     expect(state.hoverText).toContain(h0);
-    for (const h of HOSTILE) expect(state.tableText).toContain(h);
+    // Tables show control characters and line separators (the U+2028 above) as escapes, as the CLI does.
+    for (const h of HOSTILE) expect(state.tableText).toContain(escapeControls(h));
+    expect(state.tableText).not.toContain("\u2028");
   });
 });
 
