@@ -92,7 +92,8 @@ adds 'score,flag' where score is the decision function (negative = outlier, scik
 and flag is 1 for outliers. parse writes one JSON object per event: lineNo, time (ISO 8601 UTC or null),
 eventType, outcome, user, srcIp, srcPort, host, process, pid, level, message, fields, companionOf (the
 line of the sshd record this PAM / Invalid-user record belongs to: count attempts without these, as
-siemlab does), folded (N of a 'repeated N times' line) (absent ones left out); rejects go to stderr as 'line N: reason: "raw"'. Every command writes a summary on stderr: format,
+siemlab does), folded (N of a 'repeated N times' line); absent ones are left out. Rejects go to stderr
+as 'line N: reason: "raw"'. Every command writes a summary on stderr: format,
 lines read, parsed, rejected, events by type, seconds and lines per second; features/detect also show the
 first rejects with their line numbers and reasons.
 Text from the log is never written raw: control characters (ESC, C0, C1) and bidi overrides are escaped
