@@ -62,7 +62,6 @@ export interface LocalOutlierFactorOptions extends DetectorOptions {
 /** Every option name of {@link LocalOutlierFactorOptions} (checked by the constructor: unknown names fail with a suggestion). */
 const LOCAL_OUTLIER_FACTOR_OPTION_KEYS: OptionKeys<LocalOutlierFactorOptions> = { ...DETECTOR_OPTION_KEYS, nNeighbors: true, algorithm: true, leafSize: true, novelty: true };
 
-/** Warnings already emitted in this process (each distinct message once; `warnings` on the model keeps all). */
 interface LofState {
   readonly train: DenseMatrix;
   /** The neighbour index over `train` (its tree built once, reused for novelty scoring). */
