@@ -9,7 +9,7 @@ import { resolveTimeZone } from "./ingest/time-zone";
 import { checkEpochUnit } from "./ingest/timestamps";
 import { escapeControls, escapeControlsKeepLines } from "./terminal-text";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { closestName, didYouMean, editDistance } from "./options";
+import { closestName, didYouMean, nameDistance } from "./options";
 
 /** An options table of `util.parseArgs`. */
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
@@ -56,11 +56,9 @@ export function parseCliArgs<T extends ParseArgsOptionsConfig>(argv: readonly st
 function closestOptions(name: string, known: readonly string[]): string {
   const best = closestName(name, known);
   if (best === undefined) return "";
-  // closestName's measure: edit distance, or that of the name's start + 0.5 (a prefix typo).
+  const d = nameDistance(name, best);
   const v = name.toLowerCase();
-  const score = (k: string) => Math.min(editDistance(v, k.toLowerCase()), v.length >= 3 ? editDistance(v, k.toLowerCase().slice(0, v.length)) + 0.5 : Infinity);
-  const d = score(best);
-  const tied = known.filter((k) => k !== best && k[0]?.toLowerCase() === v[0] && score(k) === d);
+  const tied = known.filter((k) => k !== best && k[0]?.toLowerCase() === v[0] && nameDistance(name, k) === d);
   const all = [best, ...tied].map((k) => `'--${k}'`);
   return ` (did you mean ${all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all[all.length - 1]}`}?)`;
 }

@@ -41,6 +41,19 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * How far `value` is from the name `known`, as {@link closestName} measures it: the case-insensitive edit
+ * distance, or that of `known`'s start (as long as `value`, when `value` has 3 or more characters) plus 0.5.
+ *
+ * @example
+ * [nameDistance("blok", "block_ip"), nameDistance("Count", "count")]; // [1.5, 0]
+ */
+export function nameDistance(value: string, known: string): number {
+  const v = value.toLowerCase();
+  const o = known.toLowerCase();
+  return Math.min(editDistance(v, o), v.length >= 3 ? editDistance(v, o.slice(0, v.length)) + 0.5 : Infinity);
+}
+
+/**
  * The known name closest to `value` by edit distance (case-insensitive; a typo of a name's start counts
  * almost as much as a typo of the whole, so "blok" finds "block_ip"), or undefined when none is close:
  * at most 2 edits, or a third of the shorter name's length for long names.
@@ -52,10 +65,8 @@ export function editDistance(a: string, b: string): number {
 export function closestName(value: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  const v = value.toLowerCase();
   for (const k of known) {
-    const o = k.toLowerCase();
-    const d = Math.min(editDistance(v, o), v.length >= 3 ? editDistance(v, o.slice(0, v.length)) + 0.5 : Infinity);
+    const d = nameDistance(value, k);
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(Math.min(best.length, value.length) / 3)) ? best : undefined;
