@@ -859,6 +859,57 @@ export function fastClassify(process: string | undefined, message: string, c0 = 
 }
 
 /**
+ * What the WebAssembly line scanner's kinds 1–9 stand for (assembly/line-scan.ts reads the shapes of
+ * {@link failedAccepted}, {@link invalidUserFast}, {@link receivedDisconnectFast}'s "Bye Bye", {@link
+ * connectionFast} and {@link pamFast}'s sshd lines the same way): the event type, the outcome and the `fields`
+ * their fast path gives (the user, address and port come from the scan record). Index 0: not classified.
+ */
+export const SCANNED_EVENT_TYPES: readonly string[] = [
+  "", "failed_password", "accepted_password", "invalid_user", "disconnect", "connection_closed", "connection_reset",
+  "auth_failure", "session_opened", "session_closed",
+];
+
+/** The outcome of each of the line scanner's kinds (see {@link SCANNED_EVENT_TYPES}). */
+export const SCANNED_OUTCOMES: readonly ("success" | "failure" | undefined)[] = [
+  undefined, "failure", "success", "failure", undefined, undefined, undefined, "failure", undefined, undefined,
+];
+
+/**
+ * The `fields` of a line the line scanner classified as `kind` (see {@link SCANNED_EVENT_TYPES}); `invalidUser`
+ * is the record's flag of a password line. Internal (not exported from the package index).
+ *
+ * @example
+ * scannedFields(1, true) // { method: "password", invalidUser: true }
+ * scannedFields(4, false) // { code: 11, reason: "Bye Bye" }
+ */
+export function scannedFields(kind: number, invalidUser: boolean): AuthFacts["fields"] {
+  switch (kind) {
+    case 1:
+    case 2:
+      return (invalidUser ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"];
+    case 4:
+      return { code: 11, reason: "Bye Bye" };
+    case 7:
+    case 9:
+      return SSHD_SERVICE_FIELDS as AuthFacts["fields"];
+    case 8:
+      return { by: null, service: "sshd" };
+  }
+  return undefined;
+}
+
+/**
+ * Whether the fast paths are on ({@link setAuthFastPaths}): the line scanner's classifications are used only
+ * then. Internal.
+ *
+ * @example
+ * authFastPathsOn() // true
+ */
+export function authFastPathsOn(): boolean {
+  return fastPaths;
+}
+
+/**
  * Classify a syslog message from sshd, PAM, su, sudo, login and friends into a normalised event type
  * with its outcome, user, source IP and port (see {@link AUTH_EVENT_TYPES}). Unknown messages give
  * `facts("other")`.

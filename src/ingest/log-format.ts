@@ -1,3 +1,4 @@
+import type { LineScanner } from "./line-scan";
 import type { LogEvent } from "../events";
 
 /**
@@ -26,6 +27,11 @@ export interface SettledLine {
 export interface LineParser {
   /** Parse one line (without its line ending). Must never throw on bad input; return a reason instead. */
   parseLine(text: string, lineNo: number): LineResult;
+  /**
+   * {@link parseLine} of a line the {@link LineScanner} has read (`scan[at]`… is its record, status 1): the same
+   * answer, built from the record. Parsers that have it get scanned batches (the RFC 3164 parser).
+   */
+  parseScanned?(text: string, lineNo: number, scan: Int32Array, at: number): LineResult;
   /** At end of input: settle lines still held (return an event or a reject reason), or undefined when none are. */
   finish?(): LogEvent | string | undefined;
   /**

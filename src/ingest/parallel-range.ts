@@ -6,6 +6,7 @@ import { getLogFormat } from "./formats";
 import type { BoundaryHooks, ParserNotes } from "./log-format";
 import { feedBatch, LineDriver, recordFrom as recordNote, type ParseCounts, type ParseLogOptions } from "./parse-log";
 import { LineSplitter, type LineEnding, type TextBatch } from "./read-lines";
+import { lineScanner } from "./line-scan";
 
 /**
  * One worker's share of a parallel parse (see `featurizeLog`): the lines of `[start, end)` of a plain file,
@@ -179,6 +180,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     if (job.warmStart > 0 && job.yearGuess !== undefined) year = job.yearGuess;
     if (year === undefined && job.warmStart > 0) year = batches.length > 0 ? guessYear(batches[0].texts, parse) : undefined;
     const parser = getLogFormat(parse.format ?? "rfc3164").createParser({ ...parse, year });
+    if (parser.parseScanned !== undefined) splitter.scanner = lineScanner();
     const hooks = parser.boundary as BoundaryHooks;
     if (hooks === undefined) throw new Error(`format ${parse.format} cannot be read in parallel`);
     let gate = false;

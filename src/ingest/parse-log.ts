@@ -4,6 +4,7 @@ import { getLogFormat, listLogFormats } from "./formats";
 import { DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { LineFlags, readLinesSync, readTextBatches, type LineSource, type LogLine, type ReadLinesOptions, type TextBatch, READ_LINES_OPTIONS_KEYS } from "./read-lines";
 import { checkOptions, type OptionKeys, pickOptions } from "../options";
+import { lineScanner, SCAN_RECORD, type LineScanner } from "./line-scan";
 
 /** Every option name of {@link FormatOptions} (unknown names fail with a suggestion). */
 const FORMAT_OPTIONS_KEYS: OptionKeys<FormatOptions> = { year: true, timeZone: true, referenceDate: true, fieldMap: true, delimiter: true, epochUnit: true, yearLookahead: true, maxFolded: true, pairAttempts: true };
@@ -199,8 +200,11 @@ export class LineDriver {
     this.feedText(line.text, line.lineNo, line.flags);
   }
 
-  /** {@link LineDriver.feed} without a {@link LogLine} record: the line's text, number and repair flags. */
-  feedText(text: string, lineNo: number, flags: number): void {
+  /**
+   * {@link LineDriver.feed} without a {@link LogLine} record: the line's text, number and repair flags, and
+   * the {@link LineScanner}'s record of it when there is one (`scan[at]`…).
+   */
+  feedText(text: string, lineNo: number, flags: number, scan?: Int32Array, at = 0): void {
     const c = this.liveCounts;
     c.read++;
     if (flags !== 0) {
@@ -214,7 +218,7 @@ export class LineDriver {
     }
     let r: LineResult;
     try {
-      r = this.parser.parseLine(text, lineNo);
+      r = scan !== undefined && scan[at] !== 0 && this.parser.parseScanned !== undefined ? this.parser.parseScanned(text, lineNo, scan, at) : this.parser.parseLine(text, lineNo);
     } catch (e) {
       r = `parser error: ${(e as Error).message}`;
     }
@@ -434,7 +438,10 @@ export function feedBatch(driver: LineDriver, b: TextBatch, from: number): void 
   const texts = b.texts;
   const flags = b.flags;
   const first = b.firstLineNo;
-  if (flags === undefined) for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
+  const scan = b.scan;
+  if (scan !== undefined) {
+    for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, flags === undefined ? 0 : flags[i], scan, i * SCAN_RECORD);
+  } else if (flags === undefined) for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, 0);
   else for (let i = from; i < texts.length; i++) driver.feedText(texts[i], first + i, flags[i]);
 }
 
@@ -451,7 +458,9 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
   checkOptions(options, PARSE_LOG_OPTIONS_KEYS, "parseLogStream");
   const started = performance.now();
   const n = checkSample(options.sampleLines);
-  const batches = readTextBatches(source, pickOptions(options, READ_LINES_OPTIONS_KEYS));
+  // The line scanner reads the batches once the format is known and its parser takes scanned lines.
+  const scanning: { scanner?: LineScanner } = {};
+  const batches = readTextBatches(source, pickOptions(options, READ_LINES_OPTIONS_KEYS), scanning);
   const auto = (options.format ?? "auto").toLowerCase() === "auto";
   const head: LogLine[] = [];
   let rest: TextBatch | undefined;
@@ -479,7 +488,9 @@ export async function parseLogStream(source: LineSource, sink: ParseSink, option
     }
   }
   const { format, detection } = resolveFormat(options, () => head);
-  const driver = new LineDriver(createFor(format, options), sink);
+  const parser = createFor(format, options);
+  const driver = new LineDriver(parser, sink);
+  if (parser.parseScanned !== undefined) scanning.scanner = lineScanner();
   for (const l of head) driver.feed(l);
   if (rest !== undefined) feedBatch(driver, rest, restFrom);
   let readError = headError;

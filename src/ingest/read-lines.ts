@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
 import { DamagedInputError, gunzipMembers } from "./gzip-members";
+import { SCAN_MAX_BYTES, SCAN_RECORD, type LineScanner } from "./line-scan";
 
 /** Every option name of {@link ReadLinesOptions} (unknown names fail with a suggestion). */
 export const READ_LINES_OPTIONS_KEYS: OptionKeys<ReadLinesOptions> = { maxLineLength: true, chunkSize: true, maxBytes: true };
@@ -299,6 +300,11 @@ export interface TextBatch {
   readonly readError?: string;
   /** "cr" on every batch of an input whose lines end with CR alone (see {@link LineEndingSniffer}); absent for LF. */
   readonly lineEnding?: "cr";
+  /**
+   * With a {@link LineSplitter.scanner}: the {@link LineScanner}'s records, {@link SCAN_RECORD} i32 per line
+   * (`scan[i * SCAN_RECORD]` is 0 for a line it did not read).
+   */
+  readonly scan?: Int32Array;
 }
 
 /** Batches `a` then `b` (consecutive lines) as one batch. */
@@ -306,7 +312,13 @@ function joinBatches(a: TextBatch | undefined, b: TextBatch | undefined): TextBa
   if (a === undefined) return b;
   if (b === undefined) return a;
   const flags = a.flags === undefined && b.flags === undefined ? undefined : [...(a.flags ?? a.texts.map(() => 0)), ...(b.flags ?? b.texts.map(() => 0))];
-  return { ...a, texts: a.texts.concat(b.texts), flags };
+  let scan: Int32Array | undefined;
+  if (a.scan !== undefined || b.scan !== undefined) {
+    scan = new Int32Array((a.texts.length + b.texts.length) * SCAN_RECORD);
+    if (a.scan !== undefined) scan.set(a.scan);
+    if (b.scan !== undefined) scan.set(b.scan, a.texts.length * SCAN_RECORD);
+  }
+  return { ...a, texts: a.texts.concat(b.texts), flags, scan };
 }
 
 /**
@@ -340,6 +352,12 @@ export class LineSplitter {
   private eol: number;
   private held: Buffer[] = [];
   private sniffer: LineEndingSniffer | undefined;
+  /**
+   * When set, pieces of printable ASCII lines are also read by this {@link LineScanner} and their records come
+   * with the batch ({@link TextBatch.scan}). The parser's choice: set it once the format is known.
+   */
+  scanner: LineScanner | undefined;
+  private scanBuf = new Int32Array(0);
 
   constructor(
     private readonly max: number,
@@ -433,6 +451,7 @@ export class LineSplitter {
       start = firstNl + 1;
     }
     let lineNo = this.lineNo;
+    let scanUpTo = -1;
     if (start <= lastNl) {
       // Fast path: when the region of complete lines is valid UTF-8, decode it in pieces of at most
       // DECODE_PIECE bytes cut at line ends (V8 allocates larger strings in its large-object space, several
@@ -444,6 +463,14 @@ export class LineSplitter {
           let to = from + DECODE_PIECE >= region.length ? region.length : region.lastIndexOf(eol, from + DECODE_PIECE - 1) + 1;
           if (to <= from) to = region.indexOf(eol, from) + 1; // a line longer than a piece: decode it alone
           const text = region.toString("utf8", from, to);
+          // A piece of one-byte characters (its length in characters is its length in bytes) is scanned too.
+          const scanner = this.scanner;
+          let scanFrom = -1;
+          let scanned: Int32Array | undefined;
+          if (scanner !== undefined && text.length === to - from && to - from <= SCAN_MAX_BYTES) {
+            scanFrom = texts.length;
+            scanned = scanner.scan(region, from, to, eol);
+          }
           let s = 0;
           const end = text.length;
           // The same loop twice, with the line end as a literal: V8 inlines indexOf of a constant one-character
@@ -466,6 +493,9 @@ export class LineSplitter {
               else pushLine(finishLine(text.slice(s, nl), lineNo, 0, max, bomLine));
               s = nl + 1;
             }
+          }
+          if (scanned !== undefined && scanned.length === (texts.length - scanFrom) * SCAN_RECORD) {
+            scanUpTo = this.keepScan(scanned, scanFrom, scanUpTo);
           }
           from = to;
         }
@@ -495,7 +525,29 @@ export class LineSplitter {
       }
     }
     if (texts.length === 0) return undefined;
-    return eol === 10 ? { texts, firstLineNo, flags: flagsOf } : { texts, firstLineNo, flags: flagsOf, lineEnding: "cr" };
+    let scan: Int32Array | undefined;
+    if (scanUpTo >= 0) {
+      scan = new Int32Array(texts.length * SCAN_RECORD);
+      scan.set(this.scanBuf.subarray(0, scanUpTo * SCAN_RECORD));
+    }
+    return eol === 10 ? { texts, firstLineNo, flags: flagsOf, scan } : { texts, firstLineNo, flags: flagsOf, lineEnding: "cr", scan };
+  }
+
+  /**
+   * Keep the records of lines `first`… of this batch (lines `upTo`… before them, not scanned, get zeros);
+   * returns the line after them.
+   */
+  private keepScan(records: Int32Array, first: number, upTo: number): number {
+    const need = first * SCAN_RECORD + records.length;
+    if (this.scanBuf.length < need) {
+      const grown = new Int32Array(Math.max(need, this.scanBuf.length * 2));
+      grown.set(this.scanBuf);
+      this.scanBuf = grown;
+    }
+    const buf = this.scanBuf;
+    buf.fill(0, Math.max(upTo, 0) * SCAN_RECORD, first * SCAN_RECORD);
+    buf.set(records, first * SCAN_RECORD);
+    return first + records.length / SCAN_RECORD;
   }
 
   /**
@@ -521,13 +573,17 @@ export class LineSplitter {
 /**
  * Like {@link readLineBatches}, but yields {@link TextBatch}es: the same lines, numbers, repairs and errors,
  * with no object allocated per line (for callers that read millions of lines, such as `parseLogStream`).
+ * `scanning.scanner`, read before each chunk is cut, has the chunks' printable-ASCII lines scanned as well
+ * ({@link TextBatch.scan}); `parseLogStream` sets it once the format is known.
  *
  * @example
  * let count = 0;
  * for await (const b of readTextBatches("data/sim/auth.log")) count += b.texts.length;
  * count; // 1235
  */
-export async function* readTextBatches(source: LineSource, options: ReadLinesOptions = {}): AsyncGenerator<TextBatch, void, undefined> {
+export async function* readTextBatches(
+  source: LineSource, options: ReadLinesOptions = {}, scanning?: { readonly scanner?: LineScanner },
+): AsyncGenerator<TextBatch, void, undefined> {
   checkOptions(options, READ_LINES_OPTIONS_KEYS, "readTextBatches");
   const max = maxLineOf(options);
   if (Array.isArray(source)) {
@@ -569,6 +625,7 @@ export async function* readTextBatches(source: LineSource, options: ReadLinesOpt
       readError = `stopped reading ${typeof source === "string" ? source : "the input stream"} after maxBytes = ${maxTotal} bytes (decompressed); raise maxBytes (CLI: --max-bytes) to read more`;
     }
     total += raw.length;
+    if (scanning !== undefined) splitter.scanner = scanning.scanner;
     const batch = splitter.push(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
     if (batch !== undefined) yield batch;
     if (readError !== undefined) {

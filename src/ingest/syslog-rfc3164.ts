@@ -1,7 +1,7 @@
 import type { LogEvent } from "../events";
 import { OptionError } from "../errors";
 import { AttemptPairing, type PendingLine } from "./auth-attempts";
-import { classifyAuthMessage, repeatedMessage } from "./auth-events";
+import { type AuthFacts, authFastPathsOn, classifyAuthMessage, repeatedMessage, SCANNED_EVENT_TYPES, SCANNED_OUTCOMES, scannedFields } from "./auth-events";
 import { type BoundaryHooks, DEFERRED, type FormatOptions, type LineParser, type LineResult, type LogFormat, type ParserNotes, type SettledLine } from "./log-format";
 import { timeZoneOffsetMinutes } from "./time-zone";
 import { MONTH_ABBREVIATIONS } from "./timestamps";
@@ -432,9 +432,15 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     lineNo: number, time: number, host: string | undefined, process: string | undefined, pid: number | undefined,
     level: string | undefined, facility: number | undefined, message: string, classified: string, folded?: number,
   ): LogEvent {
+    return withFacts(classifyAuthMessage(process, classified), lineNo, time, host, process, pid, level, facility, message, folded);
+  }
+
+  function withFacts(
+    facts: AuthFacts, lineNo: number, time: number, host: string | undefined, process: string | undefined, pid: number | undefined,
+    level: string | undefined, facility: number | undefined, message: string, folded?: number,
+  ): LogEvent {
     // (sshd and PAM write the address themselves, and half a line never gets here: no `addressProblem` check on
     // this hot path, where it cost ~5 % of the instructions.)
-    const facts = classifyAuthMessage(process, classified);
     let fields = facts.fields;
     if (facility !== undefined) fields = { ...fields, facility };
     const e: LogEvent = {
@@ -584,9 +590,90 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     },
   };
 
+  // The host and process names of the last line parseScanned read, and its number: a record whose flags say
+  // "the same bytes as the previous line's" reuses them (one string, no slice).
+  let scanHost: string | undefined;
+  let scanProcess: string | undefined;
+  let scanLineNo = -1;
+
+  /** {@link parseCore} of a line the line scanner read: its record `s[o]`… (status 1) instead of the text. */
+  function scannedCore(text: string, lineNo: number, s: Int32Array, o: number): LogEvent | string {
+    const key = s[o + 2];
+    const a = key >> 14;
+    const b = (key >> 7) & 127;
+    const c = key & 127;
+    const day = s[o + 4];
+    const hms = s[o + 5];
+    const hh = hms >> 14;
+    const mi = (hms >> 7) & 127;
+    const se = hms & 127;
+    const clock = (hh * 60 + mi) * 60 + se;
+    let time: number;
+    if (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock) {
+      time = lastTime;
+    } else {
+      const r = resolveTime(s[o + 3], day, hh, mi, se);
+      if (typeof r === "string") return r;
+      time = r;
+      lastA = a;
+      lastB = b;
+      lastC = c;
+      lastDay = day;
+      lastClock = clock;
+      lastTime = r;
+    }
+    lastHead = ""; // parseCore's text cache: not filled here
+    if (deciding) {
+      const month = s[o + 3];
+      stamp = { month, day, ms: clock * 1000, year: lastYear };
+      if (month === 1 && day === 29) feb29Years.add(lastYear);
+      lastStamp = stamp;
+    }
+    const flags = s[o + 12];
+    const follows = scanLineNo === lineNo - 1;
+    const host = (flags & 1) !== 0 && follows ? scanHost : text.slice(s[o + 6], s[o + 7]);
+    const process = (flags & 2) !== 0 && follows ? scanProcess : text.slice(s[o + 8], s[o + 9]);
+    scanHost = host;
+    scanProcess = process;
+    scanLineNo = lineNo;
+    const pid = s[o + 10] < 0 ? undefined : s[o + 10];
+    const message = text.slice(s[o + 11]);
+    const kind = s[o + 13];
+    if (kind === 0 || !authFastPathsOn()) return withFacts(classifyAuthMessage(process, message), lineNo, time, host, process, pid, undefined, undefined, message);
+    // What classifyAuthMessage's fast path gives for the shape the scanner read (the same fields, in the same order).
+    const us = s[o + 14];
+    const is = s[o + 16];
+    const port = s[o + 18];
+    return {
+      lineNo,
+      time,
+      host,
+      process,
+      pid,
+      level: undefined,
+      eventType: SCANNED_EVENT_TYPES[kind],
+      user: us < 0 ? undefined : text.slice(us, s[o + 15]),
+      srcIp: is < 0 ? undefined : text.slice(is, s[o + 17]),
+      srcPort: port < 0 ? undefined : port,
+      outcome: SCANNED_OUTCOMES[kind],
+      message,
+      fields: scannedFields(kind, s[o + 19] === 1),
+    };
+  }
+
   function parseLine(text: string, lineNo: number): LineResult {
     stamp = undefined;
-    const r = parseCore(text, lineNo);
+    return settle(parseCore(text, lineNo), text, lineNo);
+  }
+
+  function parseScanned(text: string, lineNo: number, s: Int32Array, o: number): LineResult {
+    if (text.length !== s[o + 1]) return parseLine(text, lineNo);
+    stamp = undefined;
+    return settle(scannedCore(text, lineNo, s, o), text, lineNo);
+  }
+
+  /** What parseLine answers for a line parsed into `r` (held while the year is decided or attempts paired). */
+  function settle(r: LogEvent | LogEvent[] | string, text: string, lineNo: number): LineResult {
     if (typeof r === "string") {
       if (deciding) {
         held.push({ lineNo, text, result: r, hold: 0 });
@@ -618,6 +705,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
 
   return {
     parseLine,
+    parseScanned,
     drain(final: boolean): readonly SettledLine[] | undefined {
       if (final) {
         if (deciding) decide();
