@@ -7,14 +7,16 @@
 // JavaScript parser would decide differently: any line it is not sure of gets status 0 and is parsed in
 // JavaScript as before (src/ingest/syslog-rfc3164.ts, parseScanned). Record fields (offsets from the line start):
 //
-//  0 status (1: header read)      1 line length (without a CR before the LF)
-//  2 month letters a<<14|b<<7|c   3 month 0-11      4 day      5 hh<<14 | mm<<7 | ss
+//  0 status (1: header read, classic stamp; 2: RFC 3339 stamp)      1 line length (without a CR before the LF)
+//  2 month letters a<<14|b<<7|c (status 2: the year)   3 month 0-11 (status 2: 1-12 as written)   4 day
+//  5 hh<<14 | mm<<7 | ss
 //  6, 7 host [start, end)         8, 9 process [start, end)    10 pid (-1: none)    11 message start
 // 12 flags: 1 host, 2 process: the same bytes as the previous line's (a record with status 1 just before)
 // 13 kind (0: not classified here)  14, 15 user   16, 17 source address (start -1: none)   18 port (-1: none)
 // 19 1 when the password line says "invalid user"
+// 20 status 2: milliseconds    21 status 2: zone offset in minutes    22 status 2: 1 when the stamp has a zone
 
-const REC: i32 = 20;
+const REC: i32 = 24;
 
 // kinds (kept in step with KIND_* in src/ingest/syslog-rfc3164.ts)
 const FAILED_PASSWORD: i32 = 1;
@@ -554,6 +556,10 @@ function line(base: usize, n: i32, r: usize, prev: usize, prevBase: usize): void
   N = n;
   set(r, 0, 0);
   set(r, 1, n);
+  if (isDigit(ch(0))) {
+    iso(r, n, prev, prevBase);
+    return;
+  }
   // "MMM dd HH:MM:SS", "MMM  d HH:MM:SS" or "MMM d HH:MM:SS", then a space (a fraction: left to JavaScript)
   if (n < 16 || ch(3) != 32) return;
   const a = ch(0);
@@ -587,14 +593,107 @@ function line(base: usize, n: i32, r: usize, prev: usize, prevBase: usize): void
   const s2 = ch(q + 7) - 48;
   if (<u32>h1 > 9 || <u32>h2 > 9 || <u32>m1 > 9 || <u32>m2 > 9 || <u32>s1 > 9 || <u32>s2 > 9) return;
   if (ch(q + 2) != 58 || ch(q + 5) != 58 || ch(q + 8) != 32) return;
+  if (!rest(r, q + 9, prev, prevBase)) return;
+  set(r, 2, (a << 14) | (b << 7) | c);
+  set(r, 3, month);
+  set(r, 4, d1 * 10 + d2);
+  set(r, 5, ((h1 * 10 + h2) << 14) | ((m1 * 10 + m2) << 7) | (s1 * 10 + s2));
+  set(r, 0, 1);
+}
+
+/** 10^k for the digits of a fraction (k <= 9). */
+function pow10(k: i32): f64 {
+  let x: f64 = 1;
+  for (let i = 0; i < k; i++) x *= 10;
+  return x;
+}
+
+/** Two digits at i as a number, or -1. */
+@inline function two(i: i32): i32 {
+  const a = ch(i) - 48;
+  const b = ch(i + 1) - 48;
+  return <u32>a > 9 || <u32>b > 9 ? -1 : a * 10 + b;
+}
+
+/**
+ * An RFC 3339 stamp as syslog-rfc3164.ts's ISO_STAMP reads it, `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:]MM] `
+ * (status 2): year, month, day and clock as written (JavaScript checks them), milliseconds as JavaScript's
+ * Math.round(+".fraction" * 1000) gives them (at most 9 digits: the digits over 10^k is the double +".digits"
+ * reads, IEEE division being correctly rounded), the zone in minutes.
+ */
+function iso(r: usize, n: i32, prev: usize, prevBase: usize): void {
+  if (n < 21) return;
+  let y = 0;
+  for (let k = 0; k < 4; k++) {
+    const d = ch(k) - 48;
+    if (<u32>d > 9) return;
+    y = y * 10 + d;
+  }
+  const mo = two(5);
+  const d = two(8);
+  const hh = two(11);
+  const mi = two(14);
+  const se = two(17);
+  const t = ch(10);
+  if (ch(4) != 45 || ch(7) != 45 || (t != 84 && t != 32) || ch(13) != 58 || ch(16) != 58) return;
+  if (mo < 0 || d < 0 || hh < 0 || mi < 0 || se < 0) return;
+  let q = 19;
+  let ms = 0;
+  if (ch(q) == 46) {
+    let k = q + 1;
+    let v: i64 = 0;
+    while (isDigit(ch(k)) && k - q <= 9) {
+      v = v * 10 + <i64>(ch(k) - 48);
+      k++;
+    }
+    if (k == q + 1 || isDigit(ch(k))) return; // no digit, or more than 9: left to JavaScript
+    const x = (<f64>v / pow10(k - q - 1)) * 1000;
+    let m = Math.floor(x);
+    if (x - m >= 0.5) m += 1;
+    ms = <i32>m;
+    q = k;
+  }
+  let zone = 0;
+  let hasZone = 0;
+  const z = ch(q);
+  if (z == 90) {
+    hasZone = 1;
+    q++;
+  } else if (z == 43 || z == 45) {
+    const zh = two(q + 1);
+    const colon = ch(q + 3) == 58 ? 1 : 0;
+    const zm = two(q + 3 + colon);
+    if (zh < 0 || zm < 0) return;
+    zone = (z == 45 ? -1 : 1) * (zh * 60 + zm);
+    hasZone = 1;
+    q += 5 + colon;
+  }
+  if (ch(q) != 32) return;
+  if (!rest(r, q + 1, prev, prevBase)) return;
+  set(r, 2, y);
+  set(r, 3, mo);
+  set(r, 4, d);
+  set(r, 5, (hh << 14) | (mi << 7) | se);
+  set(r, 20, ms);
+  set(r, 21, zone);
+  set(r, 22, hasZone);
+  set(r, 0, 2);
+}
+
+/**
+ * The fields after the stamp, from `p` (the host's start): host, tag, pid, message and the classification.
+ * False (status stays 0) when JavaScript must read the line.
+ */
+function rest(r: usize, p: i32, prev: usize, prevBase: usize): bool {
+  const n = N;
+  const base = B;
   // HOSTNAME: the word after the stamp, unless it is already a tag ("sshd[1]:") or a sysklogd fold
-  const p = q + 9;
   const hostEnd = find(p, 32);
-  if (hostEnd <= p || ch(hostEnd - 1) == 58) return;
-  if (isLastMessageRepeated(p) || isDashes(p)) return;
+  if (hostEnd <= p || ch(hostEnd - 1) == 58) return false;
+  if (isLastMessageRepeated(p) || isDashes(p)) return false;
   const tagStart = hostEnd + 1;
   const colon = find(tagStart, 58);
-  if (colon < 0 || colon - tagStart >= 64 || (colon + 1 != n && ch(colon + 1) != 32)) return;
+  if (colon < 0 || colon - tagStart >= 64 || (colon + 1 != n && ch(colon + 1) != 32)) return false;
   let procEnd = colon;
   let pid = -1;
   const t0 = ch(tagStart);
@@ -609,18 +708,14 @@ function line(base: usize, n: i32, r: usize, prev: usize, prevBase: usize): void
       k--;
     }
     const digits = colon - k - 2;
-    if (!(k > tagStart && ch(k) == 91 && digits >= 1 && digits <= 9)) return;
+    if (!(k > tagStart && ch(k) == 91 && digits >= 1 && digits <= 9)) return false;
     procEnd = k;
     pid = v;
-  } else if (colon == tagStart || t0 == 32 || ch(colon - 1) == 32) return;
+  } else if (colon == tagStart || t0 == 32 || ch(colon - 1) == 32) return false;
   const msg = colon + 1 == n ? n : colon + 2;
   const m0 = ch(msg);
-  if (m0 == 109 || m0 == 108 || m0 == 45) return; // "message repeated", "last message repeated", "--- last …"
+  if (m0 == 109 || m0 == 108 || m0 == 45) return false; // "message repeated", "last message repeated", "--- last …"
 
-  set(r, 2, (a << 14) | (b << 7) | c);
-  set(r, 3, month);
-  set(r, 4, d1 * 10 + d2);
-  set(r, 5, ((h1 * 10 + h2) << 14) | ((m1 * 10 + m2) << 7) | (s1 * 10 + s2));
   set(r, 6, p);
   set(r, 7, hostEnd);
   set(r, 8, tagStart);
@@ -628,7 +723,7 @@ function line(base: usize, n: i32, r: usize, prev: usize, prevBase: usize): void
   set(r, 10, pid);
   set(r, 11, msg);
   let flags = 0;
-  if (prev != 0 && load<i32>(prev) == 1) {
+  if (prev != 0 && load<i32>(prev) != 0) {
     const ps = load<i32>(prev + 24);
     const pe = load<i32>(prev + 28);
     if (pe - ps == hostEnd - p && same(prevBase + <usize>ps, base + <usize>p, hostEnd - p)) flags |= 1;
@@ -648,7 +743,7 @@ function line(base: usize, n: i32, r: usize, prev: usize, prevBase: usize): void
     else if (m0 == 82) disconnectBye(r, msg);
     else if (m0 == 67) connection(r, msg);
   }
-  set(r, 0, 1);
+  return true;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { LINE_SCAN_WASM } from "./line-scan-wasm";
 
 /**
- * i32 fields per line in a scan record (see assembly/line-scan.ts for their meaning): status, line length,
- * month letters, month, day, clock, host, process, pid, message start, flags, kind, user, source address, port,
- * invalid-user flag.
+ * i32 fields per line in a scan record (see assembly/line-scan.ts for their meaning): status (1: a classic
+ * stamp, 2: RFC 3339), line length, month letters (or the year), month, day, clock, host, process, pid, message
+ * start, flags, kind, user, source address, port, invalid-user flag, milliseconds, zone.
  */
-export const SCAN_RECORD = 20;
+export const SCAN_RECORD = 24;
 
 /** The largest piece of bytes one {@link LineScanner.scan} call reads. */
 export const SCAN_MAX_BYTES = 65536;
@@ -38,7 +38,8 @@ export function setLineScanner(on: boolean): boolean {
 
 /**
  * The RFC 3164 line scanner: a small WebAssembly module (compiled from assembly/line-scan.ts with AssemblyScript)
- * that reads a piece of printable-ASCII lines as bytes and writes, per line, where the header's fields are and,
+ * that reads a piece of printable-ASCII lines as bytes and writes, per line, where the header's fields are (a
+ * classic `MMM dd HH:MM:SS` stamp or RFC 3339's, host, tag, pid, message) and,
  * for the commonest sshd and PAM shapes, what the classifier would answer (offsets into the line, which are
  * string offsets too: one byte, one character). The parser builds its events from these records and parses
  * every line the scanner is not sure of in JavaScript as before, so events, rejects and counts are the same

@@ -357,7 +357,6 @@ export class LineSplitter {
    * with the batch ({@link TextBatch.scan}). The parser's choice: set it once the format is known.
    */
   scanner: LineScanner | undefined;
-  private scanBuf = new Int32Array(0);
 
   constructor(
     private readonly max: number,
@@ -451,7 +450,7 @@ export class LineSplitter {
       start = firstNl + 1;
     }
     let lineNo = this.lineNo;
-    let scanUpTo = -1;
+    let scanRecords: Int32Array | undefined;
     if (start <= lastNl) {
       // Fast path: when the region of complete lines is valid UTF-8, decode it in pieces of at most
       // DECODE_PIECE bytes cut at line ends (V8 allocates larger strings in its large-object space, several
@@ -495,7 +494,7 @@ export class LineSplitter {
             }
           }
           if (scanned !== undefined && scanned.length === (texts.length - scanFrom) * SCAN_RECORD) {
-            scanUpTo = this.keepScan(scanned, scanFrom, scanUpTo);
+            scanRecords = this.keepScan(scanRecords, scanned, scanFrom, chunk.length);
           }
           from = to;
         }
@@ -525,29 +524,32 @@ export class LineSplitter {
       }
     }
     if (texts.length === 0) return undefined;
-    let scan: Int32Array | undefined;
-    if (scanUpTo >= 0) {
-      scan = new Int32Array(texts.length * SCAN_RECORD);
-      scan.set(this.scanBuf.subarray(0, scanUpTo * SCAN_RECORD));
+    let scan = scanRecords;
+    if (scan !== undefined) {
+      const n = texts.length * SCAN_RECORD;
+      if (scan.length > n) scan = scan.subarray(0, n);
+      else if (scan.length < n) {
+        scan = new Int32Array(n);
+        scan.set(scanRecords as Int32Array);
+      }
     }
     return eol === 10 ? { texts, firstLineNo, flags: flagsOf, scan } : { texts, firstLineNo, flags: flagsOf, lineEnding: "cr", scan };
   }
 
   /**
-   * Keep the records of lines `first`… of this batch (lines `upTo`… before them, not scanned, get zeros);
-   * returns the line after them.
+   * Put the records of lines `first`… of this batch into `into` (grown when short: zero-filled, so lines not
+   * scanned read status 0); returns the array that holds them.
    */
-  private keepScan(records: Int32Array, first: number, upTo: number): number {
+  private keepScan(into: Int32Array | undefined, records: Int32Array, first: number, chunkBytes: number): Int32Array {
     const need = first * SCAN_RECORD + records.length;
-    if (this.scanBuf.length < need) {
-      const grown = new Int32Array(Math.max(need, this.scanBuf.length * 2));
-      grown.set(this.scanBuf);
-      this.scanBuf = grown;
+    if (into === undefined || into.length < need) {
+      // (a first guess of the batch's lines: one per 64 bytes of the chunk)
+      const grown = new Int32Array(Math.max(need, into === undefined ? (chunkBytes >> 6) * SCAN_RECORD : into.length * 2));
+      if (into !== undefined) grown.set(into);
+      into = grown;
     }
-    const buf = this.scanBuf;
-    buf.fill(0, Math.max(upTo, 0) * SCAN_RECORD, first * SCAN_RECORD);
-    buf.set(records, first * SCAN_RECORD);
-    return first + records.length / SCAN_RECORD;
+    into.set(records, first * SCAN_RECORD);
+    return into;
   }
 
   /**

@@ -596,8 +596,49 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   let scanProcess: string | undefined;
   let scanLineNo = -1;
 
-  /** {@link parseCore} of a line the line scanner read: its record `s[o]`… (status 1) instead of the text. */
+  // RFC 3339 stamps of scanned lines: the last day's midnight (UTC) and whether that day exists.
+  let isoDay = -1;
+  let isoMidnight = NaN;
+  let isoExists = false;
+
+  /**
+   * {@link isoTime} of a scanned RFC 3339 stamp: year, month (1–12 as written), day, hh<<14|mm<<7|ss,
+   * milliseconds, zone minutes and whether there is a zone. Date.UTC and the day check run once per day: midnight
+   * plus the time of day is what Date.UTC gives for a valid clock, and a time of day of 24 h or more (23:59:60,
+   * a fraction rounded up to 1000 ms) falls on the next day, which isoTime refuses.
+   */
+  function isoScanned(y: number, mo: number, d: number, hms: number, ms: number, zone: number, hasZone: number): number | string {
+    const hh = hms >> 14;
+    const mi = (hms >> 7) & 127;
+    const se = hms & 127;
+    const day = (y * 100 + mo) * 100 + d;
+    if (day !== isoDay) {
+      isoDay = day;
+      isoMidnight = Date.UTC(y, mo - 1, d);
+      isoExists = new Date(isoMidnight).getUTCDate() === d;
+    }
+    const inDay = ((hh * 60 + mi) * 60 + se) * 1000 + ms;
+    if (!isoExists || inDay >= 86400000 || hh > 23 || mi > 59 || se > 60) return "invalid date or time in the timestamp";
+    return isoMidnight + inDay - (hasZone === 1 ? zone * 60000 : offsetMs);
+  }
+
+  /** {@link parseCore} of a line the line scanner read: its record `s[o]`… (status 1 or 2) instead of the text. */
   function scannedCore(text: string, lineNo: number, s: Int32Array, o: number): LogEvent | string {
+    let time: number;
+    if (s[o] === 2) {
+      const t = isoScanned(s[o + 2], s[o + 3], s[o + 4], s[o + 5], s[o + 20], s[o + 21], s[o + 22]);
+      if (typeof t === "string") return t;
+      time = t;
+    } else {
+      const r = classicScanned(s, o);
+      if (typeof r === "string") return r;
+      time = r;
+    }
+    return scannedEvent(text, lineNo, s, o, time);
+  }
+
+  /** The time of a scanned classic stamp (`MMM dd HH:MM:SS`), through the same cache and year rules as parseCore. */
+  function classicScanned(s: Int32Array, o: number): number | string {
     const key = s[o + 2];
     const a = key >> 14;
     const b = (key >> 7) & 127;
@@ -629,6 +670,11 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       if (month === 1 && day === 29) feb29Years.add(lastYear);
       lastStamp = stamp;
     }
+    return time;
+  }
+
+  /** The event of a scanned line whose time is `time`. */
+  function scannedEvent(text: string, lineNo: number, s: Int32Array, o: number, time: number): LogEvent {
     const flags = s[o + 12];
     const follows = scanLineNo === lineNo - 1;
     const host = (flags & 1) !== 0 && follows ? scanHost : text.slice(s[o + 6], s[o + 7]);

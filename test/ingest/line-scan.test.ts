@@ -109,6 +109,30 @@ const HEADERS = [
   "Foo  1 10:00:00 h sshd[1]: ",
   "<38>Apr  1 10:00:00 h sshd[1]: ",
   "2025-04-01T10:00:00.5+02:00 h sshd[1]: ",
+  "2025-04-01T10:00:00.123456+01:00 LabSZ sshd[1]: ",
+  "2025-04-01T10:00:00.123456+01:00 LabSZ sshd[2]: ",
+  "2025-04-01 10:00:00 LabSZ sshd[2]: ",
+  "2025-04-01T10:00:00Z h sshd[2]: ",
+  "2025-04-01T10:00:00-0530 h sshd[2]: ",
+  "2025-04-01T10:00:00.0005Z h sshd[2]: ",
+  "2025-04-01T10:00:00.1235Z h sshd[2]: ",
+  "2025-04-01T10:00:00.0015+00:00 h sshd[2]: ",
+  "2025-04-01T23:59:59.9995Z h sshd[2]: ",
+  "2025-04-01T23:59:59.999999999Z h sshd[2]: ",
+  "2025-04-01T10:00:00.1234567890Z h sshd[2]: ",
+  "2025-04-01T10:00:00.+01:00 h sshd[2]: ",
+  "2025-04-01T10:00:00+01:0 h sshd[2]: ",
+  "2025-04-01T10:00:00+01 h sshd[2]: ",
+  "2025-04-01T23:59:60Z h sshd[2]: ",
+  "2025-04-01t10:00:00Z h sshd[2]: ",
+  "2025-02-29T10:00:00Z h sshd[2]: ",
+  "2024-02-29T10:00:00Z h sshd[2]: ",
+  "2025-13-01T10:00:00Z h sshd[2]: ",
+  "2025-00-10T10:00:00Z h sshd[2]: ",
+  "2025-04-31T10:00:00Z h sshd[2]: ",
+  "2025-04-01T24:00:00Z h sshd[2]: ",
+  "0099-04-01T10:00:00Z h sshd[2]: ",
+  "2025-4-01T10:00:00Z h sshd[2]: ",
   "May 31 10:00:00 h:x sshd[1]: ",
   "Jun 30 10:00:00 " + "h".repeat(70) + " sshd[1]: ",
   "Jul  4 10:00:00 h " + "t".repeat(70) + "[1]: ",
@@ -161,6 +185,16 @@ describe("WebAssembly line scanner = the JavaScript parser alone", () => {
     expect(lines).toBeGreaterThanOrEqual(40 * simple.length);
     expect(scanned).toBeGreaterThan(lines * 0.6);
     expect(scanned).toBeLessThan(lines); // (folds, <PRI>, RFC 3339 stamps and the other odd headers are not scanned)
+  });
+
+  it("RFC 3339 stamps (rsyslog's high-precision format) are scanned too", () => {
+    const file = write("iso.log", simple.map((m, i) => `2025-04-01T10:00:${String(i % 60).padStart(2, "0")}.${String(i * 7919).padStart(6, "0")}+01:00 LabSZ sshd[${i}]: ${m}`));
+    const splitter = new LineSplitter(65536);
+    splitter.scanner = lineScanner();
+    const b = splitter.push(fs.readFileSync(file));
+    const statuses = (b?.texts ?? []).map((_t, i) => b?.scan?.[i * SCAN_RECORD]);
+    expect(statuses.length).toBe(simple.length);
+    expect(statuses.every((x) => x === 2)).toBe(true);
   });
 
   it("generated shapes and neighbours under every header, LF, CRLF and CR-only files (pieces and chunks crossed)", async () => {
