@@ -888,15 +888,19 @@ export function scannedFields(kind: number, invalidUser: boolean): AuthFacts["fi
     case 2:
       return (invalidUser ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"];
     case 4:
-      return { code: 11, reason: "Bye Bye" };
+      return BYE_FIELDS as AuthFacts["fields"];
     case 7:
     case 9:
       return SSHD_SERVICE_FIELDS as AuthFacts["fields"];
     case 8:
-      return { by: null, service: "sshd" };
+      return SSHD_OPENED_FIELDS as AuthFacts["fields"];
   }
   return undefined;
 }
+
+// Shared like PASSWORD_FIELDS (the JavaScript fast paths make a new object with the same values each time).
+const BYE_FIELDS = Object.freeze({ code: 11, reason: "Bye Bye" });
+const SSHD_OPENED_FIELDS = Object.freeze({ by: null, service: "sshd" });
 
 /**
  * Whether the fast paths are on ({@link setAuthFastPaths}): the line scanner's classifications are used only
