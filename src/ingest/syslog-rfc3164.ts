@@ -250,6 +250,26 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     return dayStart + secs * 1000 - offsetMs;
   }
 
+  /**
+   * The time of a classic stamp (month letters `a b c`, `month` 0–11, or -2: from the letters), through the
+   * one-entry cache: the same letters, day and clock as the last stamp resolved give its time; else it is
+   * resolved (year rules) and cached. A reject reason for a month or date that is not one.
+   */
+  function stampTime(a: number, b: number, c: number, month: number, day: number, hh: number, mi: number, se: number, clock: number): number | string {
+    if (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock) return lastTime;
+    if (month === -2) month = monthIndex(a, b, c);
+    if (month < 0) return SHAPE;
+    const r = resolveTime(month, day, hh, mi, se);
+    if (typeof r === "string") return r;
+    lastA = a;
+    lastB = b;
+    lastC = c;
+    lastDay = day;
+    lastClock = clock;
+    lastTime = r;
+    return r;
+  }
+
   /** One line into an event (the events of a folded line) or a reject reason; `stamp` set while deciding. */
   let stamp: Stamp | undefined;
   function parseCore(text: string, lineNo: number): LogEvent | LogEvent[] | string {
@@ -341,20 +361,11 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
         end = k;
       }
       if (text.charCodeAt(end) !== 32) return SHAPE;
-      if (same || (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock)) {
-        time = lastTime;
-      } else {
-        const month = monthIndex(a, b, c);
-        if (month < 0) return SHAPE;
-        const r = resolveTime(month, day, hh, mi, se);
+      if (same) time = lastTime;
+      else {
+        const r = stampTime(a, b, c, -2, day, hh, mi, se, clock);
         if (typeof r === "string") return r;
         time = r;
-        lastA = a;
-        lastB = b;
-        lastC = c;
-        lastDay = day;
-        lastClock = clock;
-        lastTime = r;
       }
       if (!same) {
         lastHead = head;
@@ -649,20 +660,8 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     const mi = (hms >> 7) & 127;
     const se = hms & 127;
     const clock = (hh * 60 + mi) * 60 + se;
-    let time: number;
-    if (a === lastA && b === lastB && c === lastC && day === lastDay && clock === lastClock) {
-      time = lastTime;
-    } else {
-      const r = resolveTime(s[o + 3], day, hh, mi, se);
-      if (typeof r === "string") return r;
-      time = r;
-      lastA = a;
-      lastB = b;
-      lastC = c;
-      lastDay = day;
-      lastClock = clock;
-      lastTime = r;
-    }
+    const time = stampTime(a, b, c, s[o + 3], day, hh, mi, se, clock);
+    if (typeof time === "string") return time;
     lastHead = ""; // parseCore's text cache: not filled here
     if (deciding) {
       const month = s[o + 3];
