@@ -57,6 +57,13 @@ function checkBuild() {
   else report('library build (dist/)', 'fail', state.why, 'npm run build (npm start and npm run notebooks also rebuild it)');
 }
 
+function checkLineScanner() {
+  const { lineScannerProblem } = require(path.join(repoRoot, 'dist', 'ingest', 'line-scan.js'));
+  const problem = lineScannerProblem();
+  if (problem === undefined) report('fast log reader', 'ok', 'the WebAssembly line scanner runs here (SIMD)');
+  else report('fast log reader', 'warn', `the WebAssembly line scanner cannot run here (${problem}): logs are read in JavaScript, with the same results, about a sixth slower`, 'nothing to fix for a workshop; a machine whose CPU has SSE4.1 (x86-64) or any arm64 runs it');
+}
+
 function checkJupyter() {
   const { findPython, kernelDir } = require('./jupyter');
   const python = findPython('start');
@@ -191,6 +198,7 @@ function main() {
   run('Node.js', checkNode);
   run('npm packages', checkInstall);
   run('library build (dist/)', checkBuild);
+  if (checks.some((c) => c.name === 'library build (dist/)' && c.status === 'ok')) run('fast log reader', checkLineScanner);
   const { python, registered } = run('Jupyter Notebook', checkJupyter) ?? {};
   if (!args.includes('--quick') && python && registered) run('kernel starts', () => checkKernelStarts(python));
   run('Chromium', checkChromium);

@@ -89,15 +89,44 @@ export class LineScanner {
 }
 
 let instance: LineScanner | undefined;
+/** Why the module could not be made on this machine (a CPU or runtime without WebAssembly SIMD), if it could not. */
+let unavailable: string | undefined;
 
 /**
- * This thread's {@link LineScanner}, made on first use; undefined when it is turned off ({@link setLineScanner}:
- * the parser then reads every line in JavaScript).
+ * This thread's {@link LineScanner}, made on first use; undefined when it is turned off ({@link setLineScanner})
+ * or cannot run here (WebAssembly SIMD needs SSE4.1 on x86-64; every arm64 has it): the parser then reads every
+ * line in JavaScript, with the same results, only slower.
  *
  * @example
  * lineScanner() instanceof LineScanner // true
  */
 export function lineScanner(): LineScanner | undefined {
-  if (!enabled) return undefined;
-  return (instance ??= new LineScanner());
+  if (!enabled || unavailable !== undefined) return undefined;
+  if (instance === undefined) {
+    try {
+      instance = new LineScanner();
+    } catch (e) {
+      unavailable = (e as Error).message;
+      return undefined;
+    }
+  }
+  return instance;
+}
+
+/**
+ * Why the {@link LineScanner} cannot run on this machine (the WebAssembly compiler's message), or undefined when
+ * it runs. For `npm run doctor`: without it logs are read in JavaScript, with the same results.
+ *
+ * @example
+ * lineScannerProblem() // undefined (it runs here)
+ */
+export function lineScannerProblem(): string | undefined {
+  if (instance !== undefined) return undefined;
+  const was = setLineScanner(true);
+  try {
+    lineScanner();
+  } finally {
+    setLineScanner(was);
+  }
+  return unavailable;
 }

@@ -256,6 +256,21 @@ describe("WebAssembly line scanner = the JavaScript parser alone", () => {
     }
   }, 120_000);
 
+  it("a runtime without WebAssembly (node --jitless) reads every line in JavaScript: the same events, and doctor's reason", () => {
+    const script = `
+      const { lineScannerProblem } = require(${JSON.stringify(path.join(root, "dist/ingest/line-scan.js"))});
+      const { parseLog } = require(${JSON.stringify(path.join(root, "dist/ingest/parse-log.js"))});
+      parseLog(${JSON.stringify(path.join(root, "data/sim/auth.log"))}, { format: "rfc3164", year: 2025 })
+        .then((r) => process.stdout.write(JSON.stringify({ problem: lineScannerProblem(), events: r.events })));`;
+    const run = (flags: string[]) => JSON.parse(execFileSync(process.execPath, [...flags, "-e", script], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+    const without = run(["--jitless"]);
+    const withScanner = run([]);
+    expect(without.problem).toMatch(/\S/);
+    expect(withScanner.problem).toBeUndefined();
+    expect(without.events.length).toBe(1235);
+    expect(JSON.stringify(without.events)).toBe(JSON.stringify(withScanner.events));
+  }, 120_000);
+
   it("three worker threads (each with its own scanner) count what one thread without it counts", async () => {
     const file = write("threads.log", linesOf(simple.concat(mutations(9, 4000)), 6));
     const run = async (threads: number) => {
