@@ -218,6 +218,7 @@ export function parseRange(job: RangeJob, into?: WindowAccumulator): RangeResult
     const atGate = structuredClone(driver.counts);
     hooks.openGate();
     gate = true;
+    splitter.reuseScan = true; // (from here each batch is fed before the next chunk is cut)
     for (const c of read(job.start, job.end)) {
       const b = splitter.push(c);
       if (b !== undefined) feed(b);

@@ -357,6 +357,12 @@ export class LineSplitter {
    * with the batch ({@link TextBatch.scan}). The parser's choice: set it once the format is known.
    */
   scanner: LineScanner | undefined;
+  /**
+   * Reuse one array for every batch's {@link TextBatch.scan} (each push then overwrites the last batch's
+   * records). Only for a reader that consumes each batch before it pushes the next chunk.
+   */
+  reuseScan = false;
+  private scanPool: Int32Array | undefined;
 
   constructor(
     private readonly max: number,
@@ -380,7 +386,14 @@ export class LineSplitter {
     this.held = [];
     if (last !== undefined) held.push(last);
     let out: TextBatch | undefined;
-    for (const c of held) out = joinBatches(out, this.push(c));
+    // (batches joined here must keep their records: no reuse while replaying)
+    const reuse = this.reuseScan;
+    this.reuseScan = false;
+    try {
+      for (const c of held) out = joinBatches(out, this.push(c));
+    } finally {
+      this.reuseScan = reuse;
+    }
     return out;
   }
 
@@ -451,6 +464,7 @@ export class LineSplitter {
     }
     let lineNo = this.lineNo;
     let scanRecords: Int32Array | undefined;
+    let scanUpTo = 0; // lines of the batch whose record slots are written (scanned, or zeros)
     if (start <= lastNl) {
       // Fast path: when the region of complete lines is valid UTF-8, decode it in pieces of at most
       // DECODE_PIECE bytes cut at line ends (V8 allocates larger strings in its large-object space, several
@@ -494,7 +508,8 @@ export class LineSplitter {
             }
           }
           if (scanned !== undefined && scanned.length === (texts.length - scanFrom) * SCAN_RECORD) {
-            scanRecords = this.keepScan(scanRecords, scanned, scanFrom, chunk.length);
+            scanRecords = this.keepScan(scanRecords, scanned, scanFrom, chunk.length, scanUpTo);
+            scanUpTo = texts.length;
           }
           from = to;
         }
@@ -527,27 +542,33 @@ export class LineSplitter {
     let scan = scanRecords;
     if (scan !== undefined) {
       const n = texts.length * SCAN_RECORD;
-      if (scan.length > n) scan = scan.subarray(0, n);
-      else if (scan.length < n) {
-        scan = new Int32Array(n);
-        scan.set(scanRecords as Int32Array);
+      if (scan.length < n) {
+        const grown = new Int32Array(n);
+        grown.set(scan);
+        scan = grown;
       }
+      if (this.reuseScan) this.scanPool = scan;
+      scan.fill(0, scanUpTo * SCAN_RECORD, n); // lines after the last scanned piece
+      if (scan.length > n) scan = scan.subarray(0, n);
     }
     return eol === 10 ? { texts, firstLineNo, flags: flagsOf, scan } : { texts, firstLineNo, flags: flagsOf, lineEnding: "cr", scan };
   }
 
   /**
-   * Put the records of lines `first`… of this batch into `into` (grown when short: zero-filled, so lines not
-   * scanned read status 0); returns the array that holds them.
+   * Put the records of lines `first`… of this batch into `into` (the reused array, or a new one, when none
+   * yet; grown when short), lines `upTo`… before them (not scanned) set to zeros (status 0); returns the array
+   * that holds them.
    */
-  private keepScan(into: Int32Array | undefined, records: Int32Array, first: number, chunkBytes: number): Int32Array {
+  private keepScan(into: Int32Array | undefined, records: Int32Array, first: number, chunkBytes: number, upTo: number): Int32Array {
+    if (into === undefined && this.reuseScan) into = this.scanPool;
     const need = first * SCAN_RECORD + records.length;
     if (into === undefined || into.length < need) {
       // (a first guess of the batch's lines: one per 64 bytes of the chunk)
       const grown = new Int32Array(Math.max(need, into === undefined ? (chunkBytes >> 6) * SCAN_RECORD : into.length * 2));
-      if (into !== undefined) grown.set(into);
+      if (into !== undefined) grown.set(into.subarray(0, upTo * SCAN_RECORD));
       into = grown;
     }
+    into.fill(0, upTo * SCAN_RECORD, first * SCAN_RECORD);
     into.set(records, first * SCAN_RECORD);
     return into;
   }
@@ -627,7 +648,10 @@ export async function* readTextBatches(
       readError = `stopped reading ${typeof source === "string" ? source : "the input stream"} after maxBytes = ${maxTotal} bytes (decompressed); raise maxBytes (CLI: --max-bytes) to read more`;
     }
     total += raw.length;
-    if (scanning !== undefined) splitter.scanner = scanning.scanner;
+    if (scanning !== undefined) {
+      splitter.scanner = scanning.scanner;
+      splitter.reuseScan = true; // (this generator's reader consumes each batch before asking for the next)
+    }
     const batch = splitter.push(typeof raw === "string" ? Buffer.from(raw, "utf8") : raw);
     if (batch !== undefined) yield batch;
     if (readError !== undefined) {
