@@ -400,14 +400,14 @@ function receivedDisconnectFast(message: string): AuthFacts | undefined {
     // ": 11: Bye Bye" (13 characters) and " [preauth]" (10) after the address
     const n = message.length;
     const ipEnd = message.charCodeAt(n - 1) === 93 /* ] */ ? n - 23 : n - 13;
-    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), undefined, { code: 11, reason: "Bye Bye" });
+    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), undefined, BYE_FIELDS as AuthFacts["fields"]);
   }
   RECEIVED_BYE_PORT_Y.lastIndex = 0;
   if (RECEIVED_BYE_PORT_Y.test(message)) {
     // The address (no space, no colon) ends at the first space; " port " and the digits follow.
     const ipEnd = message.indexOf(" ", 25);
     const portNo = portAt(message, ipEnd + 6, digitsEnd(message, ipEnd + 6));
-    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), portNo, { code: 11, reason: "Bye Bye" });
+    return facts("disconnect", undefined, undefined, message.slice(25, ipEnd), portNo, BYE_FIELDS as AuthFacts["fields"]);
   }
   if (message.indexOf("Received disconnect from ") !== 0) return undefined;
   // The run of [^ :] from 25 ends at the first colon or space, whichever comes first.
@@ -493,6 +493,9 @@ const PAM_SSHD_OPENED_Y = /pam_unix\(sshd:session\): session opened for user \S+
 const PAM_SSHD_CLOSED = "pam_unix(sshd:session): session closed for user ";
 
 const SSHD_SERVICE_FIELDS = Object.freeze({ service: "sshd" });
+/** The fields of sshd's commonest disconnect and session-opened lines, shared by the fast paths and the scanner. */
+const BYE_FIELDS = Object.freeze({ code: 11, reason: "Bye Bye" });
+const SSHD_OPENED_FIELDS = Object.freeze({ by: null, service: "sshd" });
 
 /**
  * Fast path for `pam_unix(SERVICE:TYPE): authentication failure; … rhost=H … user=U` and `… session
@@ -513,7 +516,7 @@ function pamFast(message: string): AuthFacts | undefined {
     // "W by (uid=0)" to the end (11 characters after W): BY is empty (null), U is W without a "(uid=N)" suffix.
     const w = PAM_SSHD_OPENED.length;
     const wEnd = message.length - 11;
-    return facts("session_opened", undefined, message.slice(w, uidSuffixStart(message, w + 1, wEnd)), undefined, undefined, { by: null, service: "sshd" });
+    return facts("session_opened", undefined, message.slice(w, uidSuffixStart(message, w + 1, wEnd)), undefined, undefined, SSHD_OPENED_FIELDS as AuthFacts["fields"]);
   }
   if (message.indexOf(PAM_SSHD_CLOSED) === 0) {
     const w = PAM_SSHD_CLOSED.length;
@@ -898,9 +901,6 @@ export function scannedFields(kind: number, invalidUser: boolean): AuthFacts["fi
   return undefined;
 }
 
-// Shared like PASSWORD_FIELDS (the JavaScript fast paths make a new object with the same values each time).
-const BYE_FIELDS = Object.freeze({ code: 11, reason: "Bye Bye" });
-const SSHD_OPENED_FIELDS = Object.freeze({ by: null, service: "sshd" });
 
 /**
  * Whether the fast paths are on ({@link setAuthFastPaths}): the line scanner's classifications are used only

@@ -46,6 +46,7 @@ export function withNamedZones(format: LogFormat): LogFormat {
       const drain = inner.drain;
       return {
         parseLine: (text, lineNo) => move(inner.parseLine(text, lineNo), text),
+        parseScanned: inner.parseScanned ? (text, lineNo, scan, at) => move(inner.parseScanned!(text, lineNo, scan, at), text) : undefined,
         finish: inner.finish ? () => move(inner.finish!(), undefined) : undefined,
         drain: drain
           ? (final) =>
