@@ -24,3 +24,21 @@ export function compileEventFilter(filter: EventFilter | undefined, name = "filt
   }
   throw new OptionError(`Expected \`${name}\` to be an event type, a list of them, or a predicate, got ${typeof filter}`);
 }
+
+/**
+ * For the companion rule: which event types a filter counts (every type without a filter), or undefined for a
+ * predicate, which decides about companions itself.
+ *
+ * @example
+ * countsTypeOf(["failed_password", "auth_failure"])?.("failed_password") // true
+ * countsTypeOf((e) => e.outcome === "failure") // undefined
+ */
+export function countsTypeOf(filter: EventFilter | undefined): ((eventType: string) => boolean) | undefined {
+  if (filter === undefined) return () => true;
+  if (typeof filter === "string") return (t) => t === filter;
+  if (Array.isArray(filter)) {
+    const set = new Set(filter as readonly string[]);
+    return (t) => set.has(t);
+  }
+  return undefined;
+}
