@@ -42,7 +42,7 @@ export interface AlertTimelineOptions {
  * @example
  * const cmp = compareRulesWithDetectors({ rules: loadSigmaRules("data/rules") });
  * const spec = alertTimelineChart({ firings: cmp.firings, attacks: cmp.attacks });
- * spec.data.map((t) => t.name) // ["on an attack (131)", "false positive (41)"]
+ * spec.data.map((t) => t.name) // ["on an attack (132)", "false positive (41)"]
  * show(spec);
  */
 export function alertTimelineChart(options: AlertTimelineOptions): PlotlySpec {

@@ -293,7 +293,7 @@ export class EntityBaseline extends BaseDetector<BaselineModel> {
    * const why = det.explain(f.matrix)[91]; // root, 10:00–11:00 UTC on 6 March
    * [why.baseline, why.historyRows]; // ["entity", 12]
    * f.columns[why.features[0].column]; // "failures"
-   * why.features[0]; // { column: 2, actual: 214, typical: 0, scale: 0.37065, deviation: 577.36 }: (214 - 0) / 0.37065
+   * why.features[0]; // { column: 2, actual: 285, typical: 0, scale: 0.7413, deviation: 384.46 }: (285 - 0) / 0.7413
    */
   explain(X: Matrix): RowExplanation[] {
     const { model, dense } = this.fittedInput(X);

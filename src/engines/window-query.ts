@@ -107,7 +107,7 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   };
   /** SQL: a companion whose attempt's type is counted too (skipped: the attempt counts once). */
   const skip = (into: string[]): string =>
-    companionTypes ? `(companion = 1 AND coalesce(companion_type, '') <> '' AND ${counts("coalesce(companion_type, '')", into)})` : "1 = 0";
+    companionTypes && filter !== undefined ? `(companion = 1 AND coalesce(companion_type, '') <> '' AND ${counts("coalesce(companion_type, '')", into)})` : "1 = 0";
   const aggs: string[] = [];
   for (const k of p.numericKeys) {
     const sql = NUMERIC_SQL[k];

@@ -141,7 +141,7 @@ export const SIM_AUTH_COLUMNS: readonly string[] = ["failures", "distinctUsers",
  *
  * @example
  * const sim = simulatedAuthWindows({ seed: 0 });
- * [sim.rows, sim.anomalies, sim.columns]; // [161, 22, ["failures", "distinctUsers", "count", "successes"]]
+ * [sim.rows, sim.anomalies, sim.columns]; // [162, 22, ["failures", "distinctUsers", "count", "successes"]]
  */
 export function simulatedAuthWindows(options: SimulatedAuthWindowsOptions = {}): ComparisonDataset {
   checkOptions(options, SIMULATED_AUTH_WINDOWS_OPTIONS_KEYS, "simulatedAuthWindows");

@@ -110,8 +110,8 @@ export interface EntityFeaturesOptions {
   /** Share of all events below which a target value is rare (`rare_targets`), in (0, 1). Default: 0.01. */
   readonly rareBelow?: number;
   /**
-   * Events taken into account (e.g. ['failed_password', 'accepted_password']). Default: all. A companion
-   * record is skipped when its attempt's type is taken too (as in `windowCounts`: one attempt, one event).
+   * Events taken into account (e.g. ['failed_password', 'accepted_password']). Default: all. With a type or a
+   * list, a companion record is skipped when its attempt's type is taken too (as in `windowCounts`).
    */
   readonly filter?: EventFilter;
   /**
@@ -216,7 +216,7 @@ interface Agg {
  * @example
  * const f = entityFeatures(events, { by: "srcIp", window: "1h", features: ["count", "distinct_targets"] });
  * f.toRows().slice(0, 2); // [[1, 1], [6, 1]]: 10.0.1.20 logs in as one user
- * f.toRows().filter(([, targets]) => targets > 10); // [[314, 11], [158, 16], [78, 16]]: users tried in an hour (PAM companions of an attempt counted with it)
+ * f.toRows().filter(([, targets]) => targets > 10); // [[485, 11], [177, 16], [87, 16]]: users tried in an hour
  * f.units.distinct_targets; // "distinct user values in the window"
  */
 export function entityFeatures(events: readonly LogEvent[], options: EntityFeaturesOptions = {}): EntityFeatures {

@@ -26,15 +26,17 @@ export function compileEventFilter(filter: EventFilter | undefined, name = "filt
 }
 
 /**
- * For the companion rule: which event types a filter counts (every type without a filter), or undefined for a
- * predicate, which decides about companions itself.
+ * For the companion rule (a companion record is skipped when its attempt's type is counted too): which event
+ * types a filter of event types counts; undefined without a filter (every record is counted, companions
+ * included: the `failures` feature counts attempts) and for a predicate, which decides about companions itself.
  *
  * @example
  * countsTypeOf(["failed_password", "auth_failure"])?.("failed_password") // true
  * countsTypeOf((e) => e.outcome === "failure") // undefined
+ * countsTypeOf(undefined) // undefined
  */
 export function countsTypeOf(filter: EventFilter | undefined): ((eventType: string) => boolean) | undefined {
-  if (filter === undefined) return () => true;
+  if (filter === undefined) return undefined;
   if (typeof filter === "string") return (t) => t === filter;
   if (Array.isArray(filter)) {
     const set = new Set(filter as readonly string[]);

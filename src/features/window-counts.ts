@@ -20,9 +20,10 @@ export interface WindowCountsOptions {
   readonly window?: string | number;
   /**
    * Events taken into account (e.g. 'failed_password'); the others are ignored entirely. Default: all events.
-   * One attempt is counted once: with an event type or a list (or no filter), a companion record (a PAM line
-   * beside sshd's `Failed password`, see `LogEvent.companionOf`) is skipped when its attempt's type is counted
-   * too (`skippedCompanions` says how many); a predicate decides alone (use `companionCounted` in it).
+   * One attempt is counted once: with an event type or a list, a companion record (a PAM line beside sshd's
+   * `Failed password`, see `LogEvent.companionOf`) is skipped when its attempt's type is counted too
+   * (`skippedCompanions` says how many); a predicate decides alone (use `companionCounted` in it). Without a
+   * filter every record is counted (the `failures` column counts attempts once).
    */
   readonly filter?: EventFilter;
   /** Columns. Default: ['count']. */

@@ -70,7 +70,7 @@ export function checkDryRun(value: unknown, where = "dryRun"): boolean {
  * the nftables command, the usermod command, or the ticket JSON. Throws a DataError on invalid targets.
  *
  * @example
- * previewAction(action).split(";")[0] // "ALERT [medium] 198.51.100.23 (ip): anomaly 92.7/100, decision -0.1375 by iforest"
+ * previewAction(action).split(";")[0] // "ALERT [medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
  */
 export function previewAction(action: PlannedAction): string {
   const kind: ActionKind = action.kind;

@@ -46,7 +46,7 @@ export interface WatchLogOptions {
   readonly window?: string | number;
   /**
    * Count only these event types (e.g. 'failed_password'). Default: every event. A companion record (PAM
-   * beside sshd, `LogEvent.companionOf`) is not counted when its attempt's type is: one attempt, one event.
+   * beside sshd, `LogEvent.companionOf`) is not counted when its attempt's type is listed too: one attempt, one event.
    */
   readonly event?: string | readonly string[];
   /** Allowed lateness: how far behind the latest event time an event may arrive and still count ('30s', ms, 0). Default: '30s'. */
@@ -284,7 +284,7 @@ class Watch {
   private readonly entity: (e: LogEvent) => string | undefined;
   private readonly filter: ((e: LogEvent) => boolean) | undefined;
   /** The event types counted (for the companion rule: one attempt, one event). */
-  private readonly countsType: (eventType: string) => boolean;
+  private readonly countsType: ((eventType: string) => boolean) | undefined;
   private readonly eventList: readonly string[] | null;
   private readonly detector: Detector;
   private readonly policy: ResponsePolicy;
@@ -328,7 +328,7 @@ class Watch {
     this.entityType = entityTypeOf(this.by);
     this.entity = entityGetter(this.entityType === "ip" ? "srcIp" : this.entityType);
     this.filter = compileEventFilter(o.event, "event");
-    this.countsType = countsTypeOf(o.event) ?? (() => true);
+    this.countsType = countsTypeOf(o.event);
     this.eventList = o.event === undefined ? null : typeof o.event === "string" ? [o.event] : [...o.event];
     if (o.detector !== undefined && o.threshold !== undefined) throw new OptionError("Pass either `detector` or `threshold` (a count rule), not both");
     if (o.featureNames !== undefined && (o.featureNames.length !== 1 || o.featureNames[0] !== "count")) {
@@ -567,7 +567,7 @@ class Watch {
     this.settle(e.lineNo);
     if (this.filter !== undefined && !this.filter(e)) return;
     // A companion record whose attempt's own record is counted too (PAM beside sshd): the attempt counts once.
-    if (e.companionOf !== undefined && !companionCounted(e, this.countsType)) return;
+    if (e.companionOf !== undefined && this.countsType !== undefined && !companionCounted(e, this.countsType)) return;
     const name = this.entity(e);
     if (name === undefined || name === "" || !Number.isFinite(e.time)) {
       this.skipped++;

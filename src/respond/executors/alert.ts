@@ -62,7 +62,7 @@ export interface SlackPayload {
  * bidi and line-break characters from logs as visible escapes (one line per event).
  *
  * @example
- * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 92.7/100, decision -0.1375 by iforest"
+ * slackPayload(action).text.split(";")[0] // "[medium] 198.51.100.23 (ip): anomaly 93.3/100, decision -0.1417 by iforest"
  */
 export function slackPayload(action: PlannedAction): SlackPayload {
   const ev = action.evidence;
