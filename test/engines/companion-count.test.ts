@@ -12,6 +12,7 @@ import { loadFiles } from "../../src/engines/load";
 import { companionCounted, type LogEvent } from "../../src/events";
 import { entityFeatures } from "../../src/features/entity-features";
 import { WindowAccumulator, windowCounts } from "../../src/features/window-counts";
+import { featurizeLog } from "../../src/features/featurize-log";
 import { parseLog } from "../../src/ingest/parse-log";
 import { watchLog } from "../../src/watch/watcher";
 import { loghubFile, loghubPresent } from "../ingest/csv-fixture";
@@ -97,6 +98,17 @@ describe.skipIf(!loghubPresent)("an attempt logged by sshd and PAM is counted on
     expect(a.finish().skippedCompanions).toBe(paired);
     const ef = entityFeatures(events, { filter: BOTH, window: "5m" });
     expect([ef.counted, ef.skippedCompanions]).toEqual([w.counted, paired]);
+  });
+
+  it("parallel reading (byte ranges, in process and through worker threads) counts and skips the same companions", async () => {
+    const w = windowCounts(events, { filter: BOTH, window: "5m", zeroFill: false });
+    for (const inProcess of [true, false]) {
+      for (const threads of [2, 3]) {
+        const r = await featurizeLog(loghubFile("OpenSSH"), { parse: { year: 2015 }, window: { filter: BOTH, window: "5m", zeroFill: false }, threads, minParallelBytes: 0, warmupBytes: 4096, inProcess });
+        expect(r.parallel.ranges, `${threads} threads`).toBeGreaterThan(1);
+        expect(canonical(r.features), `${threads} threads`).toEqual(canonical(w));
+      }
+    }
   });
 
   it("fit and watch count the same way", async () => {
