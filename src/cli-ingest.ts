@@ -239,3 +239,16 @@ export function summaryText(s: ParseSummary, extra: string): string {
       extra,
   );
 }
+
+/**
+ * The line saying how many companion records the count skipped (a PAM `authentication failure` or `Invalid
+ * user` line paired with sshd's record of the same attempt, whose type the count took too): "" when none.
+ *
+ * @example
+ * companionNote(869) // "siemlab: 869 companion records skipped: their attempt's sshd record is counted\n"
+ * companionNote(0) // ""
+ */
+export function companionNote(skipped: number): string {
+  if (!(skipped > 0)) return "";
+  return `siemlab: ${skipped} companion record${skipped === 1 ? "" : "s"} skipped: their attempt's sshd record is counted\n`;
+}

@@ -8,19 +8,21 @@ import { csvCell, safeJsonLine } from "./terminal-text";
 
 /**
  * The columns of `siemlab parse --csv`, in order (`fields` is the format-specific extras as JSON text;
- * `companionOf` and `folded` as in {@link LogEvent}, empty when absent).
+ * `companionOf`, `folded` and `companionType` as in {@link LogEvent}, empty when absent).
  */
-export const PARSE_CSV_COLUMNS = ["lineNo", "time", "eventType", "outcome", "user", "srcIp", "srcPort", "host", "process", "pid", "level", "message", "fields", "companionOf", "folded"] as const;
+export const PARSE_CSV_COLUMNS = ["lineNo", "time", "eventType", "outcome", "user", "srcIp", "srcPort", "host", "process", "pid", "level", "message", "fields", "companionOf", "folded", "companionType"] as const;
 
 /**
  * One event as the JSON object `siemlab parse` writes: `time` in ISO 8601 UTC (null when the line had
  * none), absent fields left out, `fields` kept as parsed. `companionOf` (the line of the record this one is
- * a companion of: count attempts without it, as siemlab does) and `folded` (the N of a `message repeated N
+ * a companion of), `companionType` (that record's event type: a count that takes this type skips the
+ * companion, as siemlab does) and `folded` (the N of a `message repeated N
  * times` line) are written when set, so a downstream tool can count as siemlab counts.
  *
  * @example
  * eventRecord({ lineNo: 1, time: 0, eventType: "raw", message: "x" }) // { lineNo: 1, time: "1970-01-01T00:00:00.000Z", eventType: "raw", message: "x" }
  * eventRecord({ lineNo: 3, time: 0, eventType: "auth_failure", message: "x", companionOf: 4 }).companionOf // 4
+ * eventRecord({ lineNo: 3, time: 0, eventType: "auth_failure", message: "x", companionOf: 4, companionType: "failed_password" }).companionType // "failed_password"
  */
 export function eventRecord(e: LogEvent): Record<string, unknown> {
   return {
@@ -39,6 +41,7 @@ export function eventRecord(e: LogEvent): Record<string, unknown> {
     fields: e.fields,
     companionOf: e.companionOf,
     folded: e.folded,
+    companionType: e.companionOf === undefined ? undefined : e.companionType,
   };
 }
 
@@ -61,6 +64,7 @@ function csvRow(e: LogEvent): string {
     e.fields === undefined ? "" : csvCell(JSON.stringify(e.fields)),
     num(e.companionOf),
     num(e.folded),
+    e.companionOf === undefined ? "" : text(e.companionType),
   ].join(",");
 }
 

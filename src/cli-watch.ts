@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { ingestOptions, integerOption, parseCliArgs, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
+import { companionNote, ingestOptions, integerOption, parseCliArgs, summaryText, UsageError, withReferenceDate, type OptionValues } from "./cli-ingest";
 import { withSiemlabWarnings } from "./cli-warnings";
 import type { Detector } from "./detectors/types";
 import type { LoadedModel } from "./detectors/model-file";
@@ -462,7 +462,8 @@ async function fitMain(argv: readonly string[], io: IO): Promise<number> {
   io.stderr.write(
     summaryText(summary, "") +
       escapeControls(`siemlab: fitted ${detectorName} (contamination ${contamination}, seed ${seed}) on ${f.matrix.rows} windows (by ${by}, window ${window}, event ${event?.join(",") ?? "every event"}); it flags ${flagged} of them; saved to ${out}`) +
-      "\n",
+      "\n" +
+      companionNote(f.skippedCompanions),
   );
   return 0;
 }

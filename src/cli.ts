@@ -12,7 +12,7 @@ import { listLogFormats } from "./ingest/formats";
 import { parseLogStream, type ParseSummary } from "./ingest/parse-log";
 import { closestName, didYouMean } from "./options";
 import { writeSimulatedSamples } from "./simulate/attacks";
-import { ingestOptions, integerOption, parseCliArgs, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
+import { companionNote, ingestOptions, integerOption, parseCliArgs, RejectSample, summaryText, UsageError, withReferenceDate, writeAll } from "./cli-ingest";
 import { parseCommand } from "./cli-parse";
 import { withSiemlabWarnings } from "./cli-warnings";
 import { loadCommand, STORE_CLI_OPTIONS, STORE_HELP, storeFeatures } from "./cli-load";
@@ -83,7 +83,7 @@ Options for detect:
 
 Options for parse:
   --csv                write CSV (lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,
-                       level,message,fields,companionOf,folded) instead of JSON lines
+                       level,message,fields,companionOf,folded,companionType) instead of JSON lines
   --rejects FILE       write the rejects to FILE as JSON lines {lineNo, reason, raw} instead of stderr
 
 ${STORE_HELP.trimStart()}
@@ -91,8 +91,9 @@ Output: features/detect write CSV 'entity,window_start,count' (window_start in I
 adds 'score,flag' where score is the decision function (negative = outlier, scikit-learn's convention)
 and flag is 1 for outliers. parse writes one JSON object per event: lineNo, time (ISO 8601 UTC or null),
 eventType, outcome, user, srcIp, srcPort, host, process, pid, level, message, fields, companionOf (the
-line of the sshd record this PAM / Invalid-user record belongs to: count attempts without these, as
-siemlab does), folded (N of a 'repeated N times' line); absent ones are left out. Rejects go to stderr
+line of the sshd record this PAM / Invalid-user record belongs to), companionType (that record's event
+type: siemlab's counts skip the companion when they count that type too), folded (N of a 'repeated N
+times' line); absent ones are left out. Rejects go to stderr
 as 'line N: reason: "raw"'. Every command writes a summary on stderr: format,
 lines read, parsed, rejected, events by type, seconds and lines per second; features/detect also show the
 first rejects with their line numbers and reasons.
@@ -312,7 +313,7 @@ async function featuresCommand(
         `; ${rows} row${rows === 1 ? "" : "s"} written\n` +
         (features.zeroFillCap ? capText(features.zeroFillCap, features.windowMs) : "") +
         zoneAlignmentNote(str("tz"), features) +
-        companionNote(events, summary?.counts.companions ?? 0) +
+        companionNote(features.skippedCompanions) +
         // A log spread over weeks zero-fills to millions of rows: say how few hold anything.
         (!sparse && rows >= 100_000 && nonZero * 100 < rows ? `siemlab: note: ${nonZero} of the ${rows} rows are non-zero (every quiet window of every entity is a row of zeros); --sparse writes only those ${nonZero}\n` : "") +
         detectNote,
@@ -467,29 +468,6 @@ export function zoneAlignmentNote(tz: string | undefined, f: { readonly windowMs
   const a = Math.abs(offset / 60_000);
   const utc = `UTC${offset < 0 ? "-" : "+"}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
   return `siemlab: note: windows are aligned to UTC, not to --tz ${escapeControlsKeepLines(tz)}: the ${formatDuration(f.windowMs)} windows start at ${f.windowMs < 86_400_000 && 3_600_000 % f.windowMs === 0 ? `${local.slice(2)} past each local hour` : `${local} local time`} (${utc} on ${new Date(start + offset).toISOString().slice(0, 10)})\n`;
-}
-
-/**
- * A note when `--event` lists both sshd's record of an attempt (`failed_password`, any `failed_*`,
- * `change_of_username`) and other types while the log holds companion records (a PAM `authentication
- * failure` or `Invalid user` line paired with sshd's record of the same attempt): counting both types counts
- * such an attempt twice, which the pairing line of the summary would otherwise seem to deny. "" otherwise.
- *
- * @example
- * companionNote(["failed_password", "auth_failure"], 869).startsWith("siemlab: note: --event lists failed_password") // true
- * companionNote(["failed_password"], 869) // ""
- */
-export function companionNote(events: readonly string[] | undefined, companions: number): string {
-  if (events === undefined || events.length < 2 || companions === 0) return "";
-  const attempt = (t: string) => t.startsWith("failed_") || t === "change_of_username";
-  const attempts = events.filter(attempt);
-  const others = events.filter((t) => !attempt(t));
-  if (attempts.length === 0 || others.length === 0) return "";
-  return (
-    `siemlab: note: --event lists ${attempts.join(", ")} (sshd's record of each attempt) and ${others.join(", ")}: ` +
-    `an attempt logged in two records (a PAM failure or an Invalid user line beside sshd's Failed password) is counted once per listed record (this log has ${companions} such companion records); ` +
-    `count one record per attempt with --event ${attempts.join(",")}\n`
-  );
 }
 
 /** The other `--by` keys, as a hint when no event has the one asked for. @example otherKeys("ip") // "--by user or --by host" */

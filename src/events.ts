@@ -35,6 +35,26 @@ export interface LogEvent {
    * skip it ({@link isFailedAttempt}). Undefined on events that stand for an attempt of their own.
    */
   readonly companionOf?: number;
+  /**
+   * Event type of the record named by `companionOf` (the attempt's sshd record, e.g. 'failed_password'), set
+   * with it. Counts of several event types skip a companion when this type is counted too, so one attempt is
+   * counted once ({@link companionCounted}). Only meaningful while `companionOf` is set.
+   */
+  readonly companionType?: string;
+}
+
+/**
+ * Whether a count that takes the event types `counts` accepts should count this event as well: false for a
+ * companion record ({@link LogEvent.companionOf}) whose attempt's own record ({@link LogEvent.companionType})
+ * is counted too, true otherwise. `counts` answers for an event type (every type: `() => true`).
+ *
+ * @example
+ * const pam = { lineNo: 1, time: 0, eventType: "auth_failure", message: "", companionOf: 2, companionType: "failed_password" };
+ * companionCounted(pam, (t) => t === "failed_password" || t === "auth_failure") // false: its attempt is counted
+ * companionCounted(pam, (t) => t === "auth_failure") // true: the only counted record of its attempt
+ */
+export function companionCounted(e: LogEvent, counts: (eventType: string) => boolean): boolean {
+  return e.companionOf === undefined || e.companionType === undefined || !counts(e.companionType);
 }
 
 /**

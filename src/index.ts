@@ -25,6 +25,7 @@ export { engines };
 // The shared core.
 export { SiemlabError, OptionError, DataError, NotFittedError, ParseError } from "./errors";
 export { isFailedAttempt } from "./events";
+export { companionCounted } from "./events";
 export type { LogEvent, Reject } from "./events";
 export { toDense } from "./matrix";
 export type { DenseMatrix, Matrix } from "./matrix";

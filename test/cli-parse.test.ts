@@ -68,7 +68,12 @@ describe("siemlab parse", () => {
       const a = byLine.get(c.companionOf);
       expect([a?.host, a?.pid, a?.outcome]).toEqual([c.host, c.pid, "failure"]);
       expect(a?.companionOf).toBeUndefined();
+      // companionType: the attempt record's event type, so a downstream count can skip the companion as siemlab does.
+      expect(c.companionType).toBe(a?.eventType);
     }
+    expect(events.filter((e) => e.companionOf === undefined && e.companionType !== undefined)).toEqual([]);
+    const csvRows = run(["parse", "data/sim/auth.log", "--year", "2025", "--csv"]).out.trim().split("\n").slice(1);
+    expect(csvRows.filter((l) => /,failed_password$/.test(l))).toHaveLength(companions.filter((c) => c.companionType === "failed_password").length);
     // Failed attempts as siemlab counts them (the `failures` feature): failures that are no companion.
     const attempts = events.filter((e) => e.outcome === "failure" && e.companionOf === undefined).length;
     const lib = parseLogLines(fs.readFileSync("data/sim/auth.log", "utf8"), { year: 2025 }).events;
@@ -78,7 +83,7 @@ describe("siemlab parse", () => {
     const fold = "Mar  6 08:00:01 h sshd[7]: message repeated 3 times: [ Failed password for root from 10.0.0.1 port 22 ssh2]\n";
     expect(jsonLines(run(["parse", "-", "--year", "2025"], fold).out).map((e) => e.folded)).toEqual([3, 3, 3]);
     const csv = run(["parse", "-", "--year", "2025", "--csv"], fold).out.trim().split("\n");
-    expect(csv.slice(1).map((l) => l.split(",").slice(-2).join(","))).toEqual([",3", ",3", ",3"]);
+    expect(csv.slice(1).map((l) => l.split(",").slice(-3).join(","))).toEqual([",3,", ",3,", ",3,"]);
   });
 
   it("--csv writes fixed columns; --rejects FILE writes the rejects as JSON lines; stdin with '-'", () => {
@@ -86,7 +91,7 @@ describe("siemlab parse", () => {
     const r = run(["parse", "-", "--csv", "--rejects", rejects, "--format", "jsonl"], JSONL);
     expect(r.code).toBe(0);
     const rows = r.out.trim().split("\n");
-    expect(rows[0]).toBe("lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,level,message,fields,companionOf,folded");
+    expect(rows[0]).toBe("lineNo,time,eventType,outcome,user,srcIp,srcPort,host,process,pid,level,message,fields,companionOf,folded,companionType");
     expect(rows[1].startsWith("1,2024-01-02T03:04:05.000Z,user_login,failure,eve,192.0.2.1,5555,")).toBe(true);
     expect(rows).toHaveLength(3);
     expect(jsonLines(fs.readFileSync(rejects, "utf8")).map((x) => [x.lineNo, x.reason.slice(0, 20)])).toEqual([

@@ -88,6 +88,30 @@ describe("siemlab rules", () => {
     expect(r.err).toMatch(/tab\.yml: YAML line 4, column 1: Tabs are not allowed as indentation/);
   });
 
+  it("reports every error of a rule file, not just the first, each where it is; still exit 1 (new-user trial T9)", () => {
+    const dir = path.join(tmp, "many-errors");
+    fs.mkdirSync(dir);
+    // A correlation with a bad timespan AND an unknown rule (only the timespan was reported).
+    fs.writeFileSync(path.join(dir, "corr.yml"), "title: corr\ncorrelation:\n  type: event_count\n  rules: [nonexistent_rule]\n  group-by: [c-ip]\n  timespan: 1x\n  condition: {gte: 5}\n");
+    // A detection rule with three mistakes in three places.
+    fs.writeFileSync(path.join(dir, "det.yml"), "title: det\nlogsource: {prodcut: linux, service: sshd}\ndetection:\n  sel:\n    user|contans: root\n  condition: sel and nope\n");
+    // Two YAML syntax errors, on lines 4 and 7.
+    fs.writeFileSync(path.join(dir, "yaml.yml"), "title: y\nlogsource:\n  product: linux\n\tservice: sshd\ndetection:\n  sel: x\n\tcondition: sel\n");
+    fs.copyFileSync("data/rules/web-scanner-user-agent.yml", path.join(dir, "ua.yml"));
+    const r = run(["rules", path.join(FIX, "web-scanner-user-agent.pos.log"), "--rules", dir]);
+    expect(r.code).toBe(1);
+    expect(lines(r.out).map((a) => a.entity)).toEqual(["198.51.100.9", "198.51.100.10"]); // the good rule still ran
+    const errs = r.err.split("\n").filter((l) => l.startsWith("siemlab: error: "));
+    const of = (f: string) => errs.filter((l) => l.includes(`${f}: `));
+    expect(of("corr.yml")).toHaveLength(2);
+    expect(of("corr.yml")[0]).toMatch(/at correlation\.timespan: timespan must be .* got .*1x/);
+    expect(of("corr.yml")[1]).toMatch(/at correlation\.rules: no loaded rule has id or name 'nonexistent_rule'/);
+    expect(of("det.yml").map((l) => /at (\S+):/.exec(l)?.[1])).toEqual(["logsource.prodcut", "detection.sel.user|contans", "detection.condition"]);
+    expect(of("det.yml")[2]).toContain("unknown selection 'nope'");
+    expect(of("yaml.yml").map((l) => /YAML line (\d+), column (\d+)/.exec(l)?.slice(1, 3).join(":"))).toEqual(["4:1", "7:1"]);
+    expect(r.err).toContain("1 detection, 0 correlation; 7 rule errors; 2 alerts");
+  });
+
   it("no loadable rule is exit 1; a missing --rules or bad option is exit 2", () => {
     const dir = path.join(tmp, "empty");
     fs.mkdirSync(dir);

@@ -29,7 +29,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const COLUMNS_SQL =
   "(file_id String, source_file String, line_no UInt64, time_ms Nullable(Float64), event_type String, " +
   "outcome Nullable(String), user_name Nullable(String), src_ip Nullable(String), host Nullable(String), " +
-  "process Nullable(String), companion UInt8, bytes Nullable(Float64))";
+  "process Nullable(String), companion UInt8, bytes Nullable(Float64), companion_type Nullable(String))";
 
 /** Parse TabSeparated output into rows of values (NULL → undefined). */
 function parseTsv(text: string): Array<Array<string | undefined>> {
@@ -69,6 +69,8 @@ class ClickHouseStore implements EventStore {
   private readonly table: string;
   /** Whether `loaded_files` has the parse_settings column (a store opened for queries may predate it). */
   private hasSettings = true;
+  /** Whether `events` has the companion_type column (a store made before it is read, and written, without it). */
+  private hasCompanionType = true;
 
   constructor(
     private readonly urls: readonly URL[],
@@ -131,6 +133,7 @@ class ClickHouseStore implements EventStore {
       const [[n]] = await this.rows(`SELECT count() FROM system.tables WHERE database = ${clickhouseString(db)} AND name = 'events'`);
       if (Number(n) === 0) throw new DataError(`ClickHouse at ${this.address}: no table ${db}.events; load logs first with 'siemlab load FILE --into clickhouse:…?database=${db}'`);
       await this.settingsColumn();
+      await this.companionTypeColumn();
       return;
     }
     if (distributed) {
@@ -161,6 +164,26 @@ class ClickHouseStore implements EventStore {
         if (!(await this.settingsColumn())) throw e;
       }
     }
+    // Events tables made before companions carried their attempt's type: add the column on every table the
+    // rows go through (old rows NULL: counted as then). If that fails, rows are written without it.
+    if (!(await this.companionTypeColumn())) {
+      const tables: [URL, string][] = distributed ? this.urls.map((u): [URL, string] => [u, `${db}.events_local`]) : [];
+      tables.push([this.urls[0], `${db}.events`]);
+      try {
+        for (const [url, t] of tables) await this.request(url, `ALTER TABLE ${t} ADD COLUMN companion_type Nullable(String)`);
+      } catch {
+        // (checked below)
+      }
+      await this.companionTypeColumn();
+    }
+  }
+
+  private async companionTypeColumn(): Promise<boolean> {
+    const [[n]] = await this.rows(
+      `SELECT count() FROM system.columns WHERE database = ${clickhouseString(this.database)} AND table = 'events' AND name = 'companion_type'`,
+    );
+    this.hasCompanionType = Number(n) > 0;
+    return this.hasCompanionType;
   }
 
   private async settingsColumn(): Promise<boolean> {
@@ -174,7 +197,7 @@ class ClickHouseStore implements EventStore {
   async windowCounts(options: SourceWindowCountsOptions = {}): Promise<WindowFeatures> {
     const sql: string[] = [];
     this.lastSql = sql;
-    return windowCountsBySql((q) => this.columns(q), "clickhouse", this.table, options, `ClickHouse at ${this.address}`, (q) => sql.push(q));
+    return windowCountsBySql((q) => this.columns(q), "clickhouse", this.table, options, `ClickHouse at ${this.address}`, (q) => sql.push(q), this.hasCompanionType);
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {
@@ -212,7 +235,7 @@ class ClickHouseStore implements EventStore {
 
   async append(file: LoadedFile, rows: readonly EventRow[]): Promise<void> {
     let body = "";
-    for (const r of rows) body += tsvLine(r);
+    for (const r of rows) body += tsvLine(r, this.hasCompanionType);
     // Through a Distributed table the insert waits until every shard has its part (not queued in the background).
     const settings: Record<string, string> = this.urls.length > 1 ? { insert_distributed_sync: "1" } : {};
     await this.request(this.urls[0], `INSERT INTO ${this.table} FORMAT TabSeparated`, body, settings);

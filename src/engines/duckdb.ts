@@ -22,7 +22,9 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS events (
     file_id VARCHAR NOT NULL, source_file VARCHAR NOT NULL, line_no UINTEGER NOT NULL, time_ms DOUBLE,
     event_type VARCHAR NOT NULL, outcome VARCHAR, user_name VARCHAR, src_ip VARCHAR, host VARCHAR, process VARCHAR,
-    companion UTINYINT NOT NULL, bytes DOUBLE)`,
+    companion UTINYINT NOT NULL, bytes DOUBLE, companion_type VARCHAR)`,
+  // Stores created before companions carried their attempt's type: the column added (their rows NULL: counted as then).
+  `ALTER TABLE events ADD COLUMN IF NOT EXISTS companion_type VARCHAR`,
   `CREATE TABLE IF NOT EXISTS loaded_files (
     file_id VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, size_bytes BIGINT NOT NULL, head_bytes INTEGER NOT NULL,
     events BIGINT NOT NULL, read BIGINT NOT NULL, parsed BIGINT NOT NULL, rejected BIGINT NOT NULL,
@@ -54,6 +56,8 @@ class DuckDbStore implements EventStore {
     private readonly conn: DuckDBConnection,
     /** Whether `loaded_files` has the parse_settings column (a store opened read-only may predate it). */
     private readonly hasSettings: boolean,
+    /** Whether `events` has the companion_type column (a store opened read-only may predate it). */
+    private readonly hasCompanionType: boolean,
   ) {}
 
   private where(): string {
@@ -76,7 +80,7 @@ class DuckDbStore implements EventStore {
   async windowCounts(options: SourceWindowCountsOptions = {}): Promise<WindowFeatures> {
     const sql: string[] = [];
     this.lastSql = sql;
-    return windowCountsBySql((q, p) => this.columns(q, p), "duckdb", "events", options, this.where(), (q) => sql.push(q));
+    return windowCountsBySql((q, p) => this.columns(q, p), "duckdb", "events", options, this.where(), (q) => sql.push(q), this.hasCompanionType);
   }
 
   async loadedFiles(): Promise<LoadedFile[]> {
@@ -118,6 +122,7 @@ class DuckDbStore implements EventStore {
         a.appendUTinyInt(r.companion);
         if (r.bytes === null) a.appendNull();
         else a.appendDouble(r.bytes);
+        text(a, r.companionType);
         a.endRow();
       }
       a.closeSync();
@@ -148,7 +153,8 @@ class DuckDbStore implements EventStore {
  * many log files (`loadFiles`) and answers `windowCounts` with one GROUP BY, the rest done by the in-memory
  * path. The instance is created with automatic extension install and load off (no network). One process
  * at a time may open a file for writing (DuckDB's lock). Opened with `create`, a store made by an earlier
- * siemlab gets the columns added since (`loaded_files.parse_settings`, empty for its old records); opened
+ * siemlab gets the columns added since (`loaded_files.parse_settings`, empty for its old records;
+ * `events.companion_type`, NULL for its old rows, which then count as they did); opened
  * read-only it is read as it is. Throws a DataError naming the path when the file is missing (without
  * `create`), locked or not a DuckDB database.
  *
@@ -179,17 +185,22 @@ export async function openDuckDb(file: string, options: DuckDbOptions = {}): Pro
   }
   const conn = await instance.connect();
   let hasSettings = true;
+  let hasCompanionType = true;
   try {
     if (options.create) for (const s of SCHEMA) await conn.run(s);
     else {
       await conn.run("SELECT 1 FROM events LIMIT 0");
-      const r = await conn.runAndReadAll("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'loaded_files' AND column_name = 'parse_settings'");
-      hasSettings = Number(r.getRows()[0][0]) > 0;
+      const has = async (table: string, column: string): Promise<boolean> => {
+        const r = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_columns() WHERE table_name = '${table}' AND column_name = '${column}'`);
+        return Number(r.getRows()[0][0]) > 0;
+      };
+      hasSettings = await has("loaded_files", "parse_settings");
+      hasCompanionType = await has("events", "companion_type");
     }
   } catch (e) {
     conn.closeSync();
     instance.closeSync();
     throw new DataError(`${where}: ${options.create ? "cannot create the tables" : "not a siemlab event store (no events table)"}: ${(e as Error).message}`);
   }
-  return new DuckDbStore(abs, instance, conn, hasSettings);
+  return new DuckDbStore(abs, instance, conn, hasSettings, hasCompanionType);
 }

@@ -7,6 +7,9 @@ import type { LogEvent } from "../events";
  *
  * - `time_ms`: epoch ms as a double (NULL when the line had no valid time); fractional ms are kept exactly.
  * - `companion`: 1 when the event is the companion record of another attempt ({@link LogEvent.companionOf}).
+ * - `companion_type`: the event type of the attempt's record a companion belongs to ({@link LogEvent.companionType},
+ *   NULL when not a companion): a count skips the companion when it counts that type too. Stores made before
+ *   this column count every companion (their rows have no type).
  * - `bytes`: web logs' `fields.bytes` when it is a finite number, else NULL.
  * - Text columns are NULL when the event has no such field, '' when it is the empty string.
  */
@@ -23,6 +26,7 @@ export const EVENT_COLUMNS = [
   "process",
   "companion",
   "bytes",
+  "companion_type",
 ] as const;
 
 /** One stored event: the values of {@link EVENT_COLUMNS} (null = SQL NULL). */
@@ -39,6 +43,7 @@ export interface EventRow {
   readonly process: string | null;
   readonly companion: 0 | 1;
   readonly bytes: number | null;
+  readonly companionType: string | null;
 }
 
 /**
@@ -62,6 +67,7 @@ export function eventRow(e: LogEvent, fileId: string, sourceFile: string): Event
     process: e.process ?? null,
     companion: e.companionOf === undefined ? 0 : 1,
     bytes: typeof b === "number" && Number.isFinite(b) ? b : null,
+    companionType: e.companionOf === undefined ? null : (e.companionType ?? null),
   };
 }
 
@@ -96,16 +102,17 @@ export function tsvValue(field: string): string | undefined {
 }
 
 /**
- * One event row as a TabSeparated line (newline included), columns in {@link EVENT_COLUMNS} order.
+ * One event row as a TabSeparated line (newline included), columns in {@link EVENT_COLUMNS} order
+ * (`companionType: false`: without the last, `companion_type`, for a table made before it).
  *
  * @example
- * tsvLine(eventRow({ lineNo: 1, time: NaN, eventType: "x", message: "" }, "id", "f.log")) // "id\tf.log\t1\t\\N\tx\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t\\N\n"
+ * tsvLine(eventRow({ lineNo: 1, time: NaN, eventType: "x", message: "" }, "id", "f.log")) // "id\tf.log\t1\t\\N\tx\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t\\N\t\\N\n"
  */
-export function tsvLine(r: EventRow): string {
+export function tsvLine(r: EventRow, companionType = true): string {
   return (
     `${tsvField(r.fileId)}\t${tsvField(r.sourceFile)}\t${r.lineNo}\t${tsvField(r.timeMs)}\t${tsvField(r.eventType)}\t` +
     `${tsvField(r.outcome)}\t${tsvField(r.user)}\t${tsvField(r.srcIp)}\t${tsvField(r.host)}\t${tsvField(r.process)}\t` +
-    `${r.companion}\t${tsvField(r.bytes)}\n`
+    `${r.companion}\t${tsvField(r.bytes)}${companionType ? `\t${tsvField(r.companionType)}` : ""}\n`
   );
 }
 

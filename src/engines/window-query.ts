@@ -23,11 +23,13 @@ export interface WindowQueries {
   readonly cells: string;
   /**
    * One scan of the events passing the filter: counted, min and max time of the counted ones, then those
-   * skipped for want of an entity and for want of a time.
+   * skipped for want of an entity, for want of a time, and as companions of a counted attempt.
    */
   readonly totals: string;
-  /** Values bound to the `?` placeholders of each query (DuckDB); empty for ClickHouse (literals escaped). */
+  /** Values bound to the `?` placeholders of `cells` (DuckDB); empty for ClickHouse (literals escaped). */
   readonly params: string[];
+  /** Values bound to the `?` placeholders of `totals` (DuckDB); empty for ClickHouse. */
+  readonly totalsParams: string[];
   readonly numericKeys: string[];
   readonly distinctKeys: string[];
   readonly windowMs: number;
@@ -63,13 +65,15 @@ function num(x: number): string {
  * totals `finish()` needs. Windows are integer epoch buckets, `floor(time_ms / window_ms)` — the same double
  * division and floor as the in-memory path (`intDiv` would truncate pre-1970 times toward zero). Event types
  * are bound parameters (DuckDB) or escaped literals (ClickHouse 18.16 has no parameters); numbers are ours.
- * Throws an OptionError for what SQL cannot do: a function as `by`, `filter` or custom feature.
+ * Throws an OptionError for what SQL cannot do: a function as `by`, `filter` or custom feature. A companion
+ * row whose `companion_type` passes the filter too is skipped, as in memory (one attempt, one event);
+ * `companionTypes: false` is for a store made before that column (every row counted, as then).
  *
  * @example
  * windowQueries("duckdb", "events", { by: "srcIp", window: "1m", filter: "failed_password" }).cells.includes("GROUP BY entity, w") // true
  * windowQueries("clickhouse", "events; DROP TABLE x", {}); // throws: Expected a table name
  */
-export function windowQueries(dialect: SqlDialect, table: string, options: SourceWindowCountsOptions): WindowQueries {
+export function windowQueries(dialect: SqlDialect, table: string, options: SourceWindowCountsOptions, companionTypes = true): WindowQueries {
   if (!/^[A-Za-z_]\w{0,63}(?:\.[A-Za-z_]\w{0,63})?$/.test(table)) throw new OptionError(`Expected a table name such as events or db.events, got ${JSON.stringify(table)}`);
   const by = options.by ?? "srcIp";
   if (typeof by !== "string" || ENTITY_COLUMN[by] === undefined) {
@@ -78,24 +82,32 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   const entity = ENTITY_COLUMN[by];
   const windowMs = parseDuration(options.window ?? "1m");
   const p = plan(options.features ?? ["count"]);
+  // Each query's `?` values, in the order they appear in its text.
   const params: string[] = [];
-  const value = (v: string): string => {
-    if (dialect === "clickhouse") return clickhouseString(v);
-    params.push(v);
-    return "?";
-  };
+  const totalsParams: string[] = [];
+  const valueIn =
+    (into: string[]) =>
+    (v: string): string => {
+      if (dialect === "clickhouse") return clickhouseString(v);
+      into.push(v);
+      return "?";
+    };
   const filter = options.filter;
-  let where: string;
-  if (filter === undefined) where = "1 = 1";
-  else if (typeof filter === "string") {
-    if (filter === "") throw new OptionError("Expected `filter` to be an event type such as 'failed_password', got ''");
-    where = `event_type = ${value(filter)}`;
-  } else if (Array.isArray(filter)) {
-    const types = filter as readonly string[];
-    where = types.length === 0 ? "1 = 0" : `event_type IN (${types.map(value).join(", ")})`;
-  } else {
+  if (typeof filter === "string" && filter === "") throw new OptionError("Expected `filter` to be an event type such as 'failed_password', got ''");
+  if (filter !== undefined && typeof filter !== "string" && !Array.isArray(filter)) {
     throw new OptionError("A column store filters by event type (a string or a list); a predicate as `filter` runs only on the in-memory source");
   }
+  /** SQL: `col` is an event type the filter counts. */
+  const counts = (col: string, into: string[]): string => {
+    const value = valueIn(into);
+    if (filter === undefined) return "1 = 1";
+    if (typeof filter === "string") return `${col} = ${value(filter)}`;
+    const types = filter as readonly string[];
+    return types.length === 0 ? "1 = 0" : `${col} IN (${types.map(value).join(", ")})`;
+  };
+  /** SQL: a companion whose attempt's type is counted too (skipped: the attempt counts once). */
+  const skip = (into: string[]): string =>
+    companionTypes && filter !== undefined ? `(companion = 1 AND coalesce(companion_type, '') <> '' AND ${counts("coalesce(companion_type, '')", into)})` : "1 = 0";
   const aggs: string[] = [];
   for (const k of p.numericKeys) {
     const sql = NUMERIC_SQL[k];
@@ -115,8 +127,7 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
   const range = [start !== undefined ? `w >= ${num(Math.floor(start / windowMs))}` : "", end !== undefined ? `w <= ${num(Math.floor(end / windowMs))}` : ""].filter((s) => s !== "");
   const maxCells = options.maxCells ?? DEFAULT_MAX_CELLS;
   if (!Number.isInteger(maxCells) || maxCells < 1) throw new OptionError(`Expected \`maxCells\` to be a positive integer, got ${maxCells}`);
-  const filterSql = where;
-  const paramsOnce = params.slice();
+  const filterSql = `${counts("event_type", params)} AND NOT ${skip(params)}`;
   const cells =
     `SELECT entity, w,\n       ${aggs.join(",\n       ")}\n` +
     `FROM (\n` +
@@ -130,16 +141,20 @@ export function windowQueries(dialect: SqlDialect, table: string, options: Sourc
     `GROUP BY entity, w\n` +
     `ORDER BY w\n` +
     `LIMIT ${maxCells + 1}`;
-  const counts = `${hasEntity} AND time_ms IS NOT NULL`;
+  const kept = `skipped = 0 AND ${hasEntity} AND time_ms IS NOT NULL`;
   const totals =
-    `SELECT sum(CASE WHEN ${counts} THEN 1 ELSE 0 END),\n` +
-    `       min(CASE WHEN ${counts} THEN time_ms ELSE NULL END),\n` +
-    `       max(CASE WHEN ${counts} THEN time_ms ELSE NULL END),\n` +
-    `       sum(CASE WHEN coalesce(${entity}, '') = '' THEN 1 ELSE 0 END),\n` +
-    `       sum(CASE WHEN ${hasEntity} AND time_ms IS NULL THEN 1 ELSE 0 END)\n` +
-    `FROM ${table}\n` +
-    `WHERE ${filterSql}`;
-  return { cells, totals, params: paramsOnce, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
+    `SELECT sum(CASE WHEN ${kept} THEN 1 ELSE 0 END),\n` +
+    `       min(CASE WHEN ${kept} THEN time_ms ELSE NULL END),\n` +
+    `       max(CASE WHEN ${kept} THEN time_ms ELSE NULL END),\n` +
+    `       sum(CASE WHEN skipped = 0 AND coalesce(${entity}, '') = '' THEN 1 ELSE 0 END),\n` +
+    `       sum(CASE WHEN skipped = 0 AND ${hasEntity} AND time_ms IS NULL THEN 1 ELSE 0 END),\n` +
+    `       sum(skipped)\n` +
+    `FROM (\n` +
+    `  SELECT ${entity}, time_ms, CASE WHEN ${skip(totalsParams)} THEN 1 ELSE 0 END AS skipped\n` +
+    `  FROM ${table}\n` +
+    `  WHERE ${counts("event_type", totalsParams)}\n` +
+    `) AS e`;
+  return { cells, totals, params, totalsParams, numericKeys: p.numericKeys, distinctKeys: p.distinctKeys, windowMs };
 }
 
 /**
@@ -170,21 +185,22 @@ export async function windowCountsBySql(
   options: SourceWindowCountsOptions,
   where: string,
   onSql?: (sql: string) => void,
+  companionTypes = true,
 ): Promise<WindowFeatures> {
   const { maxCells, ...counts } = options;
   const acc = new WindowAccumulator(counts); // validates the options first
-  const q = windowQueries(dialect, table, options);
+  const q = windowQueries(dialect, table, options, companionTypes);
   const limit = maxCells ?? DEFAULT_MAX_CELLS;
-  const go = (sql: string): Promise<ArrayLike<unknown>[]> => {
+  const go = (sql: string, params: string[]): Promise<ArrayLike<unknown>[]> => {
     onSql?.(sql);
-    return run(sql, q.params);
+    return run(sql, params);
   };
-  const cols = await go(q.cells);
+  const cols = await go(q.cells, q.params);
   const n = cols[0]?.length ?? 0;
   if (n > limit) {
     throw new DataError(`${where}: the feature query returned more than ${limit} (entity, window) cells (maxCells / --max-cells); narrow it with start/end or an event filter, or raise the limit`);
   }
-  const totals = (await go(q.totals)).map((c) => c[0]);
+  const totals = (await go(q.totals, q.totalsParams)).map((c) => c[0]);
   const col = (i: number): ArrayLike<unknown> => cols[i] ?? [];
   const entities = Array.from(col(0), String);
   const windows = Float64Array.from(col(1), toNumber);
@@ -200,6 +216,7 @@ export async function windowCountsBySql(
     maxTime: toNumber(totals[2]),
     skippedNoEntity: zero(totals[3]),
     skippedNoTime: zero(totals[4]),
+    skippedCompanions: zero(totals[5]),
   });
   return acc.finish();
 }

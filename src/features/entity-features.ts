@@ -18,11 +18,11 @@
 import type * as dfd from "danfojs-node";
 import { OptionError, warnOnce } from "../errors";
 import { checkOptions, type OptionKeys } from "../options";
-import type { LogEvent } from "../events";
+import { companionCounted, type LogEvent } from "../events";
 import type { DenseMatrix } from "../matrix";
 import { parseDuration } from "./duration";
 import { type EntityKey, entityGetter } from "./entity-key";
-import { compileEventFilter, type EventFilter } from "./event-filter";
+import { compileEventFilter, countsTypeOf, type EventFilter } from "./event-filter";
 import { windowFrame } from "./window-frame";
 
 /** The features {@link entityFeatures} can build, in their column order. */
@@ -109,7 +109,10 @@ export interface EntityFeaturesOptions {
   readonly failuresBeforeSuccess?: number;
   /** Share of all events below which a target value is rare (`rare_targets`), in (0, 1). Default: 0.01. */
   readonly rareBelow?: number;
-  /** Events taken into account (e.g. ['failed_password', 'accepted_password']). Default: all. */
+  /**
+   * Events taken into account (e.g. ['failed_password', 'accepted_password']). Default: all. With a type or a
+   * list, a companion record is skipped when its attempt's type is taken too (as in `windowCounts`).
+   */
   readonly filter?: EventFilter;
   /**
    * Emit every window of every entity between its first and last event, quiet ones as zero rows. Default:
@@ -158,6 +161,8 @@ export interface EntityFeatures {
   readonly counted: number;
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /** Companion records skipped: their attempt's own record is counted (see `WindowFeatures.skippedCompanions`). */
+  readonly skippedCompanions: number;
   /** The matrix as number[][] (copies). */
   toRows(): number[][];
   /** entity, window_start (ISO text) and one column per feature, for display. */
@@ -239,6 +244,7 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
   }
   const maxRows = options.maxRows ?? 5_000_000;
   const keep = compileEventFilter(options.filter);
+  const countsType = countsTypeOf(options.filter);
 
   // Events per entity, and the population frequency of every target value.
   const perEntity = new Map<string, LogEvent[]>();
@@ -247,8 +253,13 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
   let withOutcome = 0;
   let skippedNoEntity = 0;
   let skippedNoTime = 0;
+  let skippedCompanions = 0;
   for (const e of events) {
     if (keep && !keep(e)) continue;
+    if (e.companionOf !== undefined && countsType !== undefined && !companionCounted(e, countsType)) {
+      skippedCompanions++;
+      continue;
+    }
     const entity = getEntity(e);
     if (entity === undefined || entity === "") {
       skippedNoEntity++;
@@ -370,6 +381,7 @@ export function entityFeatures(events: readonly LogEvent[], options: EntityFeatu
     counted,
     skippedNoEntity,
     skippedNoTime,
+    skippedCompanions,
     toRows: () => Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))),
     toDataFrame: () => windowFrame(entities, windowStarts, columns, data),
   };

@@ -1,9 +1,9 @@
 import type * as dfd from "danfojs-node";
 import { DataError, OptionError, warnOnce } from "../errors";
-import type { LogEvent } from "../events";
+import { companionCounted, type LogEvent } from "../events";
 import { parseDuration } from "./duration";
 import { type EntityKey, entityGetter } from "./entity-key";
-import { compileEventFilter, type EventFilter } from "./event-filter";
+import { compileEventFilter, countsTypeOf, type EventFilter } from "./event-filter";
 import { type Plan, plan, type WindowFeature } from "./window-plan";
 import { windowFrame } from "./window-frame";
 import { densestSpan, type ZeroFillCap } from "./zero-fill-cap";
@@ -18,7 +18,13 @@ export interface WindowCountsOptions {
   readonly by?: EntityKey;
   /** Window length: '1m', '5m', '1h', '90s', … or milliseconds. Windows are aligned to UTC epoch multiples. Default: '1m'. */
   readonly window?: string | number;
-  /** Events taken into account (e.g. 'failed_password'); the others are ignored entirely. Default: all events. */
+  /**
+   * Events taken into account (e.g. 'failed_password'); the others are ignored entirely. Default: all events.
+   * One attempt is counted once: with an event type or a list, a companion record (a PAM line beside sshd's
+   * `Failed password`, see `LogEvent.companionOf`) is skipped when its attempt's type is counted too
+   * (`skippedCompanions` says how many); a predicate decides alone (use `companionCounted` in it). Without a
+   * filter every record is counted (the `failures` column counts attempts once).
+   */
   readonly filter?: EventFilter;
   /** Columns. Default: ['count']. */
   readonly features?: readonly WindowFeature[];
@@ -55,6 +61,8 @@ export interface WindowAccumulatorState {
   readonly counted: number;
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /** Companion records skipped because their attempt's record is counted (absent in states of older versions: 0). */
+  readonly skippedCompanions?: number;
   /** Counted events that carried an outcome (kept when the plan has failure or success columns); absent: unknown. */
   readonly withOutcome?: number;
 }
@@ -86,6 +94,11 @@ export interface WindowFeatures {
   /** Events passing the filter but skipped: no entity value, or no valid time. */
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /**
+   * Companion records passing the filter but not counted: their attempt's own record (its type in
+   * `companionType`, e.g. 'failed_password') is counted, so counting them too would count the attempt twice.
+   */
+  readonly skippedCompanions: number;
   /** Set when `maxRows` narrowed the zero-filled span (see {@link ZeroFillCap}); undefined otherwise. */
   readonly zeroFillCap?: ZeroFillCap;
   /** The matrix as number[][] (copies). */
@@ -153,6 +166,8 @@ export interface AggregatedCells {
   readonly counted: number;
   readonly skippedNoEntity: number;
   readonly skippedNoTime: number;
+  /** Companion records not counted because their attempt's record is (see {@link WindowFeatures.skippedCompanions}). Default: 0. */
+  readonly skippedCompanions?: number;
   /** Earliest and latest time of the counted events (epoch ms; ignored when counted is 0). */
   readonly minTime: number;
   readonly maxTime: number;
@@ -274,6 +289,9 @@ export class WindowAccumulator {
   private counted = 0;
   private skippedNoEntity = 0;
   private skippedNoTime = 0;
+  private skippedCompanions = 0;
+  /** Whether the filter counts an event type (for the companion rule); undefined for a predicate filter. */
+  private readonly countsType: ((eventType: string) => boolean) | undefined;
   private lastName: string | undefined;
   private lastId = -1;
   /** Simple 'count' with no other column: one slot, no per-event closures. */
@@ -292,6 +310,7 @@ export class WindowAccumulator {
     // A single event type (also as a one-element list, as the CLI's --event gives it) is checked inline.
     const f = options.filter;
     this.filterType = typeof f === "string" ? f : Array.isArray(f) && f.length === 1 && typeof f[0] === "string" && f[0] !== "" ? (f[0] as string) : undefined;
+    this.countsType = countsTypeOf(f);
     this.plan = plan(options.features ?? ["count"]);
     this.countOnly = this.plan.columns.length === 1 && this.plan.columns[0] === "count";
     this.needsOutcome = this.plan.numericKeys.includes("failures") || this.plan.numericKeys.includes("successes");
@@ -306,6 +325,11 @@ export class WindowAccumulator {
     if (this.filterType !== undefined) {
       if (e.eventType !== this.filterType) return;
     } else if (this.filter !== undefined && !this.filter(e)) return;
+    // A companion whose attempt's own record is counted too: the attempt is counted once, through that record.
+    if (e.companionOf !== undefined && this.countsType !== undefined && !companionCounted(e, this.countsType)) {
+      this.skippedCompanions++;
+      return;
+    }
     const name = this.entity(e);
     if (name === undefined || name === "") {
       this.skippedNoEntity++;
@@ -413,6 +437,7 @@ export class WindowAccumulator {
     this.withOutcome = -1; // counted elsewhere (a store): whether its events had outcomes is not known here
     this.skippedNoEntity += cells.skippedNoEntity;
     this.skippedNoTime += cells.skippedNoTime;
+    this.skippedCompanions += cells.skippedCompanions ?? 0;
     if (cells.counted > 0) {
       if (cells.minTime < this.minTime) this.minTime = cells.minTime;
       if (cells.maxTime > this.maxTime) this.maxTime = cells.maxTime;
@@ -441,6 +466,7 @@ export class WindowAccumulator {
       counted: this.counted,
       skippedNoEntity: this.skippedNoEntity,
       skippedNoTime: this.skippedNoTime,
+      skippedCompanions: this.skippedCompanions,
       withOutcome: this.needsOutcome && this.withOutcome >= 0 ? this.withOutcome : undefined,
     };
   }
@@ -491,6 +517,7 @@ export class WindowAccumulator {
     else this.withOutcome += s.withOutcome;
     this.skippedNoEntity += s.skippedNoEntity;
     this.skippedNoTime += s.skippedNoTime;
+    this.skippedCompanions += s.skippedCompanions ?? 0;
   }
 
   /** The cell of entity `id` in window `w`, created when new (windows beyond the entity's latest are appended). */
@@ -749,6 +776,7 @@ export class WindowAccumulator {
       counted: this.counted,
       skippedNoEntity: this.skippedNoEntity,
       skippedNoTime: this.skippedNoTime,
+      skippedCompanions: this.skippedCompanions,
       zeroFillCap: cap,
       toRows: () => Array.from({ length: nRows }, (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols))),
       toDataFrame: () => windowFrame(entities, windowStarts, columns, data),

@@ -98,7 +98,8 @@ const ATTEMPT_SLOTS = 1 << 16;
  * an sshd session (same host and pid), lines logged before sshd's own record of an attempt (the PAM
  * `authentication failure`, `check pass; user unknown`, `Invalid user U from IP`, `input_userauth_request:
  * invalid user`, `User U not allowed`, `ROOT LOGIN REFUSED`) are held until the session's next attempt
- * (`Failed password`, any `Failed <method>`, a change of user name) and then marked `companionOf` its line;
+ * (`Failed password`, any `Failed <method>`, a change of user name) and then marked `companionOf` its line
+ * (and `companionType` its event type);
  * lines logged after the attempts they sum up (`PAM N more authentication failures`, `Too many authentication
  * failures`, `maximum authentication attempts exceeded`) are marked companions of the session's last attempt.
  * A held line whose attempt never shows (the connection ends, `windowMs` passes, end of input) is released as
@@ -115,7 +116,7 @@ const ATTEMPT_SLOTS = 1 << 16;
  * const pairing = new AttemptPairing();
  * const out: PendingLine[] = [];
  * pairing.offer(pamEvent, 1, pamText, pamEvent, out); // true: held
- * pairing.offer(failedEvent, 2, failedText, failedEvent, out); // false; out holds line 1, pamEvent.companionOf === 2
+ * pairing.offer(failedEvent, 2, failedText, failedEvent, out); // false; out holds line 1, pamEvent.companionOf === 2, pamEvent.companionType === "failed_password"
  */
 export class AttemptPairing {
   private readonly windowMs: number;
@@ -133,6 +134,8 @@ export class AttemptPairing {
   private readonly attemptPid = new Int32Array(ATTEMPT_SLOTS).fill(-1);
   private readonly attemptLine = new Float64Array(ATTEMPT_SLOTS);
   private readonly attemptTime = new Float64Array(ATTEMPT_SLOTS);
+  /** Event type of each slot's attempt (set on its companions as `companionType`; event types are few, shared strings). */
+  private readonly attemptType: string[] = new Array<string>(ATTEMPT_SLOTS).fill("");
   /** Host of each slot as a small id (storing each line's host string would keep young strings alive). */
   private readonly attemptHost = new Int32Array(ATTEMPT_SLOTS);
   private readonly hostIds = new Map<string | undefined, number>();
@@ -205,8 +208,12 @@ export class AttemptPairing {
         if (this.written !== undefined && this.written[slot] === 0) this.recordRead(slot, e, lineNo);
         if (this.attemptPid[slot] === pid && this.attemptHost[slot] === this.hostId(e.host) && !(t - this.attemptTime[slot] > this.afterMs)) {
           const of = this.attemptLine[slot];
+          const type = this.attemptType[slot];
           const events = Array.isArray(result) ? result : [e];
-          for (const x of events) (x as { companionOf?: number }).companionOf = of;
+          for (const x of events) {
+            (x as { companionOf?: number }).companionOf = of;
+            (x as { companionType?: string }).companionType = type;
+          }
           this.paired += events.length;
           this.endSession(e, undefined, out);
           return false;
@@ -229,6 +236,7 @@ export class AttemptPairing {
     if (this.written !== undefined) this.written[slot] = 1;
     this.attemptLine[slot] = lineNo;
     this.attemptTime[slot] = t;
+    this.attemptType[slot] = e.eventType;
     return false;
   }
 
@@ -247,6 +255,7 @@ export class AttemptPairing {
       if (h.hold === 1 && h.event.pid === pid && h.event.host === e.host) {
         if (of !== undefined) {
           (h.event as { companionOf?: number }).companionOf = of;
+          (h.event as { companionType?: string }).companionType = e.eventType;
           this.paired++;
         }
         this.release(h, out);

@@ -23,5 +23,5 @@ export {
 } from "./sigma-rule-set";
 export { SIGMA_LEVEL_SCORES, sigmaAlertsToFindings } from "./sigma-findings";
 export {
-  type CompareRulesOptions, type RuleComparisonRow, type RuleFiring, type RuleComparison, compareRulesWithDetectors,
+  type CompareRulesOptions, type RuleComparisonRow, type RuleFiring, type RuleComparison, compareRulesWithDetectors, formatPrecision,
 } from "./rule-evaluation";

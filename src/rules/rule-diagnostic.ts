@@ -21,19 +21,26 @@ export interface RuleDiagnostic {
 }
 
 /**
- * A Sigma rule (or its YAML) cannot be used; carries the diagnostic that says where and why.
+ * A Sigma rule (or its YAML) cannot be used; carries every diagnostic found in it (`diagnostics`, in the
+ * order found; `diagnostic` is the first), each saying where and why. The message is the first one, plus
+ * how many more there are.
  *
  * @example
  * compileSigmaRule({ title: "x" }) // throws: rule "x" at logsource: 'logsource' is required
  * const err = (() => { try { compileSigmaRule({ title: "x" }); } catch (x) { return x as SigmaRuleError; } })();
  * err instanceof SigmaRuleError // true
  * err.diagnostic.path // "logsource"
+ * const two = (() => { try { compileSigmaRule({ title: "x", logsource: { sevice: "sshd" } }); } catch (x) { return x as SigmaRuleError; } })();
+ * two.diagnostics.map((d) => d.path) // ["logsource.sevice", "detection"]
  */
 export class SigmaRuleError extends SiemlabError {
   readonly diagnostic: RuleDiagnostic;
-  constructor(diagnostic: RuleDiagnostic) {
-    super(formatDiagnostic(diagnostic));
-    this.diagnostic = diagnostic;
+  readonly diagnostics: readonly RuleDiagnostic[];
+  constructor(diagnostics: RuleDiagnostic | readonly RuleDiagnostic[]) {
+    const list = Array.isArray(diagnostics) ? [...(diagnostics as readonly RuleDiagnostic[])] : [diagnostics as RuleDiagnostic];
+    super(formatDiagnostic(list[0]) + (list.length > 1 ? ` (and ${list.length - 1} more error${list.length > 2 ? "s" : ""} in this rule)` : ""));
+    this.diagnostic = list[0];
+    this.diagnostics = list;
   }
 }
 

@@ -29,10 +29,16 @@ export interface CompareRulesOptions {
 export interface RuleComparisonRow {
   readonly name: string;
   readonly kind: "rule" | "detector";
-  /** Over labelled (log, source IP, window) cells: flagged attack cells / flagged cells. */
-  readonly precision: number;
+  /**
+   * Over labelled (log, source IP, window) cells: flagged attack cells / flagged cells; null when nothing was
+   * flagged (0/0: a rule that never fired has no precision, not a precision of 0). Show it as "—"
+   * ({@link formatPrecision}).
+   */
+  readonly precision: number | null;
   /** Flagged attack cells / attack cells. */
   readonly recall: number;
+  /** Cells flagged (the denominator of `precision`). */
+  readonly flaggedCells: number;
   readonly f1: number;
   /** Per attack kind: the share of its cells flagged. */
   readonly recallByKind: Readonly<Record<string, number>>;
@@ -78,13 +84,15 @@ const WEB_FEATURES: WindowFeature[] = ["count", "failures", "bytesSum"];
  * Every (log, source IP, window) cell with lines is labelled attack/benign (`labelSimulatedWindows`); a
  * rule flags the cells its alerts' events fall in, a detector the cells it predicts -1 for. Precision,
  * recall and F1 come from `precisionRecallF1`; time to first alert is measured per attack from its first
- * line (detectors can only alert when their window closes). Rules that never alert are still listed.
+ * line (detectors can only alert when their window closes). Rules that never alert are still listed, with
+ * precision null (nothing flagged: 0/0).
  *
  * @example
  * const cmp = compareRulesWithDetectors({ rules: loadSigmaRules("data/rules") }); // seed 42, 1-minute cells
  * cmp.rows.map((r) => r.name).slice(-3) // ["iforest", "lof", "robust-zscore"] (after the 9 rules)
  * const bf = cmp.rows.find((r) => r.name === "sigma:ssh_brute_force")!;
  * [bf.precision, bf.recall, bf.timeToFirstAlert.brute_force] // [1, 0.088, 34.4] (seconds after the attack's first line)
+ * cmp.rows.find((r) => r.name === "sigma:web_scanner_user_agent")!.precision // null (it never fired)
  */
 export function compareRulesWithDetectors(options: CompareRulesOptions): RuleComparison {
   const seed = options.seed ?? 42;
@@ -127,6 +135,8 @@ export function compareRulesWithDetectors(options: CompareRulesOptions): RuleCom
   };
   const addRow = (name: string, kind: "rule" | "detector", flags: Uint8Array, alerts: number, hits: Array<{ ip: string; time: number }>) => {
     const m = precisionRecallF1(y, flags);
+    let flagged = 0;
+    for (const f of flags) flagged += f;
     const recallByKind: Record<string, number> = {};
     for (const k of ATTACK_LABELS) {
       let n = 0;
@@ -138,7 +148,8 @@ export function compareRulesWithDetectors(options: CompareRulesOptions): RuleCom
       }
       if (n > 0) recallByKind[k] = hit / n;
     }
-    rows.push({ name, kind, precision: m.precision, recall: m.recall, f1: m.f1, recallByKind, alerts, alertsPerDay: alerts / days, timeToFirstAlert: ttfa(hits) });
+    // Nothing flagged: precision is 0/0, undefined (scikit-learn's zero_division=0 would print it as 0).
+    rows.push({ name, kind, precision: flagged === 0 ? null : m.precision, recall: m.recall, f1: m.f1, flaggedCells: flagged, recallByKind, alerts, alertsPerDay: alerts / days, timeToFirstAlert: ttfa(hits) });
   };
 
   // Rules: one run over both logs.
@@ -200,4 +211,16 @@ export function compareRulesWithDetectors(options: CompareRulesOptions): RuleCom
     days,
     seed,
   };
+}
+
+/**
+ * A precision as text: the number with `digits` decimals (default 3), or "—" when it is undefined (null:
+ * nothing was flagged, 0/0), so a rule that never fired does not read as a precision of 0.
+ *
+ * @example
+ * formatPrecision(0.8571) // "0.857"
+ * formatPrecision(null) // "—"
+ */
+export function formatPrecision(precision: number | null, digits = 3): string {
+  return precision === null || !Number.isFinite(precision) ? "—" : String(Number(precision.toFixed(digits)));
 }

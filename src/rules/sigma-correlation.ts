@@ -1,5 +1,5 @@
 import type { LogEvent } from "../events";
-import { didYouMean, SigmaRuleError } from "./rule-diagnostic";
+import { didYouMean, type RuleDiagnostic, SigmaRuleError } from "./rule-diagnostic";
 import { type SigmaFieldSource, sigmaFieldGetter, type SigmaFieldGetter } from "./sigma-field-map";
 import { readSigmaMeta, type SigmaRuleMeta } from "./sigma-rule";
 
@@ -53,7 +53,8 @@ export function parseSigmaTimespan(text: unknown): number {
 
 /**
  * Compile a Sigma correlation rule document (`correlation:` section with type, rules, group-by, timespan,
- * condition, aliases). Throws {@link SigmaRuleError} with the path of the bad part.
+ * condition, aliases). Throws {@link SigmaRuleError} with every error found (`diagnostics`), each with the path
+ * of the bad part.
  *
  * @example
  * const c = compileSigmaCorrelation({
@@ -68,24 +69,35 @@ export function compileSigmaCorrelation(doc: Record<string, unknown>, options: {
     title: typeof doc.title === "string" ? doc.title : undefined,
     ruleId: typeof doc.id === "string" ? doc.id : undefined,
   };
-  const err = (path: string, message: string): never => {
-    throw new SigmaRuleError({ severity: "error", ...ctx, path, message });
+  // Every error of the rule is collected (a rule file with two mistakes shows both); `fatal` stops at once.
+  const errors: RuleDiagnostic[] = [];
+  const err = (path: string, message: string): void => {
+    errors.push({ severity: "error", ...ctx, path, message });
   };
-  const meta = readSigmaMeta(doc, ctx);
+  const fatal = (path: string, message: string): never => {
+    err(path, message);
+    throw new SigmaRuleError(errors);
+  };
+  let meta: SigmaRuleMeta | undefined;
+  try {
+    meta = readSigmaMeta(doc, ctx);
+  } catch (e) {
+    if (!(e instanceof SigmaRuleError)) throw e;
+    errors.push(...e.diagnostics);
+  }
   const c = doc.correlation;
-  if (typeof c !== "object" || c === null || Array.isArray(c)) return err("correlation", "'correlation' must be a map with type, rules, group-by, timespan and condition");
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return fatal("correlation", "'correlation' must be a map with type, rules, group-by, timespan and condition");
   const corr = c as Record<string, unknown>;
   const type = corr.type;
   if (typeof type !== "string" || !(CORRELATION_TYPES as readonly string[]).includes(type)) {
     err("correlation.type", `unknown correlation type ${JSON.stringify(type)}${typeof type === "string" ? didYouMean(type, CORRELATION_TYPES) : ""}; expected one of ${CORRELATION_TYPES.join(", ")}`);
   }
   const rulesRaw = typeof corr.rules === "string" ? [corr.rules] : corr.rules;
-  if (!Array.isArray(rulesRaw) || rulesRaw.length === 0 || rulesRaw.some((r) => typeof r !== "string")) {
-    err("correlation.rules", "'rules' must list the id or name of at least one rule");
-  }
-  const rules = rulesRaw as string[];
+  const rulesOk = Array.isArray(rulesRaw) && rulesRaw.length > 0 && rulesRaw.every((r) => typeof r === "string");
+  if (!rulesOk) err("correlation.rules", "'rules' must list the id or name of at least one rule");
+  const rules = rulesOk ? (rulesRaw as string[]) : [];
   if (rules.length > 30) err("correlation.rules", `at most 30 rules per correlation, got ${rules.length}`);
-  if ((type === "temporal" || type === "temporal_ordered") && rules.length < 2) err("correlation.rules", `${type} needs at least two rules`);
+  if (rulesOk && (type === "temporal" || type === "temporal_ordered") && rules.length < 2) err("correlation.rules", `${type} needs at least two rules`);
   const gbRaw = corr["group-by"] ?? [];
   const groupBy = typeof gbRaw === "string" ? [gbRaw] : gbRaw;
   if (!Array.isArray(groupBy) || groupBy.some((g) => typeof g !== "string")) err("correlation.group-by", "'group-by' must be a list of field names");
@@ -102,8 +114,10 @@ export function compileSigmaCorrelation(doc: Record<string, unknown>, options: {
     if (type === "event_count" || type === "value_count") err("correlation.condition", `${type} needs a condition such as { gte: 10 }`);
     condition.gte = rules.length;
   } else {
-    if (typeof condRaw !== "object" || condRaw === null || Array.isArray(condRaw)) return err("correlation.condition", "condition must be a map such as { gte: 10 }");
-    for (const [k, v] of Object.entries(condRaw as Record<string, unknown>)) {
+    const condMap = typeof condRaw === "object" && condRaw !== null && !Array.isArray(condRaw) ? (condRaw as Record<string, unknown>) : undefined;
+    if (condMap === undefined) err("correlation.condition", "condition must be a map such as { gte: 10 }");
+    let unknownBound = false;
+    for (const [k, v] of Object.entries(condMap ?? {})) {
       if (k === "field") {
         if (type !== "value_count") err("correlation.condition.field", "'field' belongs to value_count only");
         if (typeof v !== "string" || v === "") err("correlation.condition.field", "'field' must name a field");
@@ -111,21 +125,27 @@ export function compileSigmaCorrelation(doc: Record<string, unknown>, options: {
       } else if ((BOUNDS as readonly string[]).includes(k)) {
         if (typeof v !== "number" || !Number.isFinite(v) || v < 0) err(`correlation.condition.${k}`, `'${k}' needs a number ≥ 0, got ${JSON.stringify(v)}`);
         condition[k] = v as number;
-      } else err(`correlation.condition.${k}`, `unknown condition '${k}'${didYouMean(k, [...BOUNDS, "field"])}; use gt, gte, lt, lte, eq (two bounds make a range)`);
+      } else {
+        err(`correlation.condition.${k}`, `unknown condition '${k}'${didYouMean(k, [...BOUNDS, "field"])}; use gt, gte, lt, lte, eq (two bounds make a range)`);
+        unknownBound = true;
+      }
     }
-    if (!BOUNDS.some((b) => b in condition)) err("correlation.condition", "give at least one of gt, gte, lt, lte, eq");
+    // (After an unknown key, likely a misspelt bound, "give at least one" would only repeat it.)
+    if (condMap !== undefined && !unknownBound && !BOUNDS.some((b) => b in condition)) err("correlation.condition", "give at least one of gt, gte, lt, lte, eq");
     if (type === "value_count" && condition.field === undefined) err("correlation.condition", "value_count needs 'field' in its condition");
   }
   const aliases: Record<string, Record<string, string>> = {};
   if (corr.aliases !== undefined) {
-    if (typeof corr.aliases !== "object" || corr.aliases === null) return err("correlation.aliases", "'aliases' must map alias → rule name → field");
-    for (const [alias, m] of Object.entries(corr.aliases as Record<string, unknown>)) {
+    const aliasMap = typeof corr.aliases === "object" && corr.aliases !== null ? (corr.aliases as Record<string, unknown>) : {};
+    if (typeof corr.aliases !== "object" || corr.aliases === null) err("correlation.aliases", "'aliases' must map alias → rule name → field");
+    for (const [alias, m] of Object.entries(aliasMap)) {
       if (typeof m !== "object" || m === null || Object.values(m).some((f) => typeof f !== "string")) err(`correlation.aliases.${alias}`, "must map rule names to field names");
       aliases[alias] = m as Record<string, string>;
     }
   }
   const gen = corr.generate ?? doc.generate ?? false;
   if (typeof gen !== "boolean") err("generate", "'generate' must be true or false");
+  if (errors.length > 0 || meta === undefined) throw new SigmaRuleError(errors);
   return {
     kind: "correlation",
     ...meta,

@@ -46,6 +46,7 @@ export function compileSigmaRuleSet(sources: readonly SigmaSource[], options: Lo
   const detections: SigmaDetectionRule[] = [];
   const correlations: SigmaCorrelationRule[] = [];
   const fieldMapping = options.fieldMapping ?? {};
+  const unchecked: Array<{ file?: string; document: number; title?: string; ruleId?: string; refs: string[] }> = [];
   for (const src of sources) {
     const y = parseSigmaYaml(src.text, { ...options, file: src.file });
     diagnostics.push(...y.diagnostics);
@@ -62,7 +63,12 @@ export function compileSigmaRuleSet(sources: readonly SigmaSource[], options: Lo
           diagnostics.push(...warnings);
         }
       } catch (e) {
-        if (e instanceof SigmaRuleError) diagnostics.push(e.diagnostic);
+        if (e instanceof SigmaRuleError) {
+          diagnostics.push(...e.diagnostics);
+          // A correlation that failed for another reason: its references are still checked below (every error at once).
+          const refs = typeof v === "object" && v !== null && "correlation" in v ? correlationRefs(v.correlation) : [];
+          if (refs.length > 0) unchecked.push({ file: src.file, document: d.index, title: typeof v.title === "string" ? v.title : undefined, ruleId: typeof v.id === "string" ? v.id : undefined, refs });
+        }
         else diagnostics.push({ severity: "error", file: src.file, document: d.index, message: `unexpected: ${(e as Error).message}` });
       }
     }
@@ -126,6 +132,11 @@ export function compileSigmaRuleSet(sources: readonly SigmaSource[], options: Lo
     return ok;
   };
   const okCors = cors.filter(usable);
+  for (const u of unchecked) {
+    for (const r of u.refs) {
+      if (!byRef.has(r) && !corByRef.has(r)) diagnostics.push({ severity: "error", file: u.file, document: u.document, ruleId: u.ruleId, title: u.title, path: "correlation.rules", message: `no loaded rule has id or name '${r}'` });
+    }
+  }
   return { detections: dets, correlations: okCors, diagnostics, fieldMapping };
 }
 
@@ -388,4 +399,12 @@ export function runSigmaRules(events: readonly LogEvent[], set: SigmaRuleSet, op
   for (const c of set.correlations) evaluate(c);
   alerts.sort((a, b) => a.firedAt - b.firedAt || (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : 0));
   return { alerts, diagnostics, stats };
+}
+
+/** The rule references of a `correlation:` section, as far as they are strings. */
+function correlationRefs(c: unknown): string[] {
+  if (typeof c !== "object" || c === null) return [];
+  const r = (c as Record<string, unknown>).rules;
+  const list = typeof r === "string" ? [r] : Array.isArray(r) ? r : [];
+  return list.filter((x): x is string => typeof x === "string");
 }

@@ -138,8 +138,8 @@ export function readSigmaMeta(doc: Record<string, unknown>, ctx: Ctx): SigmaRule
 
 /**
  * Compile one Sigma detection rule (a YAML document already converted to data). Checks the structure and
- * every value, and throws {@link SigmaRuleError} whose diagnostic names the file, rule id/title and the
- * path inside the rule (e.g. `detection.selection.c-uri|contains[1]`). Warnings (fields no mapping knows)
+ * every value, and throws {@link SigmaRuleError} with every error found (`diagnostics`), each naming the
+ * file, rule id/title and the path inside the rule (e.g. `detection.selection.c-uri|contains[1]`). Warnings (fields no mapping knows)
  * go to `warnings`.
  *
  * @example
@@ -154,12 +154,21 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   if (!isMap(doc)) throw new SigmaRuleError({ severity: "error", ...ctx, message: "a rule must be a YAML map with title, logsource and detection" });
   ctx.title = typeof doc.title === "string" ? doc.title : undefined;
   ctx.ruleId = typeof doc.id === "string" ? doc.id : undefined;
-  const err = (path: string, message: string): never => {
-    throw new SigmaRuleError({ severity: "error", ...ctx, path, message });
+  // Every error of the rule is collected (a rule file with two mistakes shows both): `err` records one and
+  // compiling goes on where it can; the rule is thrown out at the end with all of them.
+  const errors: RuleDiagnostic[] = [];
+  const err = (path: string, message: string): void => {
+    errors.push({ severity: "error", ...ctx, path, message });
   };
-  const meta = readSigmaMeta(doc, ctx);
-  const ls = doc.logsource;
-  if (!isMap(ls)) return err("logsource", `'logsource' is required: a map with product, service and/or category${misspeltKeyHint(doc, "logsource")}`);
+  let meta: SigmaRuleMeta | undefined;
+  try {
+    meta = readSigmaMeta(doc, ctx);
+  } catch (e) {
+    if (!(e instanceof SigmaRuleError)) throw e;
+    errors.push(...e.diagnostics);
+  }
+  const ls = isMap(doc.logsource) ? doc.logsource : {};
+  if (!isMap(doc.logsource)) err("logsource", `'logsource' is required: a map with product, service and/or category${misspeltKeyHint(doc, "logsource")}`);
   const logsource: Record<string, string> = {};
   // Sigma's logsource keys are a closed set; a misspelt one (`sevice`, `prodcut`) would drop the restriction
   // silently and run the rule on every event. `definition` is prose for the reader: accepted, not matched.
@@ -170,11 +179,17 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   for (const k of ["product", "service", "category"]) {
     const v = ls[k];
     if (v === undefined || v === null) continue;
-    if (typeof v !== "string") err(`logsource.${k}`, `must be a string, got ${JSON.stringify(v)}`);
-    logsource[k] = (v as string).toLowerCase();
+    if (typeof v !== "string") {
+      err(`logsource.${k}`, `must be a string, got ${JSON.stringify(v)}`);
+      continue;
+    }
+    logsource[k] = v.toLowerCase();
   }
   const det = doc.detection;
-  if (!isMap(det)) return err("detection", `'detection' is required: a map of selections plus 'condition'${misspeltKeyHint(doc, "detection")}`);
+  if (!isMap(det)) {
+    err("detection", `'detection' is required: a map of selections plus 'condition'${misspeltKeyHint(doc, "detection")}`);
+    throw new SigmaRuleError(errors);
+  }
   const names = Object.keys(det).filter((k) => k !== "condition" && k !== "timeframe");
   if (det.timeframe !== undefined) err("detection.timeframe", "'timeframe' is Sigma v1; write a correlation rule with 'timespan'");
   if (names.length === 0) err("detection", "no selections: add at least one, e.g. selection: { field: value }");
@@ -190,8 +205,9 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
     try {
       test = compileSigmaValue(mods, value);
     } catch (e) {
-      if (e instanceof SigmaValueError) return err(e.index !== undefined ? `${path}[${e.index}]` : path, e.message);
-      throw e;
+      if (!(e instanceof SigmaValueError)) throw e;
+      err(e.index !== undefined ? `${path}[${e.index}]` : path, e.message);
+      return () => false;
     }
     const getter = sigmaFieldGetter(field, mapping);
     fieldSet.add(field);
@@ -219,8 +235,9 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
     try {
       test = compileSigmaValue(["contains"], values);
     } catch (e) {
-      if (e instanceof SigmaValueError) return err(e.index !== undefined ? `${path}[${e.index}]` : path, e.message);
-      throw e;
+      if (!(e instanceof SigmaValueError)) throw e;
+      err(e.index !== undefined ? `${path}[${e.index}]` : path, e.message);
+      return () => false;
     }
     fieldSet.add("message");
     required.add("message");
@@ -244,18 +261,20 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   }
   const condRaw = det.condition;
   if (condRaw === undefined) err("detection.condition", "'condition' is required, e.g. condition: selection");
-  const condTexts = Array.isArray(condRaw) ? condRaw : [condRaw];
-  let condition: SigmaCondition;
-  try {
-    const parsed = condTexts.map((c, i) => {
-      if (typeof c !== "string") err(`detection.condition${Array.isArray(condRaw) ? `[${i}]` : ""}`, "condition must be a string");
-      return parseSigmaCondition(c as string, names);
-    });
-    condition = parsed.length === 1 ? parsed[0] : { op: "or", args: parsed };
-  } catch (e) {
-    if (e instanceof SigmaConditionSyntaxError) return err("detection.condition", `${e.message} (at character ${e.position})`);
-    throw e;
-  }
+  const condTexts = condRaw === undefined ? [] : Array.isArray(condRaw) ? condRaw : [condRaw];
+  const parsed: SigmaCondition[] = [];
+  condTexts.forEach((c, i) => {
+    const path = `detection.condition${Array.isArray(condRaw) ? `[${i}]` : ""}`;
+    if (typeof c !== "string") return err(path, "condition must be a string");
+    try {
+      parsed.push(parseSigmaCondition(c, names));
+    } catch (e) {
+      if (!(e instanceof SigmaConditionSyntaxError)) throw e;
+      err(path, `${e.message} (at character ${e.position})`);
+    }
+  });
+  if (errors.length > 0 || meta === undefined) throw new SigmaRuleError(errors);
+  const condition: SigmaCondition = parsed.length === 1 ? parsed[0] : { op: "or", args: parsed };
   const logsourceOf = options.logsource ?? cachedLogsource;
   const lsEntries = Object.entries(logsource) as Array<[keyof EventLogsource, string]>;
   const appliesTo = (e: LogEvent) => {

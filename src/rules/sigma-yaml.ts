@@ -30,7 +30,8 @@ export interface SigmaYamlResult {
  * Parse the YAML text of a Sigma rule file (one or more `---` separated documents) with the `yaml`
  * package (YAML 1.2 core schema, duplicate keys refused). Text longer than `maxBytes` is refused before
  * parsing; a document whose aliases expand more than `maxAliasCount` times is refused ("alias bomb");
- * both give a diagnostic instead of throwing, and a broken document never hides the others.
+ * both give a diagnostic instead of throwing, and a broken document never hides the others. Every syntax
+ * error of a document is a diagnostic of its own, with its line and column.
  *
  * @example
  * parseSigmaYaml("title: a\n---\ntitle: b\n").documents.map((d) => d.value) // [{ title: "a" }, { title: "b" }]
@@ -65,21 +66,23 @@ export function parseSigmaYaml(text: string, options: SigmaYamlOptions = {}): Si
   }
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      // The position as line and column of the file (the parser gives an offset; linePos only with prettyErrors).
-      const at = err.pos?.[0];
-      let where = "";
-      if (typeof at === "number" && at >= 0 && at <= text.length) {
-        const before = text.slice(0, at);
-        const line = before.split("\n").length;
-        where = ` line ${line}, column ${at - before.lastIndexOf("\n")}`;
+      // Every error of the document (a file with two mistakes shows both), each at its line and column.
+      for (const err of doc.errors) {
+        // The position as line and column of the file (the parser gives an offset; linePos only with prettyErrors).
+        const at = err.pos?.[0];
+        let where = "";
+        if (typeof at === "number" && at >= 0 && at <= text.length) {
+          const before = text.slice(0, at);
+          const line = before.split("\n").length;
+          where = ` line ${line}, column ${at - before.lastIndexOf("\n")}`;
+        }
+        diagnostics.push({
+          severity: "error",
+          file,
+          document: index,
+          message: `YAML${where}: ${err.message.split("\n")[0]}`,
+        });
       }
-      diagnostics.push({
-        severity: "error",
-        file,
-        document: index,
-        message: `YAML${where}: ${err.message.split("\n")[0]}`,
-      });
       return;
     }
     try {

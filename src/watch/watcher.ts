@@ -7,12 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable } from "node:stream";
 import { DataError, OptionError } from "../errors";
-import type { LogEvent, Reject } from "../events";
+import { companionCounted, type LogEvent, type Reject } from "../events";
 import type { Detector } from "../detectors/types";
 import { ThresholdRule } from "../detectors/threshold-rule";
 import { formatDuration, parseDuration } from "../features/duration";
 import { entityGetter } from "../features/entity-key";
-import { compileEventFilter } from "../features/event-filter";
+import { compileEventFilter, countsTypeOf } from "../features/event-filter";
 import { getLogFormat } from "../ingest/formats";
 import type { FormatOptions, LogFormat } from "../ingest/log-format";
 import { detectLogFormat, LineDriver, type ParseCounts } from "../ingest/parse-log";
@@ -44,7 +44,10 @@ export interface WatchLogOptions {
   readonly by?: "ip" | "srcIp" | "user" | "host";
   /** Window length: '1m', '5m', … or ms; windows are aligned to UTC epoch multiples like `windowCounts`. Default: '1m'. */
   readonly window?: string | number;
-  /** Count only these event types (e.g. 'failed_password'). Default: every event. */
+  /**
+   * Count only these event types (e.g. 'failed_password'). Default: every event. A companion record (PAM
+   * beside sshd, `LogEvent.companionOf`) is not counted when its attempt's type is listed too: one attempt, one event.
+   */
   readonly event?: string | readonly string[];
   /** Allowed lateness: how far behind the latest event time an event may arrive and still count ('30s', ms, 0). Default: '30s'. */
   readonly lateness?: string | number;
@@ -280,6 +283,8 @@ class Watch {
   private readonly entityType: EntityType;
   private readonly entity: (e: LogEvent) => string | undefined;
   private readonly filter: ((e: LogEvent) => boolean) | undefined;
+  /** The event types counted (for the companion rule: one attempt, one event). */
+  private readonly countsType: ((eventType: string) => boolean) | undefined;
   private readonly eventList: readonly string[] | null;
   private readonly detector: Detector;
   private readonly policy: ResponsePolicy;
@@ -323,6 +328,7 @@ class Watch {
     this.entityType = entityTypeOf(this.by);
     this.entity = entityGetter(this.entityType === "ip" ? "srcIp" : this.entityType);
     this.filter = compileEventFilter(o.event, "event");
+    this.countsType = countsTypeOf(o.event);
     this.eventList = o.event === undefined ? null : typeof o.event === "string" ? [o.event] : [...o.event];
     if (o.detector !== undefined && o.threshold !== undefined) throw new OptionError("Pass either `detector` or `threshold` (a count rule), not both");
     if (o.featureNames !== undefined && (o.featureNames.length !== 1 || o.featureNames[0] !== "count")) {
@@ -560,6 +566,8 @@ class Watch {
   private onEvent(e: LogEvent): void {
     this.settle(e.lineNo);
     if (this.filter !== undefined && !this.filter(e)) return;
+    // A companion record whose attempt's own record is counted too (PAM beside sshd): the attempt counts once.
+    if (e.companionOf !== undefined && this.countsType !== undefined && !companionCounted(e, this.countsType)) return;
     const name = this.entity(e);
     if (name === undefined || name === "" || !Number.isFinite(e.time)) {
       this.skipped++;

@@ -45,7 +45,7 @@ function randomEvents(seed: number, n: number): LogEvent[] {
       srcIp: maybe(0.9),
       host: maybe(0.7),
       process: maybe(0.6),
-      companionOf: outcome === "failure" && rng.rand() < 0.2 ? i : undefined,
+      ...(outcome === "failure" && rng.rand() < 0.2 ? { companionOf: i, ...(rng.rand() < 0.8 ? { companionType: pick(TYPES) } : {}) } : {}),
       fields: rng.rand() < 0.3 ? { bytes: rng.randint(0, 100_000) } : undefined,
       message: "",
     });

@@ -83,6 +83,7 @@ export function canonical(f: WindowFeatures): Record<string, unknown> {
     counted: f.counted,
     skippedNoEntity: f.skippedNoEntity,
     skippedNoTime: f.skippedNoTime,
+    skippedCompanions: f.skippedCompanions,
     rows: f.matrix.rows,
     cols: f.matrix.cols,
     entities: f.entities,

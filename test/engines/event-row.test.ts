@@ -15,14 +15,18 @@ describe("event row encodings", () => {
     expect(tsvField("\\N")).not.toBe(tsvField(null));
   });
 
-  it("writes one line of exactly twelve fields per event, whatever its text holds", () => {
+  it("writes one line of exactly thirteen fields per event (twelve for a table made before companion_type), whatever its text holds", () => {
     for (const v of HOSTILE) {
-      const line = tsvLine(eventRow({ lineNo: 7, time: 1.5, eventType: v, user: v, srcIp: v, host: v, process: v, outcome: "failure", message: "" }, "id", v));
+      const row = eventRow({ lineNo: 7, time: 1.5, eventType: v, user: v, srcIp: v, host: v, process: v, outcome: "failure", message: "", companionOf: 8, companionType: v }, "id", v);
+      const line = tsvLine(row);
       expect(line.endsWith("\n")).toBe(true);
       const fields = line.slice(0, -1).split("\t");
-      expect(fields).toHaveLength(12);
-      expect(fields.map(tsvValue)).toEqual(["id", v, "7", "1.5", v, "failure", v, v, v, v, "0", undefined]);
+      expect(fields).toHaveLength(13);
+      expect(fields.map(tsvValue)).toEqual(["id", v, "7", "1.5", v, "failure", v, v, v, v, "1", undefined, v]);
+      expect(tsvLine(row, false).slice(0, -1).split("\t").map(tsvValue)).toEqual(["id", v, "7", "1.5", v, "failure", v, v, v, v, "1", undefined]);
     }
+    // companionType only with companionOf (a folded copy of a companion keeps the type but is no companion).
+    expect(eventRow({ lineNo: 1, time: 0, eventType: "auth_failure", message: "", companionType: "failed_password" }, "id", "f").companionType).toBeNull();
   });
 
   it("quotes string literals so that no value can end them", () => {

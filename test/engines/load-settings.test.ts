@@ -265,7 +265,7 @@ describe("stores written before the parse settings were recorded", () => {
     await duckdbRun(old, [
       ...OLD_DUCKDB_SCHEMA,
       `ATTACH '${fresh}' AS f (READ_ONLY)`,
-      "INSERT INTO events SELECT * FROM f.events",
+      "INSERT INTO events SELECT * EXCLUDE (companion_type) FROM f.events", // (the old events table: without companion_type)
       `INSERT INTO loaded_files SELECT ${OLD_COLUMNS} FROM f.loaded_files`,
     ]);
     await oldStoreLoads("duckdb", (create) => openDuckDb(old, { create }), log, r.stored);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareRulesWithDetectors, loadSigmaRules } from "../../src/rules/index";
+import { textTable } from "../../src/charts/table";
+import { compareRulesWithDetectors, formatPrecision, loadSigmaRules } from "../../src/rules/index";
 
 describe("compareRulesWithDetectors on the simulator's labelled day", () => {
   const cmp = compareRulesWithDetectors({ rules: loadSigmaRules("data/rules"), detectors: ["robust-zscore", "iforest"], seed: 42 });
@@ -27,6 +28,19 @@ describe("compareRulesWithDetectors on the simulator's labelled day", () => {
       expect(r.timeToFirstAlert[kind], rule).not.toBeNull();
     }
     expect(row("sigma:web_scanner_user_agent").alerts).toBe(0); // no scanner in the simulated day
+  });
+
+  it("a rule that never fired has no precision (0/0): null in the row and its JSON, \"—\" as text, never 0", () => {
+    const never = row("sigma:web_scanner_user_agent");
+    expect([never.alerts, never.flaggedCells, never.precision, never.recall, never.f1]).toEqual([0, 0, null, 0, 0]);
+    expect(JSON.parse(JSON.stringify(never)).precision).toBeNull();
+    expect(formatPrecision(never.precision)).toBe("—");
+    // Every row that flagged something has a number; precision is null exactly when nothing was flagged.
+    for (const r of cmp.rows) expect(r.precision === null, r.name).toBe(r.flaggedCells === 0);
+    expect(formatPrecision(row("sigma:ssh_brute_force").precision)).toBe("1");
+    // As notebook 08 tabulates it.
+    const text = textTable(cmp.rows.map((r) => ({ name: r.name, precision: formatPrecision(r.precision) })));
+    expect(text.split("\n").find((l) => l.includes("sigma:web_scanner_user_agent"))).toMatch(/—\s*$/);
   });
 
   it("the brute-force correlation alerts within its one-minute timespan, before a windowed detector can", () => {
