@@ -11,7 +11,8 @@
 //  2 month letters a<<14|b<<7|c (status 2: the year)   3 month 0-11 (status 2: 1-12 as written)   4 day
 //  5 hh<<14 | mm<<7 | ss
 //  6, 7 host [start, end)         8, 9 process [start, end)    10 pid (-1: none)    11 message start
-// 12 flags: 1 host, 2 process: the same bytes as the previous line's (a record with status 1 just before)
+// 12 flags: 1 host, 2 process: the same bytes as the previous line's (a record with status 1 or 2 just before);
+//    4 user, 8 source address: the same as the previous line's (both lines classified here)
 // 13 kind (0: not classified here)  14, 15 user   16, 17 source address (start -1: none)   18 port (-1: none)
 // 19 1 when the password line says "invalid user"
 // 20 status 2: milliseconds    21 status 2: zone offset in minutes    22 status 2: 1 when the stamp has a zone
@@ -731,19 +732,35 @@ function rest(r: usize, p: i32, prev: usize, prevBase: usize): bool {
     const qe = load<i32>(prev + 36);
     if (qe - qs == procEnd - tagStart && same(prevBase + <usize>qs, base + <usize>tagStart, procEnd - tagStart)) flags |= 2;
   }
-  set(r, 12, flags);
   set(r, 13, 0);
   set(r, 19, 0);
-  if (m0 == 112) pam(r, msg);
+  let kind = 0;
+  if (m0 == 112) kind = pam(r, msg);
   else if (isSshd(tagStart) && (procEnd - tagStart == 4 || ch(tagStart + 4) != 40)) {
     // sshd's own messages (auth-events.ts isSshd: the process starts with "sshd", not "sshd(")
-    if (m0 == 70) password(r, msg, false);
-    else if (m0 == 65) password(r, msg, true);
-    else if (m0 == 73) invalidUser(r, msg);
-    else if (m0 == 82) disconnectBye(r, msg);
-    else if (m0 == 67) connection(r, msg);
+    if (m0 == 70) kind = password(r, msg, false);
+    else if (m0 == 65) kind = password(r, msg, true);
+    else if (m0 == 73) kind = invalidUser(r, msg);
+    else if (m0 == 82) kind = disconnectBye(r, msg);
+    else if (m0 == 67) kind = connection(r, msg);
   }
+  // The same user (4) and source address (8) bytes as the previous line's, when both were classified here (a
+  // PAM failure and sshd's Failed password line of one attempt, a burst from one address).
+  if (kind != 0 && prev != 0 && load<i32>(prev) != 0 && load<i32>(prev + 52) != 0) {
+    if (sameField(r, prev, base, prevBase, 14)) flags |= 4;
+    if (sameField(r, prev, base, prevBase, 16)) flags |= 8;
+  }
+  set(r, 12, flags);
   return true;
+}
+
+/** Whether field pair [f, f + 1) of records r and prev (lines at base and prevBase) are present and the same bytes. */
+function sameField(r: usize, prev: usize, base: usize, prevBase: usize, f: i32): bool {
+  const a = load<i32>(r + (<usize>f << 2));
+  const b = load<i32>(prev + (<usize>f << 2));
+  if (a < 0 || b < 0) return false;
+  const n = load<i32>(r + (<usize>(f + 1) << 2)) - a;
+  return load<i32>(prev + (<usize>(f + 1) << 2)) - b == n && same(prevBase + <usize>b, base + <usize>a, n);
 }
 
 /**

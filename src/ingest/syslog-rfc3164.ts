@@ -494,6 +494,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       if (count >= 1 && count <= maxFolded) {
         base = { ...before, lineNo, time, folded: count };
         delete (base as { companionOf?: number }).companionOf;
+        delete (base as { companionType?: string }).companionType;
       }
     }
     if (count < 1) return `folded line repeats ${count} times: expected at least 1`;
@@ -570,7 +571,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
 
   /** What a `last message repeated` line copies from an earlier event, as comparable text. */
   function foldKey(e: LogEvent): string {
-    return JSON.stringify({ ...e, lineNo: 0, time: 0, companionOf: undefined, folded: undefined });
+    return JSON.stringify({ ...e, lineNo: 0, time: 0, companionOf: undefined, companionType: undefined, folded: undefined });
   }
 
   /** An event as comparable text, line numbers relative to `base`. */
@@ -602,10 +603,15 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
   };
 
   // The host and process names of the last line parseScanned read, and its number: a record whose flags say
-  // "the same bytes as the previous line's" reuses them (one string, no slice).
+  // "the same bytes as the previous line's" reuses them (one string, no slice; the window accumulator then also
+  // finds the entity by identity).
   let scanHost: string | undefined;
   let scanProcess: string | undefined;
   let scanLineNo = -1;
+  // The same for the user and source address of the last line the scanner classified (flags 4 and 8).
+  let scanUser: string | undefined;
+  let scanIp: string | undefined;
+  let scanFactsLineNo = -1;
 
   // RFC 3339 stamps of scanned lines: the last day's midnight (UTC) and whether that day exists.
   let isoDay = -1;
@@ -684,11 +690,20 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
     const pid = s[o + 10] < 0 ? undefined : s[o + 10];
     const message = text.slice(s[o + 11]);
     const kind = s[o + 13];
-    if (kind === 0 || !authFastPathsOn()) return withFacts(classifyAuthMessage(process, message), lineNo, time, host, process, pid, undefined, undefined, message);
+    if (kind === 0 || !authFastPathsOn()) {
+      scanFactsLineNo = -1;
+      return withFacts(classifyAuthMessage(process, message), lineNo, time, host, process, pid, undefined, undefined, message);
+    }
     // What classifyAuthMessage's fast path gives for the shape the scanner read (the same fields, in the same order).
     const us = s[o + 14];
     const is = s[o + 16];
     const port = s[o + 18];
+    const classifiedBefore = follows && scanFactsLineNo === lineNo - 1;
+    const user = us < 0 ? undefined : (flags & 4) !== 0 && classifiedBefore ? scanUser : text.slice(us, s[o + 15]);
+    const srcIp = is < 0 ? undefined : (flags & 8) !== 0 && classifiedBefore ? scanIp : text.slice(is, s[o + 17]);
+    scanUser = user;
+    scanIp = srcIp;
+    scanFactsLineNo = lineNo;
     return {
       lineNo,
       time,
@@ -697,8 +712,8 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       pid,
       level: undefined,
       eventType: SCANNED_EVENT_TYPES[kind],
-      user: us < 0 ? undefined : text.slice(us, s[o + 15]),
-      srcIp: is < 0 ? undefined : text.slice(is, s[o + 17]),
+      user,
+      srcIp,
       srcPort: port < 0 ? undefined : port,
       outcome: SCANNED_OUTCOMES[kind],
       message,
