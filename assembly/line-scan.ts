@@ -16,6 +16,7 @@
 // 13 kind (0: not classified here)  14, 15 user   16, 17 source address (start -1: none)   18 port (-1: none)
 // 19 1 when the password line says "invalid user"
 // 20 status 2: milliseconds    21 status 2: zone offset in minutes    22 status 2: 1 when the stamp has a zone
+// 23 kind 12 (break-in attempt): the host name's start | end << 16
 
 const REC: i32 = 24;
 
@@ -29,6 +30,9 @@ const CONNECTION_RESET: i32 = 6;
 const PAM_AUTH_FAILURE: i32 = 7;
 const SESSION_OPENED: i32 = 8;
 const SESSION_CLOSED: i32 = 9;
+const INVALID_USER_PREAUTH: i32 = 10;
+const PAM_USER_UNKNOWN: i32 = 11;
+const BREAK_IN_ATTEMPT: i32 = 12;
 
 // Line being read: its first byte and length (globals: every helper reads them).
 let B: usize = 0;
@@ -290,6 +294,57 @@ const DASHES_LEN: i32 = 4;
 }
 const SSHD_LEN: i32 = 4;
 
+/** "input_userauth_request: invalid user " */
+@inline function isPreauthInvalidHead(i: i32): bool {
+  const p = B + <usize>i;
+  return load<u64>(p) == 0x73755f7475706e69 &&
+    load<u64>(p + 8) == 0x725f687475617265 &&
+    load<u64>(p + 16) == 0x203a747365757165 &&
+    load<u64>(p + 24) == 0x2064696c61766e69 &&
+    load<u32>(p + 32) == 0x72657375 &&
+    load<u8>(p + 36) == 0x20;
+}
+const PREAUTH_INVALID_HEAD_LEN: i32 = 37;
+
+/** "pam_unix(sshd:auth): check pass; user unknown" */
+@inline function isCheckPassUnknown(i: i32): bool {
+  const p = B + <usize>i;
+  return load<u64>(p) == 0x78696e755f6d6170 &&
+    load<u64>(p + 8) == 0x75613a6468737328 &&
+    load<u64>(p + 16) == 0x656863203a296874 &&
+    load<u64>(p + 24) == 0x3b73736170206b63 &&
+    load<u64>(p + 32) == 0x6e75207265737520 &&
+    load<u32>(p + 40) == 0x776f6e6b &&
+    load<u8>(p + 44) == 0x6e;
+}
+const CHECK_PASS_UNKNOWN_LEN: i32 = 45;
+
+/** "reverse mapping checking getaddrinfo for " */
+@inline function isReverseMapping(i: i32): bool {
+  const p = B + <usize>i;
+  return load<u64>(p) == 0x2065737265766572 &&
+    load<u64>(p + 8) == 0x20676e697070616d &&
+    load<u64>(p + 16) == 0x676e696b63656863 &&
+    load<u64>(p + 24) == 0x7264646174656720 &&
+    load<u64>(p + 32) == 0x726f66206f666e69 &&
+    load<u8>(p + 40) == 0x20;
+}
+const REVERSE_MAPPING_LEN: i32 = 41;
+
+/** " [" */
+@inline function isSpBracket(i: i32): bool {
+  const p = B + <usize>i;
+  return load<u16>(p) == 0x5b20;
+}
+const SP_BRACKET_LEN: i32 = 2;
+
+/** "] failed" */
+@inline function isBracketFailed(i: i32): bool {
+  const p = B + <usize>i;
+  return load<u64>(p) == 0x64656c696166205d;
+}
+const BRACKET_FAILED_LEN: i32 = 8;
+
 @inline function isDigit(c: i32): bool {
   return c >= 48 && c <= 57;
 }
@@ -503,6 +558,30 @@ function connection(r: usize, m: i32): i32 {
   return answer(r, kind, u, ue, ue + 1, ie, portAt(ie + 6, d));
 }
 
+/** `input_userauth_request: invalid user U [preauth]` to the end (auth-events.ts PREAUTH_INVALID: U is all between). */
+function preauthInvalid(r: usize, m: i32): i32 {
+  if (!isPreauthInvalidHead(m)) return 0;
+  const u = m + PREAUTH_INVALID_HEAD_LEN;
+  if (N - 10 < u || !isPreauth(N - 10)) return 0;
+  return answer(r, INVALID_USER_PREAUTH, u, N - 10, -1, -1, -1);
+}
+
+/**
+ * `reverse mapping checking getaddrinfo for H [IP] failed…` (auth-events.ts BREAK_IN_REVERSE: H the run
+ * without spaces, then " [", then a run ending in "]" followed by " failed"; IP is that run without its "]").
+ */
+function breakIn(r: usize, m: i32): i32 {
+  if (!isReverseMapping(m)) return 0;
+  const h = m + REVERSE_MAPPING_LEN;
+  const he = runEnd(h);
+  if (he == h || !isSpBracket(he)) return 0;
+  const a = he + 2;
+  const e = runEnd(a);
+  if (e - a < 2 || !isBracketFailed(e - 1)) return 0;
+  set(r, 23, h | (he << 16));
+  return answer(r, BREAK_IN_ATTEMPT, -1, -1, a, e - 1, -1);
+}
+
 /** Where a trailing `(uid=DIGITS)` of [?, end) starts when at or after min, else end (auth-events.ts uidSuffixStart). */
 function uidSuffixStart(min: i32, end: i32): i32 {
   if (ch(end - 1) != 41) return end;
@@ -542,6 +621,7 @@ function pam(r: usize, m: i32): i32 {
     if (we == w || we + 11 != N || !isByUid0(we)) return 0;
     return answer(r, SESSION_OPENED, w, uidSuffixStart(w + 1, we), -1, -1, -1);
   }
+  if (isCheckPassUnknown(m)) return answer(r, PAM_USER_UNKNOWN, -1, -1, -1, -1, -1); // (any text after it)
   if (isPamClosed(m)) {
     const w = m + PAM_CLOSED_LEN;
     const we = runEnd(w);
@@ -743,6 +823,8 @@ function rest(r: usize, p: i32, prev: usize, prevBase: usize): bool {
     else if (m0 == 73) kind = invalidUser(r, msg);
     else if (m0 == 82) kind = disconnectBye(r, msg);
     else if (m0 == 67) kind = connection(r, msg);
+    else if (m0 == 105) kind = preauthInvalid(r, msg);
+    else if (m0 == 114) kind = breakIn(r, msg);
   }
   // The same user (4) and source address (8) bytes as the previous line's, when both were classified here (a
   // PAM failure and sshd's Failed password line of one attempt, a burst from one address).

@@ -862,19 +862,21 @@ export function fastClassify(process: string | undefined, message: string, c0 = 
 }
 
 /**
- * What the WebAssembly line scanner's kinds 1–9 stand for (assembly/line-scan.ts reads the shapes of
+ * What the WebAssembly line scanner's kinds 1–12 stand for (assembly/line-scan.ts reads the shapes of
  * {@link failedAccepted}, {@link invalidUserFast}, {@link receivedDisconnectFast}'s "Bye Bye", {@link
- * connectionFast} and {@link pamFast}'s sshd lines the same way): the event type, the outcome and the `fields`
- * their fast path gives (the user, address and port come from the scan record). Index 0: not classified.
+ * connectionFast} and {@link pamFast}'s sshd lines, and the general path's PREAUTH_INVALID, "check pass; user
+ * unknown" and BREAK_IN_REVERSE, the same way): the event type, the outcome and the `fields` the classifier gives
+ * (the user, address, port and a break-in's host name come from the scan record). Index 0: not classified.
  */
 export const SCANNED_EVENT_TYPES: readonly string[] = [
   "", "failed_password", "accepted_password", "invalid_user", "disconnect", "connection_closed", "connection_reset",
-  "auth_failure", "session_opened", "session_closed",
+  "auth_failure", "session_opened", "session_closed", "invalid_user_preauth", "pam_user_unknown", "break_in_attempt",
 ];
 
 /** The outcome of each of the line scanner's kinds (see {@link SCANNED_EVENT_TYPES}). */
 export const SCANNED_OUTCOMES: readonly ("success" | "failure" | undefined)[] = [
-  undefined, "failure", "success", "failure", undefined, undefined, undefined, "failure", undefined, undefined,
+  undefined, "failure", "success", "failure", undefined, undefined, undefined, "failure", undefined, undefined, "failure",
+  "failure", undefined,
 ];
 
 /**

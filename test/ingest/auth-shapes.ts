@@ -108,3 +108,21 @@ export function mutations(seed: number, n: number): string[] {
   return out;
 }
 
+
+/**
+ * Shapes the line scanner reads that the classifier reads with its general path only (no JavaScript fast path):
+ * sshd's pre-auth invalid user, PAM's unknown user, the reverse-mapping break-in warning.
+ */
+export const generalOnlyTemplates: ((u: string, ip: string, p: string) => string)[] = [
+  (u) => `input_userauth_request: invalid user ${u} [preauth]`,
+  (u, ip) => `input_userauth_request: invalid user ${u} [preauth]${ip}`,
+  (u, ip) => `input_userauth_request: invalid user ${u}${ip} [preauth] [preauth]`,
+  () => `pam_unix(sshd:auth): check pass; user unknown`,
+  (u) => `pam_unix(sshd:auth): check pass; user unknown${u}`,
+  (u, ip) => `pam_unix(${u}:auth): check pass; user unknown ${ip}`,
+  (u, ip) => `reverse mapping checking getaddrinfo for ${u} [${ip}] failed - POSSIBLE BREAK-IN ATTEMPT!`,
+  (u, ip) => `reverse mapping checking getaddrinfo for ${u} [${ip}] failed`,
+  (u, ip, p) => `reverse mapping checking getaddrinfo for ${u} [${ip}]${p} failed`,
+  (u, ip) => `reverse mapping checking getaddrinfo for ${u} ${ip}] failed`,
+  (u, ip) => `reverse mapping checking getaddrinfo for ${u} [${ip}] [x] failed`,
+];

@@ -19,7 +19,7 @@ import { getLogFormat } from "../../src/ingest/formats";
 import { lineScanner, SCAN_RECORD, setLineScanner } from "../../src/ingest/line-scan";
 import { parseLog, type ParseLogOptions } from "../../src/ingest/parse-log";
 import { LineSplitter } from "../../src/ingest/read-lines";
-import { ips, mutations, ports, simple, templates, users, variations } from "./auth-shapes";
+import { generalOnlyTemplates, ips, mutations, ports, simple, templates, users, variations } from "./auth-shapes";
 import { loghubFile, loghubPresent } from "./csv-fixture";
 
 const root = path.resolve(__dirname, "../..");
@@ -167,7 +167,12 @@ function write(name: string, lines: readonly string[], eol = "\n"): string {
 /** Messages of the generated shapes whose characters are one byte each (the scanner reads only those). */
 function generated(): string[] {
   const msgs: string[] = [];
-  for (const t of templates) for (const u of users) for (const ip of ips) for (const p of ports) msgs.push(t(u, ip, p));
+  for (const t of [...templates, ...generalOnlyTemplates]) for (const u of users) for (const ip of ips) for (const p of ports) msgs.push(t(u, ip, p));
+  for (const t of generalOnlyTemplates) {
+    const m = t("root", "1.2.3.4", "22");
+    for (const v of variations(m)) msgs.push(v);
+    for (let k = 0; k <= m.length; k += 3) msgs.push(m.slice(0, k), m.slice(k));
+  }
   for (const m of simple) {
     for (const v of variations(m)) msgs.push(v);
     for (let k = 0; k <= m.length; k += 3) msgs.push(m.slice(0, k), m.slice(k));
