@@ -1,7 +1,7 @@
 import type { LogEvent } from "../events";
 import { didYouMean, type RuleDiagnostic, SigmaRuleError } from "./rule-diagnostic";
 import { type SigmaFieldSource, sigmaFieldGetter, type SigmaFieldGetter } from "./sigma-field-map";
-import { readSigmaMeta, type SigmaRuleMeta } from "./sigma-rule";
+import { readSigmaMetaInto, type SigmaRuleMeta } from "./sigma-rule";
 
 /** Sigma v2 correlation types. */
 export const CORRELATION_TYPES = ["event_count", "value_count", "temporal", "temporal_ordered"] as const;
@@ -78,13 +78,7 @@ export function compileSigmaCorrelation(doc: Record<string, unknown>, options: {
     err(path, message);
     throw new SigmaRuleError(errors);
   };
-  let meta: SigmaRuleMeta | undefined;
-  try {
-    meta = readSigmaMeta(doc, ctx);
-  } catch (e) {
-    if (!(e instanceof SigmaRuleError)) throw e;
-    errors.push(...e.diagnostics);
-  }
+  const meta = readSigmaMetaInto(doc, ctx, errors);
   const c = doc.correlation;
   if (typeof c !== "object" || c === null || Array.isArray(c)) return fatal("correlation", "'correlation' must be a map with type, rules, group-by, timespan and condition");
   const corr = c as Record<string, unknown>;

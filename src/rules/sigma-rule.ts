@@ -137,6 +137,25 @@ export function readSigmaMeta(doc: Record<string, unknown>, ctx: Ctx): SigmaRule
 }
 
 /**
+ * {@link readSigmaMeta}, its errors appended to `errors` instead of thrown (a rule's compiler collects every
+ * error before it gives up): the metadata, or undefined when it had errors.
+ *
+ * @example
+ * const errors = [];
+ * readSigmaMetaInto({ title: 5 }, {}, errors); // undefined
+ * errors.length // 1
+ */
+export function readSigmaMetaInto(doc: Record<string, unknown>, ctx: Ctx, errors: RuleDiagnostic[]): SigmaRuleMeta | undefined {
+  try {
+    return readSigmaMeta(doc, ctx);
+  } catch (e) {
+    if (!(e instanceof SigmaRuleError)) throw e;
+    errors.push(...e.diagnostics);
+    return undefined;
+  }
+}
+
+/**
  * Compile one Sigma detection rule (a YAML document already converted to data). Checks the structure and
  * every value, and throws {@link SigmaRuleError} with every error found (`diagnostics`), each naming the
  * file, rule id/title and the path inside the rule (e.g. `detection.selection.c-uri|contains[1]`). Warnings (fields no mapping knows)
@@ -160,13 +179,7 @@ export function compileSigmaRule(doc: unknown, options: CompileSigmaOptions = {}
   const err = (path: string, message: string): void => {
     errors.push({ severity: "error", ...ctx, path, message });
   };
-  let meta: SigmaRuleMeta | undefined;
-  try {
-    meta = readSigmaMeta(doc, ctx);
-  } catch (e) {
-    if (!(e instanceof SigmaRuleError)) throw e;
-    errors.push(...e.diagnostics);
-  }
+  const meta = readSigmaMetaInto(doc, ctx, errors);
   const ls = isMap(doc.logsource) ? doc.logsource : {};
   if (!isMap(doc.logsource)) err("logsource", `'logsource' is required: a map with product, service and/or category${misspeltKeyHint(doc, "logsource")}`);
   const logsource: Record<string, string> = {};
