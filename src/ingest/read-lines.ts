@@ -302,7 +302,8 @@ export interface TextBatch {
   readonly lineEnding?: "cr";
   /**
    * With a {@link LineSplitter.scanner}: the {@link LineScanner}'s records, {@link SCAN_RECORD} i32 per line
-   * (`scan[i * SCAN_RECORD]` is 0 for a line it did not read).
+   * (`scan[i * SCAN_RECORD]` is 0 for a line it did not read). With {@link LineSplitter.reuseScan} they are
+   * valid until the splitter cuts the next chunk.
    */
   readonly scan?: Int32Array;
 }
