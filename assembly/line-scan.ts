@@ -20,7 +20,7 @@
 
 const REC: i32 = 24;
 
-// kinds (kept in step with KIND_* in src/ingest/syslog-rfc3164.ts)
+// kinds (kept in step with SCANNED_EVENT_TYPES, SCANNED_OUTCOMES and scannedFields in src/ingest/auth-events.ts)
 const FAILED_PASSWORD: i32 = 1;
 const ACCEPTED_PASSWORD: i32 = 2;
 const INVALID_USER: i32 = 3;

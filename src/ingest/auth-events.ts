@@ -880,18 +880,20 @@ export const SCANNED_OUTCOMES: readonly ("success" | "failure" | undefined)[] = 
 ];
 
 /**
- * The `fields` of a line the line scanner classified as `kind` (see {@link SCANNED_EVENT_TYPES}); `invalidUser`
- * is the record's flag of a password line. Internal (not exported from the package index).
+ * The `fields` of the line `text` the line scanner classified as `kind` (see {@link SCANNED_EVENT_TYPES}), from
+ * its record `scan[at]`… (a password line's invalid-user flag, a break-in's host name). Internal (not exported
+ * from the package index).
  *
  * @example
- * scannedFields(1, true) // { method: "password", invalidUser: true }
- * scannedFields(4, false) // { code: 11, reason: "Bye Bye" }
+ * const text = "Dec 10 06:55:46 h sshd[1]: Received disconnect from 1.2.3.4: 11: Bye Bye";
+ * const rec = lineScanner()!.scan(Buffer.from(text + "\n"), 0, text.length + 1, 10);
+ * scannedFields(rec[13], text, rec, 0) // { code: 11, reason: "Bye Bye" }
  */
-export function scannedFields(kind: number, invalidUser: boolean): AuthFacts["fields"] {
+export function scannedFields(kind: number, text: string, scan: Int32Array, at: number): AuthFacts["fields"] {
   switch (kind) {
     case 1:
     case 2:
-      return (invalidUser ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"];
+      return (scan[at + 19] === 1 ? PASSWORD_INVALID_FIELDS : PASSWORD_FIELDS) as AuthFacts["fields"];
     case 4:
       return BYE_FIELDS as AuthFacts["fields"];
     case 7:
@@ -899,10 +901,11 @@ export function scannedFields(kind: number, invalidUser: boolean): AuthFacts["fi
       return SSHD_SERVICE_FIELDS as AuthFacts["fields"];
     case 8:
       return SSHD_OPENED_FIELDS as AuthFacts["fields"];
+    case 12:
+      return { hostname: text.slice(scan[at + 23] & 0xffff, scan[at + 23] >>> 16) };
   }
   return undefined;
 }
-
 
 /**
  * Whether the fast paths are on ({@link setAuthFastPaths}): the line scanner's classifications are used only

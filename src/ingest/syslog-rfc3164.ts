@@ -717,7 +717,7 @@ export function createRfc3164Parser(options: Rfc3164Options = {}): LineParser {
       srcPort: port < 0 ? undefined : port,
       outcome: SCANNED_OUTCOMES[kind],
       message,
-      fields: kind === 12 ? { hostname: text.slice(s[o + 23] & 0xffff, s[o + 23] >>> 16) } : scannedFields(kind, s[o + 19] === 1),
+      fields: scannedFields(kind, text, s, o),
     };
   }
 
